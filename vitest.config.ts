@@ -1,0 +1,49 @@
+/**
+ * One Vitest project per workspace package. Tests resolve workspace packages through the
+ * `@highstate/source` condition, so they run against live source without a build, and the JSDoc
+ * transform runs exactly as in the build, so descriptions in tests match what ships.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaultServerConditions } from "vite";
+import { defineConfig } from "vitest/config";
+import { jsdocVitePlugin } from "./library/contract/src/jsdoc/index.ts";
+
+const root = import.meta.dirname;
+const conditions = ["@highstate/source", ...defaultServerConditions];
+
+function packageDirs(): string[] {
+  const dirs: string[] = [];
+  for (const group of ["library", "packages", "examples"]) {
+    const base = join(root, group);
+    if (!existsSync(base)) continue;
+    for (const name of readdirSync(base).sort()) dirs.push(join(base, name));
+  }
+  dirs.push(join(root, "runner"), join(root, "designer"));
+  return dirs.filter((dir) => existsSync(join(dir, "package.json")));
+}
+
+const projects = packageDirs().map((dir) => {
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; highstateTest?: { environment?: string; timeout?: number } };
+  return {
+    plugins: [jsdocVitePlugin()],
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: ["@highstate/source"] } },
+    test: {
+      name: pkg.name,
+      root: dir,
+      include: ["src/**/*.test.ts", "test/**/*.test.ts", "src/**/*.test.tsx"],
+      environment: pkg.highstateTest?.environment ?? "node",
+      testTimeout: pkg.highstateTest?.timeout ?? 30_000,
+      hookTimeout: 60_000,
+      typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: join(dir, "tsconfig.json") },
+    },
+  };
+});
+
+export default defineConfig({
+  test: {
+    projects,
+    pool: "forks",
+  },
+});
