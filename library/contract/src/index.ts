@@ -7,3 +7,4 @@ export * from "./type-id.js";
 export * from "./unit-outputs.js";
 export * from "./validation.js";
 export { z } from "zod";
+export * from "./unit-config.js";
