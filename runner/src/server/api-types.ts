@@ -1,0 +1,304 @@
+/**
+ * The designer API: the HTTP + WebSocket contract between `highstate designer` (the server in this
+ * folder) and the designer web app. Request bodies are zod schemas (validated by the server, reused by
+ * the app for typing); responses and events are plain types. This module imports only the contract and
+ * zod, so the browser bundle can import it.
+ *
+ * HTTP routes (JSON; every request carries the access token cookie; errors are `ApiError` bodies):
+ *   GET    /api/session                                         → SessionInfo
+ *   GET    /api/registry                                        → Registry
+ *   GET    /api/projects                                        → ProjectList
+ *   POST   /api/projects                      CreateProjectRequest → ProjectSnapshot (201)
+ *   GET    /api/projects/:project                               → ProjectSnapshot
+ *   POST   /api/projects/:project/unlock      UnlockProjectRequest → ProjectSnapshot (401 wrong password)
+ *   POST   /api/projects/:project/rename      RenameProjectRequest → ProjectSnapshot
+ *   POST   /api/projects/:project/mutations   MutateProjectRequest → ProjectSnapshot (409 stale revision)
+ *   PUT    /api/projects/:project/instances/:instanceId/secrets   SetSecretsRequest → InstanceSecretsInfo
+ *   POST   /api/projects/:project/instances/:instanceId/secrets/:secret/reveal → RevealSecretResponse
+ *   GET    /api/projects/:project/plan                          → PlanResponse
+ *   POST   /api/projects/:project/operations  StartOperationRequest → OperationInfo (202)
+ *   GET    /api/projects/:project/operations                    → OperationInfo[] (recent first)
+ *   POST   /api/operations/:operationId/cancel CancelOperationRequest → OperationInfo
+ *   GET    /api/projects/:project/instances/:instanceId/details → InstanceDetails
+ *   GET    /api/projects/:project/instances/:instanceId/logs    → InstanceLogs
+ *   GET    /api/projects/:project/instances/:instanceId/pages/:page → Page (contract pageSchema)
+ *   POST   /api/projects/:project/instances/:instanceId/terminals/:terminal OpenTerminalRequest → TerminalSession
+ * WebSockets:
+ *   /api/events                     server → client `ServerEvent` JSON messages; client may send `ClientEventMessage`
+ *   /api/terminals/:sessionId       terminal bridge: binary frames are terminal bytes both ways; text frames
+ *                                   are `TerminalControlMessage` JSON (resize from the client, exit/error from the server)
+ * `:instanceId` and other path parameters are URL-encoded (`encodeURIComponent`).
+ */
+import {
+  hubRefSchema,
+  type InstanceOutputRef,
+  instanceOutputRefSchema,
+  inputRefSchema,
+  type Page,
+  positionSchema,
+  type Project,
+  type ProjectProblem,
+  type Registry,
+  type StatusField,
+  type TerminalSpec,
+  z,
+} from "@highstate/contract";
+
+/** Every error response body. `code` is stable for programs, `message` is for people. */
+export interface ApiError {
+  error: {
+    /** E.g. `not-found`, `bad-request`, `conflict`, `incorrect-password`, `locked`, `unauthorized`, `forbidden`. */
+    code: string;
+    /** What happened and what to do. */
+    message: string;
+    /** The request field the error is about (dotted path), when there is one. */
+    field?: string;
+    /** For `conflict`: the current revision, so the client can reload and retry. */
+    revision?: number;
+  };
+}
+
+export interface SessionInfo {
+  /** Absolute path of the workspace. */
+  workspace: string;
+  /** Version of @highstate/runner. */
+  runnerVersion: string;
+  /** Problems found while building the registry (broken packages, duplicate ids). */
+  registryProblems: Array<{ package?: string; message: string }>;
+}
+
+export interface ProjectSummary {
+  name: string;
+  instanceCount: number;
+  /** Whether this server holds the project's password (secrets can be set and units run). */
+  unlocked: boolean;
+  /** Set when `projects/<name>.json` cannot be read; the file is left untouched. */
+  unreadable?: string;
+}
+
+export interface ProjectList {
+  projects: ProjectSummary[];
+}
+
+export const projectNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "project names use lower-case letters, digits and dashes, starting with a letter");
+
+export const createProjectRequestSchema = z.object({
+  name: projectNameSchema,
+  /** The project password: encrypts the project's secrets. At least 8 characters. */
+  password: z.string().min(8, "the password must have at least 8 characters"),
+}).strict();
+export type CreateProjectRequest = z.input<typeof createProjectRequestSchema>;
+
+export const unlockProjectRequestSchema = z.object({ password: z.string().min(1) }).strict();
+export type UnlockProjectRequest = z.input<typeof unlockProjectRequestSchema>;
+
+export const renameProjectRequestSchema = z.object({ newName: projectNameSchema }).strict();
+export type RenameProjectRequest = z.input<typeof renameProjectRequestSchema>;
+
+/** What the runner knows about an instance's deployment. */
+export interface InstanceStatus {
+  /**
+   * `unknown-component`: its package is not installed; `not-created`; `created`; `pending`: queued in a
+   * running operation; `running`; `failed`: the last operation failed (see `error`).
+   */
+  state: "unknown-component" | "not-created" | "created" | "pending" | "running" | "failed";
+  /** Args, secrets, inputs or the component version changed since the last successful `up`. */
+  outdated: boolean;
+  /** Why it is outdated, e.g. `args changed`, `input "cluster" changed`. */
+  outdatedReasons?: string[];
+  /** Resources in the stack after the last run. */
+  resourceCount?: number;
+  /** While running: resources done and the expected total (from the preview or the last run). */
+  progress?: { done: number; total: number };
+  /** The operation running or last run. */
+  operation?: OperationType;
+  /** The error of the last failed operation. */
+  error?: string;
+  /** ISO time of the last change. */
+  updatedAt?: string;
+}
+
+/** The full state of one project as the designer shows it. */
+export interface ProjectSnapshot {
+  name: string;
+  /** Increases with every change; mutations must name the revision they were made against. */
+  revision: number;
+  project: Project;
+  unlocked: boolean;
+  /** Validation problems (unknown components, missing inputs, bad args, cycles, …). */
+  problems: ProjectProblem[];
+  /** Instance id → status. */
+  statuses: Record<string, InstanceStatus>;
+  /** Instance id → names of the secrets that are set (never their values). */
+  secrets: Record<string, string[]>;
+  /** Instance id → status fields from the last outputs (secret values replaced by `null`). */
+  statusFields: Record<string, Array<Omit<StatusField, "value"> & { value: string | null }>>;
+}
+
+const instanceIdSchema = z.string().min(1);
+const hubIdSchema = z.string().regex(/^hub:[a-z][a-z0-9-]{0,62}$/, "hub ids look like hub:<name>");
+
+/** One change to a project. A request carries a batch that is applied atomically. */
+export const projectMutationSchema = z.discriminatedUnion("op", [
+  z.object({
+    op: z.literal("add-instance"),
+    type: z.string().min(1),
+    name: z.string().min(1),
+    args: z.record(z.string(), z.unknown()).optional(),
+    position: positionSchema.optional(),
+  }).strict(),
+  z.object({ op: z.literal("remove-instance"), instanceId: instanceIdSchema }).strict(),
+  z.object({ op: z.literal("rename-instance"), instanceId: instanceIdSchema, newName: z.string().min(1) }).strict(),
+  z.object({ op: z.literal("move"), nodeId: z.string().min(1), position: positionSchema }).strict(),
+  /** Replaces the instance's args (fields left out fall back to their defaults). */
+  z.object({ op: z.literal("set-args"), instanceId: instanceIdSchema, args: z.record(z.string(), z.unknown()) }).strict(),
+  /** Connects an output or a hub to an input: a single input is replaced, a multiple input gains one. */
+  z.object({ op: z.literal("connect"), instanceId: instanceIdSchema, input: z.string().min(1), source: inputRefSchema }).strict(),
+  z.object({ op: z.literal("disconnect"), instanceId: instanceIdSchema, input: z.string().min(1), source: inputRefSchema }).strict(),
+  z.object({ op: z.literal("add-hub"), hubId: hubIdSchema, title: z.string().optional(), position: positionSchema.optional() }).strict(),
+  z.object({ op: z.literal("remove-hub"), hubId: hubIdSchema }).strict(),
+  /** Adds an instance output (or another hub) to a hub. */
+  z.object({ op: z.literal("connect-hub"), hubId: hubIdSchema, source: z.union([instanceOutputRefSchema, hubRefSchema]) }).strict(),
+  z.object({ op: z.literal("disconnect-hub"), hubId: hubIdSchema, source: z.union([instanceOutputRefSchema, hubRefSchema]) }).strict(),
+  z.object({ op: z.literal("inject-hub"), instanceId: instanceIdSchema, hubId: hubIdSchema }).strict(),
+  z.object({ op: z.literal("uninject-hub"), instanceId: instanceIdSchema, hubId: hubIdSchema }).strict(),
+]);
+export type ProjectMutation = z.input<typeof projectMutationSchema>;
+
+export const mutateProjectRequestSchema = z.object({
+  /** The revision the client's view is at; a stale one gets `409 conflict` and nothing changes. */
+  revision: z.number().int().nonnegative(),
+  mutations: z.array(projectMutationSchema).min(1).max(10_000),
+}).strict();
+export type MutateProjectRequest = z.input<typeof mutateProjectRequestSchema>;
+
+export const setSecretsRequestSchema = z.object({
+  /** Secret name → new value. */
+  set: z.record(z.string(), z.string()).default({}),
+  /** Secret names to clear. */
+  clear: z.array(z.string()).default([]),
+}).strict();
+export type SetSecretsRequest = z.input<typeof setSecretsRequestSchema>;
+
+export interface InstanceSecretsInfo {
+  instanceId: string;
+  /** Names of the secrets that are set. */
+  secrets: string[];
+}
+
+export interface RevealSecretResponse {
+  name: string;
+  value: string;
+}
+
+export interface PlanResponse {
+  /** Instance ids in run order: each layer can run in parallel after the previous one. */
+  layers: string[][];
+  /** Instance id → reasons it is outdated. */
+  outdated: Record<string, string[]>;
+  problems: ProjectProblem[];
+}
+
+export type OperationType = "preview" | "up" | "destroy" | "refresh";
+
+export const startOperationRequestSchema = z.object({
+  type: z.enum(["preview", "up", "destroy", "refresh"]),
+  instanceIds: z.array(instanceIdSchema).min(1),
+  /** For `up`: also run dependencies that are not created or are outdated. */
+  includeDependencies: z.boolean().default(false),
+  /** For `destroy`: also destroy dependents (in reverse order) instead of refusing. */
+  cascade: z.boolean().default(false),
+}).strict();
+export type StartOperationRequest = z.input<typeof startOperationRequestSchema>;
+
+export const cancelOperationRequestSchema = z.object({
+  /** Skip Pulumi's graceful cancel and stop the processes at once. */
+  force: z.boolean().default(false),
+}).strict();
+export type CancelOperationRequest = z.input<typeof cancelOperationRequestSchema>;
+
+export interface OperationInfo {
+  id: string;
+  project: string;
+  type: OperationType;
+  /** Instances the operation runs, in order. */
+  instanceIds: string[];
+  state: "running" | "cancelling" | "completed" | "failed" | "cancelled";
+  startedAt: string;
+  finishedAt?: string;
+  /** Instance id → its result in this operation. */
+  results: Record<string, "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled">;
+  error?: string;
+}
+
+/** One event of the Pulumi engine for one instance, as streamed to clients. */
+export type EngineEvent =
+  | {
+      type: "resource";
+      urn: string;
+      resourceType: string;
+      name: string;
+      /** Pulumi step op: create, update, delete, replace, same, read, refresh, … */
+      op: string;
+      status: "started" | "done" | "failed";
+    }
+  | { type: "diagnostic"; severity: "debug" | "info" | "warning" | "error"; message: string; urn?: string }
+  | { type: "summary"; changes: Record<string, number>; resourceCount: number; durationMs: number }
+  | { type: "log"; message: string };
+
+/** Messages on `/api/events`. */
+export type ServerEvent =
+  | { type: "hello"; serverTime: string }
+  | { type: "project-changed"; project: string; revision: number }
+  | { type: "projects-changed" }
+  | { type: "instance-status"; project: string; instanceId: string; status: InstanceStatus }
+  | { type: "operation"; operation: OperationInfo }
+  | { type: "engine-event"; operationId: string; project: string; instanceId: string; event: EngineEvent; time: string };
+
+/** Messages a client may send on `/api/events`. */
+export type ClientEventMessage = { type: "ping" };
+
+/** Outputs of an instance as the designer may see them (secret values are never included). */
+export interface InstanceDetails {
+  instanceId: string;
+  status: InstanceStatus;
+  /** Output name → value, or `{ secret: true }` for secret outputs. */
+  outputs: Record<string, unknown>;
+  statusFields: Array<Omit<StatusField, "value"> & { value: string | null }>;
+  /** Terminals the instance offers (credentials omitted). */
+  terminals: Array<Pick<TerminalSpec, "name" | "title" | "type">>;
+  /** Pages the instance offers. */
+  pages: Array<Pick<Page, "name" | "title">>;
+  /** Upstream references resolved for each input (hubs expanded). */
+  resolvedInputs: Record<string, InstanceOutputRef[]>;
+}
+
+export interface InstanceLogEntry {
+  time: string;
+  operationId: string;
+  event: EngineEvent;
+}
+
+export interface InstanceLogs {
+  instanceId: string;
+  entries: InstanceLogEntry[];
+}
+
+export const openTerminalRequestSchema = z.object({
+  cols: z.number().int().min(1).max(1000).default(80),
+  rows: z.number().int().min(1).max(1000).default(24),
+}).strict();
+export type OpenTerminalRequest = z.input<typeof openTerminalRequestSchema>;
+
+export interface TerminalSession {
+  sessionId: string;
+  /** Path of the WebSocket to connect to, e.g. `/api/terminals/<sessionId>`. */
+  url: string;
+  title: string;
+}
+
+/** Text frames on a terminal socket. */
+export type TerminalControlMessage =
+  | { type: "resize"; cols: number; rows: number }
+  | { type: "exit"; code: number | null; signal?: string | null }
+  | { type: "error"; message: string };
