@@ -94,7 +94,8 @@ function hubContents(hubId: string, hubs: Map<string, Hub>, cache: Map<string, I
 /**
  * Resolves every instance's inputs to instance outputs: direct references, hub references (every
  * matching entity in the hub) and injected hubs (fill only inputs with nothing connected directly).
- * References that cannot be resolved are skipped here and reported by `validateProject`.
+ * References that cannot be resolved (missing instance or output, wrong entity type) are skipped here
+ * and reported by `validateProject`.
  */
 export function resolveProjectInputs(project: Project, registry: Registry): ResolvedInputs {
   const instances = new Map(project.instances.map((instance) => [instance.id, instance]));
@@ -122,7 +123,7 @@ export function resolveProjectInputs(project: Project, registry: Registry): Reso
         for (const ref of instance.inputs[inputName] ?? []) {
           if (isHubRef(ref)) {
             for (const item of hubContents(ref.hubId, hubs, hubCache)) if (outputEntity(item) === spec.entity) add({ ...item, viaHub: ref.hubId });
-          } else if (instances.has(ref.instanceId)) {
+          } else if (outputEntity(ref) === spec.entity) {
             add({ instanceId: ref.instanceId, output: ref.output });
           }
         }
