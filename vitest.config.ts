@@ -19,7 +19,7 @@ function packageDirs(): string[] {
     if (!existsSync(base)) continue;
     for (const name of readdirSync(base).sort()) dirs.push(join(base, name));
   }
-  dirs.push(join(root, "runner"), join(root, "designer"));
+  dirs.push(join(root, "runner"), join(root, "designer"), join(root, "tooling"));
   return dirs.filter((dir) => existsSync(join(dir, "package.json")));
 }
 
