@@ -1,0 +1,115 @@
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/** Options of {@link writeFileAtomic}. */
+export interface WriteFileAtomicOptions {
+  /** File mode of a newly written file, e.g. `0o600` for files only the user may read. Default `0o644` (before umask). */
+  mode?: number;
+}
+
+/** Temp files older than this are removed even when their writer's pid looks alive (pids get reused). */
+const staleTempAgeMs = 60 * 60 * 1000;
+
+function tempPrefix(file: string): string {
+  return `.${basename(file)}.`;
+}
+
+/** Builds the temp file name `.<name>.<pid>.<random>.tmp` next to the target, so a reader can tell whose it is. */
+function tempName(file: string): string {
+  return join(dirname(file), `${tempPrefix(file)}${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
+/** Tells whether a process with this pid exists (on this host). */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes temp files a killed writer left behind for this target: those whose pid is dead, or that are
+ * older than an hour. Temp files of live writers (including this process) are left alone.
+ */
+async function removeStaleTempFiles(file: string): Promise<void> {
+  const dir = dirname(file);
+  const prefix = tempPrefix(file);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const match = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length));
+    if (!match) continue;
+    const pid = Number(match[1]);
+    const path = join(dir, name);
+    let stale = pid !== process.pid && !isProcessAlive(pid);
+    if (!stale) {
+      try {
+        stale = Date.now() - (await stat(path)).mtimeMs > staleTempAgeMs;
+      } catch {
+        continue;
+      }
+    }
+    if (stale) await unlink(path).catch(() => undefined);
+  }
+}
+
+/** Flushes a directory entry to disk, so a rename inside it survives a crash. Not supported everywhere (Windows). */
+async function fsyncDirectory(dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(dir, constants.O_RDONLY);
+    await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EISDIR" && code !== "EPERM" && code !== "EINVAL" && code !== "EBADF") throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Writes a file so that readers (and a crash at any point) see either the old or the new complete
+ * content: the data goes to a temp file in the same directory, which is flushed to disk, renamed over
+ * the target, and the directory is flushed. The temp file is removed when anything fails; temp files
+ * left by a killed writer are removed by the next write of the same file.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
+  await removeStaleTempFiles(file);
+  const temp = tempName(file);
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, options.mode ?? 0o644);
+  let renamed = false;
+  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+    renamed = true;
+    await fsyncDirectory(dirname(file));
+  } finally {
+    if (!renamed) await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** Reads a file as UTF-8, or returns `undefined` when it does not exist. */
+export async function readFileIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}

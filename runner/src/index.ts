@@ -1,0 +1,2 @@
+export * from "./fs/index.js";
+export * from "./secrets/index.js";

@@ -1,0 +1,55 @@
+/** Thrown when a password does not match a project's (or stack's) `encryptionsalt`; nothing was written. */
+export class IncorrectPasswordError extends Error {
+  override name = "IncorrectPasswordError";
+
+  /** The file whose `encryptionsalt` the password was checked against, when known. */
+  readonly file: string | undefined;
+
+  constructor(options: { file?: string; project?: string } & ErrorOptions = {}) {
+    const what =
+      options.project !== undefined ? `project "${options.project}"` : options.file !== undefined ? `"${options.file}"` : "these secrets";
+    super(
+      `The password for ${what} is incorrect: it does not match the encryptionsalt${options.file !== undefined && options.project !== undefined ? ` in "${options.file}"` : ""}. Try again with the password the project was created with.`,
+      options,
+    );
+    this.file = options.file;
+  }
+}
+
+/** Thrown when a secure value is not in Pulumi's `v1:<nonce>:<ciphertext>` format. */
+export class MalformedSecureValueError extends Error {
+  override name = "MalformedSecureValueError";
+
+  /** What is wrong with the value (the value itself is not repeated). */
+  readonly problem: string;
+
+  constructor(problem: string, options?: ErrorOptions) {
+    super(`Malformed secure value: ${problem}; a secure value looks like "v1:<base64 nonce>:<base64 ciphertext>".`, options);
+    this.problem = problem;
+  }
+}
+
+/** Thrown when an `encryptionsalt` is not in Pulumi's `v1:<salt>:v1:<nonce>:<ciphertext>` format. */
+export class MalformedEncryptionSaltError extends Error {
+  override name = "MalformedEncryptionSaltError";
+
+  /** What is wrong with the salt. */
+  readonly problem: string;
+
+  constructor(problem: string, options?: ErrorOptions) {
+    super(`Malformed encryptionsalt: ${problem}; it looks like "v1:<base64 salt>:v1:<base64 nonce>:<base64 ciphertext>".`, options);
+    this.problem = problem;
+  }
+}
+
+/**
+ * Thrown when a well-formed secure value does not decrypt with the project key: it was encrypted with
+ * another password (or salt), or it was altered.
+ */
+export class SecretDecryptionError extends Error {
+  override name = "SecretDecryptionError";
+
+  constructor(what: string, options?: ErrorOptions) {
+    super(`Cannot decrypt ${what}: it was encrypted with another password or altered. Set the secret again.`, options);
+  }
+}
