@@ -65,3 +65,48 @@ export type UnitInputsConfig = z.output<typeof unitInputsConfigSchema>;
 
 /** Invoked trigger names. */
 export const unitInvokedTriggersSchema = z.array(z.string());
+
+/** What a unit run is configured with, before it is encoded as stack config. */
+export interface UnitConfigInput {
+  /** The instance the stack belongs to. */
+  instance: UnitInstanceConfig;
+  /** The instance's args as the user set them. */
+  args?: Record<string, unknown>;
+  /** Resolved non-secret inputs. */
+  inputs?: UnitInputsConfig;
+  /** Resolved inputs whose upstream output is secret. */
+  secretInputs?: UnitInputsConfig;
+  /** The instance's secrets (name → value). */
+  secrets?: Record<string, unknown>;
+  /** Names of the triggers invoked for this run. */
+  invokedTriggers?: string[];
+}
+
+/** A unit's stack config ready to write: full key (`highstate:<key>`) → JSON string, and the keys to store as secrets. */
+export interface EncodedUnitConfig {
+  /** Every `highstate:<key>` config value, each a JSON string. */
+  values: Record<string, string>;
+  /** The full keys whose values must be written as `secure:` values (`highstate:secrets`, `highstate:secretInputs`). */
+  secretKeys: string[];
+}
+
+/**
+ * Encodes a unit run as stack config in the current format. The runner writes the result into
+ * `Pulumi.<stack>.yaml` (secret keys encrypted) and `@highstate/pulumi/test` installs it under mocks,
+ * so both speak exactly the format `runUnit` reads.
+ */
+export function encodeUnitConfig(input: UnitConfigInput): EncodedUnitConfig {
+  const key = (name: keyof typeof unitConfigKeys) => `${unitConfigNamespace}:${unitConfigKeys[name]}`;
+  return {
+    values: {
+      [key("format")]: JSON.stringify(unitConfigFormatVersion),
+      [key("instance")]: JSON.stringify(input.instance),
+      [key("args")]: JSON.stringify(input.args ?? {}),
+      [key("inputs")]: JSON.stringify(input.inputs ?? {}),
+      [key("secretInputs")]: JSON.stringify(input.secretInputs ?? {}),
+      [key("secrets")]: JSON.stringify(input.secrets ?? {}),
+      [key("invokedTriggers")]: JSON.stringify(input.invokedTriggers ?? []),
+    },
+    secretKeys: [key("secrets"), key("secretInputs")],
+  };
+}
