@@ -1,2 +1,3 @@
 export * from "./fs/index.js";
 export * from "./secrets/index.js";
+export * from "./registry/index.js";
