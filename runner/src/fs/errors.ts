@@ -8,6 +8,22 @@ export interface FileLocation {
   path?: string;
 }
 
+const identifierPattern = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * Formats a path to a value inside a document: identifiers joined with dots, other keys in quoted
+ * brackets and array indexes in brackets, e.g. `instances[2].args` or `config["highstate:secrets"]`.
+ */
+export function formatValuePath(segments: ReadonlyArray<string | number>): string {
+  let path = "";
+  for (const segment of segments) {
+    if (typeof segment === "number") path += `[${segment}]`;
+    else if (identifierPattern.test(segment)) path += path === "" ? segment : `.${segment}`;
+    else path += `[${JSON.stringify(segment)}]`;
+  }
+  return path;
+}
+
 function describeLocation(location: FileLocation | undefined): string {
   if (!location) return "";
   const parts: string[] = [];

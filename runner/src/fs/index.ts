@@ -1,2 +1,3 @@
 export * from "./atomic-write.js";
+export * from "./canonical.js";
 export * from "./errors.js";

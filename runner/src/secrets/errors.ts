@@ -53,3 +53,42 @@ export class SecretDecryptionError extends Error {
     super(`Cannot decrypt ${what}: it was encrypted with another password or altered. Set the secret again.`, options);
   }
 }
+
+/** Thrown when secret values are read or written before the project was unlocked with its password. */
+export class SecretsLockedError extends Error {
+  override name = "SecretsLockedError";
+
+  constructor(file: string) {
+    super(`The secrets in "${file}" are locked; unlock the project with its password first.`);
+  }
+}
+
+/** Thrown when a secret is set on a project that has no password yet. */
+export class NoProjectPasswordError extends Error {
+  override name = "NoProjectPasswordError";
+
+  constructor(file: string) {
+    super(`"${file}" has no encryptionsalt yet; create the project password before setting secrets.`);
+  }
+}
+
+/** Thrown when creating a password for a project that already has one. */
+export class ProjectPasswordExistsError extends Error {
+  override name = "ProjectPasswordExistsError";
+
+  constructor(file: string) {
+    super(`"${file}" already has a password (an encryptionsalt); unlock it, or change the password instead.`);
+  }
+}
+
+/**
+ * Thrown when the secrets file was re-encrypted (or removed) by someone else since it was unlocked, so
+ * values encrypted with the key at hand would be unreadable. Nothing was written.
+ */
+export class SecretsChangedOnDiskError extends Error {
+  override name = "SecretsChangedOnDiskError";
+
+  constructor(file: string) {
+    super(`"${file}" changed on disk and now uses another password (or was removed); unlock the project again. Nothing was written.`);
+  }
+}

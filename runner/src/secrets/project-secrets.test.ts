@@ -1,0 +1,261 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { UnreadableFileError } from "../fs/errors.js";
+import { testdir } from "../test-utils/testdir.js";
+import {
+  IncorrectPasswordError,
+  NoProjectPasswordError,
+  ProjectPasswordExistsError,
+  SecretsChangedOnDiskError,
+  SecretsLockedError,
+} from "./errors.js";
+import { createPassphraseCrypter } from "./passphrase-crypter.js";
+import { ProjectSecrets } from "./project-secrets.js";
+
+const vectorE = {
+  passphrase: "correct horse battery staple",
+  salt: "v1:3ZcVRCMzEbk=:v1:A4wYnaSVLIkK0AhS:2SrOnSDh9wVGmoyZt97KYJN3WfDDHA==",
+  checkValue: "v1:A4wYnaSVLIkK0AhS:2SrOnSDh9wVGmoyZt97KYJN3WfDDHA==",
+};
+
+const server = "common.existing-server.v1:web";
+const db = "databases.postgresql.v1:main";
+
+async function fileWithVectorE(extra = ""): Promise<string> {
+  const dir = await testdir({
+    "Pulumi.prod.yaml": [
+      `encryptionsalt: ${vectorE.salt}`,
+      "config:",
+      "  aws:region: eu-west-1",
+      "  highstate:secrets:",
+      `    ${server}:`,
+      "      sshPassword:",
+      `        secure: ${vectorE.checkValue}`,
+      extra,
+    ].join("\n"),
+  });
+  return join(dir, "Pulumi.prod.yaml");
+}
+
+async function expectUnreadable(file: string, expected: { problem: RegExp; path?: string; line?: number }): Promise<void> {
+  const before = await readFile(file);
+  const error = await ProjectSecrets.open(file).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(UnreadableFileError);
+  const unreadable = error as UnreadableFileError;
+  expect(unreadable.file).toBe(file);
+  expect(unreadable.problem).toMatch(expected.problem);
+  expect(unreadable.message).toContain(`"${file}"`);
+  if (expected.path !== undefined) expect(unreadable.location?.path).toBe(expected.path);
+  if (expected.line !== undefined) expect(unreadable.location?.line).toBe(expected.line);
+  expect(await readFile(file)).toEqual(before);
+}
+
+describe("ProjectSecrets", () => {
+  it("reads a file in Pulumi's format (vector E) and lists secrets without the password", async () => {
+    const file = await fileWithVectorE();
+    const secrets = await ProjectSecrets.open(file);
+    expect(secrets.hasPassword).toBe(true);
+    expect(secrets.isUnlocked).toBe(false);
+    expect(secrets.listSecrets()).toEqual({ [server]: ["sshPassword"] });
+    expect(secrets.has(server, "sshPassword")).toBe(true);
+    expect(() => secrets.get(server, "sshPassword")).toThrow(SecretsLockedError);
+    await secrets.unlock(vectorE.passphrase);
+    expect(secrets.get(server, "sshPassword")).toBe("pulumi");
+  });
+
+  it("creates a password, writes sorted, nested secure values Pulumi can decrypt, and keeps other config", async () => {
+    const dir = await testdir({ "Pulumi.dev.yaml": "config:\n  zeta:key: 1\n  aws:region: eu-west-1\n" });
+    const file = join(dir, "Pulumi.dev.yaml");
+    const secrets = await ProjectSecrets.open(file);
+    await expect(secrets.set(server, "sshPassword", "x")).rejects.toBeInstanceOf(NoProjectPasswordError);
+    await secrets.create("p4ss");
+    await expect(secrets.create("again")).rejects.toBeInstanceOf(ProjectPasswordExistsError);
+    await secrets.setMany(server, { sshPassword: "hunter2", apiToken: "t0ken" });
+    await secrets.set(db, "rootPassword", "r00t: with colon");
+
+    const text = await readFile(file, "utf8");
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("config:");
+    expect(lines.slice(1, 4)).toEqual(["  aws:region: eu-west-1", "  highstate:secrets:", `    ${server}:`]);
+    expect(text).toMatch(/\n {6}apiToken:\n {8}secure: v1:[^\n]+\n {6}sshPassword:\n {8}secure: v1:/);
+    expect(text).toMatch(/\n {2}zeta:key: 1\nencryptionsalt: v1:[^\n]+\n$/);
+    expect(text).not.toContain("hunter2");
+
+    const yaml = parse(text) as { encryptionsalt: string; config: Record<string, Record<string, Record<string, { secure: string }>>> };
+    const crypter = await createPassphraseCrypter("p4ss", yaml.encryptionsalt);
+    expect(crypter.decrypt(yaml.config["highstate:secrets"]![db]!.rootPassword!.secure)).toBe("r00t: with colon");
+
+    const reopened = await ProjectSecrets.open(file);
+    await reopened.unlock("p4ss");
+    expect(reopened.getInstanceSecrets(server)).toEqual({ apiToken: "t0ken", sshPassword: "hunter2" });
+  });
+
+  it("refuses a wrong password before writing anything", async () => {
+    const file = await fileWithVectorE();
+    const before = await readFile(file);
+    const secrets = await ProjectSecrets.open(file);
+    const error = await secrets.unlock("wrong").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(IncorrectPasswordError);
+    expect((error as IncorrectPasswordError).message).toContain(file);
+    await expect(secrets.changePassword("wrong", "new")).rejects.toBeInstanceOf(IncorrectPasswordError);
+    await expect(secrets.set(server, "x", "y")).rejects.toBeInstanceOf(SecretsLockedError);
+    expect(await readFile(file)).toEqual(before);
+  });
+
+  it("keeps the ciphertext and fingerprint when a secret is set to the value it has", async () => {
+    const file = await fileWithVectorE();
+    const secrets = await ProjectSecrets.open(file);
+    await secrets.unlock(vectorE.passphrase);
+    const before = await readFile(file, "utf8");
+    const fingerprint = secrets.fingerprint(server);
+    await secrets.set(server, "sshPassword", "pulumi");
+    expect(await readFile(file, "utf8")).toBe(before);
+    expect(secrets.fingerprint(server)).toBe(fingerprint);
+    await secrets.set(server, "sshPassword", "changed");
+    expect(secrets.fingerprint(server)).not.toBe(fingerprint);
+    expect(secrets.fingerprint(server)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(secrets.fingerprint(db)).toBe(secrets.fingerprint("nothing-here"));
+  });
+
+  it("deletes secrets, moves them on rename and removes them with the instance, without the password", async () => {
+    const file = await fileWithVectorE();
+    const writer = await ProjectSecrets.open(file);
+    await writer.unlock(vectorE.passphrase);
+    await writer.set(server, "apiToken", "t");
+    await writer.set(db, "rootPassword", "r");
+
+    const secrets = await ProjectSecrets.open(file);
+    await secrets.renameInstance(server, "common.existing-server.v1:web-2");
+    expect(secrets.listSecrets()).toEqual({ "common.existing-server.v1:web-2": ["apiToken", "sshPassword"], [db]: ["rootPassword"] });
+    await secrets.delete("common.existing-server.v1:web-2", "apiToken");
+    await secrets.removeInstance(db);
+    expect(secrets.listSecrets()).toEqual({ "common.existing-server.v1:web-2": ["sshPassword"] });
+    await secrets.unlock(vectorE.passphrase);
+    expect(secrets.get("common.existing-server.v1:web-2", "sshPassword")).toBe("pulumi");
+    expect(await readFile(file, "utf8")).not.toContain(db);
+  });
+
+  it("changes the password by re-encrypting every value in one write", async () => {
+    const file = await fileWithVectorE();
+    const secrets = await ProjectSecrets.open(file);
+    await secrets.unlock(vectorE.passphrase);
+    await secrets.set(db, "rootPassword", "r00t");
+    const fingerprintBefore = secrets.fingerprint(db);
+    const change = await secrets.changePassword(vectorE.passphrase, "n3w password");
+    expect(change.previous.encryptionSalt).toBe(vectorE.salt);
+    expect(change.current.encryptionSalt).not.toBe(vectorE.salt);
+    expect(change.fingerprints[db]).toEqual({ before: fingerprintBefore, after: secrets.fingerprint(db) });
+
+    const reopened = await ProjectSecrets.open(file);
+    expect(reopened.encryptionSalt).toBe(change.current.encryptionSalt);
+    await expect(reopened.unlock(vectorE.passphrase)).rejects.toBeInstanceOf(IncorrectPasswordError);
+    await reopened.unlock("n3w password");
+    expect(reopened.get(db, "rootPassword")).toBe("r00t");
+    expect(reopened.get(server, "sshPassword")).toBe("pulumi");
+    expect(await readFile(file, "utf8")).toContain("aws:region: eu-west-1");
+  });
+
+  it("keeps changes made on disk by someone else", async () => {
+    const file = await fileWithVectorE();
+    const first = await ProjectSecrets.open(file);
+    const second = await ProjectSecrets.open(file);
+    await first.unlock(vectorE.passphrase);
+    await second.unlock(vectorE.passphrase);
+    await first.set(db, "rootPassword", "one");
+    await second.set(server, "apiToken", "two");
+    const reopened = await ProjectSecrets.open(file);
+    expect(reopened.listSecrets()).toEqual({ [server]: ["apiToken", "sshPassword"], [db]: ["rootPassword"] });
+  });
+
+  it("refuses to write with a key the file no longer uses", async () => {
+    const file = await fileWithVectorE();
+    const first = await ProjectSecrets.open(file);
+    const second = await ProjectSecrets.open(file);
+    await first.unlock(vectorE.passphrase);
+    await second.unlock(vectorE.passphrase);
+    await second.changePassword(vectorE.passphrase, "other");
+    const before = await readFile(file);
+    await expect(first.set(db, "rootPassword", "x")).rejects.toBeInstanceOf(SecretsChangedOnDiskError);
+    expect(first.isUnlocked).toBe(false);
+    expect(await readFile(file)).toEqual(before);
+  });
+
+  it("writes nothing for a project without a file until there is something to store", async () => {
+    const dir = await testdir();
+    const file = join(dir, "Pulumi.new.yaml");
+    const secrets = await ProjectSecrets.open(file);
+    expect(secrets.hasPassword).toBe(false);
+    expect(secrets.listSecrets()).toEqual({});
+    await secrets.removeInstance(server);
+    await expect(readFile(file)).rejects.toMatchObject({ code: "ENOENT" });
+    await secrets.create("pw");
+    expect(await readFile(file, "utf8")).toMatch(/^encryptionsalt: v1:\S+\n$/);
+  });
+});
+
+describe("ProjectSecrets with files it cannot read", () => {
+  it("names a malformed encryptionsalt and leaves the file untouched", async () => {
+    const dir = await testdir({ "Pulumi.p.yaml": "config: {}\nencryptionsalt: v1:not-base64!:v1:AAAA:AAAA\n" });
+    await expectUnreadable(join(dir, "Pulumi.p.yaml"), {
+      problem: /"encryptionsalt" is malformed: the salt is not valid base64/,
+      path: "encryptionsalt",
+      line: 2,
+    });
+  });
+
+  it("names a salt that is not a string", async () => {
+    const dir = await testdir({ "Pulumi.p.yaml": "encryptionsalt:\n  nested: true\n" });
+    await expectUnreadable(join(dir, "Pulumi.p.yaml"), { problem: /must be a string, found a mapping/, path: "encryptionsalt" });
+  });
+
+  it("names the key of a malformed secure value", async () => {
+    const file = await fileWithVectorE(`    ${db}:\n      rootPassword:\n        secure: v1:short:AAAA\n`);
+    await expectUnreadable(file, {
+      problem: /malformed secure value: the nonce is not valid base64/,
+      path: `config["highstate:secrets"]["${db}"].rootPassword.secure`,
+      line: 10,
+    });
+  });
+
+  it("refuses secrets stored in plain text", async () => {
+    const file = await fileWithVectorE(`    ${db}:\n      rootPassword: plain\n`);
+    await expectUnreadable(file, { problem: /never in plain text/, path: `config["highstate:secrets"]["${db}"].rootPassword`, line: 9 });
+  });
+
+  it("reports YAML syntax errors with line and column", async () => {
+    const dir = await testdir({ "Pulumi.p.yaml": "encryptionsalt: a\nconfig:\n  key: [unclosed\n" });
+    await expectUnreadable(join(dir, "Pulumi.p.yaml"), { problem: /invalid YAML/ });
+  });
+
+  it("refuses secure values without an encryptionsalt, other secrets providers and non-mappings", async () => {
+    const noSalt = await testdir({
+      "Pulumi.p.yaml": `config:\n  highstate:secrets:\n    a:\n      b:\n        secure: ${vectorE.checkValue}\n`,
+    });
+    await expectUnreadable(join(noSalt, "Pulumi.p.yaml"), { problem: /no "encryptionsalt"/ });
+    const provider = await testdir({ "Pulumi.p.yaml": "secretsprovider: awskms://alias/x\n" });
+    await expectUnreadable(join(provider, "Pulumi.p.yaml"), { problem: /secrets provider "awskms:\/\/alias\/x"/, path: "secretsprovider" });
+    const list = await testdir({ "Pulumi.p.yaml": "- a\n- b\n" });
+    await expectUnreadable(join(list, "Pulumi.p.yaml"), { problem: /must be a YAML mapping/ });
+  });
+
+  it("opens an empty file as a project without a password", async () => {
+    const dir = await testdir({ "Pulumi.p.yaml": "" });
+    const secrets = await ProjectSecrets.open(join(dir, "Pulumi.p.yaml"));
+    expect(secrets.hasPassword).toBe(false);
+  });
+
+  it("rewrites nothing when only read", async () => {
+    const file = await fileWithVectorE();
+    await writeFile(file, `${await readFile(file, "utf8")}\n# a comment\n`);
+    const before = await readFile(file);
+    const secrets = await ProjectSecrets.open(file);
+    await secrets.unlock(vectorE.passphrase);
+    secrets.getInstanceSecrets(server);
+    expect(await readFile(file)).toEqual(before);
+  });
+});
