@@ -1,0 +1,97 @@
+import type { ComponentSource, UnitInputsConfig, UnitInstanceConfig } from "@highstate/contract";
+import type { EngineEvent, OperationType } from "../server/api-types.js";
+
+export type { EngineEvent, OperationType } from "../server/api-types.js";
+
+/**
+ * Encrypts values for a stack's `Pulumi.<stack>.yaml` in Pulumi's passphrase format. The project
+ * crypter satisfies it, so every unit stack of a project shares the project's `encryptionsalt` (and the
+ * key derived from it once).
+ */
+export interface StackSecretEncrypter {
+  /** The `encryptionsalt` line (`v1:<salt>:v1:<nonce>:<check>`) the stack yaml carries. */
+  readonly encryptionSalt: string;
+  /** Encrypts one plaintext into a `v1:<nonce>:<ciphertext>` secure value. */
+  encrypt(plaintext: string): string | Promise<string>;
+}
+
+/** One stack output as read after a run: its value and whether Pulumi marked it secret. */
+export interface EngineOutputValue {
+  value: unknown;
+  secret: boolean;
+}
+
+/**
+ * Everything an engine needs to run one Pulumi operation for one unit instance. The orchestrator
+ * prepares it: args as set, inputs resolved from upstream instances' last outputs (secret upstream
+ * outputs go to `secretInputs`), the instance's secrets in plaintext (they only ever leave the process
+ * encrypted, in the stack yaml) and the project password (only ever put into the child environment).
+ */
+export interface UnitRunRequest {
+  /** The operation. */
+  operation: OperationType;
+  /** Absolute path of the workspace root. */
+  workspaceRoot: string;
+  /** The Highstate project the instance is in (also the Pulumi project name of its stack). */
+  project: string;
+  /** The instance (`project`, `id`, `type`, `name`, `uid`), as written to `highstate:instance`. */
+  instance: UnitInstanceConfig;
+  /** The component: its source module (units only) and declared output names. */
+  component: { type: string; source?: ComponentSource; outputs: string[] };
+  /** The args as the user set them. */
+  args: Record<string, unknown>;
+  /** Resolved non-secret inputs. */
+  inputs: UnitInputsConfig;
+  /** Resolved inputs whose upstream output is secret. */
+  secretInputs: UnitInputsConfig;
+  /** The instance's secrets (plaintext, name → value). */
+  secrets: Record<string, unknown>;
+  /** Triggers invoked for this run (e.g. a before-destroy trigger before destroying). */
+  invokedTriggers: string[];
+  /** The project password, used as `PULUMI_CONFIG_PASSPHRASE` of the child processes only. */
+  password: string;
+  /** Encrypts the stack's secret config values. */
+  encrypter: StackSecretEncrypter;
+  /** The Pulumi backend URL, e.g. `file:///ws/.highstate/state`. */
+  backendUrl: string;
+  /** Receives engine events while the run goes on. */
+  onEvent: (event: EngineEvent) => void;
+  /** Aborted to ask for a graceful cancel (Pulumi finishes in-flight steps and unlocks the stack). */
+  signal: AbortSignal;
+  /** Aborted to stop at once (processes are killed; a stale lock is recovered by the next run). */
+  forceSignal: AbortSignal;
+}
+
+/** What a successful run reports. */
+export interface UnitRunResult {
+  /** Resource changes by Pulumi op (`create`, `same`, `update`, `delete`, …). */
+  changes: Record<string, number>;
+  /**
+   * Resources in the stack after the run (the root stack resource and default providers not counted).
+   * For `preview` it is the count the update would leave.
+   */
+  resourceCount: number;
+  /** Stack outputs after `up` (and after `refresh`); absent for preview and destroy. */
+  outputs?: Record<string, EngineOutputValue>;
+}
+
+/**
+ * Runs Pulumi operations for single unit instances. Implementations: {@link AutomationEngine} (the
+ * Pulumi Automation API with a local `pulumi` CLI) and {@link FakeEngine} (tests, benchmarks, the
+ * designer's end-to-end tests).
+ */
+export interface Engine {
+  /** A short name for messages and `highstate doctor` (`pulumi`, `fake`). */
+  readonly name: string;
+  /**
+   * Checks that the engine can run at all (e.g. that the `pulumi` CLI is installed and usable). The
+   * orchestrator calls it once per operation; when it throws, every run of the operation fails at once
+   * with that error and nothing else is touched.
+   */
+  preflight(): Promise<void>;
+  /**
+   * Runs one operation for one instance, streaming events through `request.onEvent`. Rejects with
+   * {@link UnitRunError} when the operation fails and {@link UnitRunCancelledError} when it was cancelled.
+   */
+  runOperation(request: UnitRunRequest): Promise<UnitRunResult>;
+}
