@@ -10,7 +10,9 @@ import { defineConfig } from "vitest/config";
 import { jsdocVitePlugin } from "./library/contract/src/jsdoc/index.ts";
 
 const root = import.meta.dirname;
-const conditions = ["@highstate/source", ...defaultServerConditions];
+// Vite's "module" condition picks bundler-only ESM builds (e.g. @opentelemetry/api, loaded by
+// @pulumi/pulumi) whose extensionless imports Node cannot load; externalised packages use Node's conditions.
+const conditions = ["@highstate/source", ...defaultServerConditions.filter((condition) => condition !== "module")];
 
 function packageDirs(): string[] {
   const dirs: string[] = [];
