@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { ApiError } from "./api-types.js";
+import { toHttpError } from "./errors.js";
 import { sendError, sendJson } from "./http.js";
 import type { Router } from "./router.js";
 import {
@@ -56,7 +57,7 @@ export async function listenHttpServer(options: HttpServerOptions): Promise<List
   const token = options.token ?? generateAccessToken();
   let policy: AdmissionPolicy | undefined;
   const server: Server = createServer({ requestTimeout: 0, headersTimeout: 30_000 }, (request, response) => {
-    void handleRequest(policy!, options, request, response).catch((error) => sendError(response, error));
+    void handleRequest(policy!, options, request, response).catch((error) => sendError(response, toHttpError(error)));
   });
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
