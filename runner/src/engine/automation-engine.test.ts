@@ -1,0 +1,259 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { createPassphraseCrypter, type PassphraseCrypter } from "../secrets/index.js";
+import { testdir } from "../test-utils/testdir.js";
+import { installFakePulumi } from "./__fixtures__/fake-pulumi-cli.js";
+import { acmeThingSource, writeUnitWorkspace } from "./__fixtures__/unit-workspace.js";
+import { AutomationEngine } from "./automation-engine.js";
+import { PulumiCliNotFoundError, StackLockedError, UnitRunCancelledError, UnitRunError } from "./errors.js";
+import type { EngineEvent, OperationType, UnitRunRequest } from "./types.js";
+import { defaultBackendUrl, unitEntrySource, unitWorkDir } from "./unit-workdir.js";
+
+const password = "correct horse battery staple";
+let crypter: PassphraseCrypter;
+
+beforeAll(async () => {
+  crypter = await createPassphraseCrypter(password);
+});
+
+async function setup() {
+  const root = await testdir();
+  const workspace = join(root, "ws");
+  await writeUnitWorkspace(workspace);
+  const fake = await installFakePulumi(root);
+  const home = join(root, "home");
+  await mkdir(home);
+  const engine = new AutomationEngine({ cli: { path: fake.binDir, homeDir: home } });
+  return { root, workspace, fake, engine, home };
+}
+
+function request(workspace: string, overrides: Partial<UnitRunRequest> & { operation: OperationType }) {
+  const events: EngineEvent[] = [];
+  const controller = new AbortController();
+  const force = new AbortController();
+  const req: UnitRunRequest = {
+    workspaceRoot: workspace,
+    project: "demo",
+    instance: { project: "demo", id: "acme.thing.v1:one", type: "acme.thing.v1", name: "one", uid: "abcd1234" },
+    component: { type: "acme.thing.v1", source: acmeThingSource, outputs: ["thing"] },
+    args: { size: 3 },
+    inputs: {},
+    secretInputs: {},
+    secrets: {},
+    invokedTriggers: [],
+    password,
+    encrypter: crypter,
+    backendUrl: defaultBackendUrl(workspace),
+    onEvent: (event) => events.push(event),
+    signal: controller.signal,
+    forceSignal: force.signal,
+    ...overrides,
+  };
+  return { req, events, controller, force };
+}
+
+describe("AutomationEngine against a fake pulumi CLI", () => {
+  it("runs up in a generated work dir with the file backend, the passphrase only in the env and secrets only encrypted", async () => {
+    const { workspace, fake, engine } = await setup();
+    const secret = `S3NT1NEL-${randomBytes(8).toString("hex")}`;
+    const upstreamSecret = `UPSTREAM-${randomBytes(8).toString("hex")}`;
+    const { req, events } = request(workspace, {
+      operation: "up",
+      secrets: { apiToken: secret },
+      inputs: { cluster: [{ instanceId: "k8s.cluster.v1:main", output: "cluster", value: { name: "main" } }] },
+      secretInputs: { credentials: [{ instanceId: "acme.creds.v1:c", output: "creds", value: { token: upstreamSecret } }] },
+    });
+    const result = await engine.runOperation(req);
+
+    expect(result.resourceCount).toBe(2);
+    expect(result.changes).toEqual({ create: 3 });
+    expect(result.outputs?.echo).toEqual({
+      value: { args: { size: 3 }, inputs: req.inputs, invokedTriggers: [] },
+      secret: false,
+    });
+    expect(result.outputs?.secretEcho).toEqual({ value: { secrets: { apiToken: secret }, secretInputs: req.secretInputs }, secret: true });
+
+    // Work dir: Pulumi.yaml, package.json (ESM), the exact entry with resolved file URLs.
+    const workDir = unitWorkDir(workspace, "demo", "abcd1234");
+    expect(workDir).toBe(join(workspace, ".highstate", "units", "demo", "abcd1234"));
+    const projectYaml = parse(await readFile(join(workDir, "Pulumi.yaml"), "utf8"));
+    expect(projectYaml).toMatchObject({ name: "demo", runtime: { name: "nodejs", options: { typescript: false } }, main: "entry.js" });
+    expect(JSON.parse(await readFile(join(workDir, "package.json"), "utf8"))).toMatchObject({ type: "module", private: true });
+    const entry = await readFile(join(workDir, "entry.js"), "utf8");
+    const runtimeUrl = pathToFileURL(join(workspace, "node_modules/@highstate/pulumi/dist/index.js")).href;
+    const unitUrl = pathToFileURL(join(workspace, "node_modules/@acme/units/dist/thing.js")).href;
+    expect(entry).toBe(unitEntrySource(runtimeUrl, unitUrl));
+    expect(entry).toBe(`import { runUnit } from "${runtimeUrl}";\nimport unit from "${unitUrl}";\nexport default () => runUnit(unit);\n`);
+    // The entry really works as an ES module resolving the workspace's packages.
+    const entryModule = (await import(pathToFileURL(join(workDir, "entry.js")).href)) as { default: () => Promise<unknown> };
+    await expect(entryModule.default()).resolves.toEqual({ hello: "world" });
+
+    // Stack yaml: the project's encryptionsalt; secrets and secret inputs only as secure values.
+    const stackYamlText = await readFile(join(workDir, "Pulumi.abcd1234.yaml"), "utf8");
+    const stackYaml = parse(stackYamlText);
+    expect(stackYaml.encryptionsalt).toBe(crypter.encryptionSalt);
+    expect(stackYaml.config["highstate:format"]).toBe("1");
+    expect(JSON.parse(stackYaml.config["highstate:instance"])).toEqual(req.instance);
+    expect(JSON.parse(stackYaml.config["highstate:args"])).toEqual({ size: 3 });
+    expect(JSON.parse(stackYaml.config["highstate:inputs"])).toEqual(req.inputs);
+    expect(JSON.parse(stackYaml.config["highstate:invokedTriggers"])).toEqual([]);
+    expect(Object.keys(stackYaml.config["highstate:secrets"])).toEqual(["secure"]);
+    expect(JSON.parse(crypter.decrypt(stackYaml.config["highstate:secrets"].secure))).toEqual({ apiToken: secret });
+    expect(JSON.parse(crypter.decrypt(stackYaml.config["highstate:secretInputs"].secure))).toEqual(req.secretInputs);
+    expect(stackYamlText).not.toContain(secret);
+    expect(stackYamlText).not.toContain(upstreamSecret);
+
+    // What the CLI saw: the commands, the backend URL and passphrase in its env, no secret in argv or env.
+    const records = await fake.records();
+    const commands = records.map((record) => record.argv.filter((arg) => !arg.startsWith("tcp://")).join(" "));
+    expect(commands[0]).toBe("version");
+    expect(commands).toContain("stack select --stack abcd1234 --non-interactive");
+    expect(commands).toContain("stack init abcd1234 --non-interactive");
+    expect(commands.find((command) => command.startsWith("up "))).toBe(
+      "up --yes --skip-preview --color never --exec-kind auto.local --event-log --stack abcd1234 --non-interactive",
+    );
+    for (const record of records.slice(1)) {
+      expect(record.cwd).toBe(workDir);
+      expect(record.env.PULUMI_BACKEND_URL).toBe(`file://${join(workspace, ".highstate", "state")}`);
+      expect(record.env.PULUMI_CONFIG_PASSPHRASE).toBe(password);
+      expect(record.env.PATH?.split(":")[0]).toBe(fake.binDir);
+      expect(record.files["Pulumi.abcd1234.yaml"]).toBe(stackYamlText);
+    }
+    for (const record of records) {
+      const argv = record.argv.join(" ");
+      expect(argv).not.toContain(secret);
+      expect(argv).not.toContain(upstreamSecret);
+      expect(argv).not.toContain(password);
+      const { PULUMI_CONFIG_PASSPHRASE: _passphrase, ...env } = record.env;
+      expect(JSON.stringify(env)).not.toContain(secret);
+      expect(JSON.stringify(env)).not.toContain(password);
+    }
+    // State is in the file backend layout under .highstate/state, no login needed.
+    expect(existsSync(join(workspace, ".highstate/state/.pulumi/stacks/demo/abcd1234.json"))).toBe(true);
+
+    // Events: resource steps without the root stack and default providers, the program's diagnostic, the summary.
+    const resources = events.filter((event) => event.type === "resource");
+    expect(resources.map((event) => `${event.name}:${event.op}:${event.status}`)).toEqual([
+      "thing-1:create:started",
+      "thing-1:create:done",
+      "thing-2:create:started",
+      "thing-2:create:done",
+    ]);
+    expect(events).toContainEqual({ type: "diagnostic", severity: "info", message: "fake program of demo/abcd1234 ran" });
+    expect(events).toContainEqual({ type: "summary", changes: { create: 3 }, resourceCount: 2, durationMs: 1000 });
+  });
+
+  it("selects the existing stack on the next run, reports unchanged resources, then destroys", async () => {
+    const { workspace, fake, engine } = await setup();
+    await engine.runOperation(request(workspace, { operation: "up" }).req);
+    const second = await engine.runOperation(request(workspace, { operation: "up" }).req);
+    expect(second.changes).toEqual({ same: 3 });
+    expect(second.resourceCount).toBe(2);
+    const inits = (await fake.records()).filter((record) => record.argv[0] === "stack" && record.argv[1] === "init");
+    expect(inits).toHaveLength(1);
+
+    const preview = await engine.runOperation(request(workspace, { operation: "preview" }).req);
+    expect(preview).toEqual({ changes: { same: 3 }, resourceCount: 2 });
+
+    const refresh = await engine.runOperation(request(workspace, { operation: "refresh" }).req);
+    expect(refresh.changes).toEqual({ refresh: 3 });
+    expect(refresh.outputs?.echo?.secret).toBe(false);
+
+    const destroyed = await engine.runOperation(request(workspace, { operation: "destroy" }).req);
+    expect(destroyed).toEqual({ changes: { delete: 3 }, resourceCount: 0 });
+  });
+
+  it("destroys a stack that was never created without running the CLI's destroy", async () => {
+    const { workspace, fake, engine } = await setup();
+    const result = await engine.runOperation(request(workspace, { operation: "destroy" }).req);
+    expect(result).toEqual({ changes: {}, resourceCount: 0 });
+    expect((await fake.records()).some((record) => record.argv[0] === "destroy")).toBe(false);
+  });
+
+  it("reports the program's error diagnostics as the failure", async () => {
+    const { workspace, engine } = await setup();
+    const { req, events } = request(workspace, { operation: "up", args: { fakeFail: 'resource "db" failed: quota exceeded' } });
+    const error = await engine.runOperation(req).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnitRunError);
+    expect((error as Error).message).toBe('resource "db" failed: quota exceeded');
+    expect(events).toContainEqual(expect.objectContaining({ type: "diagnostic", severity: "error", message: 'resource "db" failed: quota exceeded' }));
+    // The stack lock was released by the failed run.
+    expect(await readdir(join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234"))).toEqual([]);
+  });
+
+  it("fails with Pulumi's message when the password does not match the stack's encryptionsalt", async () => {
+    const { workspace, engine } = await setup();
+    const other = await createPassphraseCrypter("another password");
+    const error = await engine.runOperation(request(workspace, { operation: "up", encrypter: other }).req).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnitRunError);
+    expect((error as Error).message).toContain("incorrect passphrase");
+  });
+
+  it("cancels gracefully: SIGINT to the CLI, which unlocks the stack", async () => {
+    const { workspace, engine } = await setup();
+    const { req, events, controller } = request(workspace, { operation: "up", args: { fakeHang: true } });
+    const running = engine.runOperation(req);
+    await waitFor(() => events.some((event) => event.type === "diagnostic"));
+    controller.abort();
+    await expect(running).rejects.toBeInstanceOf(UnitRunCancelledError);
+    expect(await readdir(join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234"))).toEqual([]);
+  });
+
+  it("force-cancels a run that ignores SIGINT and recovers the stale lock it leaves on the next run", async () => {
+    const { workspace, engine } = await setup();
+    const { req, events, controller, force } = request(workspace, { operation: "up", args: { fakeHang: true, fakeIgnoreSigint: true } });
+    const running = engine.runOperation(req);
+    await waitFor(() => events.some((event) => event.type === "diagnostic"));
+    controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    force.abort();
+    await expect(running).rejects.toBeInstanceOf(UnitRunCancelledError);
+    const lockDir = join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234");
+    expect(await readdir(lockDir)).toHaveLength(1);
+
+    const next = request(workspace, { operation: "up" });
+    const result = await engine.runOperation(next.req);
+    expect(result.resourceCount).toBe(2);
+    expect(next.events[0]).toMatchObject({ type: "log", message: expect.stringContaining("Removed a stale lock") });
+    expect(await readdir(lockDir)).toEqual([]);
+  });
+
+  it("refuses to run while a live process holds the stack lock", async () => {
+    const { workspace, engine } = await setup();
+    await engine.runOperation(request(workspace, { operation: "up" }).req);
+    const lockDir = join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234");
+    await writeFile(join(lockDir, "11111111-2222-3333-4444-555555555555.json"), JSON.stringify({ pid: process.pid, username: "someone", hostname: hostname(), timestamp: "2026-01-01T00:00:00Z" }));
+    const error = await engine.runOperation(request(workspace, { operation: "up" }).req).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StackLockedError);
+    expect((error as Error).message).toContain(`pid ${process.pid}`);
+  });
+});
+
+describe("AutomationEngine without a pulumi CLI", () => {
+  it("fails every run at once with a message saying how to install it", async () => {
+    const root = await testdir();
+    await writeUnitWorkspace(join(root, "ws"));
+    const engine = new AutomationEngine({ cli: { path: join(root, "empty"), homeDir: join(root, "home") } });
+    await expect(engine.preflight()).rejects.toBeInstanceOf(PulumiCliNotFoundError);
+    const error = await engine.runOperation(request(join(root, "ws"), { operation: "up" }).req).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PulumiCliNotFoundError);
+    expect((error as Error).message).toContain("highstate install-pulumi");
+    expect((error as Error).message).toContain("https://get.pulumi.com");
+    // Nothing was written: the run failed before preparing the work dir.
+    expect(existsSync(join(root, "ws", ".highstate"))).toBe(false);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
