@@ -1,3 +1,4 @@
 export * from "./fs/index.js";
 export * from "./secrets/index.js";
 export * from "./registry/index.js";
+export * from "./planner/index.js";

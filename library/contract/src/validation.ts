@@ -14,7 +14,9 @@ export type ProjectProblemCode =
   | "missing-input"
   | "too-many-inputs"
   | "incompatible-entity"
-  | "dangling-reference";
+  | "dangling-reference"
+  /** Instances feed each other in a loop (reported by the runner's planner, which orders the graph). */
+  | "dependency-cycle";
 
 /** One problem found in a project, naming the instance (or hub), the input or arg, and the reason. */
 export interface ProjectProblem {
@@ -182,7 +184,15 @@ function checkReference(
  * Validates a project against a registry and returns every problem found, not just the first. Unknown
  * components are reported (never dropped); their instances are otherwise left alone.
  */
-export function validateProject(project: Project, registry: Registry, options: { validateArgs?: ArgsValidator } = {}): ProjectProblem[] {
+export function validateProject(
+  project: Project,
+  registry: Registry,
+  options: {
+    validateArgs?: ArgsValidator;
+    /** The result of `resolveProjectInputs(project, registry)` when the caller already has it (saves resolving twice). */
+    resolved?: ResolvedInputs;
+  } = {},
+): ProjectProblem[] {
   const problems: ProjectProblem[] = [];
   const instances = new Map<string, Instance>();
   const uids = new Map<string, string>();
@@ -223,7 +233,7 @@ export function validateProject(project: Project, registry: Registry, options: {
     }
   }
 
-  const resolved = resolveProjectInputs(project, registry);
+  const resolved = options.resolved ?? resolveProjectInputs(project, registry);
   for (const instance of project.instances) {
     const component: RegistryComponent | undefined = registry.components[instance.type];
     if (!component) {

@@ -1,0 +1,154 @@
+/**
+ * The plan of a project: for every instance whether it is created, outdated (and why) or blocked (and
+ * why), and the order in which the instances that need to run would run.
+ */
+import { type ArgsValidator, type Project, type ProjectProblem, type Registry, validateProject } from "@highstate/contract";
+import { formatCycle } from "./errors.js";
+import { computeInstanceFingerprint, describeFingerprintChanges, type InstanceFingerprint, missingOutputDigest } from "./fingerprint.js";
+import { buildProjectGraph, layersOf, type ProjectGraph } from "./graph.js";
+
+/** What the planner needs to know about an instance's deployment (from the instance state store). */
+export interface PlanInstanceState {
+  /** Whether the instance's stack has resources (created and not destroyed since). */
+  created: boolean;
+  /** The fingerprint recorded by the last successful `up`; absent when none succeeded. */
+  lastSuccess?: InstanceFingerprint;
+  /** Digests of the last outputs (output name → digest, from `digestOutputs`). */
+  outputDigests?: Record<string, string>;
+}
+
+/** Options of {@link planProject}. */
+export interface PlanOptions {
+  project: Project;
+  registry: Registry;
+  /** Instance id → deployment state; instances without one are not created. */
+  states?: ReadonlyMap<string, PlanInstanceState>;
+  /**
+   * Instance id → digest of its secrets (`digestSecrets`). Instances without an entry have their
+   * secrets left unchecked (e.g. no password given), so only other changes make them outdated.
+   */
+  secretsDigests?: ReadonlyMap<string, string>;
+  /** Validates args against the live definitions; without it args are not validated. */
+  validateArgs?: ArgsValidator;
+}
+
+/** The plan of one instance. */
+export interface InstancePlan {
+  id: string;
+  /** `unknown-component` when no installed package defines its type. */
+  state: "unknown-component" | "not-created" | "created";
+  /** Whether the stack has resources (also known for unknown components). */
+  created: boolean;
+  /** Created, and args, secrets, inputs or the component package changed since the last successful `up` (or upstream will change). */
+  outdated: boolean;
+  /** Why it is outdated, e.g. `args changed`, `input "cluster" changed`, `upstream "…" is outdated`. */
+  reasons: string[];
+  /** Why it cannot run (unknown component, invalid args or inputs, a cycle, an upstream that cannot run). */
+  blocked?: string;
+  /** The fingerprint it would have if it ran now; absent for unknown components. */
+  fingerprint?: InstanceFingerprint;
+  /** Its topological level in the whole project (`-1` on or after a cycle). */
+  level: number;
+}
+
+/** The plan of a project. */
+export interface ProjectPlan {
+  graph: ProjectGraph;
+  /** Instance plans in project order (index-aligned with `graph.ids`). */
+  instances: InstancePlan[];
+  /** Validation problems, dependency cycles included. */
+  problems: ProjectProblem[];
+  /** Instances that need to run (not created, or outdated) and can, in dependency-ordered layers. */
+  layers: string[][];
+}
+
+function needsRun(plan: InstancePlan): boolean {
+  return plan.state !== "unknown-component" && (!plan.created || plan.outdated);
+}
+
+/** Builds the plan of a project. Cycles do not throw: their instances are blocked and reported in `problems`. */
+export function planProject(options: PlanOptions): ProjectPlan {
+  const { project, registry } = options;
+  const states = options.states ?? new Map<string, PlanInstanceState>();
+  const graph = buildProjectGraph(project, registry);
+  const problems = validateProject(project, registry, { resolved: graph.resolved, ...(options.validateArgs ? { validateArgs: options.validateArgs } : {}) });
+  const firstProblem = new Map<string, string>();
+  for (const problem of problems) if (problem.instanceId !== undefined && !firstProblem.has(problem.instanceId)) firstProblem.set(problem.instanceId, problem.message);
+
+  const cycleOf = new Map<string, string>();
+  for (const cycle of graph.cycles) {
+    const text = formatCycle(cycle);
+    for (const id of cycle) cycleOf.set(id, text);
+    problems.push({
+      code: "dependency-cycle",
+      instanceId: cycle[0]!,
+      message: `instances depend on each other in a cycle: ${text}; remove one of these connections`,
+    });
+  }
+
+  const instances: InstancePlan[] = project.instances.map((instance, position) => {
+    const component = Object.hasOwn(registry.components, instance.type) ? registry.components[instance.type] : undefined;
+    const state = states.get(instance.id);
+    const created = state?.created ?? false;
+    const plan: InstancePlan = {
+      id: instance.id,
+      state: component ? (created ? "created" : "not-created") : "unknown-component",
+      created,
+      outdated: false,
+      reasons: [],
+      level: graph.level[position]!,
+    };
+    if (!component) plan.blocked = `component "${instance.type}" is not installed; install the package that provides it`;
+    else if (firstProblem.has(instance.id)) plan.blocked = firstProblem.get(instance.id)!;
+    else if (cycleOf.has(instance.id)) plan.blocked = `it is part of a dependency cycle: ${cycleOf.get(instance.id)}`;
+    if (component) {
+      const resolved = graph.resolved.get(instance.id) ?? {};
+      const inputs: Record<string, string[]> = {};
+      for (const name in component.inputs) {
+        const digests: string[] = [];
+        for (const ref of resolved[name] ?? []) digests.push(states.get(ref.instanceId)?.outputDigests?.[ref.output] ?? missingOutputDigest);
+        inputs[name] = digests;
+      }
+      const secretsDigest = options.secretsDigests?.get(instance.id);
+      plan.fingerprint = computeInstanceFingerprint({
+        componentType: instance.type,
+        package: component.package,
+        args: instance.args,
+        ...(secretsDigest !== undefined ? { secretsDigest } : {}),
+        inputs,
+      });
+      if (created) {
+        plan.reasons = state?.lastSuccess ? describeFingerprintChanges(state.lastSuccess, plan.fingerprint) : ["no successful run is recorded"];
+      }
+    }
+    return plan;
+  });
+
+  // Propagate along the topological order: an upstream that will run may change what flows downstream.
+  for (const node of graph.order) {
+    const plan = instances[node]!;
+    for (const source of graph.upstream[node]!) {
+      const upstream = instances[source]!;
+      if (plan.created && (upstream.outdated || !upstream.created)) {
+        plan.reasons.push(upstream.created ? `upstream "${upstream.id}" is outdated` : `upstream "${upstream.id}" is not created`);
+      }
+      if (plan.blocked === undefined && upstream.blocked !== undefined && !upstream.created) plan.blocked = `upstream "${upstream.id}" cannot run (${upstream.blocked})`;
+    }
+    plan.outdated = plan.created && plan.state !== "unknown-component" && plan.reasons.length > 0;
+    if (!plan.outdated) plan.reasons = [];
+  }
+  for (const plan of instances) {
+    if (plan.level === -1 && plan.blocked === undefined) plan.blocked = "it depends on instances that form a dependency cycle";
+  }
+
+  const members = new Set<number>();
+  for (const [position, plan] of instances.entries()) if (plan.blocked === undefined && needsRun(plan)) members.add(position);
+  const layers = layersOf(graph, members).map((layer) => layer.map((position) => graph.ids[position]!));
+  return { graph, instances, problems, layers };
+}
+
+/** The plan of one instance by id, or `undefined`. */
+export function instancePlan(plan: ProjectPlan, id: string): InstancePlan | undefined {
+  const position = plan.graph.index.get(id);
+  return position === undefined ? undefined : plan.instances[position];
+}
