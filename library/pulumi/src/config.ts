@@ -61,8 +61,8 @@ function checkFormat(raw: string | undefined): void {
     );
   }
   const format = parseJson("format", raw);
-  if (typeof format !== "number" || !Number.isInteger(format) || format < 1) {
-    throw new UnitConfigError("format", `Config "${fullKey("format")}" must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (typeof format !== "number" || !Number.isInteger(format) || format < 0) {
+    throw new UnitConfigError("format", `Config "${fullKey("format")}" must be a non-negative integer, got ${JSON.stringify(raw)}`);
   }
   if (format > unitConfigFormatVersion) {
     throw new UnitConfigFormatError(

@@ -53,7 +53,7 @@ export default defineUnit(dnsRecordComponent, async (unit) => {
   });
   return {
     record: { id: record.outputs.recordId, fqdn: record.outputs.fqdn, ttl: args.ttl },
-    $statusFields: { fqdn: record.outputs.fqdn },
+    $statusFields: { fqdn: record.outputs.fqdn, verificationToken: { value: verificationToken, title: "Verification token" } },
     $triggers: [{ name: "cleanup", type: "before-destroy", title: "Remove verification record" }],
   };
 });

@@ -8,7 +8,10 @@ export interface RecordedResource {
   name: string;
   /** The resolved inputs, with secrets unwrapped to their plain values (see `secretInputs`). */
   inputs: Record<string, unknown>;
-  /** Dotted paths of the inputs that were secret (`credentials`, `spec.password`). */
+  /**
+   * Paths of the inputs that were secret (`credentials`, `stringData`). Pulumi reports secretness on
+   * the enclosing property, so a secret nested in an object marks that object.
+   */
   secretInputs: string[];
   /** The id the mock gave the resource (`undefined` for component resources). */
   id: string | undefined;
@@ -31,8 +34,10 @@ export interface RecordedCall {
 }
 
 /**
- * Mocks for resources and calls. Return `undefined` from either to fall back to the default, which
- * echoes the inputs as the state (so outputs equal inputs) and gives custom resources the id `<name>-id`.
+ * Mocks for resources and calls. They receive inputs with secrets unwrapped to plain values. Return
+ * `undefined` from either to fall back to the default, which echoes the inputs as the state (so
+ * outputs equal inputs) and gives custom resources the id `<name>-id`. Either way, a state property
+ * whose input of the same name was secret stays secret, as with a real provider.
  */
 export interface TestMocks {
   newResource?(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult | undefined | Promise<pulumi.runtime.MockResourceResult | undefined>;
@@ -66,6 +71,21 @@ export function unwrapSecrets(value: unknown, secretPaths: string[] = [], path =
   return value;
 }
 
+function wrapSecret(value: unknown): unknown {
+  return isSecretWrapper(value) ? value : { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value };
+}
+
+/**
+ * Marks state properties secret when the input of the same name was secret, as the Pulumi engine
+ * does for provider outputs, so secretness survives a mock that returns plain values.
+ */
+function carrySecretness(state: Record<string, unknown>, secretInputPaths: string[]): Record<string, unknown> {
+  const secretKeys = new Set(secretInputPaths.map((path) => path.split(/[.[]/)[0]!));
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(state)) result[key] = secretKeys.has(key) && value !== undefined ? wrapSecret(value) : value;
+  return result;
+}
+
 /** Records what a program registers and answers the mock monitor with the configured or default mocks. */
 export class MockRecorder {
   readonly resources: RecordedResource[] = [];
@@ -73,20 +93,22 @@ export class MockRecorder {
 
   constructor(private readonly mocks: TestMocks = {}) {}
 
-  /** The `pulumi.runtime.Mocks` to install. */
+  /** The `pulumi.runtime.Mocks` to install. Configured mocks see inputs with secrets unwrapped. */
   toMocks(): pulumi.runtime.Mocks {
     return {
       newResource: async (args) => {
-        const result = (await this.mocks.newResource?.(args)) ?? {
+        const secretInputs: string[] = [];
+        const inputs = unwrapSecrets(args.inputs, secretInputs) as Record<string, unknown>;
+        const answer = (await this.mocks.newResource?.({ ...args, inputs })) ?? {
           id: args.custom ? `${args.name}-id` : undefined,
-          state: { ...args.inputs },
+          state: { ...inputs },
         };
+        const result = { id: answer.id, state: carrySecretness(answer.state ?? {}, secretInputs) };
         if (args.type !== "pulumi:pulumi:Stack") {
-          const secretInputs: string[] = [];
           this.resources.push({
             type: args.type,
             name: args.name,
-            inputs: unwrapSecrets(args.inputs, secretInputs) as Record<string, unknown>,
+            inputs,
             secretInputs,
             id: result.id,
             custom: args.custom === true,
@@ -97,12 +119,9 @@ export class MockRecorder {
         return result;
       },
       call: async (args) => {
-        this.calls.push({
-          token: args.token,
-          inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
-          ...(args.provider ? { provider: args.provider } : {}),
-        });
-        return (await this.mocks.call?.(args)) ?? { ...args.inputs };
+        const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+        this.calls.push({ token: args.token, inputs, ...(args.provider ? { provider: args.provider } : {}) });
+        return (await this.mocks.call?.({ ...args, inputs })) ?? { ...inputs };
       },
     };
   }
