@@ -58,11 +58,11 @@ export type DynamicResourceClass<TInputs, TOutputs, TCredentials> = new (
 type Props = { inputs?: Record<string, unknown>; credentials?: unknown; outputs?: unknown };
 
 /**
- * Wraps a {@link DynamicProvider} as a Pulumi `ResourceProvider`. Everything the returned provider
+ * Wraps a {@link DynamicProvider} as a Pulumi `ResourceProvider` (exported for tests; not part of the package API). Everything the returned provider
  * uses is defined in this function's scope, because Pulumi serializes it by value; it captures only
  * `provider` itself.
  */
-function toResourceProvider<TInputs, TOutputs, TCredentials>(
+export function toResourceProvider<TInputs, TOutputs, TCredentials>(
   provider: DynamicProvider<TInputs, TOutputs, TCredentials>,
 ): pulumi.dynamic.ResourceProvider<Props, Props> {
   const stable = (value: unknown): string =>
