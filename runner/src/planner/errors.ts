@@ -12,8 +12,8 @@ export class DependencyCycleError extends Error {
 }
 
 /** Thrown when a selection names an instance that is not in the project. */
-export class NoSuchInstanceError extends Error {
-  override name = "NoSuchInstanceError";
+export class UnknownInstanceError extends Error {
+  override name = "UnknownInstanceError";
 
   constructor(
     /** The instance id that was asked for. */

@@ -1,8 +1,8 @@
 import { buildRegistry, defineComponent, defineEntity, type Instance, type Project, type Registry, z } from "@highstate/contract";
 import { describe, expect, it } from "vitest";
-import { DependencyCycleError, HasDependentsError, InstanceBlockedError, NoSuchInstanceError } from "./errors.js";
+import { DependencyCycleError, HasDependentsError, InstanceBlockedError, UnknownInstanceError } from "./errors.js";
 import { digestOutputs, digestValue, fingerprintKeyFromBytes } from "./fingerprint.js";
-import { instancePlan, type PlanInstanceState, type PlanOptions, planProject } from "./plan.js";
+import { instancePlan, type PlanInstanceState, type PlanOptions, planProject, planStatesFromStore } from "./plan.js";
 import { dependenciesToRun, dependentsOf, planDestroy, planRun } from "./selection.js";
 
 const server = defineEntity({ type: "test.server.v1", schema: z.object({ host: z.string() }), meta: { title: "Server" } });
@@ -180,6 +180,28 @@ describe("planProject", () => {
     expect(plan.layers).toEqual([[M("m1"), M("m2")], [K("k1")], [A("a1")]]);
   });
 
+  it("reads the state store's states by uid, counting failed stacks with resources as created", () => {
+    const project = chainProject();
+    const [a1, k1, m1, m2] = project.instances.map((item) => item.uid) as [string, string, string, string];
+    const fingerprint = planProject({ project, registry: registry() }).instances[2]!.fingerprint!;
+    const states = planStatesFromStore(project, {
+      [a1]: { status: "failed", resourceCount: 0 },
+      [k1]: { status: "failed", resourceCount: 4, outputDigests: { cluster: "sha256:x" } },
+      [m1]: { status: "created", resourceCount: 1, lastSuccess: fingerprint, outputDigests: {} },
+      [m2]: { status: "not-created" },
+      unrelated0: { status: "created" },
+    });
+    expect(Object.fromEntries(states)).toEqual({
+      [A("a1")]: { created: false, failed: true },
+      [K("k1")]: { created: true, failed: true, outputDigests: { cluster: "sha256:x" } },
+      [M("m1")]: { created: true, lastSuccess: fingerprint, outputDigests: {} },
+      [M("m2")]: { created: false },
+    });
+    const plan = planProject({ project, registry: registry(), states });
+    expect(instancePlan(plan, K("k1"))!.reasons).toEqual(["the last run failed", "no successful run is recorded"]);
+    expect(instancePlan(plan, M("m1"))!.outdated).toBe(false);
+  });
+
   it("resolves hub references and hub injection into dependencies", () => {
     const project: Project = {
       version: 1,
@@ -247,7 +269,7 @@ describe("selections", () => {
     expect(() => planRun(plan, [K("k1")])).toThrow(
       new InstanceBlockedError(K("k1"), `it takes inputs from "${M("m1")}", which is not created; run "${M("m1")}" first or include dependencies`),
     );
-    expect(() => planRun(plan, ["test.machine.v1:nope"])).toThrow(NoSuchInstanceError);
+    expect(() => planRun(plan, ["test.machine.v1:nope"])).toThrow(UnknownInstanceError);
     expect(planRun(plan, [M("m2"), M("m1")])).toEqual([[M("m1"), M("m2")]]);
   });
 

@@ -15,6 +15,37 @@ export interface PlanInstanceState {
   lastSuccess?: InstanceFingerprint;
   /** Digests of the last outputs (output name → digest, from `digestOutputs`). */
   outputDigests?: Record<string, string>;
+  /** Whether the last `up` or `destroy` failed (the instance needs another run even if nothing changed). */
+  failed?: boolean;
+}
+
+/** The fields of a stored instance state the planner reads (the workspace's `InstanceState` has them). */
+export interface StoredInstanceState {
+  status: "not-created" | "created" | "failed";
+  /** Resources in the stack after the last operation. */
+  resourceCount?: number;
+  lastSuccess?: InstanceFingerprint;
+  outputDigests?: Record<string, string>;
+}
+
+/**
+ * Turns the instance state store's states (by uid, `InstanceStateStore.getAll()`) into the planner's
+ * states (by instance id). A failed instance counts as created while its stack still has resources.
+ */
+export function planStatesFromStore(project: Project, statesByUid: Readonly<Record<string, StoredInstanceState>>): Map<string, PlanInstanceState> {
+  const states = new Map<string, PlanInstanceState>();
+  for (const instance of project.instances) {
+    const stored = Object.hasOwn(statesByUid, instance.uid) ? statesByUid[instance.uid] : undefined;
+    if (!stored) continue;
+    const created = stored.status === "created" || (stored.status === "failed" && (stored.resourceCount ?? 0) > 0);
+    states.set(instance.id, {
+      created,
+      ...(stored.lastSuccess ? { lastSuccess: stored.lastSuccess } : {}),
+      ...(stored.outputDigests ? { outputDigests: stored.outputDigests } : {}),
+      ...(stored.status === "failed" ? { failed: true } : {}),
+    });
+  }
+  return states;
 }
 
 /** Options of {@link planProject}. */
@@ -119,6 +150,7 @@ export function planProject(options: PlanOptions): ProjectPlan {
       });
       if (created) {
         plan.reasons = state?.lastSuccess ? describeFingerprintChanges(state.lastSuccess, plan.fingerprint) : ["no successful run is recorded"];
+        if (state?.failed) plan.reasons.unshift("the last run failed");
       }
     }
     return plan;

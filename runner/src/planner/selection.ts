@@ -1,14 +1,14 @@
 /**
  * Selections for the engine: which instances an operation on a selection runs, and in what order.
  */
-import { DependencyCycleError, HasDependentsError, InstanceBlockedError, NoSuchInstanceError } from "./errors.js";
+import { DependencyCycleError, HasDependentsError, InstanceBlockedError, UnknownInstanceError } from "./errors.js";
 import { layersOf, reachable } from "./graph.js";
 import type { InstancePlan, ProjectPlan } from "./plan.js";
 
 function positionsOf(plan: ProjectPlan, ids: readonly string[]): number[] {
   return ids.map((id) => {
     const position = plan.graph.index.get(id);
-    if (position === undefined) throw new NoSuchInstanceError(id);
+    if (position === undefined) throw new UnknownInstanceError(id);
     return position;
   });
 }
@@ -53,7 +53,7 @@ export function dependentsOf(plan: ProjectPlan, ids: readonly string[], options:
  * earlier ones and its instances can run in parallel. With `includeDependencies`, dependencies that are
  * not created or are outdated run first.
  *
- * @throws NoSuchInstanceError for an id not in the project.
+ * @throws UnknownInstanceError for an id not in the project.
  * @throws DependencyCycleError when an instance to run is on or after a cycle.
  * @throws InstanceBlockedError when an instance to run cannot run, or takes inputs from an instance that
  *   is not created and not part of the run.
@@ -87,7 +87,7 @@ export function planRun(plan: ProjectPlan, ids: readonly string[], options: { in
  * of the run order). Instances that are not created are left out. Without `cascade`, created
  * dependents outside the selection make it refuse; with it, they are destroyed first.
  *
- * @throws NoSuchInstanceError for an id not in the project.
+ * @throws UnknownInstanceError for an id not in the project.
  * @throws HasDependentsError when created dependents exist and `cascade` is not set.
  * @throws DependencyCycleError when instances to destroy form a cycle (no order exists).
  */

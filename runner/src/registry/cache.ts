@@ -110,16 +110,23 @@ export async function readRegistryCache(workspaceDir: string, key: string): Prom
   }
 }
 
+/** Whether a folder is a Highstate workspace: it has `.highstate/`, `projects/` or a `Pulumi.yaml`. */
+async function isWorkspace(dir: string): Promise<boolean> {
+  for (const name of [".highstate", "projects", "Pulumi.yaml"]) {
+    if (await stat(join(dir, name)).then(() => true, () => false)) return true;
+  }
+  return false;
+}
+
 /**
- * Writes the cache atomically, only in a workspace that has a `.highstate/` folder (so looking at the
- * registry of an uninitialised folder leaves no trace). Failures (a read-only workspace, a full disk)
- * are returned rather than thrown: the registry works without its cache.
+ * Writes the cache atomically, only in a workspace (so looking at the registry of any other folder
+ * leaves no trace). Failures (a read-only workspace, a full disk) are returned rather than thrown: the
+ * registry works without its cache.
  */
 export async function writeRegistryCache(workspaceDir: string, content: Omit<RegistryCacheFile, "format">): Promise<Error | undefined> {
   const file = registryCacheFile(workspaceDir);
   try {
-    const state = await stat(join(workspaceDir, ".highstate")).catch(() => undefined);
-    if (!state?.isDirectory()) return undefined;
+    if (!(await isWorkspace(workspaceDir))) return undefined;
     await mkdir(dirname(file), { recursive: true });
     await writeFileAtomic(file, `${JSON.stringify({ format: registryCacheFormat, ...content })}\n`);
     return undefined;
