@@ -1,4 +1,5 @@
 export * from "./fs/index.js";
 export * from "./secrets/index.js";
 export * from "./registry/index.js";
+export * from "./workspace/index.js";
 export * from "./planner/index.js";

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
 import {
   IncorrectPasswordError,
@@ -17,8 +16,6 @@ export interface PasswordChange {
   previous: PassphraseCrypter;
   /** The crypter of the new password, now used by the project. */
   current: PassphraseCrypter;
-  /** Instance id → its secrets fingerprint before and after re-encryption. */
-  fingerprints: Record<string, { before: string; after: string }>;
 }
 
 function cloneContent(content: SecretsFileContent): SecretsFileContent {
@@ -101,15 +98,6 @@ export class ProjectSecrets {
     return this.content.secrets[instanceId]?.[name] !== undefined;
   }
 
-  /**
-   * A fingerprint of an instance's secrets computed from their ciphertexts (never from the values), so
-   * it needs no password. It changes when a secret is set to a new value, added or deleted; setting a
-   * secret to the value it already has keeps the ciphertext and so the fingerprint.
-   */
-  fingerprint(instanceId: string): string {
-    return fingerprintOf(this.content.secrets[instanceId] ?? {});
-  }
-
   /** Sets the first password of a project that has none, and unlocks it. */
   async create(password: string): Promise<void> {
     await this.mutate(async (content) => {
@@ -168,7 +156,7 @@ export class ProjectSecrets {
           continue;
         }
         const existing = current[name];
-        // Keeping the ciphertext of an unchanged value keeps diffs and fingerprints quiet.
+        // Keeping the ciphertext of an unchanged value keeps diffs quiet.
         if (existing !== undefined && this.tryDecrypt(crypter, existing) === value) continue;
         current[name] = crypter.encrypt(value);
       }
@@ -218,18 +206,15 @@ export class ProjectSecrets {
       if (content.encryptionSalt === undefined) throw new NoProjectPasswordError(this.file);
       const previous = await this.crypterFor(currentPassword);
       const current = await createPassphraseCrypter(newPassword);
-      const fingerprints: PasswordChange["fingerprints"] = {};
       for (const [instanceId, values] of Object.entries(content.secrets)) {
-        const before = fingerprintOf(values);
         const reencrypted: Record<string, string> = {};
         for (const [name, secureValue] of Object.entries(values))
           reencrypted[name] = current.encrypt(this.decryptValue(instanceId, name, secureValue, previous));
         content.secrets[instanceId] = reencrypted;
-        fingerprints[instanceId] = { before, after: fingerprintOf(reencrypted) };
       }
       content.encryptionSalt = current.encryptionSalt;
       this.crypterValue = current;
-      change = { previous, current, fingerprints };
+      change = { previous, current };
     });
     return change!;
   }
@@ -301,11 +286,4 @@ export class ProjectSecrets {
       }
     });
   }
-}
-
-function fingerprintOf(values: Record<string, string>): string {
-  const sorted = Object.keys(values)
-    .sort()
-    .map((name) => [name, values[name]]);
-  return `sha256:${createHash("sha256").update(JSON.stringify(sorted)).digest("hex")}`;
 }

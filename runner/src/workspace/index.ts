@@ -1,0 +1,7 @@
+export * from "./errors.js";
+export * from "./init.js";
+export * from "./instance-state.js";
+export * from "./instance-state-schema.js";
+export * from "./paths.js";
+export { InvalidProjectError, parseProjectFile, serializeProject } from "./project-file.js";
+export * from "./project-store.js";

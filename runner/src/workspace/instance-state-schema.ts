@@ -1,0 +1,120 @@
+import { z } from "zod";
+
+/** The version of the instance state file format. */
+export const instanceStateFormatVersion = 1;
+
+/** The last known state of an instance's stack. Pending, running and outdated are computed, never stored. */
+export const instanceStatusSchema = z.enum(["not-created", "created", "failed"]);
+export type InstanceStatus = z.output<typeof instanceStatusSchema>;
+
+/** An operation on an instance's stack. */
+export const instanceOperationSchema = z.enum(["preview", "up", "destroy", "refresh"]);
+export type InstanceOperation = z.output<typeof instanceOperationSchema>;
+
+/** How an operation ended. */
+export const operationResultSchema = z.enum(["succeeded", "failed", "cancelled"]);
+export type OperationResult = z.output<typeof operationResultSchema>;
+
+/**
+ * What an instance was last successfully brought up with. The planner compares it with what the
+ * instance would run with now to tell whether it is outdated. No field is a plain hash of a secret.
+ */
+export const runFingerprintSchema = z
+  .object({
+    /** Hash of the args as the user set them. */
+    argsHash: z.string(),
+    /** Keyed digest (HMAC) of the instance's secrets; empty when it could not be computed. */
+    secretsFingerprint: z.string(),
+    /** Hash of the resolved inputs (the upstream output hashes feeding each input). */
+    inputsHash: z.string(),
+    /** The component type id. */
+    componentType: z.string(),
+    /** The version of the package that provided the component. */
+    componentVersion: z.string(),
+    /** When the run finished (ISO 8601). */
+    finishedAt: z.string(),
+  })
+  .strict();
+export type RunFingerprint = z.output<typeof runFingerprintSchema>;
+
+/** One entry of an instance's operation log. */
+export const operationLogEntrySchema = z
+  .object({
+    operation: instanceOperationSchema,
+    result: operationResultSchema,
+    /** When the operation started (ISO 8601). */
+    startedAt: z.string(),
+    /** When it ended (ISO 8601). */
+    finishedAt: z.string(),
+    /** Resource steps by kind (`create`, `update`, `same`, …), when known. */
+    resourceChanges: z.record(z.string(), z.number()).optional(),
+    /** The error, when it failed. */
+    error: z.string().optional(),
+  })
+  .strict();
+export type OperationLogEntry = z.output<typeof operationLogEntrySchema>;
+
+/** The error of the last failed operation. */
+export const instanceErrorSchema = z
+  .object({
+    operation: instanceOperationSchema,
+    message: z.string(),
+    /** When it failed (ISO 8601). */
+    at: z.string(),
+  })
+  .strict();
+export type InstanceError = z.output<typeof instanceErrorSchema>;
+
+/** Secret outputs, each a secure value encrypted with the project crypter whose salt is recorded. */
+export const secretOutputsSchema = z
+  .object({
+    /** The `encryptionsalt` of the key the values were encrypted with. */
+    encryptionSalt: z.string(),
+    /** Output name → secure value of its JSON. */
+    values: z.record(z.string(), z.string()),
+  })
+  .strict();
+
+/** The local state of one instance, in `.highstate/instances/<project>/<uid>.json`. */
+export const instanceStateSchema = z
+  .object({
+    version: z.literal(instanceStateFormatVersion),
+    /** The stable identity of the instance (its stack). */
+    uid: z.string(),
+    /** The instance id at the time of the last operation (informational: the uid is the key). */
+    instanceId: z.string(),
+    status: instanceStatusSchema,
+    /** Resources in the stack after the last operation. */
+    resourceCount: z.number().int().nonnegative().default(0),
+    /** Last outputs that are not secret, by output name. */
+    outputs: z.record(z.string(), z.unknown()).default({}),
+    /** Last secret outputs, encrypted. */
+    secretOutputs: secretOutputsSchema.optional(),
+    /**
+     * A hash per output, for the input hashes of downstream instances: of the value's canonical JSON,
+     * or for a secret output of its ciphertext (kept while the value does not change).
+     */
+    outputHashes: z.record(z.string(), z.string()).default({}),
+    /** What the last successful `up` was run with. */
+    lastSuccess: runFingerprintSchema.optional(),
+    /** The error of the last failed operation, cleared by the next successful one. */
+    lastError: instanceErrorSchema.optional(),
+    /** The most recent operations, oldest first. */
+    log: z.array(operationLogEntrySchema).default([]),
+  })
+  .strict();
+export type InstanceState = z.output<typeof instanceStateSchema>;
+
+/** The state of an instance that has never been run. */
+export function emptyInstanceState(uid: string, instanceId: string): InstanceState {
+  return {
+    version: instanceStateFormatVersion,
+    uid,
+    instanceId,
+    status: "not-created",
+    resourceCount: 0,
+    outputs: {},
+    outputHashes: {},
+    log: [],
+  };
+}
