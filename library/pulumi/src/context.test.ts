@@ -5,7 +5,7 @@ import { bucketEntity, networkEntity } from "./__fixtures__/definitions.js";
 import { UnitConfigError, UnitDefinitionError, UnitInputError, UnitSecretsError } from "./errors.js";
 import { resourceName, secret } from "./helpers.js";
 import { runUnit } from "./run.js";
-import { testUnit } from "./test/index.js";
+import { type TestUnitOptions, testUnit } from "./test/index.js";
 import { defineUnit, isUnit } from "./unit.js";
 
 const network = { id: "net-1", cidr: "10.0.0.0/16" };
@@ -32,7 +32,7 @@ async function inspect<T>(output: pulumi.Output<T>): Promise<{ value: T; secret:
 }
 
 /** Runs `probe` with a program that records what it saw. */
-async function probeRun(options: Parameters<typeof testUnit<typeof probe>>[1], body?: Parameters<typeof defineUnit<typeof probe>>[1]) {
+async function probeRun(options: TestUnitOptions<typeof probe>, body?: Parameters<typeof defineUnit<typeof probe>>[1]) {
   let seen: Record<string, unknown> = {};
   const unit = defineUnit(probe, async (context) => {
     seen = {

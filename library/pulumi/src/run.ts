@@ -50,7 +50,7 @@ export async function runUnit(unit: unknown): Promise<UnitStackOutputs> {
   const { context, generatedSecrets, seal } = prepareContext(component, config);
   let returned: unknown;
   try {
-    returned = await unit.program(context);
+    returned = await (unit.program as (context: unknown) => unknown)(context);
   } finally {
     seal();
   }

@@ -1,7 +1,6 @@
 import type {
   AnyComponent,
   ComponentArgs,
-  ComponentSecrets,
   Entity,
   EntityValue,
   NormalizedInputSpec,
@@ -46,15 +45,15 @@ export type UnitInputs<C extends AnyComponent> = { [K in keyof C["inputs"]]: Inp
  * and not set is `undefined`.
  */
 export type UnitSecrets<C extends AnyComponent> = {
-  [K in keyof ComponentSecrets<C>]-?: undefined extends ComponentSecrets<C>[K]
-    ? pulumi.Output<NonNullable<ComponentSecrets<C>[K]>> | undefined
-    : pulumi.Output<ComponentSecrets<C>[K]>;
+  [K in keyof C["secrets"]]: undefined extends z.output<C["secrets"][K]>
+    ? pulumi.Output<NonNullable<z.output<C["secrets"][K]>>> | undefined
+    : pulumi.Output<z.output<C["secrets"][K]>>;
 };
 
 /** The names of a component's secrets whose values are strings: the ones `getSecret` can generate. */
 export type GeneratableSecretName<C extends AnyComponent> = {
-  [K in keyof ComponentSecrets<C>]-?: NonNullable<ComponentSecrets<C>[K]> extends string ? K : never;
-}[keyof ComponentSecrets<C>] &
+  [K in keyof C["secrets"]]: NonNullable<z.output<C["secrets"][K]>> extends string ? K : never;
+}[keyof C["secrets"]] &
   string;
 
 /** Which instance a unit program runs for (from the stack config). */

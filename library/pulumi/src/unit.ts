@@ -10,13 +10,19 @@ export interface Unit<C extends AnyComponent = AnyComponent> {
   readonly [unitBrand]: true;
   /** The component the program implements. */
   readonly component: C;
-  /** The program; call it through `runUnit`, which prepares the context and validates the outputs. */
-  readonly program: UnitProgram<C>;
+  /**
+   * The program; call it through `runUnit`, which prepares the context and validates the outputs.
+   * (A method signature, so a unit of a specific component is also a `Unit<AnyComponent>`.)
+   */
+  program(unit: Parameters<UnitProgram<C>>[0]): ReturnType<UnitProgram<C>>;
 }
 
-/** Any unit. */
-// biome-ignore lint/suspicious/noExplicitAny: the widest unit type needs `any` for the component's shapes.
-export type AnyUnit = Unit<any>;
+/** Any unit, of any component. */
+export interface AnyUnit {
+  readonly [unitBrand]: true;
+  readonly component: AnyComponent;
+  program(unit: never): unknown;
+}
 
 /**
  * Defines the Pulumi program of a unit component. Use it as the default export of the module the

@@ -12,7 +12,7 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { runUnit, type UnitStackOutputs } from "../run.js";
-import type { Unit } from "../unit.js";
+import type { AnyUnit } from "../unit.js";
 import { MockRecorder, type RecordedCall, type RecordedResource, type TestMocks, unwrapSecrets } from "./mocks.js";
 
 type TestInputValue<TSpec> = TSpec extends NormalizedInputSpec<infer TEntity extends Entity, boolean, infer TMultiple>
@@ -156,7 +156,7 @@ function registeredStackOutputs(monitor: unknown): Record<string, unknown> | und
   return undefined;
 }
 
-async function runOnce<C extends AnyComponent>(unit: Unit<C>, options: TestUnitOptions<C>): Promise<UnitTestResult> {
+async function runOnce(unit: AnyUnit, options: TestUnitOptions<AnyComponent>): Promise<UnitTestResult> {
   const component = unit.component;
   const name = options.name ?? "test";
   const instance: UnitInstanceConfig = {
@@ -223,6 +223,6 @@ async function runOnce<C extends AnyComponent>(unit: Unit<C>, options: TestUnitO
  * @throws whatever the run throws: UnitArgsError, UnitInputError, UnitOutputError, … from the runtime,
  * or the program's own errors.
  */
-export function testUnit<C extends AnyComponent>(unit: Unit<C>, options: TestUnitOptions<C> = {}): Promise<UnitTestResult> {
+export function testUnit<U extends AnyUnit>(unit: U, options: TestUnitOptions<U["component"]> = {}): Promise<UnitTestResult> {
   return exclusive(() => withRejectionsCaptured(() => runOnce(unit, options)));
 }
