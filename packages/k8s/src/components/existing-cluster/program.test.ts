@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { expectFailure } from "../../__fixtures__/unhandled.js";
 import { clusterSchema } from "../../entities/cluster.js";
+import { validateKubernetesResources } from "../../test/validate.js";
 import { twoClustersJson, twoClustersYaml } from "../../kubeconfig/__fixtures__/kubeconfigs.js";
 import type { existingCluster } from "./definition.js";
 
@@ -31,6 +32,8 @@ describe("Existing Cluster", () => {
     const read = result.resource("kubernetes:core/v1:Namespace", "prod-cluster-kube-system");
     expect(read.id).toBe("kube-system");
     expect(read.provider).toContain("pulumi:providers:kubernetes::prod-cluster");
+    // The unit creates nothing in the cluster: the namespace is only read.
+    expect(await validateKubernetesResources(result.resources)).toEqual({ validated: [], skipped: ["kubernetes:core/v1:Namespace prod-cluster-kube-system"] });
 
     const cluster = clusterSchema.parse(result.outputs.k8sCluster);
     expect(cluster).toMatchObject({
@@ -57,6 +60,7 @@ describe("Existing Cluster", () => {
         name: "management",
         title: "Cluster Management",
         command: [],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the runner's file placeholder.
         env: { KUBECONFIG: "${file:kubeconfig}" },
         files: [{ name: "kubeconfig", content: cluster.kubeconfig, mode: 0o600 }],
       },

@@ -38,6 +38,8 @@ export default defineUnit(existingCluster, (unit) => {
         type: "local",
         name: "management",
         title: "Cluster Management",
+        // The runner replaces this placeholder with the path of the file below.
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder, not a template.
         env: { KUBECONFIG: "${file:kubeconfig}" },
         files: [{ name: "kubeconfig", content: kubeconfig, mode: 0o600 }],
       },
