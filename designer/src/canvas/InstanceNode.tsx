@@ -1,0 +1,236 @@
+/**
+ * The instance card. Zoomed in it shows everything (header, args summary, inputs and outputs as chips,
+ * status fields, problems, status chip and buttons); zoomed out it draws a simplified card with the
+ * same box and handles, which is far cheaper to paint.
+ */
+import type { Registry } from "@highstate/contract";
+import { Handle, type NodeProps, type ReactFlowState, useStore } from "@xyflow/react";
+import { memo } from "react";
+import { useApp } from "../app/context.js";
+import { EntityIcon, UiIcon } from "../icons/Icon.js";
+import { MenuButton } from "../ui/Menu.js";
+import { useCanvasActions } from "./actions.js";
+import type { InstanceNode as InstanceNodeType } from "./graph.js";
+import { CHIP_HEIGHT, CHIP_ROW, type CardLayout, entityColor, fieldTitle, MAX_PROBLEM_ROWS, SECTION_PAD } from "./layout.js";
+import { statusChip } from "./status.js";
+
+/** Below this zoom cards are drawn simplified. */
+export const DETAIL_ZOOM = 0.45;
+const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_ZOOM;
+
+function Handles({ layout }: { layout: CardLayout }) {
+  const { registry } = useApp();
+  const entityColorOf = (entity: string) => entityColor(registry, entity);
+  return (
+    <>
+      {layout.handles.map((handle) => (
+        <Handle
+          key={handle.id}
+          id={handle.id}
+          type={handle.type}
+          position={handle.position}
+          className={`hs-handle${handle.id === "inject" ? " inject-handle" : ""}`}
+          style={handle.entity ? ({ top: handle.y, height: handle.height, "--chip": entityColorOf(handle.entity) } as React.CSSProperties) : { top: handle.y, height: handle.height }}
+          data-entity={handle.entity}
+          title={handle.id === "inject" ? "Inject a hub here" : undefined}
+        />
+      ))}
+    </>
+  );
+}
+
+function InstanceNodeComponent({ data, selected }: NodeProps<InstanceNodeType>) {
+  const compact = useStore(zoomedOut);
+  const { registry } = useApp();
+  const { view, layout } = data;
+  const title = view.component?.meta.title ?? view.instance.type;
+  const chip = statusChip(view.status);
+  if (compact) {
+    return (
+      <div className={`card compact tone-${chip.tone}${selected ? " selected" : ""}`} style={{ height: layout.height }}>
+        <Handles layout={layout} />
+        <div className="compact-title">{title}</div>
+        <div className="compact-name">{view.instance.name}</div>
+        <CompactBars layout={layout} view={data.view} registry={registry} />
+        {view.problems.length > 0 && <div className="compact-problem" />}
+      </div>
+    );
+  }
+  return <FullCard data={data} selected={selected ?? false} title={title} registry={registry} />;
+}
+
+function CompactBars({ layout, view, registry }: { layout: CardLayout; view: InstanceNodeType["data"]["view"]; registry: Registry }) {
+  const top = (row: number) => layout.ioTop + SECTION_PAD + row * CHIP_ROW;
+  const component = view.component;
+  return (
+    <>
+      {layout.inputRows.map((name, row) => (
+        <div key={`i${name}`} className="compact-bar left" style={{ top: top(row), background: entityColor(registry, component?.inputs[name]?.entity) }} />
+      ))}
+      {layout.outputRows.map((name, row) => (
+        <div key={`o${name}`} className="compact-bar right" style={{ top: top(row), background: entityColor(registry, component?.outputs[name]?.entity) }} />
+      ))}
+    </>
+  );
+}
+
+function FullCard({ data, selected, title, registry }: { data: InstanceNodeType["data"]; selected: boolean; title: string; registry: Registry }) {
+  const actions = useCanvasActions();
+  const { view, layout, collapsed } = data;
+  const { instance, component, status } = view;
+  const chip = statusChip(status);
+  const id = instance.id;
+  const created = status.state === "created" || (status.state === "failed" && (status.resourceCount ?? 0) > 0);
+  const hasSecrets = Object.keys((component?.secrets as { properties?: object } | undefined)?.properties ?? {}).length > 0;
+  const busy = status.state === "running" || status.state === "pending";
+  const inputCount = (name: string) => instance.inputs[name]?.length ?? 0;
+  return (
+    <div className={`card tone-${chip.tone}${selected ? " selected" : ""}${view.problems.length > 0 ? " has-problems" : ""}`} style={{ height: layout.height }}>
+      <Handles layout={layout} />
+      <div className="card-header">
+        <EntityIcon icon={component?.meta.icon} fallback={title} color={component?.meta.color} />
+        <div className="card-titles">
+          <div className="card-title" title={component?.meta.description ?? instance.type}>
+            {title}
+          </div>
+          <div className="card-name">{instance.name}</div>
+        </div>
+      </div>
+      {layout.argsHeight > 0 && (
+        <div className="card-section card-args" style={{ height: layout.argsHeight }}>
+          {layout.argRows.map(([name, value]) => (
+            <div className="kv" key={name}>
+              <span className="k">{name}</span>
+              <span className="v" title={value}>
+                {value}
+              </span>
+            </div>
+          ))}
+          {layout.argMore > 0 && <div className="kv more">+{layout.argMore} more</div>}
+        </div>
+      )}
+      {layout.ioHeight > 0 && (
+        <div className="card-section card-io" style={{ height: layout.ioHeight, gridAutoRows: CHIP_HEIGHT, rowGap: CHIP_ROW - CHIP_HEIGHT }}>
+          <div className="io-col">
+            {layout.inputRows.map((name) => {
+              const spec = component?.inputs[name];
+              if (collapsed && layout.inputRows.length === 1 && !spec) {
+                return (
+                  <button key={name} type="button" className="chip-io summary nodrag" onClick={() => actions.toggleCollapsed(id)} title="Show every input">
+                    {name}
+                  </button>
+                );
+              }
+              const count = inputCount(name);
+              const entity = spec ? registry.entities[spec.entity] : undefined;
+              const missing = (spec?.required ?? false) && count === 0 && instance.injectionInputs.length === 0;
+              return (
+                <div
+                  key={name}
+                  className={`chip-io in${missing ? " missing" : ""}${spec ? "" : " unknown"}`}
+                  data-entity={spec?.entity}
+                  style={{ "--chip": entityColor(registry, spec?.entity) } as React.CSSProperties}
+                  title={`${fieldTitle(name)}: ${entity?.meta.title ?? spec?.entity ?? "unknown input"}${spec ? `, ${spec.required ? "required" : "optional"}, ${spec.multiple ? "multiple" : "single"}` : ""}${spec?.description ? ` — ${spec.description}` : ""}`}
+                >
+                  <span>{fieldTitle(name)}</span>
+                  {spec?.multiple && count > 0 && <span className="chip-count">{count}</span>}
+                </div>
+              );
+            })}
+          </div>
+          <div className="io-col out">
+            {layout.outputRows.map((name) => {
+              const spec = component?.outputs[name];
+              if (!spec) {
+                return (
+                  <button key={name} type="button" className="chip-io summary nodrag" onClick={() => actions.toggleCollapsed(id)} title="Show every output">
+                    {name}
+                  </button>
+                );
+              }
+              const entity = registry.entities[spec.entity];
+              return (
+                <div key={name} className="chip-io out" data-entity={spec.entity} style={{ "--chip": entityColor(registry, spec.entity) } as React.CSSProperties} title={`${fieldTitle(name)}: ${entity?.meta.title ?? spec.entity}${spec.description ? ` — ${spec.description}` : ""}`}>
+                  <span>{fieldTitle(name)}</span>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      )}
+      {layout.fieldsHeight > 0 && (
+        <div className="card-section card-fields" style={{ height: layout.fieldsHeight }}>
+          {view.statusFields.map((field) => (
+            <div className="kv field" key={field.name}>
+              <span className="k">{field.title ?? fieldTitle(field.name)}</span>
+              <span className={`v${field.value === null ? " secret" : ""}`} title={field.value ?? "secret"}>
+                {field.value ?? "••••••"}
+              </span>
+              {field.value !== null && (
+                <button type="button" className="copy-button nodrag" aria-label={`Copy ${field.title ?? field.name}`} title="Copy" onClick={() => actions.copyText(field.value!, field.title ?? field.name)}>
+                  <UiIcon name="content-copy" size={14} />
+                </button>
+              )}
+            </div>
+          ))}
+        </div>
+      )}
+      {layout.problemsHeight > 0 && (
+        <div className="card-section card-problems" style={{ height: layout.problemsHeight }} title={view.problems.map((problem) => problem.message).join("\n")}>
+          {view.problems.slice(0, MAX_PROBLEM_ROWS).map((problem, index) => (
+            <div className="problem" key={`${problem.code}:${index}`}>
+              <UiIcon name="alert" size={13} /> {problem.message}
+            </div>
+          ))}
+          {view.problems.length > MAX_PROBLEM_ROWS && <div className="problem more">+{view.problems.length - MAX_PROBLEM_ROWS} more problems</div>}
+        </div>
+      )}
+      <div className="card-footer">
+        <span className={`status-chip tone-${chip.tone}`} title={chip.detail} data-testid="status-chip">
+          {chip.text}
+        </span>
+        <div className="card-buttons nodrag">
+          <button type="button" className="icon-button card-button" aria-label={`Run ${instance.name}`} title="Run (up)" disabled={busy || !component} onClick={() => actions.runOperation(id, "up")}>
+            <UiIcon name="play" size={16} />
+          </button>
+          <button type="button" className="icon-button card-button" aria-label={`Edit args of ${instance.name}`} title="Edit args" disabled={!component} onClick={() => actions.editArgs(id)}>
+            <UiIcon name="pencil" size={16} />
+          </button>
+          {hasSecrets && (
+            <button type="button" className="icon-button card-button" aria-label={`Secrets of ${instance.name}`} title={`Secrets (${view.secrets.length} set)`} onClick={() => actions.editSecrets(id)}>
+              <UiIcon name="key-variant" size={16} />
+            </button>
+          )}
+          {created && (
+            <>
+              <button type="button" className="icon-button card-button" aria-label={`Terminal of ${instance.name}`} title="Terminal" onClick={() => actions.openTerminal(id)}>
+                <UiIcon name="console" size={16} />
+              </button>
+              <button type="button" className="icon-button card-button" aria-label={`Page of ${instance.name}`} title="Page" onClick={() => actions.openPage(id)}>
+                <UiIcon name="file-document-outline" size={16} />
+              </button>
+            </>
+          )}
+          <MenuButton
+            label={`More actions for ${instance.name}`}
+            className="icon-button card-button"
+            items={[
+              { label: "Preview", onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
+              { label: "Refresh", onSelect: () => actions.runOperation(id, "refresh"), disabled: busy || !created },
+              { label: "Destroy…", onSelect: () => actions.runOperation(id, "destroy"), disabled: busy || !created, danger: true },
+              { label: "Show logs", onSelect: () => actions.showLogs(id) },
+              { label: "Show outputs", onSelect: () => actions.showOutputs(id) },
+              { label: collapsed ? "Expand inputs and outputs" : "Collapse inputs and outputs", onSelect: () => actions.toggleCollapsed(id) },
+              { label: "Rename…", onSelect: () => actions.rename(id) },
+              { label: "Delete…", onSelect: () => actions.remove([id]), danger: true },
+            ]}
+          >
+            <UiIcon name="menu" size={16} />
+          </MenuButton>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export const InstanceNode = memo(InstanceNodeComponent);

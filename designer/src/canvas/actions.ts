@@ -1,0 +1,25 @@
+/** The actions a card's buttons and menu trigger; provided by the canvas, stable for the session. */
+import { createContext, useContext } from "react";
+import type { OperationType } from "@highstate/runner/api";
+
+export interface CanvasActions {
+  runOperation(instanceId: string, type: OperationType): void;
+  editArgs(instanceId: string): void;
+  editSecrets(instanceId: string): void;
+  openTerminal(instanceId: string): void;
+  openPage(instanceId: string): void;
+  rename(instanceId: string): void;
+  remove(nodeIds: string[]): void;
+  showLogs(instanceId: string): void;
+  showOutputs(instanceId: string): void;
+  toggleCollapsed(instanceId: string): void;
+  copyText(text: string, what: string): void;
+}
+
+export const CanvasActionsContext = createContext<CanvasActions | null>(null);
+
+export function useCanvasActions(): CanvasActions {
+  const actions = useContext(CanvasActionsContext);
+  if (!actions) throw new Error("useCanvasActions() is used outside the canvas");
+  return actions;
+}

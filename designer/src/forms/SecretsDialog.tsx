@@ -1,0 +1,148 @@
+/**
+ * Sets, replaces or clears an instance's secrets. It shows which secrets are set but never their
+ * values, unless the user asks to reveal one.
+ */
+import { useId, useState } from "react";
+import { fieldTitle } from "../canvas/layout.js";
+import { UiIcon } from "../icons/Icon.js";
+import { keys, type ProjectStore } from "../state/project-store.js";
+import { useKeyed } from "../state/store.js";
+import { Dialog } from "../ui/Dialog.js";
+import { toast, toastError } from "../ui/toasts.js";
+import { CodeEditor } from "./CodeEditor.js";
+import { fieldInfo, type Schema, validateValue } from "./schema.js";
+
+export function SecretsDialog({ store, instanceId, onClose }: { store: ProjectStore; instanceId: string; onClose: () => void }) {
+  const view = useKeyed(store.emitter, keys.instance(instanceId), () => store.views.get(instanceId));
+  const [secretsSet, setSecretsSet] = useState<string[]>(() => view?.secrets ?? []);
+  const schema = (view?.component?.secrets ?? {}) as Schema;
+  const properties = Object.entries(schema.properties ?? {});
+  if (!view) return null;
+  return (
+    <Dialog title={`Secrets of “${view.instance.name}”`} onClose={onClose} wide>
+      <p className="muted">Secrets are encrypted with the project password and stored in Pulumi.{store.name}.yaml; they are never shown unless you reveal them.</p>
+      {!store.snapshot.unlocked && <div className="notice notice-warning">The project is locked: unlock it to change secrets.</div>}
+      {properties.length === 0 && <p className="muted">This component has no secrets.</p>}
+      <div className="secret-list">
+        {properties.map(([name, property]) => (
+          <SecretRow key={name} store={store} instanceId={instanceId} name={name} schema={property} root={schema} required={schema.required?.includes(name) ?? false} isSet={secretsSet.includes(name)} onChanged={setSecretsSet} />
+        ))}
+      </div>
+      <div className="dialog-footer inline">
+        <button type="button" className="button" onClick={onClose} data-autofocus>
+          Done
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+function SecretRow({ store, instanceId, name, schema, root, required, isSet, onChanged }: { store: ProjectStore; instanceId: string; name: string; schema: Schema; root: Schema; required: boolean; isSet: boolean; onChanged: (names: string[]) => void }) {
+  const id = useId();
+  const info = fieldInfo(schema, root);
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState("");
+  const [revealed, setRevealed] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const label = fieldTitle(name, info.schema);
+  const multiline = info.kind === "code" || info.kind === "text" || info.kind === "json";
+  const apply = async (change: { set?: Record<string, string>; clear?: string[] }, done: string) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await store.api.setSecrets(store.name, instanceId, change);
+      onChanged(result.secrets);
+      await store.reload();
+      setEditing(false);
+      setValue("");
+      setRevealed(undefined);
+      toast("success", done);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const save = () => {
+    let text = value;
+    if (info.kind === "number" || info.kind === "integer" || info.kind === "boolean") text = value.trim();
+    const parsed = info.kind === "number" || info.kind === "integer" ? Number(text) : info.kind === "boolean" ? text === "true" : text;
+    const problems = validateValue(parsed, schema, root);
+    if (problems[""]) {
+      setError(`${label} ${problems[""]}`);
+      return;
+    }
+    void apply({ set: { [name]: text } }, `Secret "${label}" saved`);
+  };
+  const reveal = async () => {
+    try {
+      setRevealed((await store.api.revealSecret(store.name, instanceId, name)).value);
+    } catch (caught) {
+      toastError(`Secret "${label}" could not be revealed`, caught);
+    }
+  };
+  return (
+    <div className="secret-row">
+      <div className="secret-head">
+        <div>
+          <strong>{label}</strong>
+          {required && <span className="required"> *</span>} <code className="field-name">{name}</code>
+          {typeof info.schema.description === "string" && <div className="field-help">{info.schema.description}</div>}
+        </div>
+        <span className={`pill ${isSet ? "pill-ok" : ""}`} data-testid={`secret-state-${name}`}>
+          {isSet ? "set" : "not set"}
+        </span>
+      </div>
+      {revealed !== undefined && (
+        <div className="secret-revealed">
+          <pre aria-label={`Value of ${label}`}>{revealed}</pre>
+          <button type="button" className="button small" onClick={() => setRevealed(undefined)}>
+            <UiIcon name="eye-off" size={14} /> Hide
+          </button>
+        </div>
+      )}
+      {editing ? (
+        <div className="secret-edit">
+          <label htmlFor={id} className="visually-hidden">
+            New value of {label}
+          </label>
+          {multiline ? (
+            <CodeEditor id={id} value={value} onChange={setValue} language={info.language} />
+          ) : (
+            <input id={id} type="password" autoComplete="off" value={value} onChange={(event) => setValue(event.target.value)} data-autofocus onKeyDown={(event) => event.key === "Enter" && (event.preventDefault(), save())} />
+          )}
+          <div className="secret-actions">
+            <button type="button" className="button" onClick={() => (setEditing(false), setValue(""), setError(undefined))}>
+              Cancel
+            </button>
+            <button type="button" className="button button-primary" disabled={busy} onClick={save}>
+              Save secret
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="secret-actions">
+          <button type="button" className="button small" disabled={!store.snapshot.unlocked} onClick={() => setEditing(true)}>
+            {isSet ? "Replace…" : "Set…"}
+          </button>
+          {isSet && revealed === undefined && (
+            <button type="button" className="button small" disabled={!store.snapshot.unlocked} onClick={reveal}>
+              <UiIcon name="eye" size={14} /> Reveal
+            </button>
+          )}
+          {isSet && (
+            <button type="button" className="button small button-danger" disabled={busy || !store.snapshot.unlocked} onClick={() => apply({ clear: [name] }, `Secret "${label}" cleared`)}>
+              Clear
+            </button>
+          )}
+        </div>
+      )}
+      {error && (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,159 @@
+/** One project: top bar, palette, canvas and dock; loads the snapshot and follows server events. */
+import type { ProjectSnapshot } from "@highstate/runner/api";
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { useCallback, useEffect, useState } from "react";
+import { ApiRequestError } from "../api/client.js";
+import { ProjectContext, useApp } from "../app/context.js";
+import { navigate } from "../app/route.js";
+import { Canvas, GRID } from "../canvas/Canvas.js";
+import { Dock } from "../dock/Dock.js";
+import { registerDockPanel, resetDock } from "../dock/dock-store.js";
+import { NameDialog } from "../forms/NameDialog.js";
+import { instanceNameProblem, suggestHubId, suggestInstanceName } from "../model/names.js";
+import { Palette, hubPaletteType } from "../palette/Palette.js";
+import { UnlockDialog } from "../projects/UnlockDialog.js";
+import { LogPanel } from "../runs/LogPanel.js";
+import { OutputsPanel } from "../runs/OutputsPanel.js";
+import { ProjectStore } from "../state/project-store.js";
+import { openDialog } from "../ui/dialogs.js";
+import { toastError } from "../ui/toasts.js";
+import { TopBar } from "./TopBar.js";
+
+registerDockPanel("logs", LogPanel);
+registerDockPanel("outputs", OutputsPanel);
+
+export function ProjectScreen({ name }: { name: string }) {
+  const { api, events, registry } = useApp();
+  const [store, setStore] = useState<ProjectStore>();
+  const [error, setError] = useState<ApiRequestError | Error>();
+  const open = useCallback((snapshot: ProjectSnapshot) => setStore(new ProjectStore(api, registry, snapshot)), [api, registry]);
+  useEffect(() => {
+    resetDock();
+    let live = true;
+    api
+      .getProject(name)
+      .then((snapshot) => live && open(snapshot))
+      .catch((caught: unknown) => {
+        if (!live) return;
+        if (caught instanceof ApiRequestError && caught.code === "locked") {
+          openDialog((close) => <UnlockDialog project={name} onClose={close} onUnlocked={open} />);
+        }
+        setError(caught instanceof Error ? caught : new Error(String(caught)));
+      });
+    return () => {
+      live = false;
+    };
+  }, [api, name, open]);
+  useEffect(() => {
+    if (!store) return;
+    if (store.registry !== registry) store.registry = registry;
+    store.loadOperations().catch(() => undefined);
+    const offEvents = events.subscribe((event) => store.handleEvent(event));
+    const offReconnect = events.onReconnect(() => {
+      store.reload().catch(() => undefined);
+      store.loadOperations().catch(() => undefined);
+    });
+    return () => {
+      offEvents();
+      offReconnect();
+    };
+  }, [store, events, registry]);
+  useEffect(() => {
+    if (store && !store.snapshot.unlocked) {
+      openDialog((close) => <UnlockDialog project={store.name} onClose={close} onUnlocked={(snapshot) => store.setSnapshot(snapshot)} />);
+    }
+  }, [store]);
+  if (!store) {
+    return (
+      <main className="loading">
+        {error ? (
+          <div className="notice notice-error" role="alert">
+            <p>
+              Project “{name}” cannot be opened: {error.message}
+            </p>
+            <button type="button" className="button" onClick={() => navigate({ screen: "projects" })}>
+              Back to projects
+            </button>
+          </div>
+        ) : (
+          <span aria-busy="true">Loading “{name}”…</span>
+        )}
+      </main>
+    );
+  }
+  return (
+    <ProjectContext.Provider value={store}>
+      <ReactFlowProvider>
+        <ProjectLayout store={store} />
+      </ReactFlowProvider>
+    </ProjectContext.Provider>
+  );
+}
+
+function ProjectLayout({ store }: { store: ProjectStore }) {
+  const flow = useReactFlow();
+  const onAdd = useCallback(
+    (type: string, at?: { x: number; y: number }) => {
+      const area = document.querySelector(".canvas-area")?.getBoundingClientRect();
+      const center = area ? flow.screenToFlowPosition({ x: area.left + area.width / 2, y: area.top + area.height / 2 }) : { x: 0, y: 0 };
+      const raw = at ?? { x: center.x - 160, y: center.y - 80 };
+      const position = { x: Math.round(raw.x / GRID) * GRID, y: Math.round(raw.y / GRID) * GRID };
+      if (type === hubPaletteType) {
+        const suggested = suggestHubId(store.project).slice(4);
+        openDialog((close) => (
+          <NameDialog
+            title="New hub"
+            initial={suggested}
+            confirmLabel="Add hub"
+            help="Lower-case letters, digits and dashes, starting with a letter; unique among hubs."
+            check={(hubName) => instanceNameProblem({ ...store.project, instances: store.project.hubs.map((hub) => ({ id: hub.id, type: "hub", name: hub.id.slice(4) }) as never) }, "hub", hubName)}
+            onClose={close}
+            onSubmit={async (hubName) => {
+              await store.mutate([{ op: "add-hub", hubId: `hub:${hubName}`, position }], { label: "add hub" });
+            }}
+          />
+        ));
+        return;
+      }
+      const component = store.registry.components[type];
+      if (!component) return;
+      openDialog((close) => (
+        <NameDialog
+          title={`New ${component.meta.title}`}
+          initial={suggestInstanceName(store.project, type, component.meta.title)}
+          confirmLabel="Add"
+          check={(instanceName) => instanceNameProblem(store.project, type, instanceName)}
+          onClose={close}
+          onSubmit={async (instanceName) => {
+            await store.mutate([{ op: "add-instance", type, name: instanceName, position }], { label: `add ${instanceName}` });
+          }}
+        />
+      ));
+    },
+    [flow, store],
+  );
+  const onAddSafe = useCallback(
+    (type: string, at?: { x: number; y: number }) => {
+      try {
+        onAdd(type, at);
+      } catch (error) {
+        toastError("The component could not be added", error);
+      }
+    },
+    [onAdd],
+  );
+  return (
+    <div className="project-screen">
+      <TopBar />
+      <div className="project-body">
+        <Palette onAdd={onAddSafe} />
+        <main className="canvas-column">
+          <div className="canvas-area">
+            <Canvas onAdd={onAddSafe} />
+          </div>
+          <Dock />
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+/** Unlocks a project with its password; a wrong password is reported and changes nothing. */
+import type { ProjectSnapshot } from "@highstate/runner/api";
+import { useState } from "react";
+import { ApiRequestError } from "../api/client.js";
+import { useApp } from "../app/context.js";
+import { Dialog } from "../ui/Dialog.js";
+import { PasswordField } from "./PasswordField.js";
+
+export function UnlockDialog({ project, onClose, onUnlocked }: { project: string; onClose: () => void; onUnlocked: (snapshot: ProjectSnapshot) => void }) {
+  const { api } = useApp();
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (password.length === 0) {
+      setError("enter the project's password");
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const snapshot = await api.unlockProject(project, password);
+      onUnlocked(snapshot);
+      onClose();
+    } catch (caught) {
+      if (caught instanceof ApiRequestError && (caught.code === "incorrect-password" || caught.status === 401)) {
+        setError(`Wrong password for "${project}". Nothing was changed; try again.`);
+        setPassword("");
+      } else {
+        setError(caught instanceof Error ? caught.message : String(caught));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={`Unlock "${project}"`} onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate>
+        <p className="muted">The password decrypts the project's secrets so they can be set and instances can run.</p>
+        <PasswordField label="Password" name="unlock-password" value={password} onChange={setPassword} autoComplete="current-password" error={error} autoFocus />
+        <div className="dialog-footer inline">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? "Unlocking…" : "Unlock"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
