@@ -5,3 +5,4 @@ export * from "./instance-state-schema.js";
 export * from "./paths.js";
 export { InvalidProjectError, parseProjectFile, serializeProject } from "./project-file.js";
 export * from "./project-store.js";
+export * from "./lock.js";

@@ -1,0 +1,138 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { testdir } from "../test-utils/testdir.js";
+import { acquireWorkspaceLock, readWorkspaceLock, WorkspaceLockedError } from "./lock.js";
+
+const holderScript = join(import.meta.dirname, "__fixtures__", "lock-holder.ts");
+
+function startHolder(dir: string, mode: "hold" | "exit" | "race"): { child: ChildProcess; output: Promise<string>; line: Promise<string> } {
+  const child = spawn(process.execPath, ["--import", "tsx", holderScript, dir, mode], { stdio: ["ignore", "pipe", "pipe"] });
+  onTestFinished(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const line = new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (chunk) => {
+      stdout += chunk;
+      if (stdout.includes("\n")) resolve(stdout.split("\n")[0]!);
+    });
+    child.on("exit", (code) => {
+      if (!stdout.includes("\n")) reject(new Error(`holder exited with ${code}: ${stderr}`));
+    });
+  });
+  const output = new Promise<string>((resolve) => child.on("exit", () => resolve(stdout)));
+  return { child, output, line };
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+}
+
+describe("acquireWorkspaceLock", () => {
+  it("refuses a second process, naming the holder, and recovers the lock after the holder is killed", async () => {
+    const dir = await testdir();
+    const { child, line } = startHolder(dir, "hold");
+    expect(await line).toBe("locked");
+    const error = await acquireWorkspaceLock(dir, { command: "highstate up" }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WorkspaceLockedError);
+    const locked = error as WorkspaceLockedError;
+    expect(locked.holder).toMatchObject({ pid: child.pid, command: "highstate designer", hostname: hostname() });
+    expect(Date.now() - Date.parse(locked.holder.since)).toBeLessThan(60_000);
+    expect(locked.message).toContain(`process ${child.pid} ("highstate designer") on host "${hostname()}" since ${locked.holder.since}`);
+
+    await kill(child);
+    const lock = await acquireWorkspaceLock(dir, { command: "highstate up" });
+    expect((await readWorkspaceLock(dir))?.pid).toBe(process.pid);
+    await lock.release();
+    expect(await readWorkspaceLock(dir)).toBeUndefined();
+  });
+
+  it("is released when the holder exits without releasing it", async () => {
+    const dir = await testdir();
+    const { line, output } = startHolder(dir, "exit");
+    expect(await line).toBe("locked");
+    await output;
+    expect(await readdir(join(dir, ".highstate"))).toEqual([]);
+  });
+
+  it("lets exactly one of several racing processes take it", async () => {
+    const dir = await testdir();
+    const racers = Array.from({ length: 5 }, () => startHolder(dir, "race"));
+    const results = await Promise.all(racers.map((racer) => racer.line));
+    expect(results.filter((result) => result === "acquired")).toHaveLength(1);
+    expect(results.filter((result) => result === "refused")).toHaveLength(4);
+    await Promise.all(racers.map((racer) => racer.output));
+  });
+
+  it("lets exactly one of several racing processes recover a stale lock", async () => {
+    const dir = await testdir();
+    const dead = startHolder(dir, "hold");
+    await dead.line;
+    await kill(dead.child);
+    const stale = await readWorkspaceLock(dir);
+    expect(stale?.pid).toBe(dead.child.pid);
+    const racers = Array.from({ length: 5 }, () => startHolder(dir, "race"));
+    const results = await Promise.all(racers.map((racer) => racer.line));
+    expect(results.filter((result) => result === "acquired")).toHaveLength(1);
+    expect(results.filter((result) => result === "refused")).toHaveLength(4);
+    await Promise.all(racers.map((racer) => racer.output));
+  });
+
+  it("refuses a second acquisition in the same process until released", async () => {
+    const dir = await testdir();
+    const lock = await acquireWorkspaceLock(dir, { command: "first" });
+    await expect(acquireWorkspaceLock(dir, { command: "second" })).rejects.toBeInstanceOf(WorkspaceLockedError);
+    await lock.release();
+    await lock.release();
+    const again = await acquireWorkspaceLock(dir, { command: "second" });
+    expect(again.holder.command).toBe("second");
+    await again.release();
+  });
+
+  it("does not recover a lock held on another host", async () => {
+    const dir = await testdir({
+      ".highstate/workspace.lock": JSON.stringify({
+        pid: 1,
+        command: "highstate designer",
+        hostname: "elsewhere",
+        since: "2030-01-01T00:00:00.000Z",
+        token: "t",
+      }),
+    });
+    await expect(acquireWorkspaceLock(dir, { command: "x" })).rejects.toThrow(
+      /process 1 \("highstate designer"\) on host "elsewhere" since 2030-01-01T00:00:00.000Z/,
+    );
+  });
+
+  it("recovers a lock that names this process but was not taken by it, and a corrupt old lock", async () => {
+    const leftover = await testdir({
+      ".highstate/workspace.lock": JSON.stringify({
+        pid: process.pid,
+        command: "old",
+        hostname: hostname(),
+        since: "2030-01-01T00:00:00.000Z",
+        token: "old",
+      }),
+    });
+    await (await acquireWorkspaceLock(leftover, { command: "new" })).release();
+
+    const corrupt = await testdir();
+    const lockFile = join(corrupt, ".highstate", "workspace.lock");
+    await (await acquireWorkspaceLock(corrupt, { command: "x" })).release();
+    await writeFile(lockFile, "{ truncated");
+    const { utimes } = await import("node:fs/promises");
+    await utimes(lockFile, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const lock = await acquireWorkspaceLock(corrupt, { command: "y" });
+    expect(JSON.parse(await readFile(lockFile, "utf8")).command).toBe("y");
+    await lock.release();
+  });
+});
