@@ -201,7 +201,9 @@ function resolveInputs(
       const output = outputs[ref.output];
       if (!output) continue;
       const target = output.secret ? secretInputs : inputs;
-      (target[name] ??= []).push({ instanceId: ref.instanceId, output: ref.output, value: output.value });
+      const values = target[name] ?? [];
+      values.push({ instanceId: ref.instanceId, output: ref.output, value: output.value });
+      target[name] = values;
     }
     inputDigests[name] = digests;
   }

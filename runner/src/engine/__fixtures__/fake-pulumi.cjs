@@ -239,7 +239,8 @@ async function operation(kind) {
       $secrets: { value: { generated: secrets.generated ?? `generated-${crypto.randomBytes(6).toString("hex")}` }, secret: true },
     };
     if (args.fakeTrigger) outputs.$triggers = { value: [{ name: args.fakeTrigger, type: "before-destroy" }], secret: false };
-    if (args.fakeSecretOutput) outputs.secretOutput = { value: args.fakeSecretOutput === true ? secrets : args.fakeSecretOutput, secret: true };
+    // A secret output (named by the arg) carrying the instance's password secret, for downstream secret inputs.
+    if (args.fakeSecretOutput) outputs[String(args.fakeSecretOutput)] = { value: { host: secrets.password ?? "none" }, secret: true };
     state.resources = count;
     state.outputs = Object.fromEntries(
       Object.entries(outputs).map(([name, { value, secret }]) => [name, secret ? { ciphertext: encrypt(key, JSON.stringify(value)) } : value]),

@@ -27,6 +27,16 @@ export async function writeUnitWorkspace(root: string): Promise<void> {
       exports: { "./thing": { import: "./dist/thing.js" } },
     }),
     "node_modules/@acme/units/dist/thing.js": "export default { run: async () => ({ hello: 'world' }) };\n",
+    // The package of the orchestrator test registry (test-pkg/machine, /k8s, /app).
+    "node_modules/test-pkg/package.json": JSON.stringify({
+      name: "test-pkg",
+      version: "1.0.0",
+      type: "module",
+      exports: { "./machine": "./machine.js", "./k8s": "./k8s.js", "./app": "./app.js" },
+    }),
+    "node_modules/test-pkg/machine.js": "export default { run: async () => ({}) };\n",
+    "node_modules/test-pkg/k8s.js": "export default { run: async () => ({}) };\n",
+    "node_modules/test-pkg/app.js": "export default { run: async () => ({}) };\n",
   };
   for (const [path, content] of Object.entries(files)) {
     const target = join(root, path);
