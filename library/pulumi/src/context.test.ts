@@ -87,7 +87,7 @@ describe("the unit context", () => {
     const error = await probeRun({ inputs: { network, mirrors: [mirror("a"), { ...mirror("b"), endpoint: "nope" }] } }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnitInputError);
     expect((error as UnitInputError).input).toBe("mirrors");
-    expect((error as UnitInputError).issues.map((issue) => issue.path)).toEqual(["endpoint"]);
+    expect((error as UnitInputError).issues.map((issue) => issue.path)).toEqual(["mirrors[1].endpoint"]);
     expect((error as Error).message).toContain('input "mirrors[1]" from "upstream.mirrors.v1:source-1" output "mirrors" is not a valid "test.bucket.v1": "endpoint"');
   });
 

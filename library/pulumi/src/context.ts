@@ -68,7 +68,7 @@ function prepareInput(
         name,
         `Instance "${id}" input "${where}" from ${inputSource(value)} is not a valid "${entityType}": ${describeIssues(issues)}. Run the upstream instance again or update its component`,
         id,
-        issues,
+        issues.map((issue) => ({ ...issue, path: issue.path ? `${where}.${issue.path}` : where })),
       );
     }
     return isSecret ? pulumi.secret(result.data) : pulumi.output(result.data);

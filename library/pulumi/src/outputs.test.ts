@@ -120,6 +120,8 @@ describe("platform fields", () => {
     expect(result.secretOutputs).not.toContain("$statusFields");
     const error = await rejection(emit(() => ({ network, $statusFields: [{ name: "a", value: "1" }, { name: "a", value: "2" }] })));
     expect(error.message).toContain('the name "a" is used twice');
+    const malformed = await rejection(emit(() => ({ network, $statusFields: [{ value: "1" }] })));
+    expect(malformed.issues).toEqual([{ path: "$statusFields[0]", message: "must be an object with a name and a value" }]);
   });
 
   test("terminals with credentials or files are secret, a bare local terminal is not", async () => {

@@ -34,7 +34,14 @@ interface StatusFieldEntry {
 
 function statusFieldEntries(id: string, value: unknown): StatusFieldEntry[] {
   if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value as StatusFieldEntry[];
+  if (Array.isArray(value)) {
+    value.forEach((entry, index) => {
+      if (typeof entry !== "object" || entry === null || typeof (entry as StatusFieldEntry).name !== "string") {
+        throw invalid(id, "$statusFields", [{ path: `$statusFields[${index}]`, message: "must be an object with a name and a value" }]);
+      }
+    });
+    return value as StatusFieldEntry[];
+  }
   if (typeof value !== "object" || pulumi.Output.isInstance(value)) {
     throw invalid(id, "$statusFields", [{ path: "$statusFields", message: "must be a record of name → value or an array of { name, value }" }]);
   }
