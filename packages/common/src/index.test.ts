@@ -18,7 +18,7 @@ describe("@highstate/common definitions", () => {
   }, 60_000);
 
   it("export the catalogued entities and components", () => {
-    const values = Object.values(definitions);
+    const values: unknown[] = Object.values(definitions);
     expect(values.filter(isEntity).map((entity) => entity.type).sort()).toEqual([
       "common.dns-provider.v1",
       "common.endpoint.v1",
@@ -29,7 +29,7 @@ describe("@highstate/common definitions", () => {
   });
 
   it("build the registry the designer shows (titles, icons, categories, descriptions)", async () => {
-    const values = Object.values(definitions);
+    const values: unknown[] = Object.values(definitions);
     const registry = buildRegistry([
       { package: { name: pkg.name, version: "0.0.0-snapshot" }, entities: values.filter(isEntity), components: values.filter(isComponent) },
     ]);

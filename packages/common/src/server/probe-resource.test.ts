@@ -18,7 +18,11 @@ function loadSerializedProvider(text: string): pulumi.dynamic.ResourceProvider {
   const nodeRequire = createRequire(import.meta.url);
   const module = { exports: {} as { handler?: () => pulumi.dynamic.ResourceProvider } };
   const require = (id: string) => (id === "@highstate/common/ssh" ? sshModule : nodeRequire(id));
-  new Function("exports", "require", "module", text)(module.exports, require, module);
+  // The provider resolves "@highstate/common/ssh" from the project directory; here it gets this package's source.
+  const fakeProcess = Object.create(process, {
+    getBuiltinModule: { value: (id: string) => (id === "node:module" ? { createRequire: () => require } : process.getBuiltinModule(id)) },
+  });
+  new Function("exports", "require", "module", "process", text)(module.exports, require, module, fakeProcess);
   return module.exports.handler!();
 }
 
@@ -39,7 +43,7 @@ describe("the serialized ServerProbe provider", () => {
     const { text } = await serializedProbeProvider();
     expect(text).not.toContain("serialized-password-marker");
     expect(text).not.toContain("__vite_ssr_import");
-    expect(text).toContain('require("@highstate/common/ssh")');
+    expect(text).toContain("createRequire(`$" + '{process.cwd()}/`)("@highstate/common/ssh")');
   });
 });
 

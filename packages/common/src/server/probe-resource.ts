@@ -27,15 +27,18 @@ export interface ServerProbeCredentials {
  * must stay the same unless the host or port changed or `expectedHostKey` names the new key.
  * Deleting it touches nothing on the server.
  *
- * The provider runs in Pulumi's provider process and loads the SSH code with `require`, so it
- * captures no imports (see `defineDynamicResource`).
+ * The provider runs in Pulumi's provider process, whose working directory is the project directory,
+ * and loads the SSH code from there with `createRequire`, so it captures no imports (see
+ * `defineDynamicResource`) and a bundler does not rewrite the load.
  */
 export const ServerProbe = defineDynamicResource<ServerProbeInputs, ServerFacts, ServerProbeCredentials>({
   module: "common",
   type: "ServerProbe",
   provider: {
     async create(inputs, credentials) {
-      const ssh = require("@highstate/common/ssh") as typeof import("../ssh/index.js");
+      // Resolved from the project directory at deploy time; bundlers leave this call alone.
+      const { createRequire } = process.getBuiltinModule("node:module");
+      const ssh = createRequire(`${process.cwd()}/`)("@highstate/common/ssh") as typeof import("../ssh/index.js");
       const facts = await ssh.probeServer(
         {
           host: inputs.host,
@@ -50,7 +53,9 @@ export const ServerProbe = defineDynamicResource<ServerProbeInputs, ServerFacts,
       return { id: `${inputs.user}@${inputs.host}:${inputs.port}`, outputs: facts };
     },
     async update(_id, olds, news, credentials) {
-      const ssh = require("@highstate/common/ssh") as typeof import("../ssh/index.js");
+      // Resolved from the project directory at deploy time; bundlers leave this call alone.
+      const { createRequire } = process.getBuiltinModule("node:module");
+      const ssh = createRequire(`${process.cwd()}/`)("@highstate/common/ssh") as typeof import("../ssh/index.js");
       const sameAddress = olds.inputs.host === news.host && olds.inputs.port === news.port;
       // Trust on first use: once seen, the host key stays pinned while the address stays the same.
       const pinned = news.expectedHostKey ?? (sameAddress ? olds.outputs.hostKey : undefined);

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidSshPrivateKeyError, InvalidSshPublicKeyError } from "./errors.js";
-import { generateSshKeyPair, parseSshPrivateKey, parseSshPublicKey, sshFingerprint } from "./keys.js";
+import { ed25519KeyPairFromSeed, generateSshKeyPair, parseSshPrivateKey, parseSshPublicKey, sshFingerprint } from "./keys.js";
 
 const run = promisify(execFile);
 let dir: string;
@@ -42,6 +43,30 @@ describe("generateSshKeyPair", () => {
     await writeFile(`${file}.pub`, `${pair.publicKey}\n`);
     const listed = await run("ssh-keygen", ["-l", "-E", "sha256", "-f", `${file}.pub`]);
     expect(listed.stdout.split(" ")[1]).toBe(pair.fingerprint);
+  });
+
+  it("encodes keys whose public key starts with a zero byte correctly (ssh2's generator drops that byte)", async () => {
+    let seed: Buffer | undefined;
+    for (let counter = 0; counter < 10_000 && !seed; counter++) {
+      const candidate = createHash("sha256").update(`seed-${counter}`).digest();
+      const publicBlob = Buffer.from(ed25519KeyPairFromSeed(candidate).publicKey.split(" ")[1]!, "base64");
+      if (publicBlob[4 + 11 + 4] === 0) seed = candidate;
+    }
+    expect(seed).toBeDefined();
+    const pair = ed25519KeyPairFromSeed(seed!, "zero");
+    expect(Buffer.from(pair.publicKey.split(" ")[1]!, "base64")).toHaveLength(51);
+    expect(parseSshPrivateKey(pair.privateKey)).toEqual({ ...pair, privateKey: pair.privateKey });
+    const file = join(dir, "zero");
+    await writeFile(file, pair.privateKey, { mode: 0o600 });
+    const derived = await run("ssh-keygen", ["-y", "-f", file]);
+    expect(derived.stdout.trim().split(" ").slice(0, 2).join(" ")).toBe(pair.publicKey);
+  });
+
+  it("generates keys that always parse", () => {
+    for (let index = 0; index < 1000; index++) {
+      const pair = generateSshKeyPair();
+      expect(parseSshPrivateKey(pair.privateKey).publicKey).toBe(pair.publicKey);
+    }
   });
 
   it("generates a different key each time", () => {

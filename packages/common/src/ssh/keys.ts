@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import ssh2 from "ssh2";
 import type { SshKeyPair, SshKeyType } from "../entities/ssh.js";
 import { InvalidSshPrivateKeyError, InvalidSshPublicKeyError } from "./errors.js";
@@ -92,8 +92,51 @@ export function parseSshPrivateKey(text: string, source = "the private key"): Ss
   return { type, publicKey: `${algorithm} ${blob.toString("base64")}`, fingerprint: sshFingerprint(blob), privateKey };
 }
 
+/** An SSH wire `string`: a 32-bit big-endian length, then the bytes. */
+function sshString(value: Buffer | string): Buffer {
+  const bytes = typeof value === "string" ? Buffer.from(value, "utf8") : value;
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+const pkcs8Ed25519Prefix = Buffer.from("302e020100300506032b657004220420", "hex");
+
+/**
+ * Builds an ed25519 key pair from its 32-byte seed, with the private key encoded in OpenSSH format
+ * exactly as `ssh-keygen -t ed25519` writes it (unencrypted, 70-column base64).
+ *
+ * ssh2's own generator is not used: it drops a leading zero byte of the public key (as if it were an
+ * mpint), so about one key in 256 comes out 31 bytes long and no SSH implementation can read it.
+ */
+export function ed25519KeyPairFromSeed(seed: Buffer, comment = ""): SshKeyPair {
+  if (seed.length !== 32) throw new RangeError(`An ed25519 seed is 32 bytes, not ${seed.length}`);
+  const privateKeyObject = createPrivateKey({ key: Buffer.concat([pkcs8Ed25519Prefix, seed]), format: "der", type: "pkcs8" });
+  const publicRaw = Buffer.from(createPublicKey(privateKeyObject).export({ format: "jwk" }).x!, "base64url");
+  const publicBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(publicRaw)]);
+  const check = randomBytes(4);
+  let section = Buffer.concat([check, check, sshString("ssh-ed25519"), sshString(publicRaw), sshString(Buffer.concat([seed, publicRaw])), sshString(comment)]);
+  const padding = (8 - (section.length % 8)) % 8;
+  section = Buffer.concat([section, Buffer.from(Array.from({ length: padding }, (_, index) => index + 1))]);
+  const count = Buffer.alloc(4);
+  count.writeUInt32BE(1);
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0", "latin1"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    count,
+    sshString(publicBlob),
+    sshString(section),
+  ]).toString("base64");
+  const lines = body.match(/.{1,70}/g) ?? [];
+  const privateKey = `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join("\n")}\n-----END OPENSSH PRIVATE KEY-----\n`;
+  return { type: "ed25519", publicKey: formatSshPublicKey(publicBlob), fingerprint: sshFingerprint(publicBlob), privateKey };
+}
+
 /** Generates a new ed25519 key pair; the private key is in OpenSSH format, as `ssh-keygen -t ed25519` writes it. */
 export function generateSshKeyPair(comment = ""): SshKeyPair {
-  const generated = utils.generateKeyPairSync("ed25519", { comment });
-  return parseSshPrivateKey(generated.private, "the generated key");
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const seed = privateKey.export({ format: "der", type: "pkcs8" }).subarray(pkcs8Ed25519Prefix.length);
+  return ed25519KeyPairFromSeed(Buffer.from(seed), comment);
 }

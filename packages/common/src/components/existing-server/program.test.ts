@@ -31,7 +31,7 @@ describe("Existing Server", () => {
     expect(probe.inputs.credentials).toEqual({ privateKey: keyPair.privateKey });
     expect(probe.secretInputs).toContain("credentials");
     expect(String(probe.inputs.__provider)).not.toContain(keyPair.privateKey.split("\n")[1]);
-    expect(String(probe.inputs.__provider)).toContain('require("@highstate/common/ssh")');
+    expect(String(probe.inputs.__provider)).toContain('("@highstate/common/ssh")');
 
     const server = serverSchema.parse(result.outputs.server);
     expect(server).toEqual({
