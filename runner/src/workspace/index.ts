@@ -6,3 +6,18 @@ export * from "./paths.js";
 export { InvalidProjectError, parseProjectFile, serializeProject } from "./project-file.js";
 export * from "./project-store.js";
 export * from "./lock.js";
+export {
+  type AddInstanceOptions,
+  addInstance,
+  connectInput,
+  disconnectInput,
+  generateInstanceUid,
+  type InputConnection,
+  moveInstance,
+  removeInstance,
+  renameInstance,
+  setInstanceArgs,
+  unknownComponentInstances,
+} from "./project-ops.js";
+export * from "./hub-ops.js";
+export * from "./project-ops-errors.js";

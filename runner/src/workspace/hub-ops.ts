@@ -1,0 +1,146 @@
+/**
+ * Pure operations on the hubs of a project (see `project-ops.ts` for the conventions): add, remove,
+ * move and retitle hubs, collect outputs in them, and inject them into instances or other hubs.
+ */
+import { type Hub, hubIdPattern, type InstanceOutputRef, isHubRef, type Position, type Project, type Registry } from "@highstate/contract";
+import { HubNotFoundError, InvalidHubError, InvalidPositionError } from "./project-ops-errors.js";
+import { findInstance, outputEntity } from "./project-ops.js";
+
+function findHub(project: Project, hubId: string, field = "hubId"): Hub {
+  const hub = project.hubs.find((candidate) => candidate.id === hubId);
+  if (!hub) throw new HubNotFoundError(hubId, field);
+  return hub;
+}
+
+function withHub(project: Project, hubId: string, change: (hub: Hub) => Hub): Project {
+  findHub(project, hubId);
+  return { ...project, hubs: project.hubs.map((hub) => (hub.id === hubId ? change(structuredClone(hub)) : hub)) };
+}
+
+function checkPosition(position: Position, what: string): Position {
+  if (!position || !Number.isFinite(position.x) || !Number.isFinite(position.y)) throw new InvalidPositionError(what);
+  return { x: position.x, y: position.y };
+}
+
+/** Options of {@link addHub}. */
+export interface AddHubOptions {
+  /** `hub:<name>` (lower-case letters, digits and dashes). */
+  id: string;
+  /** Label shown on the canvas. */
+  title?: string;
+  position?: Position;
+}
+
+/** Adds an empty hub. */
+export function addHub(project: Project, options: AddHubOptions): Project {
+  if (!hubIdPattern.test(options.id))
+    throw new InvalidHubError(options.id, 'a hub id looks like "hub:<name>" with lower-case letters, digits and dashes');
+  if (project.hubs.some((hub) => hub.id === options.id))
+    throw new InvalidHubError(options.id, "the project already has a hub with this id");
+  const hub: Hub = {
+    id: options.id,
+    ...(options.title !== undefined ? { title: options.title } : {}),
+    inputs: [],
+    injectionInputs: [],
+    position: checkPosition(options.position ?? { x: 0, y: 0 }, options.id),
+  };
+  return { ...project, hubs: [...project.hubs, hub] };
+}
+
+/** Removes a hub and every reference to it: input connections, injections into instances and hubs. */
+export function removeHub(project: Project, hubId: string): Project {
+  findHub(project, hubId);
+  return {
+    ...project,
+    instances: project.instances.map((instance) => ({
+      ...instance,
+      inputs: Object.fromEntries(
+        Object.entries(instance.inputs)
+          .map(([name, refs]) => [name, refs.filter((ref) => !isHubRef(ref) || ref.hubId !== hubId)] as const)
+          .filter(([, refs]) => refs.length > 0),
+      ),
+      injectionInputs: instance.injectionInputs.filter((id) => id !== hubId),
+    })),
+    hubs: project.hubs
+      .filter((hub) => hub.id !== hubId)
+      .map((hub) => ({ ...hub, injectionInputs: hub.injectionInputs.filter((id) => id !== hubId) })),
+  };
+}
+
+/** Moves a hub on the canvas. */
+export function moveHub(project: Project, hubId: string, position: Position): Project {
+  const checked = checkPosition(position, hubId);
+  return withHub(project, hubId, (hub) => ({ ...hub, position: checked }));
+}
+
+/** Sets (or, with `undefined`, removes) a hub's title. */
+export function setHubTitle(project: Project, hubId: string, title: string | undefined): Project {
+  return withHub(project, hubId, ({ title: _old, ...hub }) => (title === undefined ? hub : { ...hub, title }));
+}
+
+/** Adds an instance output to a hub (adding it twice changes nothing). */
+export function connectHubInput(project: Project, registry: Registry, hubId: string, from: InstanceOutputRef): Project {
+  findHub(project, hubId);
+  outputEntity(project, registry, from);
+  const ref = { instanceId: from.instanceId, output: from.output };
+  return withHub(project, hubId, (hub) =>
+    hub.inputs.some((existing) => existing.instanceId === ref.instanceId && existing.output === ref.output)
+      ? hub
+      : { ...hub, inputs: [...hub.inputs, ref] },
+  );
+}
+
+/** Removes an instance output from a hub. */
+export function disconnectHubInput(project: Project, hubId: string, from: InstanceOutputRef): Project {
+  return withHub(project, hubId, (hub) => ({
+    ...hub,
+    inputs: hub.inputs.filter((ref) => ref.instanceId !== from.instanceId || ref.output !== from.output),
+  }));
+}
+
+/** Whether `hubId` includes `target`, directly or through other hubs. */
+function includes(project: Project, hubId: string, target: string, seen = new Set<string>()): boolean {
+  if (hubId === target) return true;
+  if (seen.has(hubId)) return false;
+  seen.add(hubId);
+  const hub = project.hubs.find((candidate) => candidate.id === hubId);
+  return hub?.injectionInputs.some((injected) => includes(project, injected, target, seen)) ?? false;
+}
+
+/**
+ * Injects a hub into an instance (which then takes every entity from it that matches one of its
+ * unconnected inputs) or into another hub (which then includes its contents). A hub cannot include
+ * itself, directly or through other hubs.
+ */
+export function injectHub(project: Project, target: string, hubId: string): Project {
+  findHub(project, hubId);
+  if (hubIdPattern.test(target)) {
+    findHub(project, target, "target");
+    if (includes(project, hubId, target))
+      throw new InvalidHubError(hubId, `injecting it into "${target}" would make "${target}" include itself`);
+    return withHub(project, target, (hub) =>
+      hub.injectionInputs.includes(hubId) ? hub : { ...hub, injectionInputs: [...hub.injectionInputs, hubId] },
+    );
+  }
+  const instance = findInstance(project, target, "target");
+  if (instance.injectionInputs.includes(hubId)) return project;
+  return {
+    ...project,
+    instances: project.instances.map((candidate) =>
+      candidate.id === target ? { ...candidate, injectionInputs: [...candidate.injectionInputs, hubId] } : candidate,
+    ),
+  };
+}
+
+/** Removes a hub injection from an instance or a hub. */
+export function uninjectHub(project: Project, target: string, hubId: string): Project {
+  if (hubIdPattern.test(target))
+    return withHub(project, target, (hub) => ({ ...hub, injectionInputs: hub.injectionInputs.filter((id) => id !== hubId) }));
+  findInstance(project, target, "target");
+  return {
+    ...project,
+    instances: project.instances.map((instance) =>
+      instance.id === target ? { ...instance, injectionInputs: instance.injectionInputs.filter((id) => id !== hubId) } : instance,
+    ),
+  };
+}
