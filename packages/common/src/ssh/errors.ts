@@ -42,7 +42,7 @@ export class SshUnreachableError extends SshError {
   ) {
     const last = options?.cause instanceof Error ? ` Last error: ${options.cause.message}.` : "";
     super(
-      `The SSH server "${host}:${port}" did not answer within ${Math.round(waitedMs / 1000)} s.${last} ` +
+      `The SSH server "${host}:${port}" did not answer within ${waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : Math.round(waitedMs / 1000)} s.${last} ` +
         "Check that the host is up, the address and port are right and no firewall blocks the port.",
       options,
     );
