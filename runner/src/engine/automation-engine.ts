@@ -4,10 +4,9 @@
  * `PULUMI_CONFIG_PASSPHRASE` in the child environment; secrets only as `secure:` values in the stack
  * yaml the runner writes; the backend is `PULUMI_BACKEND_URL` (no `pulumi login`).
  */
-import { ConcurrentUpdateError, LocalWorkspace, type OutputMap, Stack, StackNotFoundError } from "@pulumi/pulumi/automation/index.js";
+import type { OutputMap, Stack } from "@pulumi/pulumi/automation/index.js";
 import { StackLockedError, UnitRunCancelledError, UnitRunError } from "./errors.js";
 import { locatePulumiCli, type PulumiCli, type PulumiCliLocation } from "./pulumi-cli.js";
-import { ControlledPulumiCommand } from "./pulumi-command.js";
 import { mapPulumiEvent, normalizeChanges, type PulumiEngineEvent, resourceCountFromChanges } from "./pulumi-events.js";
 import { describeLock, recoverStaleLocks } from "./stack-locks.js";
 import type { Engine, EngineEvent, EngineOutputValue, UnitRunRequest, UnitRunResult } from "./types.js";
@@ -64,6 +63,11 @@ export class AutomationEngine implements Engine {
 
   async runOperation(request: UnitRunRequest): Promise<UnitRunResult> {
     const cli = await this.cli();
+    // Loaded on first use, so importing the engine (e.g. for the designer server) does not load the SDK.
+    const [{ ConcurrentUpdateError, LocalWorkspace, Stack, StackNotFoundError }, { ControlledPulumiCommand }] = await Promise.all([
+      import("@pulumi/pulumi/automation/index.js"),
+      import("./pulumi-command.js"),
+    ]);
     const cancelled = () => request.signal.aborted || request.forceSignal.aborted;
     if (cancelled()) throw new UnitRunCancelledError(request.instance.id);
     const prepared = await prepareUnitWorkDir(request);

@@ -10,6 +10,8 @@ import { availableParallelism } from "node:os";
 import { layersOf, type ProjectPlan, planDestroy, planRun } from "../planner/index.js";
 import type { InstanceStatus, OperationInfo, OperationType } from "../server/api-types.js";
 import { InstanceStateStore } from "../workspace/index.js";
+import { resolveBackendUrl } from "./backend.js";
+import { createEngine } from "./create-engine.js";
 import { NoSuchInstanceError, NoSuchOperationError, OperationRefusedError } from "./errors.js";
 import { EventHub, type OrchestratorListener } from "./event-hub.js";
 import { runInstance } from "./instance-run.js";
@@ -94,6 +96,24 @@ export class Orchestrator {
     this.parallelism = Math.max(1, options.parallelism ?? defaultParallelism());
     this.forceCancelAfterMs = options.forceCancelAfterMs ?? 60_000;
     this.logs = new InstanceLogBook(options.workspaceRoot);
+  }
+
+  /**
+   * The orchestrator of a workspace as the CLI and the designer server use it: the engine chosen by
+   * `HIGHSTATE_ENGINE` (Pulumi by default) and the backend from `HIGHSTATE_BACKEND_URL` or the
+   * workspace's `Pulumi.yaml` (`backend.url`), else the file backend under `.highstate/state`.
+   */
+  static async forWorkspace(
+    workspaceRoot: string,
+    options: { env?: Readonly<Record<string, string | undefined>>; engine?: Engine; parallelism?: number } = {},
+  ): Promise<Orchestrator> {
+    const env = options.env ?? process.env;
+    return new Orchestrator({
+      workspaceRoot,
+      engine: options.engine ?? createEngine(env),
+      backendUrl: await resolveBackendUrl(workspaceRoot, env),
+      ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : {}),
+    });
   }
 
   /** Subscribes to operation, instance-status and engine events; returns the unsubscribe function. */
