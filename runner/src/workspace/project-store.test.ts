@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { emptyProject } from "@highstate/contract";
 import { describe, expect, it } from "vitest";
 import { UnreadableFileError } from "../fs/errors.js";
 import { testdir } from "../test-utils/testdir.js";
+import { projectVersion } from "./__fixtures__/project-versions.js";
 import { sampleProject } from "./__fixtures__/projects.js";
 import { InvalidProjectNameError, ProjectAlreadyExistsError, ProjectHasResourcesError, ProjectNotFoundError } from "./errors.js";
 import { InstanceStateStore } from "./instance-state.js";
@@ -127,4 +129,42 @@ describe("ProjectStore", () => {
     await store.delete("dev");
     expect(await store.exists("dev")).toBe(false);
   });
+
+  it("survives kill -9 while saving: the file is always a complete project version", async () => {
+    const dir = await testdir();
+    const store = new ProjectStore(dir);
+    await store.create("prod", projectVersion(0));
+    const saver = join(import.meta.dirname, "__fixtures__", "project-saver.ts");
+    let last = 0;
+    for (let round = 1; round <= 10; round++) {
+      const child = spawn(process.execPath, ["--conditions=@highstate/source", "--import", "tsx", saver, dir, String(round * 1000)], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      await new Promise<void>((resolve, reject) => {
+        let saves = 0;
+        child.stdout.on("data", (chunk: Buffer) => {
+          saves += chunk.toString().split("\n").length - 1;
+          if (saves >= 1 + (round % 3)) resolve();
+        });
+        child.on("exit", (code) => reject(new Error(`saver exited with ${code}: ${stderr}`)));
+      });
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+      const text = await readFile(join(dir, "projects", "prod.json"), "utf8");
+      const loaded = await store.load("prod");
+      const version = loaded.instances[0]!.args.saved as number;
+      expect(text).toBe(serializeProject(projectVersion(version)));
+      expect(version).toBeGreaterThan(last);
+      last = version;
+      expect((await readdir(join(dir, "projects"))).filter((name) => name.endsWith(".tmp")).length).toBeLessThanOrEqual(1);
+    }
+    await store.save("prod", projectVersion(1));
+    expect(await readdir(join(dir, "projects"))).toEqual(["prod.json"]);
+  }, 120_000);
 });
