@@ -65,11 +65,27 @@ export function formatArgValue(value: unknown): string {
   return "{…}";
 }
 
-/** A title for a camelCase field name: `sshPort` → `Ssh Port`, unless the schema gives one. */
+const acronyms: Record<string, string> = {
+  ssh: "SSH", dns: "DNS", tls: "TLS", ip: "IP", ips: "IPs", api: "API", url: "URL", id: "ID", http: "HTTP", https: "HTTPS",
+  vm: "VM", cpu: "CPU", os: "OS", k8s: "k8s", tcp: "TCP", udp: "UDP", wg: "WG", ca: "CA", mtu: "MTU", acme: "ACME",
+};
+
+/** A title for a camelCase field name: `sshPort` → `SSH Port`, unless the schema gives one. */
 export function fieldTitle(name: string, schema?: Record<string, unknown>): string {
   if (schema && typeof schema.title === "string") return schema.title;
-  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[-_]+/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[-_]+/g, " ")
+    .split(" ")
+    .filter(Boolean)
+    .map((word) => acronyms[word.toLowerCase()] ?? word);
+  const text = words.join(" ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A problem message as a card shows it: without the instance id it is already shown under. */
+export function cardProblemText(message: string, instanceId: string): string {
+  return message.replace(` of "${instanceId}"`, "").replace(`"${instanceId}" `, "");
 }
 
 function argSchema(component: RegistryComponent | undefined, name: string): Record<string, unknown> | undefined {
