@@ -2,7 +2,7 @@ import { defineComponent, z } from "@highstate/contract";
 import { defineUnit, resourceName } from "@highstate/pulumi";
 import { testUnit } from "@highstate/pulumi/test";
 import { describe, expect, it } from "vitest";
-import { expectFailure } from "../__fixtures__/unhandled.js";
+import { runError } from "../__fixtures__/run-error.js";
 import { type Cluster, clusterEntity, clusterSchema } from "../entities/cluster.js";
 import { serviceEntity as serviceEntityDefinition, serviceSchema } from "../entities/resources.js";
 import { validateKubernetesResources } from "../test/validate.js";
@@ -168,7 +168,7 @@ describe("createHelmChart", () => {
       createHelmChart("chart", { chart: "traefik", version, repository: "https://traefik.github.io/charts", namespace: "default" }, {});
       return { service: { clusterId: "c", clusterName: "c", name: "s", namespace: "n" } };
     });
-    const error = await expectFailure(() => testUnit(unit, { inputs: { k8sCluster: cluster } }));
+    const error = await runError(testUnit(unit, { inputs: { k8sCluster: cluster } }));
     expect(error).toBeInstanceOf(UnpinnedHelmChartError);
     expect(error.message).toContain('The Helm chart "traefik" must be pinned to an exact version such as "1.2.3"');
   });

@@ -1,7 +1,7 @@
 import type { Unit } from "@highstate/pulumi";
 import { type TestUnitOptions, testUnit } from "@highstate/pulumi/test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { expectFailure } from "../../__fixtures__/unhandled.js";
+import { runError } from "../../__fixtures__/run-error.js";
 import { serverSchema } from "../../entities/server.js";
 import { generateSshKeyPair, sshFingerprint } from "../../ssh/keys.js";
 import type { existingServer } from "./definition.js";
@@ -82,7 +82,7 @@ describe("Existing Server", () => {
   });
 
   it("fails clearly without any credentials", async () => {
-    const error = await expectFailure(() => testUnit(unit, { name: "bare", args: { endpoint: "10.0.0.5" }, mocks }));
+    const error = await runError(testUnit(unit, { name: "bare", args: { endpoint: "10.0.0.5" }, mocks }));
     expect(error.name).toBe("MissingSshCredentialsError");
     expect(error.message).toBe(
       'Existing Server "bare" has no SSH credentials: connect an SSH Key Pair to its "sshKeyPair" input, or set its "sshPrivateKey" or "sshPassword" secret.',
@@ -90,7 +90,7 @@ describe("Existing Server", () => {
   });
 
   it("rejects a pasted private key that is not one, naming the secret", async () => {
-    const error = await expectFailure(() => testUnit(unit, { name: "web", args: { endpoint: "10.0.0.5" }, secrets: { sshPrivateKey: "ssh-ed25519 AAAA" }, mocks }));
+    const error = await runError(testUnit(unit, { name: "web", args: { endpoint: "10.0.0.5" }, secrets: { sshPrivateKey: "ssh-ed25519 AAAA" }, mocks }));
     expect(error.message).toMatch(/secret "sshPrivateKey" of "web" cannot be used: this is a public key/);
   });
 
@@ -102,7 +102,7 @@ describe("Existing Server", () => {
     [{ endpoint: "10.0.0.5", sshTimeout: 0 }, "sshTimeout"],
     [{}, "endpoint"],
   ])("rejects bad args %j naming %s", async (args, field) => {
-    const error = await expectFailure(() => testUnit(unit, { args: args as never, secrets: { sshPassword: "x" }, mocks }));
+    const error = await runError(testUnit(unit, { args: args as never, secrets: { sshPassword: "x" }, mocks }));
     expect(error.name).toBe("UnitArgsError");
     expect(error.message).toContain(`"${field}"`);
   });

@@ -1,7 +1,7 @@
 import type { Unit } from "@highstate/pulumi";
 import { testUnit } from "@highstate/pulumi/test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { expectFailure } from "../../__fixtures__/unhandled.js";
+import { runError } from "../../__fixtures__/run-error.js";
 import { sshKeyPairSchema } from "../../entities/ssh.js";
 import { generateSshKeyPair, parseSshPrivateKey, sshFingerprint } from "../../ssh/keys.js";
 import type { sshKeyPair } from "./definition.js";
@@ -51,14 +51,14 @@ describe("SSH Key Pair", () => {
   });
 
   it("rejects a pasted value that is not a private key, naming the secret and the instance", async () => {
-    const publicKey = await expectFailure(() => testUnit(unit, { name: "admin", secrets: { privateKey: pastedPublicKey() } }));
+    const publicKey = await runError(testUnit(unit, { name: "admin", secrets: { privateKey: pastedPublicKey() } }));
     expect(publicKey.message).toMatch(/secret "privateKey" of "admin" cannot be used: this is a public key/);
-    const garbage = await expectFailure(() => testUnit(unit, { secrets: { privateKey: "not a key" } }));
+    const garbage = await runError(testUnit(unit, { secrets: { privateKey: "not a key" } }));
     expect(garbage.message).toMatch(/no "-----BEGIN … PRIVATE KEY-----" line/);
   });
 
   it("rejects unknown args", async () => {
-    const error = await expectFailure(() => testUnit(unit, { args: { bits: 4096 } as never }));
+    const error = await runError(testUnit(unit, { args: { bits: 4096 } as never }));
     expect(error.message).toMatch(/unknown field "bits"/);
   });
 });

@@ -2,7 +2,7 @@ import type { Unit } from "@highstate/pulumi";
 import { type TestUnitOptions, testUnit } from "@highstate/pulumi/test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { expectFailure } from "../../__fixtures__/unhandled.js";
+import { runError } from "../../__fixtures__/run-error.js";
 import { clusterSchema } from "../../entities/cluster.js";
 import { validateKubernetesResources } from "../../test/validate.js";
 import { twoClustersJson, twoClustersYaml } from "../../kubeconfig/__fixtures__/kubeconfigs.js";
@@ -86,18 +86,18 @@ describe("Existing Cluster", () => {
   });
 
   it("lists the contexts when the named one is missing", async () => {
-    const error = await expectFailure(() => testUnit(unit, { name: "c1", secrets: { kubeconfig: twoClustersYaml }, args: { context: "staging" }, mocks }));
+    const error = await runError(testUnit(unit, { name: "c1", secrets: { kubeconfig: twoClustersYaml }, args: { context: "staging" }, mocks }));
     expect(error.message).toContain('The kubeconfig in secret "kubeconfig" of "c1" has no context "staging". Its contexts are: "prod", "lab".');
   });
 
   it("rejects a kubeconfig that is garbage", async () => {
-    const error = await expectFailure(() => testUnit(unit, { secrets: { kubeconfig: "{{ not yaml" }, mocks }));
+    const error = await runError(testUnit(unit, { secrets: { kubeconfig: "{{ not yaml" }, mocks }));
     expect(error.name).toBe("InvalidKubeconfigError");
     expect(error.message).toMatch(/secret "kubeconfig" of "test" is not usable: it is neither YAML nor JSON/);
   });
 
   it("needs the kubeconfig secret", async () => {
-    const error = await expectFailure(() => testUnit(unit, { mocks }));
+    const error = await runError(testUnit(unit, { mocks }));
     expect(error.name).toBe("UnitSecretsError");
     expect(error.message).toContain("kubeconfig");
   });
@@ -108,7 +108,7 @@ describe("Existing Cluster", () => {
     [{ quirks: { externalServiceType: "Ingress" } }, "quirks"],
     [{ kubeconfigPath: "~/.kube/config" }, "kubeconfigPath"],
   ])("rejects bad args %j naming %s", async (args, field) => {
-    const error = await expectFailure(() => testUnit(unit, { args: args as never, secrets: { kubeconfig: twoClustersYaml }, mocks }));
+    const error = await runError(testUnit(unit, { args: args as never, secrets: { kubeconfig: twoClustersYaml }, mocks }));
     expect(error.name).toBe("UnitArgsError");
     expect(error.message).toContain(`"${field}`);
   });
