@@ -167,6 +167,21 @@ describe("ProjectSecrets", () => {
     expect(reopened.listSecrets()).toEqual({ [server]: ["apiToken", "sshPassword"], [db]: ["rootPassword"] });
   });
 
+  it("sees changes made on disk after a refresh", async () => {
+    const file = await fileWithVectorE();
+    const reader = await ProjectSecrets.open(file);
+    const writer = await ProjectSecrets.open(file);
+    await writer.unlock(vectorE.passphrase);
+    await writer.set(db, "rootPassword", "r");
+    expect(reader.listSecrets()).toEqual({ [server]: ["sshPassword"] });
+    await reader.refresh();
+    expect(reader.listSecrets()).toEqual({ [server]: ["sshPassword"], [db]: ["rootPassword"] });
+    await reader.unlock(vectorE.passphrase);
+    await writer.changePassword(vectorE.passphrase, "changed");
+    await expect(reader.refresh()).rejects.toBeInstanceOf(SecretsChangedOnDiskError);
+    expect(reader.isUnlocked).toBe(false);
+  });
+
   it("refuses to write with a key the file no longer uses", async () => {
     const file = await fileWithVectorE();
     const first = await ProjectSecrets.open(file);

@@ -116,6 +116,15 @@ export class ProjectSecrets {
     });
   }
 
+  /**
+   * Re-reads the file when it changed on disk (e.g. after a `git pull`), so listings and values are
+   * current. Throws `UnreadableFileError` for a broken file (the in-memory copy is kept), and
+   * `SecretsChangedOnDiskError` (and locks) when the file now uses another password.
+   */
+  async refresh(): Promise<void> {
+    await this.run(() => this.reload());
+  }
+
   /** Forgets the key; values can no longer be read until the next `unlock`. */
   lock(): void {
     this.crypterValue = undefined;
