@@ -150,10 +150,16 @@ export function describeFingerprintChanges(previous: InstanceFingerprint, curren
   if (previous.secrets !== undefined && current.secrets !== undefined && previous.secrets !== current.secrets) reasons.push("secrets changed");
   let changed: string[] | undefined;
   for (const name in current.inputs) {
-    if ((previous.inputs[name] ?? missingOutputDigest) !== current.inputs[name]) (changed ??= []).push(name);
+    if ((previous.inputs[name] ?? missingOutputDigest) !== current.inputs[name]) {
+      changed ??= [];
+      changed.push(name);
+    }
   }
   for (const name in previous.inputs) {
-    if (!Object.hasOwn(current.inputs, name) && previous.inputs[name] !== missingOutputDigest) (changed ??= []).push(name);
+    if (!Object.hasOwn(current.inputs, name) && previous.inputs[name] !== missingOutputDigest) {
+      changed ??= [];
+      changed.push(name);
+    }
   }
   if (changed) for (const name of changed.sort()) reasons.push(`input "${name}" changed`);
   return reasons;

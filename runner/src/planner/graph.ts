@@ -184,7 +184,9 @@ export function layersOf(graph: ProjectGraph, members: ReadonlySet<number>): num
       if (sourceLayer !== undefined && sourceLayer + 1 > layer) layer = sourceLayer + 1;
     }
     layerOf.set(node, layer);
-    (layers[layer] ??= []).push(node);
+    const inLayer = layers[layer] ?? [];
+    inLayer.push(node);
+    layers[layer] = inLayer;
   }
   for (const layer of layers) layer.sort((a, b) => a - b);
   return layers;

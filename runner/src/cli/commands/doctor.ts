@@ -1,0 +1,154 @@
+import { readdir } from "node:fs/promises";
+import { hostname } from "node:os";
+import { relative } from "node:path";
+import { checkPulumiCli } from "../../engine/pulumi-cli.js";
+import { isProcessAlive } from "../../fs/atomic-write.js";
+import { ProjectSecrets } from "../../secrets/project-secrets.js";
+import { findWorkspaceRoot } from "../../workspace/init.js";
+import { InstanceStateStore } from "../../workspace/instance-state.js";
+import { readWorkspaceLock } from "../../workspace/lock.js";
+import { ProjectStore } from "../../workspace/project-store.js";
+import type { CommandSpec } from "../command.js";
+import { jsonOption, loadRegistry, startDirectory } from "../workspace.js";
+
+/** One finding of `highstate doctor`. */
+export interface DoctorCheck {
+  /** What was checked, e.g. `pulumi`, `projects/prod.json`. */
+  name: string;
+  /** `error` makes doctor exit with 1. */
+  status: "ok" | "warning" | "error";
+  /** What was found, in a sentence. */
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+}
+
+const minimumNode: [number, number] = [22, 12];
+
+function nodeCheck(): DoctorCheck {
+  const [major, minor] = process.versions.node.split(".").map(Number) as [number, number];
+  const ok = major > minimumNode[0] || (major === minimumNode[0] && minor >= minimumNode[1]);
+  return ok
+    ? { name: "node", status: "ok", message: `Node.js ${process.versions.node}` }
+    : { name: "node", status: "error", message: `Node.js ${process.versions.node} is too old`, hint: `install Node.js ${minimumNode.join(".")} or newer` };
+}
+
+async function pulumiCheck(): Promise<DoctorCheck> {
+  const check = await checkPulumiCli();
+  if (!check.ok) return { name: "pulumi", status: "error", message: check.problem ?? "the pulumi CLI cannot be used", hint: check.installHint };
+  return {
+    name: "pulumi",
+    status: check.problem ? "warning" : "ok",
+    message: check.problem ?? `pulumi ${check.version} (${check.command})`,
+    ...(check.problem ? { hint: check.installHint } : {}),
+  };
+}
+
+async function lockCheck(root: string): Promise<DoctorCheck> {
+  const holder = await readWorkspaceLock(root);
+  if (!holder) return { name: "lock", status: "ok", message: "the workspace is not locked" };
+  const here = holder.hostname === hostname();
+  if (here && !isProcessAlive(holder.pid)) {
+    return { name: "lock", status: "warning", message: `a lock left by process ${holder.pid} ("${holder.command}"), which no longer runs`, hint: "it is recovered automatically by the next command that writes" };
+  }
+  return {
+    name: "lock",
+    status: "warning",
+    message: `in use by process ${holder.pid} ("${holder.command}") on host "${holder.hostname}" since ${holder.since}`,
+    hint: "commands that write wait for it to finish",
+  };
+}
+
+/** Reads every workspace file doctor knows of and reports those that cannot be read. */
+async function fileChecks(root: string, store: ProjectStore, checks: DoctorCheck[]): Promise<Map<string, import("@highstate/contract").Project>> {
+  const projects = new Map<string, import("@highstate/contract").Project>();
+  const show = (file: string) => relative(root, file);
+  for (const name of await store.list()) {
+    try {
+      projects.set(name, await store.load(name));
+    } catch (error) {
+      checks.push({ name: show(store.paths.projectFile(name)), status: "error", message: (error as Error).message });
+    }
+    try {
+      await ProjectSecrets.open(store.paths.projectSecretsFile(name));
+    } catch (error) {
+      checks.push({ name: show(store.paths.projectSecretsFile(name)), status: "error", message: (error as Error).message });
+    }
+    const states = new InstanceStateStore(root, name);
+    const files = await readdir(store.paths.projectInstancesDir(name)).catch(() => [] as string[]);
+    for (const file of files.sort()) {
+      const match = /^([a-z0-9]{8,32})\.json$/.exec(file);
+      if (!match) continue;
+      try {
+        await states.get(match[1]!);
+      } catch (error) {
+        checks.push({ name: show(states.file(match[1]!)), status: "error", message: (error as Error).message });
+      }
+    }
+  }
+  const unreadable = checks.filter((check) => check.status === "error").length;
+  checks.push({
+    name: "files",
+    status: unreadable > 0 ? "error" : "ok",
+    message: unreadable > 0 ? `${unreadable} workspace file${unreadable === 1 ? "" : "s"} cannot be read (see above); they are left untouched` : `${projects.size} project${projects.size === 1 ? "" : "s"} and their secrets and state files are readable`,
+  });
+  return projects;
+}
+
+const command: CommandSpec = {
+  name: "doctor",
+  summary: "Check the pulumi CLI, the workspace files, the lock and the installed components",
+  description:
+    "Checks what Highstate needs: Node.js, the pulumi CLI (found and its version), the workspace lock, that every project, secrets and instance state file can be read, the installed component packages, and instances whose component is not installed. Exits with 1 when something is wrong.",
+  options: { ...jsonOption },
+  async run(context) {
+    const checks: DoctorCheck[] = [nodeCheck(), await pulumiCheck()];
+    const start = startDirectory(context);
+    const root = await findWorkspaceRoot(start);
+    if (!root) {
+      checks.push({ name: "workspace", status: "error", message: `no Highstate workspace in "${start}" or above it`, hint: "run `highstate init` or pass --cwd <workspace>" });
+    } else {
+      checks.push({ name: "workspace", status: "ok", message: root });
+      checks.push(await lockCheck(root));
+      const store = new ProjectStore(root);
+      const fileFindings: DoctorCheck[] = [];
+      const projects = await fileChecks(root, store, fileFindings);
+      checks.push(...fileFindings);
+      const registry = await loadRegistry(root);
+      const components = Object.keys(registry.registry.components).length;
+      checks.push({
+        name: "components",
+        status: registry.problems.some((problem) => problem.severity === "error") ? "error" : registry.problems.length > 0 ? "warning" : "ok",
+        message: `${components} component${components === 1 ? "" : "s"} from ${registry.packages.length} package${registry.packages.length === 1 ? "" : "s"}${registry.problems.length > 0 ? `, ${registry.problems.length} problem${registry.problems.length === 1 ? "" : "s"}` : ""}`,
+        ...(components === 0 && registry.problems.length === 0 ? { hint: "install component packages, e.g. `npm install @highstate/common`" } : {}),
+      });
+      for (const problem of registry.problems) checks.push({ name: `package ${problem.packages.join(", ")}`, status: problem.severity, message: problem.message });
+      for (const [name, project] of projects) {
+        for (const instance of project.instances) {
+          if (registry.component(instance.type)) continue;
+          checks.push({
+            name: `project ${name}`,
+            status: "warning",
+            message: `instance "${instance.id}" uses component "${instance.type}", which is not installed (the instance is kept as it is)`,
+            hint: "install the package that provides it",
+          });
+        }
+      }
+    }
+    const failed = checks.some((check) => check.status === "error");
+    if (context.values.json) {
+      context.printJson({ ok: !failed, checks });
+      return failed ? 1 : 0;
+    }
+    const mark = { ok: "ok  ", warning: "warn", error: "FAIL" } as const;
+    for (const check of checks) {
+      context.print(`[${mark[check.status]}] ${check.name}: ${check.message}`);
+      if (check.hint && check.status !== "ok") context.print(`       → ${check.hint}`);
+    }
+    context.print();
+    context.print(failed ? "Some checks failed." : "Everything needed is in place.");
+    return failed ? 1 : 0;
+  },
+};
+
+export default command;
