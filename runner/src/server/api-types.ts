@@ -44,6 +44,9 @@ import {
   z,
 } from "@highstate/contract";
 
+/** The body of `GET /api/registry` (re-exported so clients need only this module). */
+export type { Registry };
+
 /** Every error response body. `code` is stable for programs, `message` is for people. */
 export interface ApiError {
   error: {

@@ -4,12 +4,20 @@
  * access token and a `close` that stops everything cleanly.
  */
 import { resolve } from "node:path";
+import { WebSocketServer } from "ws";
+import { createEngine, type Engine, Orchestrator } from "../engine/index.js";
 import type { WorkspaceRegistry } from "../registry/index.js";
+import { TerminalManager, type TerminalManagerOptions } from "../terminals/index.js";
+import { acquireWorkspaceLock } from "../workspace/index.js";
 import { DesignerContext } from "./context.js";
 import { ListenError, RemoteAccessNotAllowedError } from "./errors.js";
 import { EventsHub } from "./events-hub.js";
 import { listenHttpServer } from "./http-server.js";
 import { Router } from "./router.js";
+import { instanceRoutes } from "./routes/instance-routes.js";
+import { operationRoutes } from "./routes/operation-routes.js";
+import { projectRoutes } from "./routes/project-routes.js";
+import { secretRoutes } from "./routes/secret-routes.js";
 import { sessionRoutes } from "./routes/session-routes.js";
 import { isLoopbackHost } from "./security.js";
 import { findDesignerAssets, StaticFiles } from "./static-files.js";
@@ -32,6 +40,22 @@ export interface DesignerServerOptions {
   assetsDir?: string;
   /** A registry the caller already loaded; loaded from the workspace when omitted. */
   registry?: WorkspaceRegistry;
+  /** The engine that runs units; the one `HIGHSTATE_ENGINE` selects (Pulumi by default) when omitted. */
+  engine?: Engine;
+  /** How many instances run at once. Default: one per CPU (at least 2). */
+  parallelism?: number;
+  /** How long a graceful cancel may take before runs are stopped by force. Default 60 s. */
+  forceCancelAfterMs?: number;
+  /** Terminal settings (local terminals start in the workspace by default). */
+  terminals?: TerminalManagerOptions;
+  /** What the workspace lock names as its holder. Default `highstate designer`. */
+  lockCommand?: string;
+}
+
+/** Options of {@link DesignerServer.close}. */
+export interface DesignerCloseOptions {
+  /** Stop running operations at once instead of cancelling them gracefully. */
+  force?: boolean;
 }
 
 /** A running designer server. */
@@ -46,26 +70,48 @@ export interface DesignerServer {
   port: number;
   /** Absolute path of the workspace served. */
   workspace: string;
+  /** The orchestrator running this server's operations (for tests and embedding). */
+  orchestrator: Orchestrator;
   /**
-   * Stops the server: running operations are cancelled gracefully and awaited, terminals and sockets
-   * are closed, the port is released. Safe to call more than once.
+   * Stops the server: running operations are cancelled (gracefully unless `force`) and awaited,
+   * terminals and sockets are closed, the port is released and the workspace lock released. Safe to
+   * call more than once; a later call with `force` escalates a graceful stop in progress.
    */
-  close(): Promise<void>;
+  close(options?: DesignerCloseOptions): Promise<void>;
 }
 
-/** Starts the designer server for a workspace. */
+/**
+ * Starts the designer server for a workspace: takes the workspace lock (`WorkspaceLockedError` naming
+ * the holder when another process has it), starts loading the registry, and listens. Resolves once
+ * the port is bound; the registry finishes loading in the background (requests wait for it).
+ */
 export async function startDesignerServer(options: DesignerServerOptions): Promise<DesignerServer> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 0;
   if (!isLoopbackHost(host) && !options.allowRemote) throw new RemoteAccessNotAllowedError(host);
   const workspace = resolve(options.workspace);
+  const lock = await acquireWorkspaceLock(workspace, { command: options.lockCommand ?? "highstate designer" });
   const events = new EventsHub();
-  const context = new DesignerContext({ workspace, events, registry: options.registry });
-  const router = new Router();
-  sessionRoutes(router, context);
-
+  const terminals = new TerminalManager({ ...options.terminals, local: { cwd: workspace, ...options.terminals?.local } });
+  const terminalSockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  let orchestrator: Orchestrator;
   let listening: Awaited<ReturnType<typeof listenHttpServer>>;
+  let unsubscribe: () => void = () => {};
   try {
+    orchestrator = new Orchestrator({
+      workspaceRoot: workspace,
+      engine: options.engine ?? createEngine(),
+      ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : {}),
+      ...(options.forceCancelAfterMs !== undefined ? { forceCancelAfterMs: options.forceCancelAfterMs } : {}),
+    });
+    const context = new DesignerContext({ workspace, events, orchestrator, registry: options.registry });
+    unsubscribe = orchestrator.subscribe((event) => context.broadcast(event));
+    const router = new Router();
+    sessionRoutes(router, context);
+    projectRoutes(router, context);
+    secretRoutes(router, context);
+    operationRoutes(router, context);
+    instanceRoutes(router, context, terminals);
     listening = await listenHttpServer({
       host,
       port,
@@ -74,19 +120,35 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
       router,
       assets: new StaticFiles(options.assetsDir ?? findDesignerAssets()),
       upgrade: (pathname, request, socket, head) => {
-        if (pathname !== "/api/events") return false;
-        events.handleUpgrade(request, socket, head);
-        return true;
+        if (pathname === "/api/events") {
+          events.handleUpgrade(request, socket, head);
+          return true;
+        }
+        const terminal = /^\/api\/terminals\/([A-Za-z0-9_-]+)$/.exec(pathname);
+        if (terminal) {
+          terminals.handleUpgrade(terminalSockets, request, socket, head, terminal[1]!);
+          return true;
+        }
+        return false;
       },
     });
   } catch (error) {
+    unsubscribe();
     await events.close();
+    await terminals.closeAll();
+    terminalSockets.close();
+    await lock.release();
     const errno = error as NodeJS.ErrnoException;
-    if (typeof errno?.code === "string") throw new ListenError(host, port, { cause: errno });
+    if (typeof errno?.code === "string" && errno.syscall === "listen") throw new ListenError(host, port, { cause: errno });
     throw error;
   }
 
   let closing: Promise<void> | undefined;
+  const cancelAll = (force: boolean) => {
+    for (const operation of orchestrator.list()) {
+      if (operation.finishedAt === undefined) orchestrator.cancel(operation.id, { force });
+    }
+  };
   return {
     url: listening.url,
     baseUrl: listening.baseUrl,
@@ -94,10 +156,24 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
     host,
     port: listening.port,
     workspace,
-    close() {
-      closing ??= (async () => {
-        await events.close();
-        await listening.close();
+    orchestrator,
+    close(closeOptions = {}) {
+      if (closing) {
+        if (closeOptions.force) cancelAll(true);
+        return closing;
+      }
+      closing = (async () => {
+        try {
+          cancelAll(closeOptions.force ?? false);
+          await orchestrator.idle();
+          unsubscribe();
+          await terminals.closeAll();
+          terminalSockets.close();
+          await events.close();
+          await listening.close();
+        } finally {
+          await lock.release();
+        }
       })();
       return closing;
     },

@@ -73,6 +73,15 @@ const domainErrors: Record<string, { status: number; code: string }> = {
   MutationError: { status: 400, code: "bad-request" },
   InvalidMutationError: { status: 400, code: "bad-request" },
   PulumiNotInstalledError: { status: 503, code: "pulumi-missing" },
+  OperationRefusedError: { status: 409, code: "refused" },
+  HostKeyMismatchError: { status: 502, code: "host-key-mismatch" },
+  InvalidHostKeyError: { status: 502, code: "invalid-host-key" },
+  SshUnreachableError: { status: 502, code: "unreachable" },
+  SshAuthenticationError: { status: 502, code: "authentication-failed" },
+  SshCredentialsError: { status: 422, code: "invalid-credentials" },
+  SshSessionError: { status: 502, code: "session-failed" },
+  LocalTerminalError: { status: 500, code: "terminal-failed" },
+  WorkspaceLockedError: { status: 423, code: "locked" },
 };
 
 /**
@@ -86,5 +95,8 @@ export function toHttpError(error: unknown): unknown {
   const mapping = Object.hasOwn(domainErrors, error.name) ? domainErrors[error.name] : undefined;
   if (!mapping) return error;
   const field = (error as { field?: unknown }).field;
-  return new HttpError(mapping.status, mapping.code, error.message, typeof field === "string" ? { field } : {}, { cause: error });
+  // Errors that carry their own stable code (terminal errors) keep it.
+  const ownCode = (error as { code?: unknown }).code;
+  const code = typeof ownCode === "string" && /^[a-z][a-z-]*$/.test(ownCode) ? ownCode : mapping.code;
+  return new HttpError(mapping.status, code, error.message, typeof field === "string" ? { field } : {}, { cause: error });
 }
