@@ -1,30 +1,13 @@
-import { createRequire } from "node:module";
 import { hostname as localHostname } from "node:os";
 import type * as pulumi from "@pulumi/pulumi";
 import { testUnit } from "@highstate/pulumi/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, sshdSkipReason, startTestSshd, type TestSshd } from "../ssh/__fixtures__/sshd.js";
-import * as sshModule from "../ssh/index.js";
 import { generateSshKeyPair } from "../ssh/keys.js";
+import { loadSerializedProvider } from "./__fixtures__/serialized.js";
 
 const skipReason = sshdSkipReason();
 if (skipReason) console.warn(`Skipping the ServerProbe provider tests: ${skipReason}`);
-
-/**
- * Loads the provider exactly as Pulumi's provider process does: the serialized `__provider` module
- * text, evaluated as CommonJS, with `require("@highstate/common/ssh")` answered by this package's source.
- */
-function loadSerializedProvider(text: string): pulumi.dynamic.ResourceProvider {
-  const nodeRequire = createRequire(import.meta.url);
-  const module = { exports: {} as { handler?: () => pulumi.dynamic.ResourceProvider } };
-  const require = (id: string) => (id === "@highstate/common/ssh" ? sshModule : nodeRequire(id));
-  // The provider resolves "@highstate/common/ssh" from the project directory; here it gets this package's source.
-  const fakeProcess = Object.create(process, {
-    getBuiltinModule: { value: (id: string) => (id === "node:module" ? { createRequire: () => require } : process.getBuiltinModule(id)) },
-  });
-  new Function("exports", "require", "module", "process", text)(module.exports, require, module, fakeProcess);
-  return module.exports.handler!();
-}
 
 async function serializedProbeProvider(): Promise<{ text: string; provider: pulumi.dynamic.ResourceProvider }> {
   const unit = (await import("../components/existing-server/program.js")).default;
