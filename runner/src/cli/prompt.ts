@@ -38,9 +38,14 @@ export function promptHidden(io: CliIo, question: string): Promise<string> {
       else resolve(value);
     };
     const onData = (chunk: Buffer | string) => {
-      const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");
-      for (const char of text) {
-        if (char === "\r" || char === "\n") return finish();
+      const chars = [...(typeof chunk === "string" ? chunk : chunk.toString("utf8"))];
+      for (const [index, char] of chars.entries()) {
+        if (char === "\r" || char === "\n") {
+          // Typed ahead (or pasted) input belongs to the next prompt.
+          const rest = chars.slice(index + 1).join("").replace(/^\n/, "");
+          if (rest !== "") stdin.unshift(Buffer.from(rest));
+          return finish();
+        }
         if (char === "\u0003" || (char === "\u0004" && value.length === 0)) return finish(new PromptCancelledError());
         if (char === "\u007f" || char === "\b") {
           value = [...value].slice(0, -1).join("");
