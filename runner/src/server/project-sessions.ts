@@ -102,6 +102,7 @@ export class ProjectSessions {
       throw new ProjectNotFoundError(name, file);
     }
     if (current) {
+      await this.#refreshSecrets(current);
       if (current.text !== text && !current.writing) {
         current.project = parseProjectFile(text, file);
         current.text = text;
@@ -118,6 +119,17 @@ export class ProjectSessions {
     if (raced) return raced;
     this.#sessions.set(name, session);
     return session;
+  }
+
+  /** Re-reads the secrets file when it changed on disk; a changed password locks the project again. */
+  async #refreshSecrets(session: ProjectSession): Promise<void> {
+    try {
+      await session.secrets.refresh();
+    } catch (error) {
+      if ((error as Error).name !== "SecretsChangedOnDiskError") throw error;
+      session.password = undefined;
+      this.#options.broadcast({ type: "project-changed", project: session.name, revision: session.revision });
+    }
   }
 
   /** Creates a project with its password (which also unlocks it). */

@@ -1,0 +1,99 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { parse as parseYaml } from "yaml";
+import type { ApiError, InstanceSecretsInfo, ProjectSnapshot, RevealSecretResponse } from "./api-types.js";
+import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
+import { ensureContractBuilt } from "./__fixtures__/workspace.js";
+
+beforeAll(() => ensureContractBuilt(), 120_000);
+
+const sentinel = "SENTINEL-hunter2-7f3a9c";
+const secretsPath = "/api/projects/demo/instances/acme.machine.v1%3Aa/secrets";
+
+/** Every file under `dir` except `node_modules`, as path → content. */
+async function workspaceFiles(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || path.includes(`${join(dir, "node_modules")}`)) continue;
+    files.set(path, await readFile(path, "utf8"));
+  }
+  return files;
+}
+
+/** Collects every leaf under an object, with its path. */
+function leaves(value: unknown, path: string[] = []): Array<[string, unknown]> {
+  if (value === null || typeof value !== "object") return [[path.join("."), value]];
+  return Object.entries(value).flatMap(([key, child]) => leaves(child, [...path, key]));
+}
+
+describe("secrets over the API", () => {
+  test("a secret set through the API is never returned, is stored only as a secure value, and can be revealed on request", async () => {
+    const { client, workspace } = await startTestServer();
+    await createProject(client);
+    expect((await mutate(client, "demo", 1, [{ op: "add-instance", type: "acme.machine.v1", name: "a", args: { endpoint: "a.example" } }])).status).toBe(200);
+
+    const set = await client.request("PUT", secretsPath, { set: { password: sentinel } });
+    expect(set.status, set.text).toBe(200);
+    expect(set.json<InstanceSecretsInfo>()).toEqual({ instanceId: "acme.machine.v1:a", secrets: ["password"] });
+    expect(set.text).not.toContain(sentinel);
+
+    const snapshot = await client.request("GET", "/api/projects/demo");
+    expect(snapshot.json<ProjectSnapshot>().secrets).toEqual({ "acme.machine.v1:a": ["password"] });
+    expect(snapshot.text).not.toContain(sentinel);
+    const details = await client.request("GET", "/api/projects/demo/instances/acme.machine.v1%3Aa/details");
+    expect(details.status).toBe(200);
+    expect(details.text).not.toContain(sentinel);
+
+    const yamlText = await readFile(join(workspace, "Pulumi.demo.yaml"), "utf8");
+    expect(yamlText).not.toContain(sentinel);
+    const document = parseYaml(yamlText) as { encryptionsalt: string; config: Record<string, unknown> };
+    expect(document.encryptionsalt).toMatch(/^v1:/);
+    const secretLeaves = leaves(document.config);
+    expect(secretLeaves.length).toBeGreaterThan(0);
+    for (const [path, value] of secretLeaves) {
+      expect(path, "every config value is a secure value").toMatch(/\.secure$/);
+      expect(String(value)).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
+    }
+    expect(secretLeaves.map(([path]) => path)).toEqual(["highstate:secrets.acme.machine.v1:a.password.secure"]);
+    for (const [file, content] of await workspaceFiles(workspace)) expect(content, file).not.toContain(sentinel);
+
+    const revealed = await client.request("POST", `${secretsPath}/password/reveal`);
+    expect(revealed.status).toBe(200);
+    expect(revealed.json<RevealSecretResponse>()).toEqual({ name: "password", value: sentinel });
+
+    const cleared = await client.request("PUT", secretsPath, { clear: ["password"] });
+    expect(cleared.json<InstanceSecretsInfo>().secrets).toEqual([]);
+    expect((await client.request("POST", `${secretsPath}/password/reveal`)).status).toBe(404);
+  });
+
+  test("secret names and values are checked against the component", async () => {
+    const { client } = await startTestServer();
+    await createProject(client);
+    await mutate(client, "demo", 1, [{ op: "add-instance", type: "acme.machine.v1", name: "a", args: { endpoint: "a.example" } }]);
+    const unknown = await client.request("PUT", secretsPath, { set: { colour: "red" } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json<ApiError>().error).toMatchObject({ field: "set.colour" });
+    expect(unknown.json<ApiError>().error.message).toContain('"password"');
+    const missing = await client.request("PUT", "/api/projects/demo/instances/acme.machine.v1%3Aghost/secrets", { set: { password: "x" } });
+    expect(missing.status).toBe(404);
+  });
+
+  test("a locked project refuses to set or reveal secrets", async () => {
+    const first = await startTestServer();
+    await createProject(first.client, "demo", "the right password");
+    await mutate(first.client, "demo", 1, [{ op: "add-instance", type: "acme.machine.v1", name: "a", args: { endpoint: "a.example" } }]);
+    await first.client.request("PUT", secretsPath, { set: { password: sentinel } });
+    await first.server.close();
+    const { client } = await startTestServer({ workspace: first.workspace });
+    const snapshot = await client.get<ProjectSnapshot>("/api/projects/demo");
+    expect(snapshot.unlocked).toBe(false);
+    expect(snapshot.secrets).toEqual({ "acme.machine.v1:a": ["password"] });
+    const set = await client.request("PUT", secretsPath, { set: { password: "other" } });
+    expect(set.status).toBe(423);
+    expect((await client.request("POST", `${secretsPath}/password/reveal`)).status).toBe(423);
+    await client.request("POST", "/api/projects/demo/unlock", { password: "the right password" });
+    expect((await client.request("POST", `${secretsPath}/password/reveal`)).json<RevealSecretResponse>().value).toBe(sentinel);
+  });
+});
