@@ -26,6 +26,13 @@ export interface InstanceRunEnvironment {
   forceSignal: AbortSignal;
   /** Receives the instance's (already scrubbed) engine events. */
   onEvent: (instanceId: string, event: EngineEvent) => void;
+  /**
+   * Waits for a free engine slot (the parallelism limit counts engine runs, not bookkeeping); resolves
+   * with the release function, or `undefined` when the operation was cancelled while waiting.
+   */
+  acquireEngine: () => Promise<(() => void) | undefined>;
+  /** Called when the engine run of the instance actually starts (it is "running" from then on). */
+  onEngineStart: (instanceId: string) => void;
 }
 
 /** How an instance's part of an operation ended. */
@@ -95,8 +102,11 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
     };
     let result: UnitRunResult;
     resourceDelta = 0;
+    const release = await env.acquireEngine();
+    // Cancelled before it started: nothing ran, so nothing is recorded.
+    if (!release) return { result: "cancelled" };
     try {
-      if (env.signal.aborted) throw new UnitRunCancelledError(instanceId);
+      env.onEngineStart(instanceId);
       result = await env.engine.runOperation(request);
     } catch (error) {
       const cancelled = error instanceof UnitRunCancelledError;
@@ -109,6 +119,8 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
         ...(op === "up" || op === "destroy" ? { resourceCount: Math.max(0, before + resourceDelta) } : {}),
       });
       return { result: cancelled ? "cancelled" : "failed", error: message };
+    } finally {
+      release();
     }
 
     if (op === "up" || op === "refresh") {

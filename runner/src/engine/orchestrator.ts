@@ -16,8 +16,8 @@ import { NoSuchInstanceError, NoSuchOperationError, OperationRefusedError } from
 import { EventHub, type OrchestratorListener } from "./event-hub.js";
 import { runInstance } from "./instance-run.js";
 import { InstanceLogBook } from "./instance-logs.js";
-import { type ProjectContext, ProjectStateCache } from "./project-state.js";
-import { runSchedule } from "./scheduler.js";
+import { type LiveInstanceState, type ProjectContext, ProjectStateCache } from "./project-state.js";
+import { runSchedule, Semaphore } from "./scheduler.js";
 import type { Engine } from "./types.js";
 import { defaultBackendUrl } from "./unit-workdir.js";
 
@@ -305,11 +305,14 @@ export class Orchestrator {
       refreshTimer.unref();
     };
 
-    const parallelism = Math.max(1, request.parallelism ?? this.parallelism);
+    // The limit applies to engine runs; preparing and recording runs outside it, so a slot is never
+    // idle while the previous instance's results are written.
+    const engineSlots = new Semaphore(Math.max(1, request.parallelism ?? this.parallelism));
+    const pendingWrites: Promise<void>[] = [];
     const results = await runSchedule({
       order: info.instanceIds,
       dependsOn,
-      parallelism,
+      parallelism: Number.POSITIVE_INFINITY,
       signal: operation.graceful.signal,
       onSettledWithoutRun: (id, result, cause) => {
         info.results[id] = result;
@@ -323,15 +326,11 @@ export class Orchestrator {
         this.emitOperation(operation);
       },
       run: async (id) => {
-        info.results[id] = "running";
         const uid = context.project.instances.find((instance) => instance.id === id)!.uid;
         const previous = cache.states.get(uid);
         const total = previous && previous.resourceCount > 0 && request.type !== "preview" ? previous.resourceCount : undefined;
-        const live = { state: "running" as const, operation: request.type, ...(total ? { progress: { done: 0, total } } : {}) };
-        cache.live.set(id, live);
+        const live: LiveInstanceState = { state: "running", operation: request.type, ...(total ? { progress: { done: 0, total } } : {}) };
         this.logs.begin(context.name, id, uid, info.id);
-        emitStatus(id);
-        this.emitOperation(operation);
         const outcome = await runInstance(
           {
             engine: this.engine,
@@ -343,6 +342,14 @@ export class Orchestrator {
             plan,
             signal: operation.graceful.signal,
             forceSignal: operation.force.signal,
+            acquireEngine: () => engineSlots.acquire(operation.graceful.signal),
+            onEngineStart: (instanceId) => {
+              if (info.results[instanceId] === "running") return;
+              info.results[instanceId] = "running";
+              cache.live.set(instanceId, live);
+              emitStatus(instanceId);
+              this.emitOperation(operation);
+            },
             onEvent: (instanceId, event) => {
               if (event.type === "resource" && event.status !== "started" && live.progress) {
                 live.progress.done = Math.min(live.progress.total, live.progress.done + 1);
@@ -357,7 +364,7 @@ export class Orchestrator {
         );
         cache.live.delete(id);
         info.results[id] = outcome.result;
-        await this.logs.end(context.name, id);
+        pendingWrites.push(this.logs.end(context.name, id).catch(() => undefined));
         emitStatus(id);
         this.emitOperation(operation);
         if (request.type === "up" || request.type === "destroy" || request.type === "refresh") refreshStatuses();
@@ -366,6 +373,7 @@ export class Orchestrator {
     });
 
     if (refreshTimer) clearTimeout(refreshTimer);
+    await Promise.all(pendingWrites);
     for (const id of info.instanceIds) cache.live.delete(id);
     const values = [...results.values()];
     const state = operation.graceful.signal.aborted ? "cancelled" : values.every((result) => result === "succeeded") ? "completed" : "failed";

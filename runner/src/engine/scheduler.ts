@@ -105,3 +105,51 @@ export function runSchedule(options: ScheduleOptions): Promise<Map<string, TaskR
     finishIfDone();
   });
 }
+
+/**
+ * A counting semaphore with a FIFO queue: at most `limit` holders at once. `acquire` resolves with the
+ * release function, or with `undefined` when `signal` aborts while waiting.
+ */
+export class Semaphore {
+  private holders = 0;
+  private readonly queue: Array<(release: (() => void) | undefined) => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Holders right now. */
+  get active(): number {
+    return this.holders;
+  }
+
+  acquire(signal?: AbortSignal): Promise<(() => void) | undefined> {
+    if (signal?.aborted) return Promise.resolve(undefined);
+    if (this.holders < this.limit) {
+      this.holders++;
+      return Promise.resolve(this.releaser());
+    }
+    return new Promise((resolve) => {
+      const waiter = (release: (() => void) | undefined) => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(release);
+      };
+      const onAbort = () => {
+        const index = this.queue.indexOf(waiter);
+        if (index >= 0) this.queue.splice(index, 1);
+        resolve(undefined);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.queue.push(waiter);
+    });
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.queue.shift();
+      if (next) next(this.releaser());
+      else this.holders--;
+    };
+  }
+}

@@ -32,15 +32,24 @@ const app = defineComponent({
   source: { package: "test-pkg", path: "app" },
 });
 
+const relay = defineComponent({
+  type: "test.relay.v1",
+  inputs: { upstream: server },
+  outputs: { server },
+  meta: { title: "Relay" },
+  source: { package: "test-pkg", path: "relay" },
+});
+
 /** The test registry. */
 export function testRegistry(version = "1.0.0"): Registry {
-  return buildRegistry([{ package: { name: "test-pkg", version }, entities: [server, cluster], components: [machine, k8s, app] }]);
+  return buildRegistry([{ package: { name: "test-pkg", version }, entities: [server, cluster], components: [machine, k8s, app, relay] }]);
 }
 
 /** Instance ids by short name. */
 export const M = (name: string) => `test.machine.v1:${name}`;
 export const K = (name: string) => `test.k8s.v1:${name}`;
 export const A = (name: string) => `test.app.v1:${name}`;
+export const R = (name: string) => `test.relay.v1:${name}`;
 
 let counter = 0;
 /** An instance with a fresh uid. */
@@ -62,6 +71,15 @@ export function chainProject(): Project {
     ],
     hubs: [],
   };
+}
+
+/** A machine followed by `length - 1` relays, each taking the previous one's server. */
+export function relayChainProject(length: number): Project {
+  const instances = [testInstance(M("c0"))];
+  for (let index = 1; index < length; index++) {
+    instances.push(testInstance(R(`c${index}`), { upstream: [{ instanceId: instances[index - 1]!.id, output: "server" }] }));
+  }
+  return { version: 1, instances, hubs: [] };
 }
 
 /** `count` standalone machines. */
