@@ -1,0 +1,202 @@
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HostKeyMismatchError, SshAuthenticationError, SshCredentialsError, SshUnreachableError } from "./errors.js";
+import { parseHostKey } from "./host-key.js";
+import type { SshTerminalSpec } from "./ssh-terminal.js";
+import { startTerminalTestServer, TerminalTestClient, type TerminalTestServer } from "./testing/harness.js";
+import { freePort, type TestSshd, sshdUnavailableReason, startTestSshd } from "./testing/sshd.js";
+
+const unavailable = sshdUnavailableReason();
+if (unavailable) console.warn(`Skipping SSH terminal tests: ${unavailable}`);
+
+describe.skipIf(unavailable !== undefined)("SSH terminals through the WebSocket bridge", () => {
+  let sshd: TestSshd;
+  let server: TerminalTestServer;
+
+  const spec = (overrides: Partial<SshTerminalSpec> = {}): SshTerminalSpec => ({
+    type: "ssh",
+    name: "shell",
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
+    hostKey: sshd.hostKey,
+    credentials: { privateKey: sshd.userPrivateKey },
+    ...overrides,
+  });
+
+  const connect = async (overrides: Partial<SshTerminalSpec> = {}, size = { cols: 80, rows: 24 }) => {
+    const session = await server.manager.open(spec(overrides), size);
+    const client = new TerminalTestClient(`${server.baseUrl}${session.url}`);
+    await client.opened;
+    return { session, client };
+  };
+
+  beforeAll(async () => {
+    sshd = await startTestSshd();
+    server = await startTerminalTestServer({ bridge: { pingIntervalMs: 0 } });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await sshd?.stop();
+  });
+
+  it("runs commands in a PTY of the browser's size and follows resizes", async () => {
+    const { session, client } = await connect({ title: "Test shell" }, { cols: 91, rows: 27 });
+    expect(session.title).toBe("Test shell");
+    expect(session.url).toBe(`/api/terminals/${session.sessionId}`);
+    client.type("echo hello-$((6*7))\r");
+    await client.waitForOutput(/hello-42/);
+    client.type("stty size; echo size-done\r");
+    expect((await client.waitForOutput(/(\d+) (\d+)\r\nsize-done/)).slice(1)).toEqual(["27", "91"]);
+    client.resize(132, 43);
+    client.type("stty size; echo resized-$((1+1))\r");
+    expect((await client.waitForOutput(/(\d+) (\d+)\r\nresized-2/)).slice(1)).toEqual(["43", "132"]);
+    client.type("exit 7\r");
+    const closed = await client.closed;
+    expect(closed.code).toBe(1000);
+    expect(client.controls).toContainEqual({ type: "exit", code: 7, signal: null });
+    await expect.poll(() => server.manager.size).toBe(0);
+  });
+
+  it("passes arbitrary bytes both ways", async () => {
+    const { client } = await connect();
+    // Every byte value 0x80–0xff through the remote `od`, which prints them back as numbers.
+    client.type("stty raw -echo; head -c 128 | od -An -tu1 -v | tr -s ' \\n' '  '; echo; echo bytes-done; stty sane\r");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    client.ws.send(Buffer.from(Array.from({ length: 128 }, (_, index) => 128 + index)), { binary: true });
+    const match = await client.waitForOutput(/((?:\s*\d+){128})\s*\r?\n\r?bytes-done/);
+    expect((match[1] ?? "").trim().split(/\s+/).map(Number)).toEqual(Array.from({ length: 128 }, (_, index) => 128 + index));
+    client.ws.close();
+    await client.closed;
+  });
+
+  it("refuses a server whose host key differs from the pinned one and shows both fingerprints", async () => {
+    const other = await sshd.generateKeyPair();
+    const error = await server.manager.open(spec({ hostKey: other.publicKey }), { cols: 80, rows: 24 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HostKeyMismatchError);
+    const mismatch = error as HostKeyMismatchError;
+    expect(mismatch.expectedFingerprint).toBe(parseHostKey(other.publicKey).fingerprint);
+    expect(mismatch.actualFingerprint).toBe(parseHostKey(sshd.hostKey).fingerprint);
+    expect(mismatch.message).toContain(`expected ${mismatch.expectedFingerprint}, got ${mismatch.actualFingerprint}`);
+    expect(mismatch.message).toContain(`"${sshd.host}:${sshd.port}"`);
+    expect(server.manager.size).toBe(0);
+  });
+
+  it("refuses a key the server does not accept with a clear message", async () => {
+    const other = await sshd.generateKeyPair();
+    const error = await server.manager
+      .open(spec({ credentials: { privateKey: other.privateKey } }), { cols: 80, rows: 24 })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SshAuthenticationError);
+    expect((error as Error).message).toBe(
+      `SSH server "${sshd.host}:${sshd.port}" refused user "${sshd.user}" with the private key. ` +
+        "Check the instance's SSH key pair or password and that the key is in the server's authorized_keys.",
+    );
+  });
+
+  it("explains a private key that cannot be parsed and missing credentials", async () => {
+    await expect(server.manager.open(spec({ credentials: { privateKey: "not a key" } }), { cols: 80, rows: 24 })).rejects.toThrow(
+      SshCredentialsError,
+    );
+    await expect(server.manager.open(spec({ credentials: {} }), { cols: 80, rows: 24 })).rejects.toThrow(
+      /neither a private key nor a password/,
+    );
+  });
+
+  it("says when the server is unreachable", async () => {
+    const port = await freePort();
+    const error = await server.manager.open(spec({ port }), { cols: 80, rows: 24 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SshUnreachableError);
+    expect((error as Error).message).toBe(
+      `Cannot reach SSH server "127.0.0.1:${port}": connection refused. Check that the server is up and the host and port are right.`,
+    );
+  });
+
+  it("accepts an unpinned host key but warns with its fingerprint", async () => {
+    const { client } = await connect({ hostKey: undefined });
+    await client.waitForOutput(/not pinned; accepted SHA256:/);
+    expect(client.output).toContain(parseHostKey(sshd.hostKey).fingerprint);
+    client.ws.close();
+    await client.closed;
+  });
+
+  it("ends the SSH session and frees the remote shell when the socket closes", async () => {
+    const { session, client } = await connect();
+    const terminal = server.manager.terminal(session.sessionId);
+    client.type("echo shell-pid=$$\r");
+    const pid = Number((await client.waitForOutput(/shell-pid=(\d+)/))[1]);
+    expect(existsSync(`/proc/${pid}`)).toBe(true);
+    const exited = new Promise((resolve) => terminal?.once("exit", resolve));
+    client.ws.close();
+    await exited;
+    await expect.poll(() => existsSync(`/proc/${pid}`), { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => server.manager.size).toBe(0);
+  });
+
+  it("closes a session that no socket attaches to", async () => {
+    const short = await startTerminalTestServer({ attachTimeoutMs: 200 });
+    try {
+      const session = await short.manager.open(spec(), { cols: 80, rows: 24 });
+      expect(short.manager.canAttach(session.sessionId)).toBe(true);
+      await expect.poll(() => short.manager.size, { timeout: 5_000 }).toBe(0);
+      const client = new TerminalTestClient(`${short.baseUrl}${session.url}`);
+      await expect(client.opened).rejects.toThrow(/404/);
+    } finally {
+      await short.stop();
+    }
+  });
+
+  it("keeps output flowing with bounded buffering while a slow client reads a flood", async () => {
+    const highWaterMark = 1024 * 1024;
+    const flood = await startTerminalTestServer({ bridge: { highWaterMark, lowWaterMark: 256 * 1024, pingIntervalMs: 0 } });
+    try {
+      const session = await flood.manager.open(spec(), { cols: 80, rows: 24 });
+      const client = new TerminalTestClient(`${flood.baseUrl}${session.url}`, { keepOutput: false });
+      await client.opened;
+      client.type("stty -echo\r");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // A slow reader: at most ~6 MB/s (slower than SSH delivers here), pausing its socket whenever it is ahead of that pace.
+      const start = Date.now();
+      const rate = 6_000;
+      client.ws.on("message", () => {
+        const ahead = client.bytes / rate - (Date.now() - start);
+        if (ahead > 5 && !client.ws.isPaused) {
+          client.ws.pause();
+          setTimeout(() => client.ws.resume(), ahead);
+        }
+      });
+      const baseline = process.memoryUsage().rss;
+      let peak = baseline;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 20);
+      client.type("head -c 50000000 /dev/zero | base64; echo flood-$((40+2))\r");
+      await client.waitFor((c) => c.tail.includes("flood-42"), 60_000, "the end of the flood");
+      clearInterval(sampler);
+      expect(flood.manager.size).toBe(1);
+      // 50 MB of zeros in base64 is 66,666,668 characters plus 868,056 line breaks (as CR LF through the PTY).
+      expect(client.bytes).toBeGreaterThanOrEqual(66_666_668 + 2 * 868_056);
+      const stats = statsOf(flood, session.sessionId);
+      const growth = peak - baseline;
+      console.log(
+        `flood: ${(client.bytes / 1e6).toFixed(1)} MB in ${Date.now() - start} ms, max buffered ${stats.maxBufferedAmount} B, ${stats.pauses} pauses, RSS growth ${(growth / 1e6).toFixed(1)} MB`,
+      );
+      expect(stats.pauses).toBeGreaterThan(0);
+      // Queued on the socket: at most the high-water mark plus one chunk of SSH data (≤ 2 MiB window).
+      expect(stats.maxBufferedAmount).toBeLessThan(highWaterMark + 2 * 1024 * 1024);
+      // Without back-pressure the socket queues ~57 MB and RSS grows by ~140 MB here; with it, what remains is garbage-collector slack.
+      expect(growth).toBeLessThan(64 * 1024 * 1024);
+      client.ws.close();
+      await client.closed;
+    } finally {
+      await flood.stop();
+    }
+  }, 120_000);
+});
+
+function statsOf(server: TerminalTestServer, sessionId: string) {
+  const stats = server.manager.bridgeStats(sessionId);
+  if (!stats) throw new Error(`no bridge for session ${sessionId}`);
+  return stats;
+}
