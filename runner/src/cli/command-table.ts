@@ -20,5 +20,10 @@ export const commandTable: Record<string, CommandEntry> = {
   instances: { summary: "List, add, remove and rename instances of a project", load: () => import("./commands/instances.js") },
   secrets: { summary: "Set and read instance secrets, change a project's password", load: () => import("./commands/secrets.js") },
   plan: { summary: "Show what is outdated and the order it would run in", load: () => import("./commands/plan.js") },
+  up: { summary: "Create or update instances with Pulumi", load: () => import("./commands/up.js") },
+  preview: { summary: "Show what `up` would change, without changing anything", load: () => import("./commands/preview.js") },
+  destroy: { summary: "Destroy instances' resources", load: () => import("./commands/destroy.js") },
+  refresh: { summary: "Read instances' resources back from the real world", load: () => import("./commands/refresh.js") },
+  "install-pulumi": { summary: "Install the Pulumi CLI Highstate is tested with", load: () => import("./commands/install-pulumi.js") },
   doctor: { summary: "Check the pulumi CLI, the workspace files, the lock and the installed components", load: () => import("./commands/doctor.js") },
 };

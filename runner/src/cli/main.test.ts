@@ -11,7 +11,8 @@ describe("main", () => {
     const run = await runCli(["--help"], { cwd });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: highstate <command> \[options\]/);
-    for (const [name, entry] of Object.entries(commandTable)) expect(run.stdout).toContain(`  ${name.padEnd(9)}  ${entry.summary}`);
+    const width = Math.max(...Object.keys(commandTable).map((name) => name.length));
+    for (const [name, entry] of Object.entries(commandTable)) expect(run.stdout).toContain(`  ${name.padEnd(width)}  ${entry.summary}`);
     expect((await runCli([], { cwd })).stdout).toBe(run.stdout);
   });
 
