@@ -84,7 +84,7 @@ export async function startTestSshd(options: { hostKeyTypes?: HostKeyType[] } = 
       child.kill("SIGTERM");
       await exited;
     }
-    if (userCreated) await run("userdel", [user]).catch(() => undefined);
+    if (userCreated) await removeUser(user);
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -154,4 +154,19 @@ export async function startTestSshd(options: { hostKeyTypes?: HostKeyType[] } = 
 async function idsOf(user: string): Promise<{ uid: number; gid: number }> {
   const [uid, gid] = await Promise.all([run("id", ["-u", user]), run("id", ["-g", user])]);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/** Removes the test user; sshd's per-connection processes may still be exiting, so it retries before forcing. */
+async function removeUser(user: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await run("userdel", [user]);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await run("userdel", ["-f", user]).catch((error: unknown) => {
+    console.warn(`Could not remove the test user "${user}": ${(error as Error).message}`);
+  });
 }
