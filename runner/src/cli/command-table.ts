@@ -25,5 +25,6 @@ export const commandTable: Record<string, CommandEntry> = {
   destroy: { summary: "Destroy instances' resources", load: () => import("./commands/destroy.js") },
   refresh: { summary: "Read instances' resources back from the real world", load: () => import("./commands/refresh.js") },
   "install-pulumi": { summary: "Install the Pulumi CLI Highstate is tested with", load: () => import("./commands/install-pulumi.js") },
+  designer: { summary: "Serve the designer for this workspace (prints a URL with an access token)", load: () => import("./commands/designer.js") },
   doctor: { summary: "Check the pulumi CLI, the workspace files, the lock and the installed components", load: () => import("./commands/doctor.js") },
 };

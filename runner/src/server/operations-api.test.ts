@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { FakeEngine } from "../engine/index.js";
-import type { ApiError, InstanceDetails, InstanceLogs, OperationInfo, Page, PlanResponse, ProjectSnapshot, ServerEvent, TerminalSession } from "./api-types.js";
+import type { Page } from "@highstate/contract";
+import type { ApiError, InstanceDetails, InstanceLogs, OperationInfo, PlanResponse, ProjectSnapshot, ServerEvent, TerminalSession } from "./api-types.js";
 import { nextMessage } from "./__fixtures__/client.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";

@@ -1,0 +1,115 @@
+/**
+ * `highstate designer`: serves the designer for the workspace until Ctrl+C. The server (and so
+ * everything it loads) is imported only when this command runs.
+ */
+import type { CommandContext, CommandSpec } from "../command.js";
+import { CliError, UsageError } from "../errors.js";
+import { requireWorkspace } from "../workspace.js";
+
+/** The port tried when `--port` is not given; a free one is used when it is taken. */
+export const defaultDesignerPort = 3000;
+
+function parsePort(value: string | boolean | string[] | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (0 picks a free port), not "${text}"`, "designer");
+  return Number(text);
+}
+
+/** Resolves on the first SIGINT/SIGTERM; `onAgain` is called for every later one. */
+function untilSignal(onAgain: (signal: NodeJS.Signals) => void): { stopped: Promise<NodeJS.Signals>; dispose(): void } {
+  let first: ((signal: NodeJS.Signals) => void) | undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    first = resolve;
+  });
+  let received = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (received) onAgain(signal);
+    else {
+      received = true;
+      first!(signal);
+    }
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return {
+    stopped,
+    dispose() {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    },
+  };
+}
+
+const command: CommandSpec = {
+  name: "designer",
+  summary: "Serve the designer for this workspace (prints a URL with an access token)",
+  description: [
+    "Starts the designer server for the workspace and prints the URL to open, with a random access token; nothing is opened for you. The workspace is locked while the server runs, so CLI commands that change it wait for you to stop it.",
+    "",
+    `It listens on 127.0.0.1:${defaultDesignerPort} (or a free port when that one is taken). Listening on another address needs --allow-remote: anyone who can reach the address and has the URL can read and run your infrastructure, so prefer an SSH tunnel (ssh -L ${defaultDesignerPort}:127.0.0.1:${defaultDesignerPort} host).`,
+    "",
+    "Ctrl+C stops it: running operations are cancelled gracefully (Pulumi finishes the steps in flight and unlocks the stacks), then the lock is released. Press Ctrl+C again to stop the operations at once.",
+  ].join("\n"),
+  options: {
+    port: { type: "string", short: "p", valueName: "<n>", description: `Port to listen on (default ${defaultDesignerPort}, or a free one when it is taken; 0 for any free port)` },
+    host: { type: "string", valueName: "<address>", description: "Address to listen on (default 127.0.0.1)" },
+    "allow-remote": { type: "boolean", description: "Allow listening on an address other machines can reach" },
+  },
+  async run(context: CommandContext) {
+    const workspace = await requireWorkspace(context);
+    const explicitPort = parsePort(context.values.port);
+    const host = typeof context.values.host === "string" ? context.values.host : "127.0.0.1";
+    const allowRemote = context.values["allow-remote"] === true;
+    const [{ startDesignerServer }, { RemoteAccessNotAllowedError, ListenError }, { isLoopbackHost }, { createEngine }] = await Promise.all([
+      import("../../server/designer-server.js"),
+      import("../../server/errors.js"),
+      import("../../server/security.js"),
+      import("../../engine/create-engine.js"),
+    ]);
+    const start = (port: number) => startDesignerServer({ workspace, host, port, allowRemote, engine: createEngine(context.io.env) });
+    let server: Awaited<ReturnType<typeof start>>;
+    try {
+      try {
+        server = await start(explicitPort ?? defaultDesignerPort);
+      } catch (error) {
+        const inUse = error instanceof ListenError && (error.cause as NodeJS.ErrnoException | undefined)?.code === "EADDRINUSE";
+        if (explicitPort !== undefined || !inUse) throw error;
+        context.note(`Port ${defaultDesignerPort} is in use; using a free port instead.`);
+        server = await start(0);
+      }
+    } catch (error) {
+      if (error instanceof RemoteAccessNotAllowedError || error instanceof ListenError) throw new CliError(error.message, 1, { cause: error });
+      throw error;
+    }
+    if (!isLoopbackHost(host)) {
+      context.note(
+        `Warning: the designer listens on ${host}, which other machines can reach. Anyone with the URL below can read and run your infrastructure; it is served over plain HTTP. Prefer --host 127.0.0.1 with an SSH tunnel.`,
+      );
+    }
+    const signals = untilSignal(() => {
+      context.note("Stopping the running operations at once…");
+      void server.close({ force: true });
+    });
+    try {
+      context.print(`Highstate designer for "${workspace}"`);
+      context.print(`Open ${server.url}`);
+      context.print("Press Ctrl+C to stop.");
+      await signals.stopped;
+      const running = server.orchestrator.list().filter((operation) => operation.finishedAt === undefined).length;
+      context.note(
+        running > 0
+          ? `Stopping: cancelling ${running} running operation${running > 1 ? "s" : ""} (press Ctrl+C again to stop ${running > 1 ? "them" : "it"} at once)…`
+          : "Stopping…",
+      );
+      await server.close();
+      context.note("Stopped; the workspace lock is released.");
+      return 0;
+    } finally {
+      signals.dispose();
+      await server.close({ force: true });
+    }
+  },
+};
+
+export default command;
