@@ -3,3 +3,4 @@ export * from "./secrets/index.js";
 export * from "./registry/index.js";
 export * from "./workspace/index.js";
 export * from "./planner/index.js";
+export * from "./engine/index.js";
