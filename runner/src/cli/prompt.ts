@@ -29,10 +29,12 @@ export function promptHidden(io: CliIo, question: string): Promise<string> {
   io.stderr.write(question);
   return new Promise((resolve, reject) => {
     let value = "";
-    const finish = (error?: Error) => {
+    const finish = (error?: Error, rest = "") => {
       stdin.removeListener("data", onData);
       stdin.setRawMode?.(false);
       stdin.pause();
+      // Typed-ahead (or pasted) input belongs to the next prompt; put it back once nobody listens.
+      if (rest !== "") stdin.unshift(Buffer.from(rest));
       io.stderr.write("\n");
       if (error) reject(error);
       else resolve(value);
@@ -40,12 +42,7 @@ export function promptHidden(io: CliIo, question: string): Promise<string> {
     const onData = (chunk: Buffer | string) => {
       const chars = [...(typeof chunk === "string" ? chunk : chunk.toString("utf8"))];
       for (const [index, char] of chars.entries()) {
-        if (char === "\r" || char === "\n") {
-          // Typed ahead (or pasted) input belongs to the next prompt.
-          const rest = chars.slice(index + 1).join("").replace(/^\n/, "");
-          if (rest !== "") stdin.unshift(Buffer.from(rest));
-          return finish();
-        }
+        if (char === "\r" || char === "\n") return finish(undefined, chars.slice(index + 1).join("").replace(/^\n/, ""));
         if (char === "\u0003" || (char === "\u0004" && value.length === 0)) return finish(new PromptCancelledError());
         if (char === "\u007f" || char === "\b") {
           value = [...value].slice(0, -1).join("");
