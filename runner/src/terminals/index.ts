@@ -8,5 +8,5 @@ export { fingerprintOf, type PinnedHostKey, parseHostKey } from "./host-key.js";
 export { LocalTerminal, type LocalTerminalOptions, type LocalTerminalSpec, openLocalTerminal } from "./local-terminal.js";
 export { openTerminalProcess, TerminalManager, type TerminalManagerOptions } from "./manager.js";
 export { openSshTerminal, SshTerminal, type SshTerminalOptions, type SshTerminalSpec } from "./ssh-terminal.js";
-export { attachToStdio, type StdioAttachOptions } from "./stdio.js";
+export { attachToStdio, type StdioAttachOptions, type StdioInput, type StdioOutput } from "./stdio.js";
 export { normalizeSize, type TerminalExit, TerminalProcess, type TerminalProcessEvents, type TerminalSize } from "./terminal-process.js";

@@ -7,6 +7,9 @@ import { LocalTerminalError } from "./errors.js";
 import { openLocalTerminal } from "./local-terminal.js";
 import { startTerminalTestServer, TerminalTestClient, type TerminalTestServer } from "./testing/harness.js";
 
+/** A `${file:<name>}` placeholder of a local terminal spec. */
+const fileRef = (name: string) => `\${file:${name}}`;
+
 const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\n";
 
 describe("local terminals", () => {
@@ -30,8 +33,7 @@ describe("local terminals", () => {
         name: "kubectl",
         title: "kubectl (test cluster)",
         command: ["/bin/sh"],
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the terminal spec's own placeholder syntax
-        env: { KUBECONFIG: "${file:kubeconfig}", GREETING: "hi" },
+        env: { KUBECONFIG: fileRef("kubeconfig"), GREETING: "hi" },
         files: [{ name: "kubeconfig", content: kubeconfig }],
       },
       { cols: 100, rows: 30 },
@@ -90,19 +92,17 @@ describe("local terminals", () => {
 
   it("refuses placeholders that name no file and commands that do not exist", async () => {
     await expect(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the terminal spec's own placeholder syntax
       openLocalTerminal(
         {
           type: "local",
           name: "bad",
           command: [],
-          env: { KUBECONFIG: "${file:kube}" },
+          env: { KUBECONFIG: fileRef("kube") },
           files: [{ name: "kubeconfig", content: "", mode: 0o600 }],
         },
         { cols: 80, rows: 24 },
       ),
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the terminal spec's own placeholder syntax
-    ).rejects.toThrow('Cannot start local terminal "bad": "${file:kube}" names no file of the terminal; the files are "kubeconfig".');
+    ).rejects.toThrow(`Cannot start local terminal "bad": "${fileRef("kube")}" names no file of the terminal; the files are "kubeconfig".`);
     const error = await openLocalTerminal(
       { type: "local", name: "missing", command: ["no-such-command-xyz"], env: {}, files: [{ name: "f", content: "x", mode: 0o600 }] },
       { cols: 80, rows: 24 },

@@ -1,9 +1,24 @@
 import type { TerminalExit, TerminalProcess } from "./terminal-process.js";
 
+/** The input side: `process.stdin` or a stream a test controls. */
+export interface StdioInput extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+  isRaw?: boolean;
+  setRawMode?(mode: boolean): unknown;
+}
+
+/** The output side: `process.stdout` or anything with `write` (`drain`, `columns` and `rows` are used when present). */
+export interface StdioOutput {
+  write(chunk: Uint8Array | string): unknown;
+  once?(event: "drain", listener: () => void): unknown;
+  columns?: number;
+  rows?: number;
+}
+
 /** The streams `attachToStdio` uses; defaults are the process's own. */
 export interface StdioAttachOptions {
-  stdin?: NodeJS.ReadStream;
-  stdout?: NodeJS.WriteStream;
+  stdin?: StdioInput;
+  stdout?: StdioOutput;
   /** Emitter of `SIGWINCH`; default `process`. */
   signals?: Pick<NodeJS.Process, "on" | "off">;
 }
@@ -17,8 +32,9 @@ export function attachToStdio(terminal: TerminalProcess, options: StdioAttachOpt
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const signals = options.signals ?? process;
-  const wasRaw = stdin.isTTY ? stdin.isRaw : false;
-  if (stdin.isTTY) stdin.setRawMode(true);
+  const wasRaw = stdin.isRaw ?? false;
+  const raw = stdin.isTTY === true && typeof stdin.setRawMode === "function";
+  if (raw) stdin.setRawMode?.(true);
 
   const onInput = (chunk: Buffer | string) => {
     if (!terminal.write(chunk)) {
@@ -31,7 +47,7 @@ export function attachToStdio(terminal: TerminalProcess, options: StdioAttachOpt
     if (!stdin.isTTY) terminal.write("\x04");
   };
   const onOutput = (chunk: Buffer) => {
-    if (!stdout.write(chunk)) {
+    if (stdout.write(chunk) === false && stdout.once) {
       terminal.pause();
       stdout.once("drain", () => terminal.resume());
     }
@@ -42,11 +58,11 @@ export function attachToStdio(terminal: TerminalProcess, options: StdioAttachOpt
 
   return new Promise<TerminalExit>((resolve) => {
     const finish = (exit: TerminalExit) => {
-      stdin.off("data", onInput);
-      stdin.off("end", onInputEnd);
+      stdin.removeListener("data", onInput);
+      stdin.removeListener("end", onInputEnd);
       terminal.off("data", onOutput);
       signals.off("SIGWINCH", onResize);
-      if (stdin.isTTY) stdin.setRawMode(wasRaw);
+      if (raw) stdin.setRawMode?.(wasRaw);
       stdin.pause();
       resolve(exit);
     };

@@ -7,6 +7,9 @@ import { InstanceStateStore } from "../../workspace/instance-state.js";
 import { ProjectStore } from "../../workspace/project-store.js";
 import { cliWorkspace, runCli } from "../__fixtures__/cli-harness.js";
 
+/** A `${file:<name>}` placeholder of a local terminal spec. */
+const fileRef = (name: string) => `\${file:${name}}`;
+
 beforeAll(() => ensureContractBuilt(), 120_000);
 
 /** A workspace whose machine "web" last ran with the given terminals (encrypted with `password` when given). */
@@ -40,12 +43,11 @@ async function workspaceWithTerminals(terminals: TerminalSpecInput[], password?:
 describe("highstate terminal", () => {
   it("runs a local terminal with its files and returns the command's exit code", async () => {
     const dir = await workspaceWithTerminals([
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the terminal spec's own placeholder syntax
       {
         type: "local",
         name: "kubectl",
         command: ["/bin/sh", "-c", 'cat "$KUBECONFIG"; exit 5'],
-        env: { KUBECONFIG: "${file:kubeconfig}" },
+        env: { KUBECONFIG: fileRef("kubeconfig") },
         files: [{ name: "kubeconfig", content: "kind: Config" }],
       },
       { type: "local", name: "other", command: ["/bin/true"] },
