@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -167,6 +167,19 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
 
     const destroyed = await engine.runOperation(request(workspace, { operation: "destroy" }).req);
     expect(destroyed).toEqual({ changes: { delete: 3 }, resourceCount: 0 });
+  });
+
+  it("keeps finding the stack after the Highstate project was renamed (its work dirs move along)", async () => {
+    const { workspace, fake, engine } = await setup();
+    await engine.runOperation(request(workspace, { operation: "up" }).req);
+    await rename(join(workspace, ".highstate/units/demo"), join(workspace, ".highstate/units/renamed"));
+    const renamed = request(workspace, { operation: "up", project: "renamed", instance: { project: "renamed", id: "acme.thing.v1:one", type: "acme.thing.v1", name: "one", uid: "abcd1234" } });
+    const result = await engine.runOperation(renamed.req);
+    expect(result.changes).toEqual({ same: 3 });
+    const workDir = unitWorkDir(workspace, "renamed", "abcd1234");
+    expect(parse(await readFile(join(workDir, "Pulumi.yaml"), "utf8")).name).toBe("demo");
+    expect(JSON.parse(parse(await readFile(join(workDir, "Pulumi.abcd1234.yaml"), "utf8")).config["highstate:instance"]).project).toBe("renamed");
+    expect((await fake.records()).filter((record) => record.argv[0] === "stack" && record.argv[1] === "init")).toHaveLength(1);
   });
 
   it("destroys a stack that was never created without running the CLI's destroy", async () => {

@@ -71,7 +71,7 @@ export class AutomationEngine implements Engine {
     const cancelled = () => request.signal.aborted || request.forceSignal.aborted;
     if (cancelled()) throw new UnitRunCancelledError(request.instance.id);
     const prepared = await prepareUnitWorkDir(request);
-    await this.recoverLocks(request, prepared.stackName, prepared.workDir, false);
+    await this.recoverLocks(request, prepared.pulumiProject, prepared.stackName, prepared.workDir, false);
 
     const errors: string[] = [];
     let summary: Extract<EngineEvent, { type: "summary" }> | undefined;
@@ -136,7 +136,7 @@ export class AutomationEngine implements Engine {
         return await attempt();
       } catch (error) {
         // A lock left by a run killed between our check and the CLI's: recover it and try once more.
-        if (error instanceof ConcurrentUpdateError && !cancelled() && (await this.recoverLocks(request, prepared.stackName, prepared.workDir, true))) {
+        if (error instanceof ConcurrentUpdateError && !cancelled() && (await this.recoverLocks(request, prepared.pulumiProject, prepared.stackName, prepared.workDir, true))) {
           errors.length = 0;
           summary = undefined;
           return await attempt();
@@ -147,7 +147,7 @@ export class AutomationEngine implements Engine {
       if (cancelled()) throw new UnitRunCancelledError(request.instance.id, { cause: error });
       if (error instanceof StackLockedError || error instanceof UnitRunError) throw error;
       if (error instanceof ConcurrentUpdateError) {
-        const { live } = await recoverStaleLocks(request.backendUrl, request.project, prepared.stackName, prepared.workDir);
+        const { live } = await recoverStaleLocks(request.backendUrl, prepared.pulumiProject, prepared.stackName, prepared.workDir);
         throw new StackLockedError(request.instance.id, live.length > 0 ? live.map(describeLock).join("; ") : conciseCommandError(error), { cause: error });
       }
       const message = errors.length > 0 ? [...new Set(errors)].join("\n") : conciseCommandError(error);
@@ -156,8 +156,8 @@ export class AutomationEngine implements Engine {
   }
 
   /** Removes stale locks of the stack; returns whether any was removed. */
-  private async recoverLocks(request: UnitRunRequest, stackName: string, workDir: string, afterConflict: boolean): Promise<boolean> {
-    const { removed, live } = await recoverStaleLocks(request.backendUrl, request.project, stackName, workDir);
+  private async recoverLocks(request: UnitRunRequest, pulumiProject: string, stackName: string, workDir: string, afterConflict: boolean): Promise<boolean> {
+    const { removed, live } = await recoverStaleLocks(request.backendUrl, pulumiProject, stackName, workDir);
     for (const lock of removed) {
       request.onEvent({ type: "log", message: `Removed a stale lock of the stack left by a run that no longer exists (pid ${lock.pid ?? "?"}).` });
     }

@@ -8,8 +8,8 @@ import { execFile } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { encodeUnitConfig } from "@highstate/contract";
-import { stringify } from "yaml";
-import { writeFileAtomic } from "../fs/index.js";
+import { parse, stringify } from "yaml";
+import { readFileIfExists, writeFileAtomic } from "../fs/index.js";
 import { UnitModuleNotFoundError } from "./errors.js";
 import type { UnitRunRequest } from "./types.js";
 
@@ -112,8 +112,26 @@ export async function unitStackYaml(request: UnitRunRequest): Promise<string> {
 export interface PreparedWorkDir {
   workDir: string;
   stackName: string;
+  /** The Pulumi project name of the stack (the Highstate project's name when the stack was first run). */
+  pulumiProject: string;
   /** Absolute path of `Pulumi.<stack>.yaml`. */
   stackYamlPath: string;
+}
+
+/**
+ * The Pulumi project name a work dir was first run with. Pulumi keys stacks by project name, and a
+ * renamed Highstate project moves its work dirs along, so the stacks keep their original Pulumi
+ * project name and are still found after the rename.
+ */
+async function existingPulumiProject(workDir: string): Promise<string | undefined> {
+  const text = await readFileIfExists(join(workDir, "Pulumi.yaml"));
+  if (text === undefined) return undefined;
+  try {
+    const name = (parse(text) as { name?: unknown } | null)?.name;
+    return typeof name === "string" && name !== "" ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -141,8 +159,9 @@ export async function prepareUnitWorkDir(request: UnitRunRequest): Promise<Prepa
     }
   }
   await writeFileAtomic(join(workDir, "package.json"), `${JSON.stringify({ name: `highstate-unit-${instance.uid}`, private: true, type: "module" }, null, 2)}\n`);
-  await writeFileAtomic(join(workDir, "Pulumi.yaml"), unitProjectYaml(project, instance.id));
+  const pulumiProject = await existingPulumiProject(workDir) ?? project;
+  await writeFileAtomic(join(workDir, "Pulumi.yaml"), unitProjectYaml(pulumiProject, instance.id));
   const stackYamlPath = join(workDir, `Pulumi.${stackName}.yaml`);
   await writeFileAtomic(stackYamlPath, await unitStackYaml(request), { mode: 0o600 });
-  return { workDir, stackName, stackYamlPath };
+  return { workDir, stackName, pulumiProject, stackYamlPath };
 }
