@@ -28,6 +28,12 @@ export interface CliRunOptions {
   stdin?: string;
   /** Keystrokes typed into a simulated terminal (raw mode, no echo). */
   tty?: string;
+  /**
+   * For child processes: resolve workspace packages to their source (`source`, the default) or as a
+   * published install would (`published`: built `dist`, needed when the workspace under test has
+   * packed packages whose source must not be used).
+   */
+  resolution?: "source" | "published";
 }
 
 function collector() {
@@ -68,7 +74,7 @@ export function runCliProcess(argv: string[], options: CliRunOptions): Promise<C
   return new Promise((resolvePromise, reject) => {
     const child = spawn(
       process.execPath,
-      ["--import", tsxLoader, "--conditions=@highstate/source", "--input-type=module", "-e", script, "--", ...argv],
+      ["--import", tsxLoader, ...(options.resolution === "published" ? [] : ["--conditions=@highstate/source"]), "--input-type=module", "-e", script, "--", ...argv],
       {
         cwd: options.cwd,
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
