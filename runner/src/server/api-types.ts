@@ -26,7 +26,7 @@
  * WebSockets:
  *   /api/events                     server → client `ServerEvent` JSON messages; client may send `ClientEventMessage`
  *   /api/terminals/:sessionId       terminal bridge: binary frames are terminal bytes both ways; text frames
- *                                   are `TerminalControlMessage` JSON (resize from the client, exit/error from the server)
+ *                                   are `TerminalControlMessage` JSON (resize, pause, resume from the client; exit/error from the server)
  * `:instanceId` and other path parameters are URL-encoded (`encodeURIComponent`).
  */
 import {
@@ -303,5 +303,12 @@ export interface TerminalSession {
 /** Text frames on a terminal socket. */
 export type TerminalControlMessage =
   | { type: "resize"; cols: number; rows: number }
+  /**
+   * From the client: stop (`pause`) or restart (`resume`) terminal output while the client's own
+   * rendering is behind (xterm.js write-callback flow control). The server also pauses on its own
+   * while the socket's send buffer is above its high-water mark.
+   */
+  | { type: "pause" }
+  | { type: "resume" }
   | { type: "exit"; code: number | null; signal?: string | null }
   | { type: "error"; message: string };

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { WebSocketServer } from "ws";
 import { createEngine, type Engine, Orchestrator } from "../engine/index.js";
 import type { WorkspaceRegistry } from "../registry/index.js";
-import { TerminalManager, type TerminalManagerOptions } from "../terminals/index.js";
+import type { TerminalManager, TerminalManagerOptions } from "../terminals/index.js";
 import { acquireWorkspaceLock } from "../workspace/index.js";
 import { DesignerContext } from "./context.js";
 import { ListenError, RemoteAccessNotAllowedError } from "./errors.js";
@@ -92,7 +92,14 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
   const workspace = resolve(options.workspace);
   const lock = await acquireWorkspaceLock(workspace, { command: options.lockCommand ?? "highstate designer" });
   const events = new EventsHub();
-  const terminals = new TerminalManager({ ...options.terminals, local: { cwd: workspace, ...options.terminals?.local } });
+  // Terminals (and the SSH library) load on first use, which keeps start-up fast.
+  let terminals: Promise<TerminalManager> | undefined;
+  let terminalsReady: TerminalManager | undefined;
+  const getTerminals = () =>
+    (terminals ??= import("../terminals/index.js").then((module) => {
+      terminalsReady = new module.TerminalManager({ ...options.terminals, local: { cwd: workspace, ...options.terminals?.local } });
+      return terminalsReady;
+    }));
   const terminalSockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   let orchestrator: Orchestrator;
   let listening: Awaited<ReturnType<typeof listenHttpServer>>;
@@ -111,7 +118,7 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
     projectRoutes(router, context);
     secretRoutes(router, context);
     operationRoutes(router, context);
-    instanceRoutes(router, context, terminals);
+    instanceRoutes(router, context, getTerminals);
     listening = await listenHttpServer({
       host,
       port,
@@ -125,8 +132,8 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
           return true;
         }
         const terminal = /^\/api\/terminals\/([A-Za-z0-9_-]+)$/.exec(pathname);
-        if (terminal) {
-          terminals.handleUpgrade(terminalSockets, request, socket, head, terminal[1]!);
+        if (terminal && terminalsReady) {
+          terminalsReady.handleUpgrade(terminalSockets, request, socket, head, terminal[1]!);
           return true;
         }
         return false;
@@ -135,7 +142,7 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
   } catch (error) {
     unsubscribe();
     await events.close();
-    await terminals.closeAll();
+    await terminals?.then((manager) => manager.closeAll());
     terminalSockets.close();
     await lock.release();
     const errno = error as NodeJS.ErrnoException;
@@ -167,7 +174,7 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
           cancelAll(closeOptions.force ?? false);
           await orchestrator.idle();
           unsubscribe();
-          await terminals.closeAll();
+          await terminals?.then((manager) => manager.closeAll());
           terminalSockets.close();
           await events.close();
           await listening.close();

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { FakeEngine } from "../engine/index.js";
 import type { Page } from "@highstate/contract";
 import type { ApiError, InstanceDetails, InstanceLogs, OperationInfo, PlanResponse, ProjectSnapshot, ServerEvent, TerminalSession } from "./api-types.js";
-import { nextMessage } from "./__fixtures__/client.js";
+import { binaryReceived, nextMessage } from "./__fixtures__/client.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
 
@@ -165,12 +165,8 @@ describe("operations", () => {
     expect(session.url).toBe(`/api/terminals/${session.sessionId}`);
     await expect(client.openSocket(session.url, { origin: "http://evil.example" })).rejects.toThrow("status 403");
     const ws = await client.openSocket(session.url, { origin: `http://127.0.0.1:${server.port}` });
-    let output = "";
-    ws.on("message", (data, isBinary) => {
-      if (isBinary) output += data.toString();
-    });
     const exit = await nextMessage<{ type: string; code?: number }>(ws, (message) => message.type === "exit");
     expect(exit.code).toBe(0);
-    expect(output).toContain("terminal-ok");
+    expect(binaryReceived(ws).toString("utf8")).toContain("terminal-ok");
   });
 });

@@ -83,8 +83,11 @@ export function openSocket(port: number, path: string, headers: Record<string, s
     });
     const buffer: unknown[] = [];
     received.set(ws, buffer);
+    const bytes: Buffer[] = [];
+    receivedBytes.set(ws, bytes);
     ws.on("message", (data, isBinary) => {
-      if (!isBinary) buffer.push(JSON.parse(data.toString()));
+      if (isBinary) bytes.push(Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer));
+      else buffer.push(JSON.parse(data.toString()));
     });
     ws.once("open", () => resolve(ws));
     ws.once("unexpected-response", (_req, res) => {
@@ -97,6 +100,12 @@ export function openSocket(port: number, path: string, headers: Record<string, s
 }
 
 const received = new WeakMap<WebSocket, unknown[]>();
+const receivedBytes = new WeakMap<WebSocket, Buffer[]>();
+
+/** Every binary frame a socket opened with {@link openSocket} has received, concatenated. */
+export function binaryReceived(ws: WebSocket): Buffer {
+  return Buffer.concat(receivedBytes.get(ws) ?? []);
+}
 
 /**
  * Resolves with the first JSON message (received since the socket opened, not yet consumed) that

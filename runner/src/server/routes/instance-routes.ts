@@ -9,7 +9,7 @@ import { HttpError, NotFoundError, readJson, sendJson } from "../http.js";
 import { instanceDetails, instancePage, requireInstance, stateOf, terminalSpecsOf } from "../project-views.js";
 import type { Router } from "../router.js";
 
-export function instanceRoutes(router: Router, context: DesignerContext, terminals: TerminalManager): void {
+export function instanceRoutes(router: Router, context: DesignerContext, terminals: () => Promise<TerminalManager>): void {
   const { sessions, orchestrator } = context;
 
   router.get("/api/projects/:project/instances/:instanceId/details", async ({ response, params }) => {
@@ -41,7 +41,7 @@ export function instanceRoutes(router: Router, context: DesignerContext, termina
         `"${instance.id}" has no terminal "${params.terminal}"${specs.length > 0 ? ` (it has ${specs.map((item) => `"${item.name}"`).join(", ")})` : ""}; run it to refresh its outputs.`,
       );
     }
-    const opened: TerminalSession = await terminals.open(spec, { cols: body.cols, rows: body.rows });
+    const opened: TerminalSession = await (await terminals()).open(spec, { cols: body.cols, rows: body.rows });
     sendJson(response, 201, opened);
   });
 }

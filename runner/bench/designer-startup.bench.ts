@@ -1,0 +1,149 @@
+/**
+ * Designer start-up: from spawning `highstate designer` (the built CLI, as users run it) to the first
+ * `200` of `GET /api/registry`, in a workspace with every first-party component package installed.
+ * Cold runs start without the registry cache (every definitions module is imported); warm runs start
+ * from the cache written by the previous run. Target: cold < 1.5 s.
+ *
+ * Run: `npm run bench -w @highstate/runner` (or `npx tsx --conditions=@highstate/source bench/designer-startup.bench.ts`).
+ * Builds the runner and any component package whose `dist` is missing first.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const runnerDir = join(import.meta.dirname, "..");
+const repoRoot = join(runnerDir, "..");
+const bin = join(runnerDir, "bin", "highstate.js");
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+
+interface PackageInfo {
+  name: string;
+  dir: string;
+  plugin: boolean;
+}
+
+/** Every `@highstate/*` package of the repository (libraries, domain packages, runner, designer). */
+function repoPackages(): PackageInfo[] {
+  const dirs: string[] = [];
+  for (const group of ["library", "packages"]) {
+    const base = join(repoRoot, group);
+    if (existsSync(base)) for (const name of readdirSync(base)) dirs.push(join(base, name));
+  }
+  dirs.push(join(repoRoot, "designer"));
+  return dirs
+    .filter((dir) => existsSync(join(dir, "package.json")))
+    .map((dir) => {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; highstate?: unknown };
+      return { name: pkg.name, dir, plugin: pkg.highstate !== undefined };
+    });
+}
+
+function build(dir: string, what: string): void {
+  console.log(`building ${what} (dist missing)…`);
+  execFileSync("npx", ["tsup"], { cwd: dir, stdio: "ignore" });
+}
+
+async function makeWorkspace(packages: PackageInfo[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "highstate-bench-designer-"));
+  const dependencies = Object.fromEntries(packages.map((pkg) => [pkg.name, "^0.1.0"]));
+  await writeFile(join(dir, "package.json"), `${JSON.stringify({ name: "bench-infra", private: true, dependencies }, null, 2)}\n`);
+  await writeFile(join(dir, "Pulumi.yaml"), "name: bench-infra\nruntime: nodejs\n");
+  await mkdir(join(dir, "projects"));
+  await mkdir(join(dir, "node_modules", "@highstate"), { recursive: true });
+  for (const pkg of packages) await symlink(pkg.dir, join(dir, "node_modules", ...pkg.name.split("/")), "dir");
+  return dir;
+}
+
+function get(port: number, path: string, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+interface Sample {
+  url: number;
+  registry: number;
+  components: number;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGINT");
+  await exited;
+}
+
+async function measure(workspace: string): Promise<Sample> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, "designer", "--port", "0"], { cwd: workspace, stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    let stdout = "";
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const url = await new Promise<URL>((resolve, reject) => {
+      child.stdout!.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /Open (http:\/\/\S+)/.exec(stdout);
+        if (match) resolve(new URL(match[1]!));
+      });
+      child.once("exit", () => reject(new Error(`the designer exited before printing its URL:\n${stdout}\n${stderr}`)));
+    });
+    const urlAt = performance.now() - started;
+    const response = await get(Number(url.port), "/api/registry", url.searchParams.get("token")!);
+    const registryAt = performance.now() - started;
+    if (response.status !== 200) throw new Error(`GET /api/registry → ${response.status}: ${response.body}`);
+    const components = Object.keys((JSON.parse(response.body) as { components: object }).components).length;
+    return { url: urlAt, registry: registryAt, components };
+  } finally {
+    await stop(child);
+  }
+}
+
+function summarise(label: string, samples: Sample[]): void {
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+  const median = (values: number[]) => sorted(values)[Math.floor(values.length / 2)]!;
+  const registry = samples.map((sample) => sample.registry);
+  const url = samples.map((sample) => sample.url);
+  console.log(
+    `${label.padEnd(28)} first 200 of /api/registry: median ${median(registry).toFixed(0)} ms (min ${sorted(registry)[0]!.toFixed(0)}, max ${sorted(registry).at(-1)!.toFixed(0)});` +
+      ` URL printed after median ${median(url).toFixed(0)} ms`,
+  );
+}
+
+const packages = repoPackages();
+for (const pkg of packages) if (pkg.plugin && !existsSync(join(pkg.dir, "dist", "index.js"))) build(pkg.dir, pkg.name);
+const contract = packages.find((pkg) => pkg.name === "@highstate/contract");
+if (contract && !existsSync(join(contract.dir, "dist", "index.js"))) build(contract.dir, contract.name);
+if (!existsSync(join(runnerDir, "dist", "cli", "main.js"))) build(runnerDir, "@highstate/runner");
+
+const workspace = await makeWorkspace(packages);
+try {
+  const plugins = packages.filter((pkg) => pkg.plugin).map((pkg) => pkg.name);
+  console.log(`workspace with ${packages.length} @highstate packages installed, ${plugins.length} of them component packages (${plugins.join(", ")})`);
+  console.log(`node ${process.version}, ${runs} runs each, built CLI (${bin})`);
+  const cold: Sample[] = [];
+  const warm: Sample[] = [];
+  for (let index = 0; index < runs; index++) {
+    await rm(join(workspace, ".highstate", "cache"), { recursive: true, force: true });
+    cold.push(await measure(workspace));
+  }
+  for (let index = 0; index < runs; index++) warm.push(await measure(workspace));
+  console.log(`registry: ${cold[0]!.components} components`);
+  summarise("cold (no registry cache)", cold);
+  summarise("warm (registry cache)", warm);
+  const coldMedian = [...cold.map((sample) => sample.registry)].sort((a, b) => a - b)[Math.floor(cold.length / 2)]!;
+  console.log(`target cold < 1500 ms: ${coldMedian < 1500 ? "met" : "NOT met"}`);
+} finally {
+  await rm(workspace, { recursive: true, force: true });
+}
