@@ -13,7 +13,7 @@
  *   POST   /api/projects/:project/unlock      UnlockProjectRequest → ProjectSnapshot (401 wrong password)
  *   POST   /api/projects/:project/rename      RenameProjectRequest → ProjectSnapshot
  *   POST   /api/projects/:project/mutations   MutateProjectRequest → ProjectSnapshot (409 stale revision)
- *   PUT    /api/projects/:project/instances/:instanceId/secrets   SetSecretsRequest → InstanceSecretsInfo
+ *   PUT    /api/projects/:project/instances/:instanceId/secrets   SetSecretsRequest → InstanceSecretsInfo (423 locked project)
  *   POST   /api/projects/:project/instances/:instanceId/secrets/:secret/reveal → RevealSecretResponse
  *   GET    /api/projects/:project/plan                          → PlanResponse
  *   POST   /api/projects/:project/operations  StartOperationRequest → OperationInfo (202)
@@ -22,12 +22,16 @@
  *   GET    /api/projects/:project/instances/:instanceId/details → InstanceDetails
  *   GET    /api/projects/:project/instances/:instanceId/logs    → InstanceLogs
  *   GET    /api/projects/:project/instances/:instanceId/pages/:page → Page (contract pageSchema)
- *   POST   /api/projects/:project/instances/:instanceId/terminals/:terminal OpenTerminalRequest → TerminalSession
+ *   POST   /api/projects/:project/instances/:instanceId/terminals/:terminal OpenTerminalRequest → TerminalSession (201)
  * WebSockets:
  *   /api/events                     server → client `ServerEvent` JSON messages; client may send `ClientEventMessage`
  *   /api/terminals/:sessionId       terminal bridge: binary frames are terminal bytes both ways; text frames
  *                                   are `TerminalControlMessage` JSON (resize, pause, resume from the client; exit/error from the server)
  * `:instanceId` and other path parameters are URL-encoded (`encodeURIComponent`).
+ *
+ * Access (every route and socket): the token from the printed URL (`/?token=…` sets an HttpOnly
+ * SameSite=Strict cookie and redirects to the clean URL), or `Authorization: Bearer <token>`; a `Host`
+ * that is not the server's own gets 421, a foreign `Origin` 403, no valid token 401.
  */
 import {
   hubRefSchema,
@@ -50,7 +54,12 @@ export type { Registry };
 /** Every error response body. `code` is stable for programs, `message` is for people. */
 export interface ApiError {
   error: {
-    /** E.g. `not-found`, `bad-request`, `conflict`, `incorrect-password`, `locked`, `unauthorized`, `forbidden`. */
+    /**
+     * E.g. `not-found`, `bad-request`, `conflict`, `incorrect-password`, `locked` (423: unlock the
+     * project first), `unauthorized`, `forbidden`, `misdirected`, `already-exists`, `busy`/`refused`
+     * (409: an operation is running or cannot start), `unknown-component`, `unreadable` (a workspace
+     * file this version cannot read), `internal`.
+     */
     code: string;
     /** What happened and what to do. */
     message: string;
@@ -124,7 +133,10 @@ export interface InstanceStatus {
 /** The full state of one project as the designer shows it. */
 export interface ProjectSnapshot {
   name: string;
-  /** Increases with every change; mutations must name the revision they were made against. */
+  /**
+   * Increases with every change (mutations, secrets set or cleared, and edits of the project file made
+   * on disk); mutations must name the revision they were made against.
+   */
   revision: number;
   project: Project;
   unlocked: boolean;

@@ -203,6 +203,15 @@ export class ProjectSessions {
     this.#options.broadcast({ type: "project-changed", project: session.name, revision: session.revision });
   }
 
+  /**
+   * Records a change to a project's state outside its model (its secrets): bumps the revision and
+   * tells every client, so views and `outdated` markers are refreshed.
+   */
+  touch(session: ProjectSession): void {
+    session.revision++;
+    this.#options.broadcast({ type: "project-changed", project: session.name, revision: session.revision });
+  }
+
   /** The orchestrator's view of a project session. */
   async context(session: ProjectSession): Promise<ProjectContext> {
     const registry = await this.#options.registry();

@@ -41,6 +41,7 @@ describe("secrets over the API", () => {
 
     const snapshot = await client.request("GET", "/api/projects/demo");
     expect(snapshot.json<ProjectSnapshot>().secrets).toEqual({ "acme.machine.v1:a": ["password"] });
+    expect(snapshot.json<ProjectSnapshot>().revision, "setting a secret is a change clients hear about").toBe(3);
     expect(snapshot.text).not.toContain(sentinel);
     const details = await client.request("GET", "/api/projects/demo/instances/acme.machine.v1%3Aa/details");
     expect(details.status).toBe(200);

@@ -46,9 +46,11 @@ export function secretRoutes(router: Router, context: DesignerContext): void {
       if (Object.keys(body.set).length > 0) requireUnlocked(name, session.unlocked);
       const changes: Record<string, string | undefined> = { ...body.set };
       for (const secret of body.clear) changes[secret] = undefined;
-      if (Object.keys(changes).length > 0) await session.secrets.setMany(instanceId, changes);
-      // Statuses may now be outdated (secrets changed): clients re-read the snapshot.
-      context.broadcast({ type: "project-changed", project: name, revision: session.revision });
+      if (Object.keys(changes).length > 0) {
+        await session.secrets.setMany(instanceId, changes);
+        // Which secrets are set, and so what is outdated, changed: clients re-read the snapshot.
+        sessions.touch(session);
+      }
       return { instanceId, secrets: session.secrets.listInstanceSecrets(instanceId) } satisfies InstanceSecretsInfo;
     });
     sendJson(response, 200, info);
