@@ -4,3 +4,4 @@ export * from "./registry/index.js";
 export * from "./workspace/index.js";
 export * from "./planner/index.js";
 export * from "./engine/index.js";
+export * from "./server/index.js";
