@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { main } from "../cli/main.js";
 import type { OperationInfo, ProjectSnapshot } from "./api-types.js";
 import { ApiClient } from "./__fixtures__/client.js";
+import { installPackage } from "../registry/__fixtures__/plugin-workspace.js";
 import { ensureContractBuilt, fixtureWorkspace } from "./__fixtures__/workspace.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
@@ -93,6 +94,16 @@ describe("highstate designer", () => {
     const registry = await designer.client.get<{ components: Record<string, unknown> }>("/api/registry");
     expect(Object.keys(registry.components)).toContain("acme.machine.v1");
     expect((await new ApiClient(designer.client.port, "wrong").request("GET", "/api/registry")).status).toBe(401);
+  });
+
+  test("problems of installed packages are reported on stderr while the server runs", async () => {
+    const workspace = await fixtureWorkspace();
+    await installPackage(join(workspace, "node_modules"), { name: "@acme/broken", version: "2.0.0", source: 'throw new Error("definitions exploded");\n' });
+    const designer = await startDesignerProcess(workspace);
+    const registry = await designer.client.get<{ components: Record<string, unknown> }>("/api/registry");
+    expect(Object.keys(registry.components)).toContain("acme.machine.v1");
+    for (let attempt = 0; attempt < 100 && !designer.stderr().includes("definitions exploded"); attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(designer.stderr()).toMatch(/Error: .*"@acme\/broken@2\.0\.0".*definitions exploded/);
   });
 
   test("a second designer on the same workspace fails naming the holder", async () => {

@@ -72,6 +72,8 @@ export interface DesignerServer {
   workspace: string;
   /** The orchestrator running this server's operations (for tests and embedding). */
   orchestrator: Orchestrator;
+  /** The workspace registry, loading in the background since the start (for reporting its problems). */
+  registry(): Promise<WorkspaceRegistry>;
   /**
    * Stops the server: running operations are cancelled (gracefully unless `force`) and awaited,
    * terminals and sockets are closed, the port is released and the workspace lock released. Safe to
@@ -102,6 +104,7 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
     }));
   const terminalSockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   let orchestrator: Orchestrator;
+  let context: DesignerContext;
   let listening: Awaited<ReturnType<typeof listenHttpServer>>;
   let unsubscribe: () => void = () => {};
   try {
@@ -111,7 +114,7 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
       ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : {}),
       ...(options.forceCancelAfterMs !== undefined ? { forceCancelAfterMs: options.forceCancelAfterMs } : {}),
     });
-    const context = new DesignerContext({ workspace, events, orchestrator, registry: options.registry });
+    context = new DesignerContext({ workspace, events, orchestrator, registry: options.registry });
     unsubscribe = orchestrator.subscribe((event) => context.broadcast(event));
     const router = new Router();
     sessionRoutes(router, context);
@@ -164,6 +167,7 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
     port: listening.port,
     workspace,
     orchestrator,
+    registry: () => context.registry(),
     close(closeOptions = {}) {
       if (closing) {
         if (closeOptions.force) cancelAll(true);

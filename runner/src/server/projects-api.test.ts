@@ -53,6 +53,21 @@ describe("projects", () => {
     expect(right.json<ProjectSnapshot>().unlocked).toBe(true);
   });
 
+  test("a project file this version cannot read is listed with the reason, refused with 422 and left untouched", async () => {
+    const { client, workspace } = await startTestServer();
+    await createProject(client, "good");
+    const file = join(workspace, "projects", "broken.json");
+    await writeFile(file, '{ "version": 1, "instances": [ ');
+    const list = await client.get<ProjectList>("/api/projects");
+    expect(list.projects.map((project) => project.name)).toEqual(["broken", "good"]);
+    expect(list.projects[0]!.unreadable).toContain("broken.json");
+    const read = await client.request("GET", "/api/projects/broken");
+    expect(read.status).toBe(422);
+    expect(read.json<ApiError>().error.code).toBe("unreadable");
+    expect((await mutate(client, "broken", 1, [{ op: "add-hub", hubId: "hub:x" }])).status).toBe(422);
+    expect(await readFile(file, "utf8")).toBe('{ "version": 1, "instances": [ ');
+  });
+
   test("rename moves the project file and its secrets", async () => {
     const { client, workspace } = await startTestServer();
     await createProject(client, "demo");

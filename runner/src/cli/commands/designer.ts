@@ -95,6 +95,12 @@ const command: CommandSpec = {
       context.print(`Highstate designer for "${workspace}"`);
       context.print(`Open ${server.url}`);
       context.print("Press Ctrl+C to stop.");
+      void server.registry().then(
+        (registry) => {
+          for (const problem of registry.problems) context.note(`${problem.severity === "error" ? "Error" : "Warning"}: ${problem.message}`);
+        },
+        (error: unknown) => context.note(`Error: the installed components could not be listed: ${(error as Error).message}`),
+      );
       await signals.stopped;
       const running = server.orchestrator.list().filter((operation) => operation.finishedAt === undefined).length;
       context.note(
