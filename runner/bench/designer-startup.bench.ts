@@ -5,10 +5,11 @@
  * from the cache written by the previous run. Target: cold < 1.5 s.
  *
  * Run: `npm run bench -w @highstate/runner` (or `npx tsx --conditions=@highstate/source bench/designer-startup.bench.ts`).
- * Builds the runner and any component package whose `dist` is missing first.
+ * Builds the runner, the contract and any component package whose `dist` is missing or older than its
+ * source first, so the figures are for the code as it is.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -41,8 +42,18 @@ function repoPackages(): PackageInfo[] {
     });
 }
 
+/** Whether any source file of a package is newer than its built entry (or the entry is missing). */
+function needsBuild(dir: string, entry: string): boolean {
+  const built = join(dir, "dist", entry);
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return readdirSync(join(dir, "src"), { recursive: true, withFileTypes: true }).some(
+    (item) => item.isFile() && /\.tsx?$/.test(item.name) && !item.name.includes(".test.") && statSync(join(item.parentPath, item.name)).mtimeMs > builtAt,
+  );
+}
+
 function build(dir: string, what: string): void {
-  console.log(`building ${what} (dist missing)…`);
+  console.log(`building ${what} (its dist is missing or older than its source)…`);
   execFileSync("npx", ["tsup"], { cwd: dir, stdio: "ignore" });
 }
 
@@ -122,10 +133,8 @@ function summarise(label: string, samples: Sample[]): void {
 }
 
 const packages = repoPackages();
-for (const pkg of packages) if (pkg.plugin && !existsSync(join(pkg.dir, "dist", "index.js"))) build(pkg.dir, pkg.name);
-const contract = packages.find((pkg) => pkg.name === "@highstate/contract");
-if (contract && !existsSync(join(contract.dir, "dist", "index.js"))) build(contract.dir, contract.name);
-if (!existsSync(join(runnerDir, "dist", "cli", "main.js"))) build(runnerDir, "@highstate/runner");
+for (const pkg of packages) if ((pkg.plugin || pkg.name === "@highstate/contract") && needsBuild(pkg.dir, "index.js")) build(pkg.dir, pkg.name);
+if (needsBuild(runnerDir, join("cli", "main.js"))) build(runnerDir, "@highstate/runner");
 
 const workspace = await makeWorkspace(packages);
 try {
