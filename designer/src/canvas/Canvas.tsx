@@ -16,16 +16,18 @@ import {
   ReactFlow,
   type Viewport,
   useReactFlow,
+  useStore,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useApp, useProjectStore } from "../app/context.js";
-import { BenchRegistrar, benchViewport } from "../bench-hooks.js";
+import { BenchRegistrar, benchViewport, setBenchVisibleOnly } from "../bench-hooks.js";
 import { checkConnection, type HandleEnd } from "../model/connections.js";
 import { keys } from "../state/project-store.js";
 import { ConfirmDialog } from "../ui/Dialog.js";
 import { openDialog } from "../ui/dialogs.js";
 import { toast, toastError } from "../ui/toasts.js";
 import { CanvasActionsContext } from "./actions.js";
+import { CardsCanvas, zoomedOut } from "./CardsCanvas.js";
 import { connectingStyle } from "./connecting-style.js";
 import { DotsBackground } from "./DotsBackground.js";
 import { buildEdges, buildNodes, type CanvasEdge, type CanvasNode, edgeRemoval } from "./graph.js";
@@ -39,12 +41,21 @@ const nodeTypes = { instance: InstanceNode, hub: HubNode };
 export const GRID = 16;
 const snapGrid: [number, number] = [GRID, GRID];
 const proOptions = { hideAttribution: false };
+/** Zoomed out, edges are drawn by CardsCanvas instead of React Flow. */
+const noEdges: CanvasEdge[] = [];
 
 function viewportKey(project: string): string {
   return `highstate:viewport:${project}`;
 }
 function collapsedKey(project: string): string {
   return `highstate:collapsed:${project}`;
+}
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+/** Remembers the view per project (debounced: programmatic moves end on every frame). */
+function saveViewport(project: string, viewport: Viewport): void {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => localStorage.setItem(viewportKey(project), JSON.stringify(viewport)), 400);
 }
 
 function loadViewport(project: string): Viewport | undefined {
@@ -64,6 +75,9 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
   const [nodes, setNodes] = useState<CanvasNode[]>(() => buildNodes(store, collapsedRef.current, []));
   const [edges, setEdges] = useState<CanvasEdge[]>(() => buildEdges(store, store.running, []));
   const [connecting, setConnecting] = useState<HandleEnd & { handleType: "source" | "target" }>();
+  // Zoomed in, only cards in view are mounted; zoomed out, every card is an invisible box over the canvas drawing.
+  const compact = useStore(zoomedOut);
+  useEffect(() => setBenchVisibleOnly(!compact), [compact]);
   const initialViewport = useMemo(() => benchViewport(store.project) ?? loadViewport(store.name), [store]);
 
   useEffect(() => {
@@ -174,7 +188,7 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
       {connecting && <style>{connectingStyle(store.project, registry, connecting)}</style>}
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
-        edges={edges}
+        edges={compact ? noEdges : edges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -197,10 +211,11 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
         zoomOnDoubleClick={false}
         elevateNodesOnSelect={false}
         elevateEdgesOnSelect={false}
+        onlyRenderVisibleElements={!compact}
         defaultViewport={initialViewport}
         fitView={!initialViewport}
         fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
-        onMoveEnd={(_event, viewport) => localStorage.setItem(viewportKey(store.name), JSON.stringify(viewport))}
+        onMoveEnd={(_event, viewport) => saveViewport(store.name, viewport)}
         defaultEdgeOptions={{ type: "step" }}
         connectionLineStyle={{ strokeWidth: 2, stroke: "#8b949e" }}
         proOptions={proOptions}
@@ -216,8 +231,10 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
           onAdd(type, position);
         }}
         aria-label="Project canvas"
+        className={compact ? "zoomed-out" : undefined}
       >
         <DotsBackground gap={GRID} />
+        <CardsCanvas edges={edges} />
         <CanvasMinimap />
         <Controls showInteractive={false} position="bottom-left" />
         <BenchRegistrar />

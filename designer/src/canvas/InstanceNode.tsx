@@ -1,10 +1,11 @@
 /**
  * The instance card. Zoomed in it shows everything (header, args summary, inputs and outputs as chips,
- * status fields, problems, status chip and buttons); zoomed out it draws a simplified card with the
- * same box and handles, which is far cheaper to paint.
+ * status fields, problems, status chip and buttons); zoomed out it keeps only its box and handles
+ * and the card is drawn by `CardsCanvas`, which is far cheaper while panning.
  */
 import type { Registry } from "@highstate/contract";
-import { Handle, type NodeProps, type ReactFlowState, useStore } from "@xyflow/react";
+import { Handle, type NodeProps, useStore } from "@xyflow/react";
+import { zoomedOut } from "./CardsCanvas.js";
 import { memo } from "react";
 import { useApp } from "../app/context.js";
 import { EntityIcon, UiIcon } from "../icons/Icon.js";
@@ -14,9 +15,6 @@ import type { InstanceNode as InstanceNodeType } from "./graph.js";
 import { CHIP_HEIGHT, CHIP_ROW, type CardLayout, cardProblemText, entityColor, fieldTitle, MAX_PROBLEM_ROWS, SECTION_PAD } from "./layout.js";
 import { statusChip } from "./status.js";
 
-/** Below this zoom cards are drawn simplified. */
-export const DETAIL_ZOOM = 0.45;
-const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_ZOOM;
 
 function Handles({ layout }: { layout: CardLayout }) {
   const { registry } = useApp();
@@ -44,34 +42,15 @@ function InstanceNodeComponent({ data, selected }: NodeProps<InstanceNodeType>) 
   const { registry } = useApp();
   const { view, layout } = data;
   const title = view.component?.meta.title ?? view.instance.type;
-  const chip = statusChip(view.status);
   if (compact) {
+    // Drawn by CardsCanvas; the node keeps its box and handles for selection, dragging and edges.
     return (
-      <div className={`card compact tone-${chip.tone}${selected ? " selected" : ""}`} style={{ height: layout.height }}>
+      <div className="card ghost" style={{ height: layout.height }}>
         <Handles layout={layout} />
-        <div className="compact-title">{title}</div>
-        <div className="compact-name">{view.instance.name}</div>
-        <CompactBars layout={layout} view={data.view} registry={registry} />
-        {view.problems.length > 0 && <div className="compact-problem" />}
       </div>
     );
   }
   return <FullCard data={data} selected={selected ?? false} title={title} registry={registry} />;
-}
-
-function CompactBars({ layout, view, registry }: { layout: CardLayout; view: InstanceNodeType["data"]["view"]; registry: Registry }) {
-  const top = (row: number) => layout.ioTop + SECTION_PAD + row * CHIP_ROW;
-  const component = view.component;
-  return (
-    <>
-      {layout.inputRows.map((name, row) => (
-        <div key={`i${name}`} className="compact-bar left" style={{ top: top(row), background: entityColor(registry, component?.inputs[name]?.entity) }} />
-      ))}
-      {layout.outputRows.map((name, row) => (
-        <div key={`o${name}`} className="compact-bar right" style={{ top: top(row), background: entityColor(registry, component?.outputs[name]?.entity) }} />
-      ))}
-    </>
-  );
 }
 
 function FullCard({ data, selected, title, registry }: { data: InstanceNodeType["data"]; selected: boolean; title: string; registry: Registry }) {
