@@ -30,8 +30,8 @@ interface RunningDesigner {
 }
 
 /** Starts `highstate designer --port 0` in `workspace` and waits for the URL it prints. */
-async function startDesignerProcess(workspace: string, env: Record<string, string> = {}): Promise<RunningDesigner> {
-  const child = spawn(process.execPath, ["--conditions=@highstate/source", "--import", tsxLoader, cliScript, "designer", "--port", "0"], {
+async function startDesignerProcess(workspace: string, env: Record<string, string> = {}, args: string[] = []): Promise<RunningDesigner> {
+  const child = spawn(process.execPath, ["--conditions=@highstate/source", "--import", tsxLoader, cliScript, "designer", "--port", "0", ...args], {
     cwd: workspace,
     env: { ...process.env, HIGHSTATE_ENGINE: "fake", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -138,6 +138,15 @@ describe("highstate designer", () => {
     expect(code).toBe(1);
     expect(stderr.text()).toContain("--allow-remote");
     await expect(readFile(join(workspace, ".highstate", "workspace.lock"))).rejects.toThrow();
+  });
+
+  test("--allow-remote binds every interface and prints a warning", async () => {
+    const workspace = await fixtureWorkspace();
+    const designer = await startDesignerProcess(workspace, {}, ["--host", "0.0.0.0", "--allow-remote"]);
+    expect(designer.stderr()).toContain("Warning: the designer listens on 0.0.0.0");
+    expect(designer.url.hostname).toBe("127.0.0.1");
+    expect((await designer.client.request("GET", "/api/session")).status).toBe(200);
+    expect((await designer.client.request("GET", "/api/session", undefined, { host: `rebind.example:${designer.client.port}` })).status).toBe(421);
   });
 
   test("Ctrl+C cancels the running operation gracefully, releases the lock and leaves no partial files", async () => {

@@ -16,19 +16,20 @@ function parsePort(value: string | boolean | string[] | undefined): number | und
   return Number(text);
 }
 
-/** Resolves on the first SIGINT/SIGTERM; `onAgain` is called for every later one. */
-function untilSignal(onAgain: (signal: NodeJS.Signals) => void): { stopped: Promise<NodeJS.Signals>; dispose(): void } {
+/**
+ * Resolves on the first SIGINT/SIGTERM; `onAgain` is called for later ones with how many came so far.
+ * While installed, the signals no longer end the process by themselves.
+ */
+function untilSignal(onAgain: (count: number) => void): { stopped: Promise<NodeJS.Signals>; dispose(): void } {
   let first: ((signal: NodeJS.Signals) => void) | undefined;
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     first = resolve;
   });
-  let received = false;
+  let count = 0;
   const handler = (signal: NodeJS.Signals) => {
-    if (received) onAgain(signal);
-    else {
-      received = true;
-      first!(signal);
-    }
+    count++;
+    if (count === 1) first!(signal);
+    else onAgain(count);
   };
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);
@@ -68,52 +69,59 @@ const command: CommandSpec = {
       import("../../engine/create-engine.js"),
     ]);
     const start = (port: number) => startDesignerServer({ workspace, host, port, allowRemote, engine: createEngine(context.io.env) });
-    let server: Awaited<ReturnType<typeof start>>;
-    try {
-      try {
-        server = await start(explicitPort ?? defaultDesignerPort);
-      } catch (error) {
-        const inUse = error instanceof ListenError && (error.cause as NodeJS.ErrnoException | undefined)?.code === "EADDRINUSE";
-        if (explicitPort !== undefined || !inUse) throw error;
-        context.note(`Port ${defaultDesignerPort} is in use; using a free port instead.`);
-        server = await start(0);
+    let server: Awaited<ReturnType<typeof start>> | undefined;
+    // Listening for Ctrl+C from before the start, so one pressed while starting still stops cleanly.
+    const signals = untilSignal((count) => {
+      if (count === 2) {
+        context.note("Stopping the running operations at once (Ctrl+C once more to quit without waiting)…");
+        void server?.close({ force: true });
+      } else {
+        context.note("Quitting without waiting; stacks of interrupted runs are unlocked by the next run.");
+        process.exit(130);
       }
-    } catch (error) {
-      if (error instanceof RemoteAccessNotAllowedError || error instanceof ListenError) throw new CliError(error.message, 1, { cause: error });
-      throw error;
-    }
-    if (!isLoopbackHost(host)) {
-      context.note(
-        `Warning: the designer listens on ${host}, which other machines can reach. Anyone with the URL below can read and run your infrastructure; it is served over plain HTTP. Prefer --host 127.0.0.1 with an SSH tunnel.`,
-      );
-    }
-    const signals = untilSignal(() => {
-      context.note("Stopping the running operations at once…");
-      void server.close({ force: true });
     });
     try {
+      try {
+        try {
+          server = await start(explicitPort ?? defaultDesignerPort);
+        } catch (error) {
+          const inUse = error instanceof ListenError && (error.cause as NodeJS.ErrnoException | undefined)?.code === "EADDRINUSE";
+          if (explicitPort !== undefined || !inUse) throw error;
+          context.note(`Port ${defaultDesignerPort} is in use; using a free port instead.`);
+          server = await start(0);
+        }
+      } catch (error) {
+        if (error instanceof RemoteAccessNotAllowedError || error instanceof ListenError) throw new CliError(error.message, 1, { cause: error });
+        throw error;
+      }
+      const running = server;
+      if (!isLoopbackHost(host)) {
+        context.note(
+          `Warning: the designer listens on ${host}, which other machines can reach. Anyone with the URL below can read and run your infrastructure; it is served over plain HTTP. Prefer --host 127.0.0.1 with an SSH tunnel.`,
+        );
+      }
       context.print(`Highstate designer for "${workspace}"`);
-      context.print(`Open ${server.url}`);
+      context.print(`Open ${running.url}`);
       context.print("Press Ctrl+C to stop.");
-      void server.registry().then(
+      void running.registry().then(
         (registry) => {
           for (const problem of registry.problems) context.note(`${problem.severity === "error" ? "Error" : "Warning"}: ${problem.message}`);
         },
         (error: unknown) => context.note(`Error: the installed components could not be listed: ${(error as Error).message}`),
       );
       await signals.stopped;
-      const running = server.orchestrator.list().filter((operation) => operation.finishedAt === undefined).length;
+      const active = running.orchestrator.list().filter((operation) => operation.finishedAt === undefined).length;
       context.note(
-        running > 0
-          ? `Stopping: cancelling ${running} running operation${running > 1 ? "s" : ""} (press Ctrl+C again to stop ${running > 1 ? "them" : "it"} at once)…`
+        active > 0
+          ? `Stopping: cancelling ${active} running operation${active > 1 ? "s" : ""} (press Ctrl+C again to stop ${active > 1 ? "them" : "it"} at once)…`
           : "Stopping…",
       );
-      await server.close();
+      await running.close();
       context.note("Stopped; the workspace lock is released.");
       return 0;
     } finally {
       signals.dispose();
-      await server.close({ force: true });
+      await server?.close({ force: true });
     }
   },
 };
