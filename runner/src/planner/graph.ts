@@ -18,6 +18,11 @@ export interface ProjectGraph {
   /** The contract's input resolution: instance id → input name → the outputs feeding it. */
   readonly resolved: ResolvedInputs;
   /**
+   * For each instance (by index), input name → the index of the instance behind each entry of
+   * `resolved` for that input (same order), so callers need no lookups by id.
+   */
+  readonly inputSources: readonly (Readonly<Record<string, readonly number[]>> | undefined)[];
+  /**
    * Topological level of each instance: 0 for instances without upstream, else one more than the
    * highest upstream level. `-1` for instances on a cycle or downstream of one.
    */
@@ -42,25 +47,36 @@ export function buildProjectGraph(project: Project, registry: Registry): Project
   const upstream: number[][] = new Array(count);
   const downstream: number[][] = Array.from({ length: count }, () => []);
 
-  // `stamp[source] === position + 1` marks a source already added for this instance (no Set per instance).
+  // `stamp[source] === current + 1` marks a source already added for this instance (no Set per instance).
   const stamp = new Int32Array(count);
-  let sources: number[] = [];
-  let current = 0;
-  const add = (sourceId: string) => {
-    const source = index.get(sourceId);
-    if (source !== undefined && stamp[source] !== current + 1) {
-      stamp[source] = current + 1;
-      sources.push(source);
-    }
-  };
-  for (current = 0; current < count; current += 1) {
+  const inputSources: Array<Record<string, number[]> | undefined> = new Array(count);
+  for (let current = 0; current < count; current += 1) {
     const instance = project.instances[current]!;
-    sources = [];
+    const sources: number[] = [];
+    const add = (source: number | undefined) => {
+      if (source !== undefined && stamp[source] !== current + 1) {
+        stamp[source] = current + 1;
+        sources.push(source);
+      }
+    };
     if (Object.hasOwn(registry.components, instance.type)) {
       const inputs = resolved.get(instance.id);
-      if (inputs) for (const name in inputs) for (const ref of inputs[name]!) add(ref.instanceId);
+      if (inputs) {
+        const positions: Record<string, number[]> = {};
+        for (const name in inputs) {
+          const refs = inputs[name]!;
+          const list: number[] = new Array(refs.length);
+          for (let item = 0; item < refs.length; item += 1) {
+            const source = index.get(refs[item]!.instanceId) ?? -1;
+            list[item] = source;
+            add(source === -1 ? undefined : source);
+          }
+          positions[name] = list;
+        }
+        inputSources[current] = positions;
+      }
     } else {
-      for (const name in instance.inputs) for (const ref of instance.inputs[name]!) if (!isHubRef(ref)) add(ref.instanceId);
+      for (const name in instance.inputs) for (const ref of instance.inputs[name]!) if (!isHubRef(ref)) add(index.get(ref.instanceId));
     }
     upstream[current] = sources;
     for (const source of sources) downstream[source]!.push(current);
@@ -89,7 +105,7 @@ export function buildProjectGraph(project: Project, registry: Registry): Project
   if (order.length < count) {
     for (let position = 0; position < count; position += 1) if (remaining[position]! > 0) level[position] = -1;
   }
-  return { ids, index, upstream, downstream, resolved, level, order, cycles };
+  return { ids, index, upstream, downstream, resolved, inputSources, level, order, cycles };
 }
 
 /**
@@ -174,16 +190,19 @@ function cycleWithin(ids: readonly string[], upstream: readonly (readonly number
 
 /** The dependency-ordered layers of a set of instances: each layer depends only on earlier ones (within the set). */
 export function layersOf(graph: ProjectGraph, members: ReadonlySet<number>): number[][] {
-  const layerOf = new Map<number, number>();
+  const count = graph.ids.length;
+  const inSet = new Uint8Array(count);
+  for (const member of members) inSet[member] = 1;
+  const layerOf = new Int32Array(count).fill(-1);
   const layers: number[][] = [];
   for (const node of graph.order) {
-    if (!members.has(node)) continue;
+    if (inSet[node] === 0) continue;
     let layer = 0;
     for (const source of graph.upstream[node]!) {
-      const sourceLayer = layerOf.get(source);
-      if (sourceLayer !== undefined && sourceLayer + 1 > layer) layer = sourceLayer + 1;
+      const sourceLayer = layerOf[source]!;
+      if (sourceLayer + 1 > layer) layer = sourceLayer + 1;
     }
-    layerOf.set(node, layer);
+    layerOf[node] = layer;
     const inLayer = layers[layer] ?? [];
     inLayer.push(node);
     layers[layer] = inLayer;

@@ -117,9 +117,11 @@ export function planProject(options: PlanOptions): ProjectPlan {
     });
   }
 
+  // States by index, looked up once (ids used as keys are usually the project's own strings).
+  const stateAt = project.instances.map((instance) => states.get(instance.id));
   const instances: InstancePlan[] = project.instances.map((instance, position) => {
     const component = Object.hasOwn(registry.components, instance.type) ? registry.components[instance.type] : undefined;
-    const state = states.get(instance.id);
+    const state = stateAt[position];
     const created = state?.created ?? false;
     const plan: InstancePlan = {
       id: instance.id,
@@ -130,14 +132,20 @@ export function planProject(options: PlanOptions): ProjectPlan {
       level: graph.level[position]!,
     };
     if (!component) plan.blocked = `component "${instance.type}" is not installed; install the package that provides it`;
-    else if (firstProblem.has(instance.id)) plan.blocked = firstProblem.get(instance.id)!;
-    else if (cycleOf.has(instance.id)) plan.blocked = `it is part of a dependency cycle: ${cycleOf.get(instance.id)}`;
+    else if (firstProblem.size > 0 && firstProblem.has(instance.id)) plan.blocked = firstProblem.get(instance.id)!;
+    else if (cycleOf.size > 0 && cycleOf.has(instance.id)) plan.blocked = `it is part of a dependency cycle: ${cycleOf.get(instance.id)}`;
     if (component) {
       const resolved = graph.resolved.get(instance.id) ?? {};
+      const sources = graph.inputSources[position] ?? {};
       const inputs: Record<string, string[]> = {};
       for (const name in component.inputs) {
-        const digests: string[] = [];
-        for (const ref of resolved[name] ?? []) digests.push(states.get(ref.instanceId)?.outputDigests?.[ref.output] ?? missingOutputDigest);
+        const refs = resolved[name] ?? [];
+        const positions = sources[name] ?? [];
+        const digests: string[] = new Array(refs.length);
+        for (let item = 0; item < refs.length; item += 1) {
+          const source = positions[item] ?? -1;
+          digests[item] = (source >= 0 ? stateAt[source]?.outputDigests?.[refs[item]!.output] : undefined) ?? missingOutputDigest;
+        }
         inputs[name] = digests;
       }
       const secretsDigest = options.secretsDigests?.get(instance.id);

@@ -7,7 +7,7 @@
  */
 import type { Dirent } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import type { RegistryProblem } from "./problems.js";
 
 /** The `highstate` field of a plugin package's `package.json`. */
@@ -67,12 +67,26 @@ interface Candidate {
   pkg: PackageJson;
 }
 
-async function readPackageJson(dir: string): Promise<PackageJson | undefined> {
+/** Stands for a package that is certainly no plugin (its package.json has no "highstate"); it is not parsed. */
+const plainPackage: PackageJson = Object.freeze({});
+
+/**
+ * Reads a package.json. With `pluginsOnly`, a file without the text `"highstate"` is not parsed (most
+ * of node_modules), which keeps discovery cheap.
+ */
+async function readPackageJson(dir: string, pluginsOnly = false): Promise<PackageJson | undefined> {
+  let text: string;
   try {
-    const parsed: unknown = JSON.parse(await readFile(join(dir, "package.json"), "utf8"));
+    text = await readFile(join(dir, "package.json"), "utf8");
+  } catch {
+    // Not a package: Node could not resolve it either, so it is not a plugin.
+    return undefined;
+  }
+  if (pluginsOnly && !text.includes('"highstate"')) return plainPackage;
+  try {
+    const parsed: unknown = JSON.parse(text);
     return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as PackageJson) : undefined;
   } catch {
-    // Not a package (or not one we can read): Node could not resolve it either, so it is not a plugin.
     return undefined;
   }
 }
@@ -259,7 +273,7 @@ export async function discoverPluginPackages(workspaceDir: string): Promise<Disc
   const consider = async (dir: string, linked: boolean, pkgJson?: PackageJson): Promise<{ realDir: string } | undefined> => {
     const pkg = pkgJson ?? (await readPackageJson(dir));
     scannedPackages += 1;
-    if (!pkg || typeof pkg.name !== "string") return undefined;
+    if (!pkg || (pkg !== plainPackage && typeof pkg.name !== "string")) return undefined;
     let realDir = dir;
     if (linked) {
       try {
@@ -270,6 +284,7 @@ export async function discoverPluginPackages(workspaceDir: string): Promise<Disc
     }
     if (seenRealDirs.has(realDir)) return undefined;
     seenRealDirs.add(realDir);
+    if (pkg === plainPackage || typeof pkg.name !== "string") return { realDir };
     if (seenNames.has(pkg.name)) return { realDir };
     seenNames.add(pkg.name);
     if (pkg.highstate !== undefined) candidates.push({ dir, realDir, linked, pkg });
@@ -290,21 +305,25 @@ export async function discoverPluginPackages(workspaceDir: string): Promise<Disc
   // name resolves to the copy Node would pick from the workspace root.
   let level: string[] = [...ancestorNodeModules(root), ...nestedQueue];
   while (level.length > 0) {
+    // Folders of one level are listed concurrently, then taken in order, so precedence stays Node's.
+    const listings = await Promise.all(
+      level.map(async (nodeModules) => {
+        // Most packages have no nested node_modules: listing fails fast, before any realpath.
+        const listed = await packageDirsIn(nodeModules);
+        if (listed.length === 0) return undefined;
+        const real = await realpath(nodeModules).catch(() => undefined);
+        if (real === undefined || visitedNodeModules.has(real)) return undefined;
+        // Paths under the real folder, so only symlinked entries need resolving.
+        const dirs = listed.map((entry) => ({ dir: join(real, relative(nodeModules, entry.dir)), symlink: entry.symlink }));
+        return { real, dirs, packageJsons: await Promise.all(dirs.map(({ dir }) => readPackageJson(dir, true))) };
+      }),
+    );
     const next: string[] = [];
-    for (const nodeModules of level) {
-      let real: string;
-      try {
-        real = await realpath(nodeModules);
-      } catch {
-        continue;
-      }
-      if (visitedNodeModules.has(real)) continue;
-      visitedNodeModules.add(real);
-      // Listed under the real path, so only symlinked entries need resolving.
-      const dirs = await packageDirsIn(real);
-      const packageJsons = await Promise.all(dirs.map(({ dir }) => readPackageJson(dir)));
-      for (const [index, { dir, symlink }] of dirs.entries()) {
-        const pkg = packageJsons[index];
+    for (const listing of listings) {
+      if (!listing || visitedNodeModules.has(listing.real)) continue;
+      visitedNodeModules.add(listing.real);
+      for (const [index, { dir, symlink }] of listing.dirs.entries()) {
+        const pkg = listing.packageJsons[index];
         if (!pkg) continue;
         const found = await consider(dir, symlink, pkg);
         if (found) next.push(join(found.realDir, "node_modules"));
