@@ -1,4 +1,5 @@
 import { readdir } from "node:fs/promises";
+import type { Project } from "@highstate/contract";
 import { hostname } from "node:os";
 import { relative } from "node:path";
 import { checkPulumiCli } from "../../engine/pulumi-cli.js";
@@ -60,8 +61,8 @@ async function lockCheck(root: string): Promise<DoctorCheck> {
 }
 
 /** Reads every workspace file doctor knows of and reports those that cannot be read. */
-async function fileChecks(root: string, store: ProjectStore, checks: DoctorCheck[]): Promise<Map<string, import("@highstate/contract").Project>> {
-  const projects = new Map<string, import("@highstate/contract").Project>();
+async function fileChecks(root: string, store: ProjectStore, checks: DoctorCheck[]): Promise<Map<string, Project>> {
+  const projects = new Map<string, Project>();
   const show = (file: string) => relative(root, file);
   for (const name of await store.list()) {
     try {
@@ -118,7 +119,7 @@ const command: CommandSpec = {
       const components = Object.keys(registry.registry.components).length;
       checks.push({
         name: "components",
-        status: registry.problems.some((problem) => problem.severity === "error") ? "error" : registry.problems.length > 0 ? "warning" : "ok",
+        status: registry.problems.some((problem) => problem.severity === "error") ? "error" : registry.problems.length > 0 || components === 0 ? "warning" : "ok",
         message: `${components} component${components === 1 ? "" : "s"} from ${registry.packages.length} package${registry.packages.length === 1 ? "" : "s"}${registry.problems.length > 0 ? `, ${registry.problems.length} problem${registry.problems.length === 1 ? "" : "s"}` : ""}`,
         ...(components === 0 && registry.problems.length === 0 ? { hint: "install component packages, e.g. `npm install @highstate/common`" } : {}),
       });

@@ -172,6 +172,22 @@ describe("plan", () => {
 });
 
 describe("doctor", () => {
+  it("reports a missing workspace and a workspace without components", async () => {
+    const { testdir } = await import("../../test-utils/testdir.js");
+    const empty = await testdir();
+    const none = JSON.parse((await runCli(["doctor", "--json"], { cwd: empty })).stdout) as { checks: Array<{ name: string; status: string; message: string }> };
+    expect(none.checks.find((check) => check.name === "workspace")).toMatchObject({ status: "error", message: `no Highstate workspace in "${empty}" or above it` });
+    expect((await runCli(["init"], { cwd: empty })).code).toBe(0);
+    const bare = await runCli(["doctor", "--json"], { cwd: empty });
+    const report = JSON.parse(bare.stdout) as { checks: Array<{ name: string; status: string; message: string; hint?: string }> };
+    expect(report.checks.find((check) => check.name === "components")).toEqual({
+      name: "components",
+      status: "warning",
+      message: "0 components from 0 packages",
+      hint: "install component packages, e.g. `npm install @highstate/common`",
+    });
+  });
+
   it("reports the pulumi CLI, the lock, unreadable files and unknown components", async () => {
     const dir = await populated();
     await writeFile(join(dir, "projects", "broken.json"), '{"version": 99}');
