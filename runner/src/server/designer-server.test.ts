@@ -1,10 +1,12 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import type { Registry } from "@highstate/contract";
 import { beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import type { SessionInfo } from "./api-types.js";
 import { ApiClient, rawRequest } from "./__fixtures__/client.js";
 import { ensureContractBuilt, fixtureWorkspace } from "./__fixtures__/workspace.js";
 import { type DesignerServerOptions, startDesignerServer } from "./designer-server.js";
-import { RemoteAccessNotAllowedError } from "./errors.js";
+import { NoSuchWorkspaceError, RemoteAccessNotAllowedError } from "./errors.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 
@@ -39,6 +41,13 @@ describe("startDesignerServer", () => {
     const { server: b } = await start();
     expect(a.token).not.toBe(b.token);
     expect((await rawRequest(a.port, { path: "/api/session", headers: { authorization: `Bearer ${b.token}` } })).status).toBe(401);
+  });
+
+  test("a missing workspace folder is refused before anything is created", async () => {
+    const workspace = await fixtureWorkspace();
+    const missing = join(workspace, "nope");
+    await expect(startDesignerServer({ workspace: missing, port: 0 })).rejects.toBeInstanceOf(NoSuchWorkspaceError);
+    await expect(stat(missing)).rejects.toThrow();
   });
 
   test("a non-loopback address is refused without allowRemote", async () => {

@@ -3,6 +3,7 @@
  * remote access is allowed, loads the registry in the background, listens, and returns the URL with the
  * access token and a `close` that stops everything cleanly.
  */
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { WebSocketServer } from "ws";
 import { createEngine, type Engine, Orchestrator } from "../engine/index.js";
@@ -10,7 +11,7 @@ import type { WorkspaceRegistry } from "../registry/index.js";
 import type { TerminalManager, TerminalManagerOptions } from "../terminals/index.js";
 import { acquireWorkspaceLock } from "../workspace/index.js";
 import { DesignerContext } from "./context.js";
-import { ListenError, RemoteAccessNotAllowedError } from "./errors.js";
+import { ListenError, NoSuchWorkspaceError, RemoteAccessNotAllowedError } from "./errors.js";
 import { EventsHub } from "./events-hub.js";
 import { listenHttpServer } from "./http-server.js";
 import { Router } from "./router.js";
@@ -92,6 +93,8 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
   const port = options.port ?? 0;
   if (!isLoopbackHost(host) && !options.allowRemote) throw new RemoteAccessNotAllowedError(host);
   const workspace = resolve(options.workspace);
+  const info = await stat(workspace).catch(() => undefined);
+  if (!info?.isDirectory()) throw new NoSuchWorkspaceError(workspace);
   const lock = await acquireWorkspaceLock(workspace, { command: options.lockCommand ?? "highstate designer" });
   const events = new EventsHub();
   // Terminals (and the SSH library) load on first use, which keeps start-up fast.
@@ -104,7 +107,7 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
     }));
   const terminalSockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   let orchestrator: Orchestrator;
-  let context: DesignerContext;
+  let context: DesignerContext | undefined;
   let listening: Awaited<ReturnType<typeof listenHttpServer>>;
   let unsubscribe: () => void = () => {};
   try {
@@ -115,7 +118,8 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
       ...(options.forceCancelAfterMs !== undefined ? { forceCancelAfterMs: options.forceCancelAfterMs } : {}),
     });
     context = new DesignerContext({ workspace, events, orchestrator, registry: options.registry });
-    unsubscribe = orchestrator.subscribe((event) => context.broadcast(event));
+    const shared = context;
+    unsubscribe = orchestrator.subscribe((event) => shared.broadcast(event));
     const router = new Router();
     sessionRoutes(router, context);
     projectRoutes(router, context);
@@ -147,6 +151,7 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
     await events.close();
     await terminals?.then((manager) => manager.closeAll());
     terminalSockets.close();
+    await context?.registry().catch(() => undefined);
     await lock.release();
     const errno = error as NodeJS.ErrnoException;
     if (typeof errno?.code === "string" && errno.syscall === "listen") throw new ListenError(host, port, { cause: errno });
@@ -167,7 +172,7 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
     port: listening.port,
     workspace,
     orchestrator,
-    registry: () => context.registry(),
+    registry: () => context!.registry(),
     close(closeOptions = {}) {
       if (closing) {
         if (closeOptions.force) cancelAll(true);
@@ -182,6 +187,8 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
           terminalSockets.close();
           await events.close();
           await listening.close();
+          // The registry may still be loading (and about to write its cache): let it finish first.
+          await context!.registry().catch(() => undefined);
         } finally {
           await lock.release();
         }

@@ -17,6 +17,18 @@ export class RemoteAccessNotAllowedError extends Error {
   }
 }
 
+/** Thrown when the workspace folder given to the server does not exist. */
+export class NoSuchWorkspaceError extends Error {
+  override name = "NoSuchWorkspaceError";
+
+  constructor(
+    /** The absolute path that was given. */
+    readonly workspace: string,
+  ) {
+    super(`The workspace "${workspace}" does not exist or is not a folder; pass the folder with the workspace's package.json and projects/.`);
+  }
+}
+
 /** Thrown when the server cannot listen on the asked address and port. */
 export class ListenError extends Error {
   override name = "ListenError";

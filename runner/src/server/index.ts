@@ -4,4 +4,4 @@
  * typed in `@highstate/runner/api`.
  */
 export { type DesignerCloseOptions, type DesignerServer, type DesignerServerOptions, startDesignerServer } from "./designer-server.js";
-export { ListenError, RemoteAccessNotAllowedError } from "./errors.js";
+export { ListenError, NoSuchWorkspaceError, RemoteAccessNotAllowedError } from "./errors.js";
