@@ -1,6 +1,7 @@
 import { relative, resolve } from "node:path";
 import { initWorkspace } from "../../workspace/init.js";
 import type { CommandSpec } from "../command.js";
+import { withWorkspaceLock } from "../lock.js";
 import { jsonOption, startDirectory } from "../workspace.js";
 
 const command: CommandSpec = {
@@ -17,7 +18,7 @@ const command: CommandSpec = {
   async run(context) {
     const dir = resolve(startDirectory(context), context.positionals[0] ?? ".");
     const name = context.values.name;
-    const result = await initWorkspace(dir, typeof name === "string" ? { name } : {});
+    const result = await withWorkspaceLock(dir, "highstate init", () => initWorkspace(dir, typeof name === "string" ? { name } : {}));
     if (context.values.json) {
       context.printJson(result);
       return 0;
