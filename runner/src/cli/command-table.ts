@@ -13,6 +13,7 @@ export interface CommandEntry {
   load: () => Promise<{ default: CommandSpec }>;
 }
 
+/** Every `highstate` command by name, in the order `highstate --help` lists them. */
 export const commandTable: Record<string, CommandEntry> = {
   init: { summary: "Make the current directory a Highstate workspace", load: () => import("./commands/init.js") },
   registry: { summary: "List the installed components and entities", load: () => import("./commands/registry.js") },
