@@ -28,6 +28,8 @@ export class DesignerContext {
   readonly events: EventsHub;
   readonly orchestrator: Orchestrator;
   readonly sessions: ProjectSessions;
+  /** Set when the server is stopping: no new operation may start. */
+  stopping = false;
   readonly #registry: Promise<WorkspaceRegistry>;
 
   constructor(options: DesignerContextOptions) {

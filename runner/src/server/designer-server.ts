@@ -180,8 +180,12 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
       }
       closing = (async () => {
         try {
-          cancelAll(closeOptions.force ?? false);
-          await orchestrator.idle();
+          context!.stopping = true;
+          // Operations started while the first ones were cancelling are cancelled too.
+          while (orchestrator.list().some((operation) => operation.finishedAt === undefined)) {
+            cancelAll(closeOptions.force ?? false);
+            await orchestrator.idle();
+          }
           unsubscribe();
           await terminals?.then((manager) => manager.closeAll());
           terminalSockets.close();

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { FakeEngine } from "../engine/index.js";
 import type { Page } from "@highstate/contract";
@@ -168,5 +170,21 @@ describe("operations", () => {
     const exit = await nextMessage<{ type: string; code?: number }>(ws, (message) => message.type === "exit");
     expect(exit.code).toBe(0);
     expect(binaryReceived(ws).toString("utf8")).toContain("terminal-ok");
+  });
+
+  test("close() cancels running operations (forcing them after the grace period), refuses new ones meanwhile and releases the lock", async () => {
+    const engine = new FakeEngine({ behaviors: { "acme.machine.v1:a": { hang: true, ignoreGracefulCancel: true } } });
+    const { client, server, workspace } = await setup(engine);
+    const started = (await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] })).json<OperationInfo>();
+    expect(started.state).toBe("running");
+    const closing = server.close();
+    const refused = await client.request("POST", "/api/projects/demo/operations", { type: "preview", instanceIds: ["acme.kube.v1:k"] });
+    expect(refused.status).toBe(503);
+    expect(server.orchestrator.get(started.id)?.state).toBe("cancelling");
+    // The graceful cancel is ignored by this engine; a forced close stops it.
+    await server.close({ force: true });
+    await closing;
+    expect(server.orchestrator.get(started.id)?.state).toBe("cancelled");
+    await expect(readFile(join(workspace, ".highstate", "workspace.lock"))).rejects.toThrow();
   });
 });

@@ -5,7 +5,7 @@
 import { instancePlan } from "../../planner/index.js";
 import { cancelOperationRequestSchema, type OperationInfo, type PlanResponse, startOperationRequestSchema } from "../api-types.js";
 import type { DesignerContext } from "../context.js";
-import { readJson, sendJson } from "../http.js";
+import { HttpError, readJson, sendJson } from "../http.js";
 import type { Router } from "../router.js";
 
 export function operationRoutes(router: Router, context: DesignerContext): void {
@@ -25,6 +25,7 @@ export function operationRoutes(router: Router, context: DesignerContext): void 
 
   router.post("/api/projects/:project/operations", async ({ request, response, params }) => {
     const body = await readJson(request, startOperationRequestSchema);
+    if (context.stopping) throw new HttpError(503, "stopping", "The designer server is stopping; start the operation again once it runs.");
     const session = await sessions.session(params.project!);
     const handle = await orchestrator.start(await sessions.context(session), {
       type: body.type,
