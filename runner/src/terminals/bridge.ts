@@ -33,8 +33,8 @@ export interface TerminalBridge {
 
 /**
  * Connects a terminal to an already authenticated WebSocket: binary frames carry bytes both ways,
- * text frames carry {@link TerminalControlMessage} JSON (`resize` from the client; `error` and `exit`
- * from the server). Output pauses while the socket has more than `highWaterMark` bytes queued and
+ * text frames carry {@link TerminalControlMessage} JSON (`resize`, `pause`, `resume` from the client;
+ * `error` and `exit` from the server). Output pauses while the socket has more than `highWaterMark` bytes queued and
  * resumes below `lowWaterMark`, so a flood of output neither floods the browser nor grows memory.
  * Closing either side closes the other.
  */
@@ -42,8 +42,15 @@ export function bridgeTerminal(terminal: TerminalProcess, ws: WebSocket, options
   const highWaterMark = options.highWaterMark ?? 1024 * 1024;
   const lowWaterMark = Math.min(options.lowWaterMark ?? 256 * 1024, highWaterMark);
   const stats: TerminalBridgeStats = { bytesOut: 0, bytesIn: 0, maxBufferedAmount: 0, pauses: 0 };
+  // Output flows only while neither the socket (send buffer above the high-water mark) nor the client
+  // (its renderer is behind and it sent `pause`) holds it back.
   let throttled = false;
+  let clientPaused = false;
   let inputBlocked = false;
+  const updateFlow = () => {
+    if (throttled || clientPaused) terminal.pause();
+    else terminal.resume();
+  };
 
   const sendControl = (message: TerminalControlMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -52,7 +59,7 @@ export function bridgeTerminal(terminal: TerminalProcess, ws: WebSocket, options
     if (error) return;
     if (throttled && ws.bufferedAmount <= lowWaterMark) {
       throttled = false;
-      terminal.resume();
+      updateFlow();
     }
   };
   const onData = (chunk: Buffer) => {
@@ -64,7 +71,7 @@ export function bridgeTerminal(terminal: TerminalProcess, ws: WebSocket, options
     if (!throttled && buffered > highWaterMark) {
       throttled = true;
       stats.pauses++;
-      terminal.pause();
+      updateFlow();
     }
   };
   const onDrain = () => {
@@ -85,10 +92,13 @@ export function bridgeTerminal(terminal: TerminalProcess, ws: WebSocket, options
     }
     const message = parseControl(bytes.toString("utf8"));
     if (message?.type === "resize") terminal.resize({ cols: message.cols, rows: message.rows });
-    else
+    else if (message?.type === "pause" || message?.type === "resume") {
+      clientPaused = message.type === "pause";
+      updateFlow();
+    } else
       sendControl({
         type: "error",
-        message: `Unknown terminal control message ${JSON.stringify(bytes.toString("utf8").slice(0, 100))}; expected {"type":"resize","cols":…,"rows":…}.`,
+        message: `Unknown terminal control message ${JSON.stringify(bytes.toString("utf8").slice(0, 100))}; expected {"type":"resize","cols":…,"rows":…}, {"type":"pause"} or {"type":"resume"}.`,
       });
   };
 
@@ -140,7 +150,7 @@ export function bridgeTerminal(terminal: TerminalProcess, ws: WebSocket, options
         resolve();
       });
   });
-  if (!terminal.exited) terminal.resume();
+  if (!terminal.exited) updateFlow();
 
   return { stats, closed: Promise.all([socketClosedPromise, exitedPromise]).then(() => undefined) };
 }
@@ -157,6 +167,7 @@ function parseControl(text: string): TerminalControlMessage | undefined {
     if (value.type === "resize" && Number.isFinite(value.cols) && Number.isFinite(value.rows)) {
       return { type: "resize", cols: Number(value.cols), rows: Number(value.rows) };
     }
+    if (value.type === "pause" || value.type === "resume") return { type: value.type };
   } catch {
     // Not JSON: reported to the client as an unknown message.
   }
