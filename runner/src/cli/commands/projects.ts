@@ -1,7 +1,10 @@
 import { UnreadableFileError } from "../../fs/errors.js";
+import { ProjectSecrets } from "../../secrets/project-secrets.js";
+import { workspacePaths } from "../../workspace/paths.js";
 import { ProjectStore } from "../../workspace/project-store.js";
 import type { CommandSpec } from "../command.js";
 import { withWorkspaceLock } from "../lock.js";
+import { getPassword } from "../prompt.js";
 import { jsonOption, requireWorkspace } from "../workspace.js";
 
 /** One line of `projects list`. */
@@ -53,13 +56,31 @@ const create: CommandSpec = {
   name: "projects create",
   summary: "Create an empty project",
   usage: "<name>",
-  description: "Creates projects/<name>.json with no instances. Names use lower-case letters, digits and dashes. The project's password is set with its first secret.",
+  description:
+    "Creates projects/<name>.json with no instances and Pulumi.<name>.yaml for its secrets, encrypted with the project password (asked for twice, or taken from HIGHSTATE_PASSWORD). Names use lower-case letters, digits and dashes.",
   positionals: { min: 1, max: 1 },
   async run(context) {
     const root = await requireWorkspace(context);
     const name = context.positionals[0]!;
-    await withWorkspaceLock(root, `highstate projects create ${name}`, () => new ProjectStore(root).create(name));
-    context.print(`Created project "${name}" (projects/${name}.json).`);
+    const store = new ProjectStore(root);
+    if (await store.exists(name)) {
+      // Let the store report it before asking for a password that would not be used.
+      await store.create(name);
+    }
+    const password = await getPassword(context.io, {
+      variable: "HIGHSTATE_PASSWORD",
+      prompt: `Password for project "${name}": `,
+      what: `The password of the new project "${name}"`,
+      confirm: true,
+    });
+    await withWorkspaceLock(root, `highstate projects create ${name}`, async () => {
+      const secrets = await ProjectSecrets.open(workspacePaths(root).projectSecretsFile(name));
+      // A secrets file left behind (e.g. the project file was deleted) keeps its password: it must match.
+      if (secrets.hasPassword) await secrets.unlock(password);
+      await store.create(name);
+      if (!secrets.hasPassword) await secrets.create(password);
+    });
+    context.print(`Created project "${name}" (projects/${name}.json, secrets in Pulumi.${name}.yaml).`);
     return 0;
   },
 };

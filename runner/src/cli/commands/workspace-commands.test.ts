@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -52,14 +53,37 @@ describe("registry", () => {
 describe("projects", () => {
   it("creates, lists and renames projects", async () => {
     const dir = await cliWorkspace();
-    expect(await runCli(["projects", "create", "prod"], { cwd: dir })).toEqual({ code: 0, stdout: 'Created project "prod" (projects/prod.json).\n', stderr: "" });
-    expect((await runCli(["projects", "create", "dev"], { cwd: join(dir, "projects") })).code).toBe(0);
+    expect(await runCli(["projects", "create", "prod"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "project password 1" } })).toEqual({
+      code: 0,
+      stdout: 'Created project "prod" (projects/prod.json, secrets in Pulumi.prod.yaml).\n',
+      stderr: "",
+    });
+    expect(await readFile(join(dir, "Pulumi.prod.yaml"), "utf8")).toMatch(/^encryptionsalt: v1:[A-Za-z0-9+/=]+:v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/m);
+    expect((await runCli(["projects", "create", "dev"], { cwd: join(dir, "projects"), env: { HIGHSTATE_PASSWORD: "project password 1" } })).code).toBe(0);
     expect((await runCli(["projects", "list"], { cwd: dir })).stdout).toBe("dev   0 instances, 0 hubs\nprod  0 instances, 0 hubs\n");
     expect((await runCli(["projects", "rename", "dev", "staging"], { cwd: dir })).stdout).toBe('Renamed project "dev" to "staging".\n');
     expect(JSON.parse((await runCli(["projects", "list", "--json"], { cwd: dir })).stdout)).toEqual([
       { name: "prod", instanceCount: 0, hubCount: 0 },
       { name: "staging", instanceCount: 0, hubCount: 0 },
     ]);
+  });
+
+  it("needs the new project's password and keeps the password of a secrets file left behind", async () => {
+    const dir = await cliWorkspace();
+    const noPassword = await runCli(["projects", "create", "prod"], { cwd: dir });
+    expect(noPassword.code).toBe(1);
+    expect(noPassword.stderr).toContain("HIGHSTATE_PASSWORD");
+    expect(existsSync(join(dir, "projects", "prod.json"))).toBe(false);
+    expect((await runCli(["projects", "create", "prod"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "project password 1" } })).code).toBe(0);
+    const secretsFile = await readFile(join(dir, "Pulumi.prod.yaml"), "utf8");
+    await rm(join(dir, "projects", "prod.json"));
+    const wrong = await runCli(["projects", "create", "prod"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "another password" } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/password/i);
+    expect(existsSync(join(dir, "projects", "prod.json"))).toBe(false);
+    expect(await readFile(join(dir, "Pulumi.prod.yaml"), "utf8")).toBe(secretsFile);
+    expect((await runCli(["projects", "create", "prod"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "project password 1" } })).code).toBe(0);
+    expect(await readFile(join(dir, "Pulumi.prod.yaml"), "utf8")).toBe(secretsFile);
   });
 
   it("reports bad names, taken names, missing projects and unreadable files", async () => {
@@ -97,7 +121,7 @@ describe("projects", () => {
       await mkdir(join(dir, ".highstate"));
       await writeFile(join(dir, ".highstate", "workspace.lock"), JSON.stringify(lock));
     });
-    const run = await runCli(["projects", "create", "dev"], { cwd: dir });
+    const run = await runCli(["projects", "create", "dev"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "project password 1" } });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       `Error: The workspace "${dir}" is in use by process ${holder.pid} ("highstate designer") on host "${hostname()}" since 2026-01-01T00:00:00.000Z. Wait for it to finish or stop it; if that process no longer runs, delete "${join(dir, ".highstate", "workspace.lock")}".\n`,
@@ -175,7 +199,7 @@ describe("instances", () => {
 
   it("asks which project when there are several", async () => {
     const dir = await cliWorkspace({ project: "prod" });
-    await runCli(["projects", "create", "dev"], { cwd: dir });
+    await runCli(["projects", "create", "dev"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "project password 1" } });
     const run = await runCli(["instances", "list"], { cwd: dir });
     expect([run.code, run.stderr]).toEqual([1, 'Error: The workspace has several projects ("dev", "prod"); choose one with --project <name> or HIGHSTATE_PROJECT\n']);
     expect((await runCli(["instances", "list", "-p", "dev"], { cwd: dir })).code).toBe(0);
