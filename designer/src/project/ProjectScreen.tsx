@@ -14,6 +14,8 @@ import { Palette, hubPaletteType } from "../palette/Palette.js";
 import { UnlockDialog } from "../projects/UnlockDialog.js";
 import { LogPanel } from "../runs/LogPanel.js";
 import { OutputsPanel } from "../runs/OutputsPanel.js";
+import "../terminal/index.js";
+import "../pages/index.js";
 import { ProjectStore } from "../state/project-store.js";
 import { openDialog } from "../ui/dialogs.js";
 import { toastError } from "../ui/toasts.js";
