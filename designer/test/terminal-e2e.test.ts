@@ -35,12 +35,18 @@ function screenText(page: BrowserPage, terminal: string): Promise<string> {
   return page.locator(`[data-terminal="${terminal}"] .xterm-rows`).innerText();
 }
 
+/** The status line of one terminal panel. */
+function terminalStatus(page: BrowserPage, terminal: string) {
+  return page.locator(".terminal-panel", { has: page.locator(`[data-terminal="${terminal}"]`) }).locator(".terminal-status");
+}
+
 beforeAll(async () => {
   if (unavailable) return;
   await ensureBuilt(join(monorepoRoot, "library/contract"));
   await ensureBuilt(join(monorepoRoot, "packages/common"));
   await ensureDesignerBuilt();
   sshd = await startTestSshd();
+  const strangerKey = await sshd.generateKeyPair();
   workspace = await createWorkspace();
   const engine = new FakeEngine({
     defaultBehavior: { resourceCount: 2 },
@@ -60,6 +66,16 @@ beforeAll(async () => {
                 user: sshd.user,
                 hostKey: sshd.hostKey,
                 credentials: { privateKey: sshd.userPrivateKey },
+              },
+              {
+                type: "ssh",
+                name: "stranger",
+                title: "Stranger",
+                host: sshd.host,
+                port: sshd.port,
+                user: sshd.user,
+                hostKey: sshd.hostKey,
+                credentials: { privateKey: strangerKey.privateKey },
               },
               {
                 type: "local",
@@ -129,12 +145,14 @@ afterAll(async () => {
 describe.skipIf(unavailable !== undefined)("terminals and pages in the designer", () => {
   test("opens the SSH terminal from the Existing Server card, types a command and reads the answer", async () => {
     const { page } = browser;
+    page.on("request", (request) => { if (request.method() === "POST" && request.url().includes("/terminals/")) console.log("POST", request.url()); });
+    page.on("console", (message) => console.log("CONSOLE", message.type(), message.text()));
     await page.goto(`${server.url}#/projects/lab`);
     await page.getByRole("button", { name: "Terminal of web" }).click();
-    // The instance offers two terminals: the chooser lists both.
+    // The instance offers several terminals: the chooser lists them.
     await page.getByRole("dialog", { name: "Open a terminal" }).getByRole("button", { name: "Shell", exact: true }).click();
     const shell = `${webId}:shell`;
-    await expect.poll(() => page.locator(".terminal-status").first().getAttribute("data-phase"), { timeout: 15_000 }).toBe("open");
+    await expect.poll(() => terminalStatus(page, shell).getAttribute("data-phase"), { timeout: 15_000 }).toBe("open");
     await page.locator(`[data-terminal="${shell}"]`).click();
     await page.keyboard.type("echo from-the-browser-$((6*7))");
     await page.keyboard.press("Enter");
@@ -185,16 +203,23 @@ describe.skipIf(unavailable !== undefined)("terminals and pages in the designer"
     await page.getByRole("dialog", { name: "Open a terminal" }).getByRole("button", { name: "kubectl", exact: true }).click();
     const kubectl = `${webId}:kubectl`;
     await expect.poll(() => page.locator(`[data-terminal="${kubectl}"]`).count()).toBe(1);
-    await expect
-      .poll(() =>
-        page.locator(`#dock-panel-terminal\\:${webId.replace(/[.:]/g, "\\$&")}\\:kubectl .terminal-status`).getAttribute("data-phase"),
-      )
-      .toBe("open");
+    await expect.poll(() => terminalStatus(page, kubectl).getAttribute("data-phase")).toBe("open");
     await page.locator(`[data-terminal="${kubectl}"]`).click();
     await page.keyboard.type('stat -c "mode=%a" "$KUBECONFIG"; cat "$KUBECONFIG"');
     await page.keyboard.press("Enter");
     await expect.poll(() => screenText(page, kubectl)).toContain("mode=600");
     expect(await screenText(page, kubectl)).toContain("kind: Config");
+
+    // When the shell exits the panel says so and can start a new session.
+    await page.keyboard.type("exit 4");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => terminalStatus(page, kubectl).textContent()).toBe("Exited with code 4");
+    await page.getByRole("button", { name: "Reconnect" }).click();
+    await expect.poll(() => terminalStatus(page, kubectl).getAttribute("data-phase")).toBe("open");
+    await page.locator(`[data-terminal="${kubectl}"]`).click();
+    await page.keyboard.type("echo again-$((5+5))");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => screenText(page, kubectl)).toContain("again-10");
 
     // Back to the SSH tab: its session and screen are still there.
     await page.getByRole("tab", { name: /Shell/ }).click();
@@ -207,6 +232,18 @@ describe.skipIf(unavailable !== undefined)("terminals and pages in the designer"
     await page.getByRole("button", { name: /Close .*Shell/ }).click();
     await page.getByRole("button", { name: /Close .*kubectl/ }).click();
     await expect.poll(() => page.locator("[data-terminal]").count()).toBe(0);
+  });
+
+  test("says why a terminal could not be opened", async () => {
+    const { page } = browser;
+    await page.getByRole("button", { name: "Terminal of web" }).click();
+    await page.getByRole("dialog", { name: "Open a terminal" }).getByRole("button", { name: "Stranger", exact: true }).click();
+    const stranger = `${webId}:stranger`;
+    await expect.poll(() => terminalStatus(page, stranger).getAttribute("data-phase"), { timeout: 15_000 }).toBe("failed");
+    expect(await terminalStatus(page, stranger).textContent()).toBe(
+      `SSH server "${sshd.host}:${sshd.port}" refused user "${sshd.user}" with the private key. Check the instance's SSH key pair or password and that the key is in the server's authorized_keys.`,
+    );
+    await page.getByRole("button", { name: /Close .*Stranger/ }).click();
   });
 
   test("shows the page: safe markdown, a downloadable secret file and a QR code", async () => {

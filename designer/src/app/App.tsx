@@ -7,6 +7,7 @@ import { EventStream, eventsUrl } from "../api/events.js";
 import { ProjectScreen } from "../project/ProjectScreen.js";
 import { ProjectsScreen } from "../projects/ProjectsScreen.js";
 import { DialogHost } from "../ui/dialogs.js";
+import { ErrorBoundary } from "../ui/ErrorBoundary.js";
 import { Toasts } from "../ui/toasts.js";
 import { AppContext, type AppServices } from "./context.js";
 import { useRoute } from "./route.js";
@@ -42,7 +43,7 @@ export function App() {
   if (!services) return <main className="loading" aria-busy="true">Loading…</main>;
   return (
     <AppContext.Provider value={services}>
-      {route.screen === "project" ? <ProjectScreen key={route.project} name={route.project} /> : <ProjectsScreen />}
+      <ErrorBoundary label="screen">{route.screen === "project" ? <ProjectScreen key={route.project} name={route.project} /> : <ProjectsScreen />}</ErrorBoundary>
       <DialogHost />
       <Toasts />
     </AppContext.Provider>

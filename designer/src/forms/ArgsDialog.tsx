@@ -4,6 +4,7 @@ import type { ProjectStore } from "../state/project-store.js";
 import { Dialog } from "../ui/Dialog.js";
 import { toastError } from "../ui/toasts.js";
 import { SchemaFields } from "./SchemaForm.js";
+import { argErrorFromServer } from "./server-errors.js";
 import { pruneUndefined, type Schema, validateValue } from "./schema.js";
 
 export function ArgsDialog({ store, instanceId, onClose }: { store: ProjectStore; instanceId: string; onClose: () => void }) {
@@ -33,7 +34,9 @@ export function ArgsDialog({ store, instanceId, onClose }: { store: ProjectStore
       if (Object.keys(remaining).length > 0) setServerErrors(remaining);
       else onClose();
     } catch (caught) {
-      toastError(`The args of "${view.instance.name}" were not saved`, caught);
+      const inline = argErrorFromServer(caught);
+      if (inline) setServerErrors(inline);
+      else toastError(`The args of "${view.instance.name}" were not saved`, caught);
     } finally {
       setBusy(false);
     }

@@ -10,7 +10,10 @@ import "prismjs/components/prism-nginx.js";
 import "prismjs/components/prism-docker.js";
 import "prismjs/components/prism-python.js";
 import "prismjs/components/prism-sql.js";
-import Editor from "react-simple-code-editor";
+import EditorModule from "react-simple-code-editor";
+
+// The package is CommonJS; bundlers differ in whether the default import is the component or the module.
+const Editor = ((EditorModule as unknown as { default?: typeof EditorModule }).default ?? EditorModule) as typeof EditorModule;
 
 const aliases: Record<string, string> = { yml: "yaml", sh: "bash", shell: "bash", js: "javascript", ts: "typescript", dockerfile: "docker", conf: "nginx" };
 

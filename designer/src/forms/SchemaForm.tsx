@@ -66,10 +66,12 @@ export function SchemaField(props: FieldProps) {
   const describedBy = [help ? helpId : "", error ? errorId : ""].join(" ").trim() || undefined;
   const labelRow = (
     <div className="field-label-row">
-      <label htmlFor={id}>
-        {label}
-        {required && <span className="required" aria-label="required"> *</span>}
-      </label>
+      <label htmlFor={id}>{label}</label>
+      {required && (
+        <span className="required" aria-hidden="true">
+          *
+        </span>
+      )}
       <code className="field-name">{name}</code>
       {value !== undefined && !required && (
         <button type="button" className="link-button small" onClick={() => onChange(undefined)} aria-label={`Reset ${label} to its default`}>
@@ -98,7 +100,7 @@ export function SchemaField(props: FieldProps) {
       return (
         <div className="field">
           {labelRow}
-          <input id={id} type="text" value={typeof value === "string" ? value : ""} placeholder={fallback} aria-invalid={invalid} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)} spellCheck={false} />
+          <input id={id} type="text" value={typeof value === "string" ? value : ""} placeholder={fallback} aria-required={required || undefined} aria-invalid={invalid} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)} spellCheck={false} />
           {footer}
         </div>
       );

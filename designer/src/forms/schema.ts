@@ -55,9 +55,13 @@ export function fieldInfo(input: Schema, root: Schema): FieldInfo {
   if (variants) {
     const nonNull = variants.filter((variant) => deref(variant, root).type !== "null");
     nullable = nonNull.length < variants.length;
+    const types = new Set(nonNull.map((variant) => deref(variant, root).type));
     if (nonNull.length === 1) {
       const { anyOf: _a, oneOf: _o, ...rest } = schema;
       schema = { ...deref(nonNull[0]!, root), ...rest };
+    } else if (types.size === 1 && ["string", "number", "integer"].includes(String([...types][0])) && nonNull.every((variant) => deref(variant, root).const === undefined)) {
+      // e.g. an IPv4 address, an IPv6 address or a host name: one text field, validated against every form.
+      return { kind: [...types][0] === "string" ? "string" : ([...types][0] as "number" | "integer"), schema, nullable };
     } else if (nonNull.every((variant) => deref(variant, root).const !== undefined)) {
       return { kind: "enum", schema, nullable, options: nonNull.map((variant) => deref(variant, root).const) };
     } else {
@@ -123,7 +127,10 @@ export function validateValue(value: unknown, input: Schema, root: Schema, path 
     if (!ok) {
       const single = variants.filter((variant) => deref(variant, root).type !== "null");
       if (single.length === 1) validateValue(value, single[0]!, root, path, errors);
-      else errors[path] = "does not match any of the allowed forms";
+      else {
+        const forms = single.map((variant) => describeForm(deref(variant, root)));
+        errors[path] = forms.every(Boolean) ? `must be ${[...new Set(forms)].join(", ").replace(/, ([^,]*)$/, " or $1")}` : "does not match any of the allowed forms";
+      }
     }
     return errors;
   }
@@ -184,6 +191,28 @@ export function validateValue(value: unknown, input: Schema, root: Schema, path 
     }
   }
   return errors;
+}
+
+const formatNames: Record<string, string> = {
+  ipv4: "an IPv4 address",
+  ipv6: "an IPv6 address",
+  hostname: "a host name",
+  email: "an email address",
+  uri: "a URL",
+  url: "a URL",
+  uuid: "a UUID",
+  "date-time": "a date and time",
+  cidrv4: "an IPv4 network (CIDR)",
+  cidrv6: "an IPv6 network (CIDR)",
+};
+
+/** Words for one alternative of an `anyOf`, e.g. "an IPv4 address"; `undefined` when there are none. */
+function describeForm(schema: Schema): string | undefined {
+  if (typeof schema.format === "string" && formatNames[schema.format]) return formatNames[schema.format];
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
+  if (typeof schema.description === "string") return schema.description;
+  if (typeof schema.type === "string") return schema.type === "integer" ? "a whole number" : schema.type === "array" ? "a list" : schema.type === "object" ? "an object" : `a ${schema.type}`;
+  return undefined;
 }
 
 function join(path: string, key: string): string {

@@ -8,8 +8,9 @@ import { navigate } from "../app/route.js";
 import { Canvas, GRID } from "../canvas/Canvas.js";
 import { Dock } from "../dock/Dock.js";
 import { registerDockPanel, resetDock } from "../dock/dock-store.js";
+import { AddInstanceDialog } from "../forms/AddInstanceDialog.js";
 import { NameDialog } from "../forms/NameDialog.js";
-import { instanceNameProblem, suggestHubId, suggestInstanceName } from "../model/names.js";
+import { instanceNameProblem, suggestHubId } from "../model/names.js";
 import { Palette, hubPaletteType } from "../palette/Palette.js";
 import { UnlockDialog } from "../projects/UnlockDialog.js";
 import { LogPanel } from "../runs/LogPanel.js";
@@ -92,13 +93,30 @@ export function ProjectScreen({ name }: { name: string }) {
   );
 }
 
+/** The first place right of (then below) `start` where a new card does not cover another node. */
+function freeSpot(store: ProjectStore, start: { x: number; y: number }): { x: number; y: number } {
+  const boxes = [
+    ...store.project.instances.map((instance) => ({ ...instance.position, w: 320, h: 280 })),
+    ...store.project.hubs.map((hub) => ({ ...hub.position, w: 56, h: 56 })),
+  ];
+  const free = (x: number, y: number) => boxes.every((box) => x + 320 + 24 <= box.x || box.x + box.w + 24 <= x || y + 240 + 24 <= box.y || box.y + box.h + 24 <= y);
+  for (let row = 0; row < 20; row++) {
+    for (let column = 0; column < 6; column++) {
+      const x = start.x + column * 368;
+      const y = start.y + row * 304;
+      if (free(x, y)) return { x, y };
+    }
+  }
+  return start;
+}
+
 function ProjectLayout({ store }: { store: ProjectStore }) {
   const flow = useReactFlow();
   const onAdd = useCallback(
     (type: string, at?: { x: number; y: number }) => {
       const area = document.querySelector(".canvas-area")?.getBoundingClientRect();
       const center = area ? flow.screenToFlowPosition({ x: area.left + area.width / 2, y: area.top + area.height / 2 }) : { x: 0, y: 0 };
-      const raw = at ?? { x: center.x - 160, y: center.y - 80 };
+      const raw = at ?? freeSpot(store, { x: center.x - 160, y: center.y - 120 });
       const position = { x: Math.round(raw.x / GRID) * GRID, y: Math.round(raw.y / GRID) * GRID };
       if (type === hubPaletteType) {
         const suggested = suggestHubId(store.project).slice(4);
@@ -119,18 +137,7 @@ function ProjectLayout({ store }: { store: ProjectStore }) {
       }
       const component = store.registry.components[type];
       if (!component) return;
-      openDialog((close) => (
-        <NameDialog
-          title={`New ${component.meta.title}`}
-          initial={suggestInstanceName(store.project, type, component.meta.title)}
-          confirmLabel="Add"
-          check={(instanceName) => instanceNameProblem(store.project, type, instanceName)}
-          onClose={close}
-          onSubmit={async (instanceName) => {
-            await store.mutate([{ op: "add-instance", type, name: instanceName, position }], { label: `add ${instanceName}` });
-          }}
-        />
-      ));
+      openDialog((close) => <AddInstanceDialog store={store} component={component} position={position} onClose={close} />);
     },
     [flow, store],
   );

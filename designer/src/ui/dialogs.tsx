@@ -1,6 +1,7 @@
 /** One place that renders the open modals, so any code can open one with `openDialog(close => <… />)`. */
 import { Fragment, type ReactNode } from "react";
 import { Observable, useObservable } from "../state/store.js";
+import { ErrorBoundary } from "./ErrorBoundary.js";
 
 const current = new Observable<Array<{ id: number; element: ReactNode }>>([]);
 let nextId = 1;
@@ -21,7 +22,9 @@ export function DialogHost() {
   return (
     <>
       {list.map((item) => (
-        <Fragment key={item.id}>{item.element}</Fragment>
+        <Fragment key={item.id}>
+          <ErrorBoundary label="dialog">{item.element}</ErrorBoundary>
+        </Fragment>
       ))}
     </>
   );

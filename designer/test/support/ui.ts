@@ -1,0 +1,46 @@
+/** Small helpers for driving the designer in tests. */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Locator, Page } from "playwright-core";
+import { monorepoRoot } from "./designer-process.ts";
+
+export const screenshotsDir = join(monorepoRoot, "docs/screenshots");
+
+/** Saves a screenshot of the page under docs/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotsDir, { recursive: true });
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: join(screenshotsDir, `${name}.png`) });
+}
+
+/** The React Flow node of an instance or hub. */
+export function node(page: Page, id: string): Locator {
+  return page.locator(`.react-flow__node[data-id="${id}"]`);
+}
+
+/** A handle of a node. */
+export function handle(page: Page, id: string, handleId: string): Locator {
+  return node(page, id).locator(`.react-flow__handle[data-handleid="${handleId}"]`);
+}
+
+/** Drags with the mouse from the centre of one element to the centre of another. */
+export async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  for (let step = 1; step <= 12; step++) {
+    await page.mouse.move(a.x + a.width / 2 + ((b.x + b.width / 2 - a.x - a.width / 2) * step) / 12, a.y + a.height / 2 + ((b.y + b.height / 2 - a.y - a.height / 2) * step) / 12);
+  }
+  await page.mouse.up();
+}
+
+/** Adds an instance from the palette (click, then name it and fill the required args, by label). */
+export async function addInstance(page: Page, title: string, name: string, args: Record<string, string> = {}): Promise<void> {
+  await page.getByRole("complementary", { name: "Components" }).getByRole("button", { name: new RegExp(`^${title}`) }).click();
+  const dialog = page.getByRole("dialog", { name: `New ${title}` });
+  await dialog.getByLabel("Instance name").fill(name);
+  for (const [label, value] of Object.entries(args)) await dialog.getByLabel(label, { exact: true }).fill(value);
+  await dialog.getByRole("button", { name: "Add" }).click();
+  await dialog.waitFor({ state: "detached" });
+}
