@@ -69,7 +69,11 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
       inputs: { cluster: [{ instanceId: "k8s.cluster.v1:main", output: "cluster", value: { name: "main" } }] },
       secretInputs: { credentials: [{ instanceId: "acme.creds.v1:c", output: "creds", value: { token: upstreamSecret } }] },
     });
-    const result = await engine.runOperation(req);
+    // The CLI's password variable of the runner must not reach Pulumi's processes.
+    process.env.HIGHSTATE_PASSWORD = password;
+    const result = await engine.runOperation(req).finally(() => {
+      delete process.env.HIGHSTATE_PASSWORD;
+    });
 
     expect(result.resourceCount).toBe(2);
     expect(result.changes).toEqual({ create: 3 });
@@ -122,6 +126,7 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
       expect(record.cwd).toBe(workDir);
       expect(record.env.PULUMI_BACKEND_URL).toBe(`file://${join(workspace, ".highstate", "state")}`);
       expect(record.env.PULUMI_CONFIG_PASSPHRASE).toBe(password);
+      expect(record.env.HIGHSTATE_PASSWORD).toBeUndefined();
       expect(record.env.PATH?.split(":")[0]).toBe(fake.binDir);
       expect(record.files["Pulumi.abcd1234.yaml"]).toBe(stackYamlText);
     }

@@ -90,9 +90,19 @@ function candidates(location: PulumiCliLocation): { files: string[]; places: str
   return { files, places };
 }
 
+/**
+ * The environment of a `pulumi` child process: the runner's environment without its own settings
+ * (`HIGHSTATE_*`, above all `HIGHSTATE_PASSWORD`), plus `extra`.
+ */
+export function pulumiChildEnvironment(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, ...extra };
+  for (const name of Object.keys(env)) if (name.startsWith("HIGHSTATE_")) delete env[name];
+  return env;
+}
+
 function runVersion(command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, ["version"], { env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" }, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(command, ["version"], { env: pulumiChildEnvironment({ PULUMI_SKIP_UPDATE_CHECK: "true" }), timeout: 30_000 }, (error, stdout, stderr) => {
       if (error) reject(Object.assign(error, { stderr }));
       else resolve(stdout.trim());
     });

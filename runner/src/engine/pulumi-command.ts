@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { delimiter, dirname, isAbsolute } from "node:path";
+import { pulumiChildEnvironment } from "./pulumi-cli.js";
 
 /** `require` bound to the Automation API's own location, for the SDK internals it exposes to its callers. */
 const sdkRequire = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi/automation/index.js"));
@@ -88,7 +89,8 @@ export class ControlledPulumiCommand {
     signal?: AbortSignal,
   ): Promise<SdkCommandResult> {
     if (!args.includes("--non-interactive")) args.push("--non-interactive");
-    const env: Record<string, string | undefined> = { ...process.env, ...additionalEnv, PULUMI_AUTOMATION_API: "true" };
+    // The runner's own settings (HIGHSTATE_PASSWORD above all) are none of Pulumi's business.
+    const env = pulumiChildEnvironment({ ...additionalEnv, PULUMI_AUTOMATION_API: "true" });
     if (isAbsolute(this.command)) {
       // The CLI's own folder goes first so its bundled plugins (language hosts, pulumi-nodejs) are used.
       env.PATH = `${dirname(this.command)}${delimiter}${additionalEnv.PATH ?? process.env.PATH ?? ""}`;
