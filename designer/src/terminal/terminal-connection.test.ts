@@ -114,6 +114,25 @@ describe("TerminalConnection", () => {
     connection.close();
   });
 
+  it("frees a session that was closed while it was opening", async () => {
+    harness = await startBridge();
+    const h = harness;
+    let release: (value: TerminalSession) => void = () => {};
+    const connection = new TerminalConnection({
+      openSession: () => new Promise<TerminalSession>((resolve) => (release = resolve)),
+      onOutput: (_b, done) => done(),
+      onState: () => {},
+      socketUrl: h.url,
+    });
+    const opening = connection.open({ cols: 80, rows: 24 });
+    connection.close();
+    release(session);
+    await opening;
+    const server = await h.socket;
+    await new Promise((resolve) => server.once("close", resolve));
+    expect(connection.state.phase).toBe("connecting");
+  });
+
   it("reports the exit, a server error, a refused session and a dropped connection", async () => {
     harness = await startBridge();
     const h = harness;

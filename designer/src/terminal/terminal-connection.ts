@@ -80,9 +80,14 @@ export class TerminalConnection {
       this.#setState({ phase: "failed", message: error instanceof Error ? error.message : String(error) });
       return;
     }
-    if (this.#closed) return;
     const url = (this.#options.socketUrl ?? sameHostSocketUrl)(session.url);
     const socket = (this.#options.createSocket ?? ((target: string) => new WebSocket(target)))(url);
+    if (this.#closed) {
+      // Closed while the session was opening: attach and close at once, so the server frees it now
+      // rather than when its attach timeout runs out.
+      socket.addEventListener("open", () => socket.close(1000, "closed by the user"));
+      return;
+    }
     socket.binaryType = "arraybuffer";
     this.#socket = socket;
     socket.addEventListener("open", () => {
