@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
@@ -223,23 +224,36 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
     expect(await readdir(join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234"))).toEqual([]);
   });
 
-  it("force-cancels a run that ignores SIGINT and recovers the stale lock it leaves on the next run", async () => {
-    const { workspace, engine } = await setup();
+  it("force-cancels a run that ignores SIGINT and releases its stack lock with pulumi cancel", async () => {
+    const { workspace, fake, engine } = await setup();
     const { req, events, controller, force } = request(workspace, { operation: "up", args: { fakeHang: true, fakeIgnoreSigint: true } });
     const running = engine.runOperation(req);
     await waitFor(() => events.some((event) => event.type === "diagnostic"));
+    const lockDir = join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234");
+    expect(await readdir(lockDir)).toHaveLength(1);
     controller.abort();
     await new Promise((resolve) => setTimeout(resolve, 300));
     force.abort();
     await expect(running).rejects.toBeInstanceOf(UnitRunCancelledError);
-    const lockDir = join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234");
-    expect(await readdir(lockDir)).toHaveLength(1);
+    expect(events.at(-1)).toEqual({ type: "log", message: "Released the stack lock of the stopped run." });
+    expect((await fake.records()).some((record) => record.argv.join(" ") === "cancel --yes --stack abcd1234 --non-interactive")).toBe(true);
+    expect(existsSync(lockDir) ? await readdir(lockDir) : []).toEqual([]);
+    expect((await engine.runOperation(request(workspace, { operation: "up" }).req)).resourceCount).toBe(2);
+  });
 
+  it("recovers a stale lock left by a run that was killed (its pid is gone) before running", async () => {
+    const { workspace, engine } = await setup();
+    await engine.runOperation(request(workspace, { operation: "up" }).req);
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    const lockDir = join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234");
+    await mkdir(lockDir, { recursive: true });
+    const lockFile = join(lockDir, "00000000-1111-2222-3333-444444444444.json");
+    await writeFile(lockFile, JSON.stringify({ pid: Number(dead.stdout), username: "me", hostname: hostname(), timestamp: "2026-01-01T00:00:00Z" }));
     const next = request(workspace, { operation: "up" });
     const result = await engine.runOperation(next.req);
-    expect(result.resourceCount).toBe(2);
-    expect(next.events[0]).toMatchObject({ type: "log", message: expect.stringContaining("Removed a stale lock") });
-    expect(await readdir(lockDir)).toEqual([]);
+    expect(result.changes).toEqual({ same: 3 });
+    expect(next.events[0]).toEqual({ type: "log", message: `Removed a stale lock of the stack left by a run that no longer exists (pid ${dead.stdout}).` });
+    expect(existsSync(lockFile)).toBe(false);
   });
 
   it("refuses to run while a live process holds the stack lock", async () => {

@@ -144,7 +144,26 @@ export class AutomationEngine implements Engine {
         throw error;
       }
     } catch (error) {
-      if (cancelled()) throw new UnitRunCancelledError(request.instance.id, { cause: error });
+      if (cancelled()) {
+        // A run stopped by force may have died holding the stack lock; it was ours, so release it now
+        // with `pulumi cancel` (works on every backend, not only the file backend).
+        if (request.forceSignal.aborted) {
+          try {
+            const command = new ControlledPulumiCommand({ command: cli.command, version: cli.version });
+            const workspace = await LocalWorkspace.create({
+              workDir: prepared.workDir,
+              pulumiCommand: command as never,
+              ...(this.options.pulumiHome ? { pulumiHome: this.options.pulumiHome } : {}),
+              envVars: { ...this.options.env, PULUMI_BACKEND_URL: request.backendUrl, PULUMI_CONFIG_PASSPHRASE: request.password, PULUMI_SKIP_UPDATE_CHECK: "true" },
+            });
+            await (await Stack.select(prepared.stackName, workspace)).cancel();
+            request.onEvent({ type: "log", message: "Released the stack lock of the stopped run." });
+          } catch {
+            // Best effort: a lock left behind is recovered by the next run (file backend) or `pulumi cancel`.
+          }
+        }
+        throw new UnitRunCancelledError(request.instance.id, { cause: error });
+      }
       if (error instanceof StackLockedError || error instanceof UnitRunError) throw error;
       if (error instanceof ConcurrentUpdateError) {
         const { live } = await recoverStaleLocks(request.backendUrl, prepared.pulumiProject, prepared.stackName, prepared.workDir);
