@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HostKeyMismatchError, SshAuthenticationError, SshCredentialsError, SshUnreachableError } from "./errors.js";
 import { parseHostKey } from "./host-key.js";
@@ -6,6 +8,7 @@ import type { SshTerminalSpec } from "./ssh-terminal.js";
 import { startTerminalTestServer, TerminalTestClient, type TerminalTestServer } from "./testing/harness.js";
 import { freePort, type TestSshd, sshdUnavailableReason, startTestSshd } from "./testing/sshd.js";
 
+const run = promisify(execFile);
 const unavailable = sshdUnavailableReason();
 if (unavailable) console.warn(`Skipping SSH terminal tests: ${unavailable}`);
 
@@ -141,6 +144,41 @@ describe.skipIf(unavailable !== undefined)("SSH terminals through the WebSocket 
     await exited;
     await expect.poll(() => existsSync(`/proc/${pid}`), { timeout: 5_000 }).toBe(false);
     await expect.poll(() => server.manager.size).toBe(0);
+  });
+
+  it("notices through keepalives when the server stops answering, and says so", async () => {
+    const watchful = await startTerminalTestServer({
+      ssh: { keepaliveIntervalMs: 200, keepaliveCountMax: 2 },
+      bridge: { pingIntervalMs: 0 },
+    });
+    const stopped: number[] = [];
+    try {
+      const session = await watchful.manager.open(spec(), { cols: 80, rows: 24 });
+      const client = new TerminalTestClient(`${watchful.baseUrl}${session.url}`);
+      await client.opened;
+      client.type("echo alive-$((2*2))\r");
+      await client.waitForOutput(/alive-4/);
+      // Freeze the per-connection sshd processes: the TCP connection stays up but nothing answers.
+      const { stdout } = await run("ps", ["-o", "pid=", "--ppid", String(sshd.process.pid)]);
+      for (const pid of stdout
+        .split("\n")
+        .map((line) => Number(line.trim()))
+        .filter((pid) => pid > 0)) {
+        process.kill(pid, "SIGSTOP");
+        stopped.push(pid);
+      }
+      expect(stopped.length).toBeGreaterThan(0);
+      await client.waitFor((c) => c.controls.some((message) => message.type === "exit"), 10_000, "the exit message");
+      expect(client.controls[0]).toEqual({
+        type: "error",
+        message: `SSH session with "${sshd.host}:${sshd.port}" failed: the server stopped answering keepalives.`,
+      });
+      expect(client.controls[1]).toEqual({ type: "exit", code: null, signal: null });
+      expect((await client.closed).code).toBe(1000);
+    } finally {
+      for (const pid of stopped) process.kill(pid, "SIGCONT");
+      await watchful.stop();
+    }
   });
 
   it("closes a session that no socket attaches to", async () => {
