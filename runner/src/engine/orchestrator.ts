@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { layersOf, type ProjectPlan, planDestroy, planRun } from "../planner/index.js";
+import type { ProjectPlan } from "../planner/index.js";
 import type { InstanceStatus, OperationInfo, OperationType } from "../server/api-types.js";
 import { InstanceStateStore } from "../workspace/index.js";
 import { resolveBackendUrl } from "./backend.js";
@@ -15,6 +15,7 @@ import { createEngine } from "./create-engine.js";
 import { NoSuchInstanceError, NoSuchOperationError, OperationRefusedError } from "./errors.js";
 import { EventHub, type OrchestratorListener } from "./event-hub.js";
 import { runInstance } from "./instance-run.js";
+import { operationLayers } from "./operation-layers.js";
 import { InstanceLogBook } from "./instance-logs.js";
 import { type LiveInstanceState, type ProjectContext, ProjectStateCache } from "./project-state.js";
 import { runSchedule, Semaphore } from "./scheduler.js";
@@ -179,7 +180,7 @@ export class Orchestrator {
       await cache.reload();
     }
     const plan = await cache.plan(context);
-    const layers = this.layersFor(plan, request);
+    const layers = operationLayers(plan, request);
     const order = layers.flat();
     for (const id of order) {
       const busy = [...this.operations.values()].find((operation) => operation.info.finishedAt === undefined && operation.project === context.name && operation.info.instanceIds.includes(id));
@@ -238,22 +239,6 @@ export class Orchestrator {
       this.projects.set(project, cache);
     }
     return cache;
-  }
-
-  private layersFor(plan: ProjectPlan, request: OperationRequest): string[][] {
-    switch (request.type) {
-      case "up":
-        return planRun(plan, request.instanceIds, { includeDependencies: request.includeDependencies ?? false });
-      case "preview":
-        return planRun(plan, request.instanceIds, { includeDependencies: false });
-      case "destroy":
-        return planDestroy(plan, request.instanceIds, { cascade: request.cascade ?? false });
-      case "refresh": {
-        // Refresh does not run programs, so inputs do not matter; only created stacks have anything to refresh.
-        const members = new Set(request.instanceIds.map((id) => plan.graph.index.get(id)!).filter((position) => plan.instances[position]!.created));
-        return layersOf(plan.graph, members).map((layer) => layer.map((position) => plan.graph.ids[position]!));
-      }
-    }
   }
 
   private async execute(

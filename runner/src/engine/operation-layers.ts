@@ -1,0 +1,27 @@
+/**
+ * Which instances an operation runs, in which order: the planner's selections (`up` with optional
+ * dependencies, `preview`, `destroy` with optional cascade), and for `refresh` the selected instances
+ * that are created, in dependency order.
+ */
+import { layersOf, type ProjectPlan, planDestroy, planRun } from "../planner/index.js";
+import type { OperationRequest } from "./orchestrator.js";
+
+/**
+ * The layers an operation runs in (each layer only after the previous ones). Throws the planner's
+ * errors: unknown instances, cycles, blocked instances, dependents of a destroy without cascade.
+ */
+export function operationLayers(plan: ProjectPlan, request: Pick<OperationRequest, "type" | "instanceIds" | "includeDependencies" | "cascade">): string[][] {
+  switch (request.type) {
+    case "up":
+      return planRun(plan, request.instanceIds, { includeDependencies: request.includeDependencies ?? false });
+    case "preview":
+      return planRun(plan, request.instanceIds, { includeDependencies: false });
+    case "destroy":
+      return planDestroy(plan, request.instanceIds, { cascade: request.cascade ?? false });
+    case "refresh": {
+      // Refresh does not run programs, so inputs do not matter; only created stacks have anything to refresh.
+      const members = new Set(request.instanceIds.map((id) => plan.graph.index.get(id)!).filter((position) => plan.instances[position]!.created));
+      return layersOf(plan.graph, members).map((layer) => layer.map((position) => plan.graph.ids[position]!));
+    }
+  }
+}
