@@ -3,6 +3,7 @@ import type { Registry } from "@highstate/contract";
 import type { SessionInfo } from "@highstate/runner/api";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "../api/client.js";
+import { UiIconSprite } from "../icons/Icon.js";
 import { EventStream, eventsUrl } from "../api/events.js";
 import { ProjectScreen } from "../project/ProjectScreen.js";
 import { ProjectsScreen } from "../projects/ProjectsScreen.js";
@@ -34,6 +35,7 @@ export function App() {
   if (error) {
     return (
       <main className="fatal">
+        <UiIconSprite />
         <h1>The designer cannot start</h1>
         <p role="alert">{error}</p>
         <p className="muted">Open the address `highstate designer` printed (it carries the access token), and check that the server is still running.</p>
@@ -46,6 +48,7 @@ export function App() {
       <ErrorBoundary label="screen">{route.screen === "project" ? <ProjectScreen key={route.project} name={route.project} /> : <ProjectsScreen />}</ErrorBoundary>
       <DialogHost />
       <Toasts />
+      <UiIconSprite />
     </AppContext.Provider>
   );
 }

@@ -35,6 +35,7 @@ import { HubNode } from "./HubNode.js";
 import { InstanceNode } from "./InstanceNode.js";
 import { CanvasMinimap } from "./Minimap.js";
 import { useCanvasKeyboard } from "./use-keyboard.js";
+import { ViewportLayer } from "./ViewportLayer.js";
 import { useActions } from "./use-actions.js";
 
 const nodeTypes = { instance: InstanceNode, hub: HubNode };
@@ -235,6 +236,7 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
       >
         <DotsBackground gap={GRID} />
         <CardsCanvas edges={edges} />
+        <ViewportLayer />
         <CanvasMinimap />
         <Controls showInteractive={false} position="bottom-left" />
         <BenchRegistrar />

@@ -177,7 +177,7 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
           </button>
           {hasSecrets && (
             <button type="button" className="icon-button card-button" aria-label={`Secrets of ${instance.name}`} title={`Secrets (${view.secrets.length} set)`} onClick={() => actions.editSecrets(id)}>
-              <UiIcon name="key-variant" size={16} />
+              <UiIcon name="key" size={16} />
             </button>
           )}
           {created && (

@@ -45,19 +45,33 @@ export function resolveIcon(id: string): string | undefined {
   return parent ? mdi.icons[parent]?.body : undefined;
 }
 
+/**
+ * One hidden SVG sprite with every interface icon as a `<symbol>`, rendered once at the app root;
+ * each icon is then a cheap `<use>` reference instead of parsed SVG markup (cards mount many).
+ */
+export function UiIconSprite() {
+  const symbols = Object.entries(uiIcons)
+    .map(([name, body]) => `<symbol id="ui-icon-${name}" viewBox="0 0 24 24">${body}</symbol>`)
+    .join("");
+  return (
+    <svg
+      width="0"
+      height="0"
+      style={{ position: "absolute" }}
+      aria-hidden="true"
+      // biome-ignore lint/security/noDangerouslySetInnerHtml: bundled, trusted SVG bodies.
+      dangerouslySetInnerHTML={{ __html: symbols }}
+    />
+  );
+}
+
 /** An interface icon from the bundled set. */
 export const UiIcon = memo(function UiIcon({ name, size = 18, title }: { name: UiIconName; size?: number; title?: string }) {
   return (
-    <svg
-      className="ui-icon"
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      aria-hidden={title ? undefined : true}
-      role={title ? "img" : undefined}
-      // biome-ignore lint/security/noDangerouslySetInnerHtml: bundled, trusted SVG bodies.
-      dangerouslySetInnerHTML={{ __html: (title ? `<title>${title}</title>` : "") + uiIcons[name] }}
-    />
+    <svg className="ui-icon" width={size} height={size} viewBox="0 0 24 24" aria-hidden={title ? undefined : true} role={title ? "img" : undefined}>
+      {title && <title>{title}</title>}
+      <use href={`#ui-icon-${name}`} />
+    </svg>
   );
 });
 
