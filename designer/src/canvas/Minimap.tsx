@@ -56,6 +56,12 @@ export function CanvasMinimap() {
         maxX = 1000;
         maxY = 700;
       }
+      // The visible area is always inside the map, like React Flow's own minimap.
+      const [tx, ty, zoom] = state.transform;
+      minX = Math.min(minX, -tx / zoom);
+      minY = Math.min(minY, -ty / zoom);
+      maxX = Math.max(maxX, (-tx + state.width) / zoom);
+      maxY = Math.max(maxY, (-ty + state.height) / zoom);
       const pad = 40;
       minX -= pad;
       minY -= pad;
@@ -86,9 +92,16 @@ export function CanvasMinimap() {
       const { minX, minY, scale, offsetX, offsetY } = mapping.current;
       const left = offsetX + (-x / zoom - minX) * scale;
       const top = offsetY + (-y / zoom - minY) * scale;
+      const width = (state.width / zoom) * scale;
+      const height = (state.height / zoom) * scale;
+      if (left < -0.5 || top < -0.5 || left + width > WIDTH + 0.5 || top + height > HEIGHT + 0.5) {
+        // The view left the mapped area: redraw with bounds that include it.
+        if (!scheduled) scheduled = requestAnimationFrame(draw);
+        return;
+      }
       element.style.transform = `translate(${left}px, ${top}px)`;
-      element.style.width = `${(state.width / zoom) * scale}px`;
-      element.style.height = `${(state.height / zoom) * scale}px`;
+      element.style.width = `${width}px`;
+      element.style.height = `${height}px`;
     };
     draw();
     return store.subscribe((state, previous) => {

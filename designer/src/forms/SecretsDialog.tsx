@@ -46,7 +46,8 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const label = fieldTitle(name, info.schema);
-  const multiline = info.kind === "code" || info.kind === "text" || info.kind === "json";
+  // Keys, certificates and configs are multi-line even when the schema does not say so.
+  const multiline = info.kind === "code" || info.kind === "text" || info.kind === "json" || /(privatekey|certificate|kubeconfig|pem|config)$/i.test(name);
   const apply = async (change: { set?: Record<string, string>; clear?: string[] }, done: string) => {
     setBusy(true);
     setError(undefined);
