@@ -133,6 +133,7 @@ describe("the designer against highstate designer", () => {
     const { page } = browser;
     await addInstance(page, "Existing Server", "db", { Endpoint: "10.0.0.2" });
     await node(page, dbId).waitFor();
+    await page.getByRole("button", { name: "Fit view" }).click();
     await dragBetween(page, handle(page, webId, "out:server"), handle(page, dbId, "in:sshKeyPair"));
     const toast = page.locator(".toast-error", { hasText: "Connection refused" });
     await toast.waitFor();
@@ -146,7 +147,7 @@ describe("the designer against highstate designer", () => {
 
   test("runs an instance on the fake engine with live status and logs", async () => {
     const { page } = browser;
-    await page.getByRole("button", { name: "Run main" }).click();
+    await page.getByRole("button", { name: "Run main", exact: true }).click();
     const chip = node(page, keyId).getByTestId("status-chip");
     await expect.poll(() => chip.textContent(), { timeout: 20_000 }).toMatch(/^(PENDING|RUNNING)/);
     const log = page.getByRole("log", { name: `Log of ${keyId}` });

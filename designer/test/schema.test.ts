@@ -1,4 +1,4 @@
-import { buildRegistry } from "@highstate/contract";
+import { buildRegistry, type Project } from "@highstate/contract";
 import { describe, expect, it } from "vitest";
 import { copyInstances, pasteMutations } from "../src/canvas/clipboard.ts";
 import { fieldTitle } from "../src/canvas/layout.ts";
@@ -57,8 +57,8 @@ describe("palette and clipboard", () => {
     expect(paletteGroups(Object.values(registry.components), "pair ed25519").flatMap(([, list]) => list.map((item) => item.type))).toEqual(["common.ssh-key-pair.v1"]);
   });
   it("pastes copies under free names with connections among them re-pointed", () => {
-    const project = {
-      version: 1 as const,
+    const project: Project = {
+      version: 1,
       hubs: [],
       instances: [
         { id: "common.ssh-key-pair.v1:k", type: "common.ssh-key-pair.v1", name: "k", uid: "uid00001", args: {}, inputs: {}, injectionInputs: [], position: { x: 0, y: 0 } },

@@ -238,7 +238,7 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
         <CardsCanvas edges={edges} />
         <ViewportLayer />
         <CanvasMinimap />
-        <Controls showInteractive={false} position="bottom-left" />
+        <Controls showInteractive={false} position="bottom-left" fitViewOptions={{ padding: 0.1, maxZoom: 1 }} />
         <BenchRegistrar />
       </ReactFlow>
     </CanvasActionsContext.Provider>

@@ -31,6 +31,7 @@ export function useCanvasKeyboard({
 }) {
   const memory = useRef<CopiedGraph>(undefined);
   const pasteCount = useRef(0);
+  const pastePending = useRef(false);
   useEffect(() => {
     const selectedNodes = () => flow.getNodes().filter((node) => node.selected);
     const selectedEdges = () => flow.getEdges().filter((edge) => edge.selected);
@@ -67,6 +68,22 @@ export function useCanvasKeyboard({
       } else if (mod && ((key === "z" && event.shiftKey) || key === "y")) {
         event.preventDefault();
         store.redo().then((label) => label && toast("info", `Redone: ${label}`), (error: unknown) => toastError("Redo failed", error));
+      } else if (mod && key === "c" && !event.shiftKey) {
+        // The copy event (below) also fills the system clipboard; this covers browsers that send none.
+        const copied = copyInstances(store.project, selectedNodes().map((node) => node.id));
+        if (copied) {
+          memory.current = copied;
+          pasteCount.current = 0;
+          toast("info", `Copied ${copied.instances.length} instance${copied.instances.length === 1 ? "" : "s"}`, "Press Ctrl+V to paste.");
+        }
+      } else if (mod && key === "v" && !event.shiftKey) {
+        // Paste from the system clipboard when a paste event follows; from memory when none does.
+        pastePending.current = true;
+        setTimeout(() => {
+          if (!pastePending.current) return;
+          pastePending.current = false;
+          if (memory.current) paste(memory.current);
+        }, 50);
       } else if (mod && key === "a") {
         event.preventDefault();
         select(new Set(flow.getNodes().map((node) => node.id)));
@@ -82,10 +99,10 @@ export function useCanvasKeyboard({
       pasteCount.current = 0;
       event.clipboardData?.setData("text/plain", JSON.stringify(copied, null, 2));
       event.preventDefault();
-      toast("info", `Copied ${copied.instances.length} instance${copied.instances.length === 1 ? "" : "s"}`);
     };
     const onPaste = (event: ClipboardEvent) => {
       if (isEditable(event.target) || document.querySelector("dialog[open]")) return;
+      pastePending.current = false;
       const copied = parseCopiedGraph(event.clipboardData?.getData("text/plain") ?? "") ?? memory.current;
       if (!copied) return;
       event.preventDefault();

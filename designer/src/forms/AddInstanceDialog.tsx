@@ -18,7 +18,20 @@ export function requiredArgsSchema(component: RegistryComponent): Schema {
   return { ...schema, properties: Object.fromEntries(required.map((name) => [name, schema.properties![name]!])), required };
 }
 
-export function AddInstanceDialog({ store, component, position, onClose }: { store: ProjectStore; component: RegistryComponent; position: { x: number; y: number }; onClose: () => void }) {
+export function AddInstanceDialog({
+  store,
+  component,
+  position,
+  onClose,
+  onAdded,
+}: {
+  store: ProjectStore;
+  component: RegistryComponent;
+  position: { x: number; y: number };
+  onClose: () => void;
+  /** Called with the new instance id once the server has it. */
+  onAdded?: (instanceId: string) => void;
+}) {
   const id = useId();
   const [name, setName] = useState(() => suggestInstanceName(store.project, component.type, component.meta.title));
   const [args, setArgs] = useState<Record<string, unknown>>({});
@@ -40,6 +53,7 @@ export function AddInstanceDialog({ store, component, position, onClose }: { sto
     try {
       await store.mutate([{ op: "add-instance", type: component.type, name, position, ...(hasArgs ? { args: pruneUndefined(args) } : {}) }], { label: `add ${name}` });
       onClose();
+      onAdded?.(`${component.type}:${name}`);
     } catch (error) {
       const inline = argErrorFromServer(error);
       if (inline) setServerErrors(inline);

@@ -137,7 +137,18 @@ function ProjectLayout({ store }: { store: ProjectStore }) {
       }
       const component = store.registry.components[type];
       if (!component) return;
-      openDialog((close) => <AddInstanceDialog store={store} component={component} position={position} onClose={close} />);
+      // Bring the new card into view when it landed outside it.
+      const reveal = () => {
+        const area = document.querySelector(".canvas-area")?.getBoundingClientRect();
+        if (!area) return;
+        const { x, y, zoom } = flow.getViewport();
+        const left = position.x * zoom + x;
+        const top = position.y * zoom + y;
+        if (left < 0 || top < 0 || left + 320 * zoom > area.width - 220 || top + 260 * zoom > area.height) {
+          void flow.setCenter(position.x + 160, position.y + 130, { zoom, duration: 200 });
+        }
+      };
+      openDialog((close) => <AddInstanceDialog store={store} component={component} position={position} onClose={close} onAdded={reveal} />);
     },
     [flow, store],
   );

@@ -1,0 +1,178 @@
+/**
+ * UI behaviour in Chromium against the in-memory fake server (fast, no runner): hubs, undo/redo,
+ * copy/paste, delete with confirmation, keyboard use, the code editor, failed and cancelled runs,
+ * and the zoomed-out drawing of a 1,000-instance project.
+ */
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { benchPackages, benchProject } from "../bench/bench-project.ts";
+import { type BrowserSession, openBrowser } from "./support/browser.ts";
+import { testPackages } from "./support/definitions.ts";
+import { ensureDesignerBuilt } from "./support/designer-process.ts";
+import { type FakeServer, startFakeServer } from "./support/fake-server.ts";
+import { addInstance, dragBetween, handle, node, screenshot } from "./support/ui.ts";
+
+const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+const keyId = "common.ssh-key-pair.v1:main";
+const webId = "common.existing-server.v1:web";
+const clusterId = "test.existing-cluster.v1:prod";
+let server: FakeServer;
+let browser: BrowserSession;
+
+beforeAll(async () => {
+  await ensureDesignerBuilt();
+  server = await startFakeServer({ assetsDir: dist, packages: testPackages, runMs: 3000 });
+  browser = await openBrowser();
+  const { page } = browser;
+  await page.goto(server.url);
+  await page.getByRole("button", { name: "New project" }).first().click();
+  const create = page.getByRole("dialog", { name: "New project" });
+  await create.getByLabel("Name").fill("lab");
+  await create.getByLabel("Password", { exact: true }).fill("correct horse battery");
+  await create.getByLabel("Confirm password").fill("correct horse battery");
+  await create.getByRole("button", { name: "Create project" }).click();
+  await page.waitForURL(/#\/projects\/lab/);
+  await addInstance(page, "SSH Key Pair", "main");
+  await addInstance(page, "Existing Server", "web", { Endpoint: "10.0.0.1" });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("the canvas", () => {
+  test("hubs collect outputs and are injected into instances", async () => {
+    const { page } = browser;
+    // Keyboard only: search, Tab to the Hub entry, Enter, Enter.
+    await page.getByRole("searchbox", { name: "Search components" }).focus();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "New hub" });
+    await dialog.getByLabel("Instance name").fill("keys");
+    await page.keyboard.press("Enter");
+    await dialog.waitFor({ state: "detached" });
+    await node(page, "hub:keys").waitFor();
+    await dragBetween(page, handle(page, keyId, "out:keyPair"), handle(page, "hub:keys", "hub-in"));
+    await expect.poll(() => server.projects.get("lab")!.project.hubs[0]?.inputs).toEqual([{ instanceId: keyId, output: "keyPair" }]);
+    await node(page, webId).hover();
+    await dragBetween(page, handle(page, "hub:keys", "hub-out"), handle(page, webId, "inject"));
+    await expect.poll(() => server.projects.get("lab")!.project.instances.find((instance) => instance.id === webId)!.injectionInputs).toEqual(["hub:keys"]);
+    await screenshot(page, "hub");
+  });
+
+  test("undo and redo, copy and paste, delete with confirmation", async () => {
+    const { page } = browser;
+    const ids = () => server.projects.get("lab")!.project.instances.map((instance) => instance.id).sort();
+    await node(page, keyId).click({ position: { x: 150, y: 20 } });
+    await page.keyboard.press("Control+c");
+    await page.keyboard.press("Control+v");
+    await expect.poll(ids).toContain("common.ssh-key-pair.v1:main-2");
+    await page.keyboard.press("Control+z");
+    await expect.poll(ids).not.toContain("common.ssh-key-pair.v1:main-2");
+    await page.keyboard.press("Control+Shift+z");
+    await expect.poll(ids).toContain("common.ssh-key-pair.v1:main-2");
+
+    await node(page, "common.ssh-key-pair.v1:main-2").click({ position: { x: 150, y: 20 } });
+    await page.keyboard.press("Delete");
+    const confirm = page.getByRole("dialog", { name: "Delete “main-2”?" });
+    await confirm.waitFor();
+    await screenshot(page, "delete-confirmation");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    expect(ids()).toContain("common.ssh-key-pair.v1:main-2");
+    await page.keyboard.press("Delete");
+    await page.getByRole("dialog", { name: "Delete “main-2”?" }).getByRole("button", { name: "Delete" }).click();
+    await expect.poll(ids).not.toContain("common.ssh-key-pair.v1:main-2");
+    await page.getByRole("button", { name: "Undo" }).click();
+    await expect.poll(ids).toContain("common.ssh-key-pair.v1:main-2");
+
+    // Moving a card is saved.
+    const before = server.projects.get("lab")!.project.instances.find((instance) => instance.id === keyId)!.position;
+    const box = (await node(page, keyId).boundingBox())!;
+    await page.mouse.move(box.x + 150, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 150, box.y + 120, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => server.projects.get("lab")!.project.instances.find((instance) => instance.id === keyId)!.position.y).toBeGreaterThan(before.y + 60);
+  });
+
+  test("args with code use a highlighted editor; validation shows inline", async () => {
+    const { page } = browser;
+    await addInstance(page, "Existing Cluster", "prod", { "API Server": "https://10.0.0.9:6443" });
+    await page.getByRole("button", { name: "Edit args of prod" }).click();
+    const args = page.getByRole("dialog", { name: /Existing Cluster “prod” — args/ });
+    await args.getByLabel("Replicas", { exact: true }).fill("12");
+    await expect.poll(() => args.getByText("Replicas must be at most 9").count()).toBe(1);
+    await args.getByLabel("Replicas", { exact: true }).fill("5");
+    await args.getByLabel("Channel", { exact: true }).selectOption({ label: "latest" });
+    await args.getByRole("button", { name: "Add node labels item" }).click();
+    await args.getByLabel("Node Labels #1", { exact: true }).fill("edge");
+    await args.getByLabel("Patch", { exact: true }).fill("machine:\n  network:\n    hostname: prod # pinned");
+    await expect.poll(() => args.locator(".code-editor .token.key").count()).toBeGreaterThan(1);
+    await screenshot(page, "args-code-editor");
+    await args.getByRole("button", { name: "Save args" }).click();
+    await args.waitFor({ state: "detached" });
+    expect(server.projects.get("lab")!.project.instances.find((instance) => instance.id === clusterId)!.args).toEqual({
+      apiServer: "https://10.0.0.9:6443",
+      replicas: 5,
+      channel: "latest",
+      nodeLabels: ["edge"],
+      patch: "machine:\n  network:\n    hostname: prod # pinned",
+    });
+  });
+
+  test("a failed run shows its error on the card and in the log; a run can be cancelled", async () => {
+    const { page } = browser;
+    // Cards out of view are not mounted: bring them all into view, then use the keyboard.
+    await page.getByRole("button", { name: "Fit view" }).click();
+    await page.getByRole("button", { name: "Edit args of web" }).focus();
+    await page.keyboard.press("Enter");
+    const args = page.getByRole("dialog", { name: /Existing Server “web” — args/ });
+    await args.getByLabel("Endpoint", { exact: true }).fill("fail.invalid");
+    await args.getByRole("button", { name: "Save args" }).click();
+    await args.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Run web" }).focus();
+    await page.keyboard.press("Enter");
+    const chip = node(page, webId).getByTestId("status-chip");
+    await expect.poll(() => chip.textContent(), { timeout: 15_000 }).toMatch(/^RUNNING \d\/4$/);
+    await expect.poll(() => chip.textContent(), { timeout: 15_000 }).toBe("FAILED");
+    expect(await chip.getAttribute("title")).toContain('cannot connect to "fail.invalid"');
+    const log = page.getByRole("log", { name: `Log of ${webId}` });
+    await expect.poll(() => log.locator(".level-error").textContent()).toContain("name does not resolve");
+    await screenshot(page, "run-failed");
+
+    await page.getByRole("button", { name: "Run main", exact: true }).focus();
+    await page.keyboard.press("Enter");
+    const cancel = page.getByRole("button", { name: "Cancel up" });
+    await cancel.waitFor();
+    await cancel.click();
+    await expect.poll(() => node(page, keyId).getByTestId("status-chip").textContent(), { timeout: 15_000 }).toBe("FAILED");
+    expect(browser.errors).toEqual([]);
+  });
+});
+
+describe("a 1,000-instance project", () => {
+  test("draws zoomed out and switches to full cards when zoomed in", async () => {
+    const { project, statuses } = benchProject(1000);
+    const big = await startFakeServer({ assetsDir: dist, packages: benchPackages, projects: { big: { password: "x", unlocked: true, project, statuses } } });
+    const session = await openBrowser();
+    try {
+      const { page } = session;
+      await page.goto(`${big.url}?bench=1&view=fit#/projects/big`);
+      await page.waitForFunction(() => (window as never as { __bench?: { renderDone?: number } }).__bench?.renderDone !== undefined, null, { timeout: 60_000 });
+      expect(await page.locator(".cards-canvas").count()).toBe(1);
+      expect(await page.locator(".react-flow__node").count()).toBe(1000);
+      expect(await page.locator(".card-title").count()).toBe(0);
+      await screenshot(page, "zoomed-out-1000");
+      await page.evaluate(() => (window as never as { __rf: { setViewport(v: object): void } }).__rf.setViewport({ x: 0, y: 0, zoom: 1 }));
+      await expect.poll(() => page.locator(".card-title").count()).toBeGreaterThan(0);
+      expect(await page.locator(".cards-canvas").count()).toBe(0);
+      expect(await page.locator(".react-flow__node").count()).toBeLessThan(60);
+      await screenshot(page, "zoomed-in-1000");
+      expect(session.errors).toEqual([]);
+    } finally {
+      await session.close();
+      await big.close();
+    }
+  });
+});
