@@ -103,7 +103,7 @@ describe("the designer against highstate designer", () => {
     await expect.poll(() => passwordRow.getByTestId("secret-state-sshPassword").textContent()).toBe("set");
     await expect.poll(() => secrets.getByText("hunter2-very-secret").count()).toBe(0);
     await passwordRow.getByRole("button", { name: "Reveal" }).click();
-    await expect.poll(() => secrets.getByLabel("Value of SSH Password").textContent()).toBe("hunter2-very-secret");
+    await expect.poll(() => secrets.getByLabel("Value of SSH Password").inputValue()).toBe("hunter2-very-secret");
     await screenshot(page, "secrets");
     await secrets.getByRole("button", { name: "Done" }).click();
 

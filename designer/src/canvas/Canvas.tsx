@@ -30,7 +30,7 @@ import { CanvasActionsContext } from "./actions.js";
 import { CardsCanvas, zoomedOut } from "./CardsCanvas.js";
 import { connectingStyle } from "./connecting-style.js";
 import { DotsBackground } from "./DotsBackground.js";
-import { buildEdges, buildNodes, type CanvasEdge, type CanvasNode, edgeRemoval } from "./graph.js";
+import { buildEdges, buildNodes, type CanvasEdge, type CanvasNode } from "./graph.js";
 import { HubNode } from "./HubNode.js";
 import { InstanceNode } from "./InstanceNode.js";
 import { CanvasMinimap } from "./Minimap.js";

@@ -176,5 +176,9 @@ function CardsCanvasLayer({ edges }: { edges: readonly CanvasEdge[] }) {
     edgesRef.current = edges;
     scheduleRef.current?.();
   }, [edges]);
-  return <canvas ref={ref} className="cards-canvas" aria-hidden="true" />;
+  return (
+    <div aria-hidden="true">
+      <canvas ref={ref} className="cards-canvas" />
+    </div>
+  );
 }

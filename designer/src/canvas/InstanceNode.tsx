@@ -12,7 +12,7 @@ import { EntityIcon, UiIcon } from "../icons/Icon.js";
 import { MenuButton } from "../ui/Menu.js";
 import { useCanvasActions } from "./actions.js";
 import type { InstanceNode as InstanceNodeType } from "./graph.js";
-import { CHIP_HEIGHT, CHIP_ROW, type CardLayout, cardProblemText, entityColor, fieldTitle, MAX_PROBLEM_ROWS, SECTION_PAD } from "./layout.js";
+import { CHIP_HEIGHT, CHIP_ROW, type CardLayout, cardProblemText, entityColor, fieldTitle, MAX_PROBLEM_ROWS } from "./layout.js";
 import { statusChip } from "./status.js";
 
 
@@ -156,8 +156,8 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
       )}
       {layout.problemsHeight > 0 && (
         <div className="card-section card-problems" style={{ height: layout.problemsHeight }} title={view.problems.map((problem) => problem.message).join("\n")}>
-          {view.problems.slice(0, MAX_PROBLEM_ROWS).map((problem, index) => (
-            <div className="problem" key={`${problem.code}:${index}`}>
+          {view.problems.slice(0, MAX_PROBLEM_ROWS).map((problem) => (
+            <div className="problem" key={`${problem.code}:${problem.input ?? problem.arg ?? ""}:${problem.message}`}>
               <UiIcon name="alert" size={13} /> <span>{cardProblemText(problem.message, id)}</span>
             </div>
           ))}

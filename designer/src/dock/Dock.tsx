@@ -42,6 +42,7 @@ export function Dock() {
   };
   return (
     <section className="dock" style={{ height: collapsed ? 34 : height }} aria-label="Panels">
+      {/* biome-ignore lint/a11y/useSemanticElements: a focusable splitter is a separator with a value; <hr> cannot be one. */}
       <div
         className="dock-resizer"
         role="separator"

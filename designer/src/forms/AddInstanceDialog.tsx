@@ -87,7 +87,10 @@ export function AddInstanceDialog({
         {hasArgs && (
           <>
             <h3 className="form-section">Required args</h3>
-            <SchemaFields schema={schema} root={component.args as Schema} value={args} errors={shownArgErrors} onChange={(next) => (setArgs(next), setServerErrors({}))} />
+            <SchemaFields schema={schema} root={component.args as Schema} value={args} errors={shownArgErrors} onChange={(next) => {
+                setArgs(next);
+                setServerErrors({});
+              }} />
           </>
         )}
         {formError && (

@@ -228,6 +228,7 @@ function ArrayItems({ name, path, value, onChange, errors, root, info }: FieldPr
   return (
     <div className="array-items">
       {items.map((item, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: list items are plain values without identity; the position is the identity.
         <div className="array-item" key={`${path}.${index}`}>
           <div className="array-item-field">
             <SchemaField
@@ -260,6 +261,7 @@ function RecordItems({ path, value, onChange, errors, root, info }: FieldProps &
   return (
     <div className="record-items">
       {entries.map(([key, item], index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the key is being edited, so the position is the stable identity.
         <div className="record-item" key={`${path}.${index}`}>
           <input
             type="text"

@@ -97,7 +97,7 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
       </div>
       {revealed !== undefined && (
         <div className="secret-revealed">
-          <pre aria-label={`Value of ${label}`}>{revealed}</pre>
+          <textarea readOnly aria-label={`Value of ${label}`} value={revealed} rows={Math.min(8, revealed.split("\n").length)} spellCheck={false} />
           <button type="button" className="button small" onClick={() => setRevealed(undefined)}>
             <UiIcon name="eye-off" size={14} /> Hide
           </button>
@@ -111,10 +111,18 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
           {multiline ? (
             <CodeEditor id={id} value={value} onChange={setValue} language={info.language} />
           ) : (
-            <input id={id} type="password" autoComplete="off" value={value} onChange={(event) => setValue(event.target.value)} data-autofocus onKeyDown={(event) => event.key === "Enter" && (event.preventDefault(), save())} />
+            <input id={id} type="password" autoComplete="off" value={value} onChange={(event) => setValue(event.target.value)} data-autofocus onKeyDown={(event) => {
+                if (event.key !== "Enter") return;
+                event.preventDefault();
+                save();
+              }} />
           )}
           <div className="secret-actions">
-            <button type="button" className="button" onClick={() => (setEditing(false), setValue(""), setError(undefined))}>
+            <button type="button" className="button" onClick={() => {
+                setEditing(false);
+                setValue("");
+                setError(undefined);
+              }}>
               Cancel
             </button>
             <button type="button" className="button button-primary" disabled={busy} onClick={save}>

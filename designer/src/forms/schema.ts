@@ -175,7 +175,7 @@ export function validateValue(value: unknown, input: Schema, root: Schema, path 
     const maxItems = schema.maxItems as number | undefined;
     if (minItems !== undefined && value.length < minItems) errors[path] = `needs at least ${minItems} item${minItems === 1 ? "" : "s"}`;
     else if (maxItems !== undefined && value.length > maxItems) errors[path] = `takes at most ${maxItems} item${maxItems === 1 ? "" : "s"}`;
-    if (schema.items) value.forEach((item, index) => validateValue(item, schema.items!, root, join(path, String(index)), errors));
+    if (schema.items) for (const [index, item] of value.entries()) validateValue(item, schema.items, root, join(path, String(index)), errors);
   }
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;

@@ -68,6 +68,7 @@ export function UiIconSprite() {
 /** An interface icon from the bundled set. */
 export const UiIcon = memo(function UiIcon({ name, size = 18, title }: { name: UiIconName; size?: number; title?: string }) {
   return (
+    // biome-ignore lint/a11y/noSvgWithoutTitle: decorative unless a title is given (then it has one).
     <svg className="ui-icon" width={size} height={size} viewBox="0 0 24 24" aria-hidden={title ? undefined : true} role={title ? "img" : undefined}>
       {title && <title>{title}</title>}
       <use href={`#ui-icon-${name}`} />

@@ -20,6 +20,7 @@ export function LogPanel({ panel, store, active }: DockPanelProps) {
   useEffect(() => {
     store.loadLogs(instanceId).catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
   }, [store, instanceId]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new lines (or showing the tab) are the reason to scroll.
   useLayoutEffect(() => {
     const element = scroller.current;
     if (element && stick.current && active) element.scrollTop = element.scrollHeight;
@@ -61,6 +62,7 @@ export function LogPanel({ panel, store, active }: DockPanelProps) {
       <div
         className="log-lines"
         ref={scroller}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls; keyboard users must be able to focus it to scroll.
         tabIndex={0}
         role="log"
         aria-label={`Log of ${instanceId}`}
@@ -72,6 +74,7 @@ export function LogPanel({ panel, store, active }: DockPanelProps) {
         {error && <div className="log-line level-error">Could not load the stored log: {error}</div>}
         {visible.length === 0 && !error && <div className="muted">No log yet. Run the instance to see its events here.</div>}
         {visible.map((line: LogLine, index: number) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the log only grows at the end; lines have no identity of their own.
           <div key={`${line.time}:${index}`} className={`log-line level-${line.level}`}>
             <time dateTime={line.time}>{line.time.slice(11, 19)}</time>
             <span className="log-text">{line.text}</span>

@@ -10,11 +10,16 @@ export function OutputsPanel({ panel, store, api }: DockPanelProps) {
   const [error, setError] = useState<string>();
   const view = useKeyed(store.emitter, keys.instance(panel.instanceId), () => store.views.get(panel.instanceId));
   const status = view?.status;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new status (after a run) is the reason to reload the outputs.
   useEffect(() => {
     let live = true;
     api
       .instanceDetails(store.name, panel.instanceId)
-      .then((result) => live && (setDetails(result), setError(undefined)))
+      .then((result) => {
+        if (!live) return;
+        setDetails(result);
+        setError(undefined);
+      })
       .catch((caught: unknown) => live && setError(caught instanceof Error ? caught.message : String(caught)));
     return () => {
       live = false;
