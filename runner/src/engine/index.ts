@@ -6,7 +6,7 @@ export type { OrchestratorEvent, OrchestratorListener } from "./event-hub.js";
 export { FakeEngine, type FakeEngineCall, type FakeEngineOptions, type FakeUnitBehavior, fakeEngineFromEnvironment, placeholderOutputs } from "./fake-engine.js";
 export { InstanceLogBook } from "./instance-logs.js";
 export { defaultParallelism, type OperationHandle, type OperationRequest, Orchestrator, type OrchestratorOptions } from "./orchestrator.js";
-export { type ProjectContext, decodeRunFingerprint, encodeRunFingerprint } from "./project-state.js";
+export type { ProjectContext } from "./project-state.js";
 export {
   checkPulumiCli,
   installPulumiCli,

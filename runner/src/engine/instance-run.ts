@@ -9,7 +9,7 @@ import { computeInstanceFingerprint, digestSecrets, missingOutputDigest, type Pr
 import type { PassphraseCrypter } from "../secrets/index.js";
 import type { OperationRecord, OutputValue } from "../workspace/index.js";
 import { UnitRunCancelledError } from "./errors.js";
-import { encodeRunFingerprint, type ProjectContext, type ProjectStateCache } from "./project-state.js";
+import type { ProjectContext, ProjectStateCache } from "./project-state.js";
 import { createSecretScrubber, type SecretScrubber } from "./secret-scrubber.js";
 import type { Engine, EngineEvent, EngineOutputValue, OperationType, UnitRunRequest, UnitRunResult } from "./types.js";
 
@@ -149,7 +149,7 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
           resourceCount: result.resourceCount,
           resourceChanges: result.changes,
           ...(outputs ? { outputs } : {}),
-          fingerprint: encodeRunFingerprint(fingerprint),
+          fingerprint,
         });
       } else {
         await record({ result: "succeeded", resourceCount: result.resourceCount, resourceChanges: result.changes, ...(outputs ? { outputs } : {}) });

@@ -5,12 +5,10 @@
  */
 import type { Project, Registry } from "@highstate/contract";
 import {
-  canonicalStringify,
   deriveFingerprintKey,
   digestSecrets,
   type FingerprintKey,
   fingerprintFormat,
-  type InstanceFingerprint,
   instancePlan,
   type PlanInstanceState,
   type ProjectPlan,
@@ -20,7 +18,7 @@ import {
 } from "../planner/index.js";
 import type { ProjectSecrets } from "../secrets/index.js";
 import type { InstanceStatus, OperationType } from "../server/api-types.js";
-import type { InstanceState, InstanceStateStore, RunFingerprint } from "../workspace/index.js";
+import type { InstanceState, InstanceStateStore } from "../workspace/index.js";
 
 /**
  * A project as the caller (CLI, designer server) holds it. Operations need the password and unlocked
@@ -37,42 +35,6 @@ export interface ProjectContext {
   secrets: ProjectSecrets;
   /** The project password; required for operations. */
   password?: string;
-}
-
-/**
- * Stores the planner's fingerprint in the state store's `lastSuccess` fields without losing anything:
- * args and secrets digests as they are, per-input digests (with the fingerprint format) as canonical
- * JSON in `inputsHash`, and `<package>@<version>` in `componentVersion`.
- */
-export function encodeRunFingerprint(fingerprint: InstanceFingerprint): Omit<RunFingerprint, "finishedAt"> {
-  return {
-    argsHash: fingerprint.args,
-    secretsFingerprint: fingerprint.secrets ?? "",
-    inputsHash: canonicalStringify({ format: fingerprint.format, inputs: fingerprint.inputs }),
-    componentType: fingerprint.component.type,
-    componentVersion: `${fingerprint.component.package}@${fingerprint.component.version}`,
-  };
-}
-
-/** The reverse of {@link encodeRunFingerprint}; `undefined` for a fingerprint written some other way. */
-export function decodeRunFingerprint(run: RunFingerprint | undefined): InstanceFingerprint | undefined {
-  if (!run) return undefined;
-  let parsed: { format?: unknown; inputs?: unknown };
-  try {
-    parsed = JSON.parse(run.inputsHash) as { format?: unknown; inputs?: unknown };
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed.format !== "number" || typeof parsed.inputs !== "object" || parsed.inputs === null) return undefined;
-  const at = run.componentVersion.lastIndexOf("@");
-  if (at <= 0) return undefined;
-  return {
-    format: parsed.format,
-    component: { type: run.componentType, package: run.componentVersion.slice(0, at), version: run.componentVersion.slice(at + 1) },
-    args: run.argsHash,
-    ...(run.secretsFingerprint !== "" ? { secrets: run.secretsFingerprint } : {}),
-    inputs: parsed.inputs as Record<string, string>,
-  };
 }
 
 /** Whether an instance's stack holds resources (as the planner counts it: created, or failed with resources left). */
@@ -127,8 +89,7 @@ export class ProjectStateCache {
   planStates(project: Project): Map<string, PlanInstanceState> {
     const stored: Record<string, StoredInstanceState> = {};
     for (const [uid, state] of this.states) {
-      const lastSuccess = decodeRunFingerprint(state.lastSuccess);
-      stored[uid] = { status: state.status, resourceCount: state.resourceCount, outputDigests: state.outputHashes, ...(lastSuccess ? { lastSuccess } : {}) };
+      stored[uid] = { status: state.status, resourceCount: state.resourceCount, outputDigests: state.outputHashes, ...(state.lastSuccess ? { lastSuccess: state.lastSuccess } : {}) };
     }
     return planStatesFromStore(project, stored);
   }

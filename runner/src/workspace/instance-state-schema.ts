@@ -16,21 +16,22 @@ export const operationResultSchema = z.enum(["succeeded", "failed", "cancelled"]
 export type OperationResult = z.output<typeof operationResultSchema>;
 
 /**
- * What an instance was last successfully brought up with. The planner compares it with what the
- * instance would run with now to tell whether it is outdated. No field is a plain hash of a secret.
+ * What an instance was last successfully brought up with: the planner's fingerprint (see
+ * `planner/fingerprint.ts`) and when the run finished. The planner compares it with what the instance
+ * would run with now to tell whether it is outdated. No field is a plain hash of a secret.
  */
 export const runFingerprintSchema = z
   .object({
-    /** Hash of the args as the user set them. */
-    argsHash: z.string(),
-    /** Keyed digest (HMAC) of the instance's secrets; empty when it could not be computed. */
-    secretsFingerprint: z.string(),
-    /** Hash of the resolved inputs (the upstream output hashes feeding each input). */
-    inputsHash: z.string(),
-    /** The component type id. */
-    componentType: z.string(),
-    /** The version of the package that provided the component. */
-    componentVersion: z.string(),
+    /** The fingerprint format version at the time it was computed. */
+    format: z.number().int().nonnegative(),
+    /** The component type and the package (and version) that defined it. */
+    component: z.object({ type: z.string(), package: z.string(), version: z.string() }).strict(),
+    /** `sha256:<hex>` of the args as the user set them. */
+    args: z.string(),
+    /** Keyed digest (HMAC) of the instance's secrets; absent when it could not be computed. */
+    secrets: z.string().optional(),
+    /** Input name → digest of the upstream output digests feeding it. */
+    inputs: z.record(z.string(), z.string()),
     /** When the run finished (ISO 8601). */
     finishedAt: z.string(),
   })

@@ -22,11 +22,11 @@ beforeAll(async () => {
 });
 
 const fingerprint: Omit<RunFingerprint, "finishedAt"> = {
-  argsHash: "sha256:args",
-  secretsFingerprint: "hmac-sha256:secrets-1",
-  inputsHash: "sha256:inputs",
-  componentType: "common.existing-server.v1",
-  componentVersion: "@highstate/common@1.2.3",
+  format: 1,
+  component: { type: "common.existing-server.v1", package: "@highstate/common", version: "1.2.3" },
+  args: "sha256:args",
+  secrets: "hmac-sha256:secrets-1",
+  inputs: { keyPair: "sha256:inputs" },
 };
 
 const outputs = {
@@ -221,16 +221,16 @@ describe("InstanceStateStore", () => {
       result: "succeeded",
       startedAt: start,
       finishedAt: end,
-      fingerprint: { ...fingerprint, secretsFingerprint: "hmac-sha256:other" },
+      fingerprint: { ...fingerprint, secrets: "hmac-sha256:other" },
     });
     const before = (await store.get(uid))!;
     await store.reencrypt(crypterC, crypterD, { secretsDigests: new Map([["hmac-sha256:secrets-1", "hmac-sha256:secrets-2"]]) });
     const state = (await store.get(uid))!;
     expect(state.secretOutputs?.encryptionSalt).toBe(crypterD.encryptionSalt);
     expect(store.outputs(state, crypterD)).toEqual(outputs);
-    expect(state.lastSuccess?.secretsFingerprint).toBe("hmac-sha256:secrets-2");
+    expect(state.lastSuccess?.secrets).toBe("hmac-sha256:secrets-2");
     expect(state.outputHashes).toEqual(before.outputHashes);
-    expect((await store.get("other0000001"))!.lastSuccess?.secretsFingerprint).toBe("hmac-sha256:other");
+    expect((await store.get("other0000001"))!.lastSuccess?.secrets).toBe("hmac-sha256:other");
   });
 
   it("lists every state and removes one", async () => {

@@ -175,9 +175,9 @@ export class InstanceStateStore {
           for (const [name, secureValue] of Object.entries(secret.values)) values[name] = current.encrypt(previous.decrypt(secureValue));
           next.secretOutputs = { encryptionSalt: current.encryptionSalt, values };
         }
-        const digest = next.lastSuccess?.secretsFingerprint;
+        const digest = next.lastSuccess?.secrets;
         const mapped = digest !== undefined ? options.secretsDigests?.get(digest) : undefined;
-        if (next.lastSuccess && mapped !== undefined) next.lastSuccess.secretsFingerprint = mapped;
+        if (next.lastSuccess && mapped !== undefined) next.lastSuccess.secrets = mapped;
         return next;
       });
     }

@@ -83,7 +83,6 @@ describe("secrets", () => {
     const context = { name: "prod", project, registry: registry.registry, secrets, password: "old" };
     const plan = planProject({ project, registry: registry.registry, secretsDigests: (await cache.secretsDigests(context))! });
     const web = plan.instances.find((item) => item.id === "acme.machine.v1:web")!;
-    const { encodeRunFingerprint } = await import("../../engine/project-state.js");
     const now = new Date().toISOString();
     await states.record(project.instances.find((instance) => instance.id === web.id)!.uid, {
       instanceId: web.id,
@@ -93,7 +92,7 @@ describe("secrets", () => {
       finishedAt: now,
       resourceCount: 1,
       outputs: { server: { value: { host: "10.0.0.1" }, secret: false } },
-      fingerprint: encodeRunFingerprint(web.fingerprint!),
+      fingerprint: web.fingerprint!,
     });
     expect(digestOutputs({ server: { value: { host: "10.0.0.1" }, secret: false } }, undefined).server).toMatch(/^sha256:/);
     const before = JSON.parse((await runCli(["plan", "--json"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "old" } })).stdout) as { outdated: Record<string, string[]> };
