@@ -1,6 +1,6 @@
-import { access, mkdir, stat } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import { readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
+import { pathExists, readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
 import { workspacePaths } from "./paths.js";
 
 /** Options of {@link initWorkspace}. */
@@ -30,14 +30,6 @@ function deriveName(dir: string): string {
   return name === "" ? "highstate-workspace" : name;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const ignoredLine = /^\/?\.highstate\/?\s*$/;
 
@@ -52,12 +44,12 @@ export async function initWorkspace(dir: string, options: InitWorkspaceOptions =
   await mkdir(paths.root, { recursive: true });
   const name = options.name ?? deriveName(paths.root);
 
-  if (!(await exists(paths.packageJson))) {
+  if (!(await pathExists(paths.packageJson))) {
     const pkg = { name, private: true, type: "module", dependencies: options.dependencies ?? {} };
     await writeFileAtomic(paths.packageJson, `${JSON.stringify(pkg, null, 2)}\n`);
     result.created.push(paths.packageJson);
   }
-  if (!(await exists(paths.pulumiYaml))) {
+  if (!(await pathExists(paths.pulumiYaml))) {
     const yaml = [
       `name: ${name}`,
       "runtime: nodejs",
@@ -67,7 +59,7 @@ export async function initWorkspace(dir: string, options: InitWorkspaceOptions =
     await writeFileAtomic(paths.pulumiYaml, yaml);
     result.created.push(paths.pulumiYaml);
   }
-  if (!(await exists(paths.projectsDir))) {
+  if (!(await pathExists(paths.projectsDir))) {
     await mkdir(paths.projectsDir, { recursive: true });
     result.created.push(paths.projectsDir);
   }
@@ -92,7 +84,7 @@ export async function findWorkspaceRoot(start: string): Promise<string | undefin
   for (;;) {
     const paths = workspacePaths(dir);
     const projects = await stat(paths.projectsDir).catch(() => undefined);
-    if (projects?.isDirectory() || (await exists(paths.pulumiYaml))) return dir;
+    if (projects?.isDirectory() || (await pathExists(paths.pulumiYaml))) return dir;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

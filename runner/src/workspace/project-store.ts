@@ -1,19 +1,11 @@
-import { access, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { emptyProject, type Project, projectNamePattern } from "@highstate/contract";
-import { readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
+import { pathExists, readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
 import { ProjectAlreadyExistsError, ProjectHasResourcesError, ProjectNotFoundError } from "./errors.js";
 import { InstanceStateStore } from "./instance-state.js";
 import { parseProjectFile, serializeProject } from "./project-file.js";
 import { assertProjectName, type WorkspacePaths, workspacePaths } from "./paths.js";
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The projects of a workspace: `projects/<name>.json` plus, for rename and delete, the project's
@@ -46,7 +38,7 @@ export class ProjectStore {
 
   /** Whether the project exists. */
   async exists(name: string): Promise<boolean> {
-    return exists(this.paths.projectFile(name));
+    return pathExists(this.paths.projectFile(name));
   }
 
   /** Loads a project. Throws `ProjectNotFoundError` or `UnreadableFileError` (naming the file, location and problem). */
@@ -77,7 +69,7 @@ export class ProjectStore {
   async create(name: string, project: Project = emptyProject()): Promise<Project> {
     assertProjectName(name);
     const file = this.paths.projectFile(name);
-    if (await exists(file)) throw new ProjectAlreadyExistsError(name, file);
+    if (await pathExists(file)) throw new ProjectAlreadyExistsError(name, file);
     await this.save(name, project);
     return project;
   }
@@ -91,7 +83,7 @@ export class ProjectStore {
     assertProjectName(from);
     assertProjectName(to);
     const source = this.paths.projectFile(from);
-    if (!(await exists(source))) throw new ProjectNotFoundError(from, source);
+    if (!(await pathExists(source))) throw new ProjectNotFoundError(from, source);
     if (from === to) return;
     const moves: Array<[string, string]> = [
       [this.paths.projectSecretsFile(from), this.paths.projectSecretsFile(to)],
@@ -100,11 +92,11 @@ export class ProjectStore {
       [this.paths.projectLogsDir(from), this.paths.projectLogsDir(to)],
       [source, this.paths.projectFile(to)],
     ];
-    for (const [, target] of moves) if (await exists(target)) throw new ProjectAlreadyExistsError(to, target);
+    for (const [, target] of moves) if (await pathExists(target)) throw new ProjectAlreadyExistsError(to, target);
     const done: Array<[string, string]> = [];
     try {
       for (const [oldPath, newPath] of moves) {
-        if (!(await exists(oldPath))) continue;
+        if (!(await pathExists(oldPath))) continue;
         await rename(oldPath, newPath);
         done.push([oldPath, newPath]);
       }
@@ -121,7 +113,7 @@ export class ProjectStore {
    */
   async delete(name: string, options: { force?: boolean } = {}): Promise<void> {
     const file = this.paths.projectFile(name);
-    if (!(await exists(file))) throw new ProjectNotFoundError(name, file);
+    if (!(await pathExists(file))) throw new ProjectNotFoundError(name, file);
     if (!options.force) {
       const states = await new InstanceStateStore(this.paths.root, name).getAll();
       const live = Object.values(states).filter((state) => state.status !== "not-created");
