@@ -74,12 +74,12 @@ export function summarize(results: RunResult[], n: number): string {
   ];
   for (const [key, value] of rows) {
     const [target, view, ovr] = key.split("|");
-    lines.push(`| ${target} | ${view === "fit" ? "whole graph" : "zoom 1.0"} | ${ovr === "1" ? "yes" : "no"} | ${value.render.toFixed(0)} | ${value.first.toFixed(0)} | ${value.heap.toFixed(1)} (${value.heapGc.toFixed(1)}) | ${value.p50.toFixed(1)} | ${value.p95.toFixed(1)} | ${value.fps.toFixed(1)} | ${value.dragFps.toFixed(1)} |`);
+    lines.push(`| ${target} | ${view === "fit" ? "whole graph" : "zoom 1.0"} | ${ovr === "1" ? "yes" : ovr === "-1" ? "auto" : "no"} | ${value.render.toFixed(0)} | ${value.first.toFixed(0)} | ${value.heap.toFixed(1)} (${value.heapGc.toFixed(1)}) | ${value.p50.toFixed(1)} | ${value.p95.toFixed(1)} | ${value.fps.toFixed(1)} | ${value.dragFps.toFixed(1)} |`);
   }
   const base = rows.get("baseline|fit|0");
-  const mine = rows.get("designer|fit|0");
+  const mine = rows.get("designer|fit|-1");
   const baseZ = rows.get("baseline|z1|1");
-  const mineZ = rows.get("designer|z1|0");
+  const mineZ = rows.get("designer|z1|-1");
   lines.push("");
   if (base && mine) {
     lines.push(`whole graph: pan fps ratio designer/baseline = ${(mine.fps / base.fps).toFixed(2)}× (target ≥ 3×); pan p95 ${mine.p95.toFixed(1)} vs ${base.p95.toFixed(1)} ms`);

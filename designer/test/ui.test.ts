@@ -61,6 +61,27 @@ describe("the canvas", () => {
     await screenshot(page, "hub");
   });
 
+  test("connects by keyboard from the card menu", async () => {
+    const { page } = browser;
+    await page.getByRole("button", { name: "More actions for web" }).focus();
+    await page.keyboard.press("ArrowDown");
+    const menu = page.getByRole("menu", { name: "More actions for web" });
+    await menu.waitFor();
+    await menu.getByRole("menuitem", { name: "Connections…" }).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Connections of “web”" });
+    const sshKeyPair = () => server.projects.get("lab")!.project.instances.find((instance) => instance.id === webId)!.inputs.sshKeyPair ?? [];
+    await dialog.getByLabel("Connect to SSH Key Pair").selectOption({ label: "SSH Key Pair “main” → Key Pair" });
+    await expect.poll(sshKeyPair).toEqual([{ instanceId: keyId, output: "keyPair" }]);
+    await screenshot(page, "connections-dialog");
+    await dialog.getByRole("button", { name: "disconnect" }).click();
+    await expect.poll(sshKeyPair).toEqual([]);
+    await dialog.getByLabel("Connect to SSH Key Pair").selectOption({ label: "SSH Key Pair “main” → Key Pair" });
+    await expect.poll(sshKeyPair).toEqual([{ instanceId: keyId, output: "keyPair" }]);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+  });
+
   test("undo and redo, copy and paste, delete with confirmation", async () => {
     const { page } = browser;
     const ids = () => server.projects.get("lab")!.project.instances.map((instance) => instance.id).sort();

@@ -197,6 +197,7 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
               { label: "Preview", onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
               { label: "Refresh", onSelect: () => actions.runOperation(id, "refresh"), disabled: busy || !created },
               { label: "Destroy…", onSelect: () => actions.runOperation(id, "destroy"), disabled: busy || !created, danger: true },
+              { label: "Connections…", onSelect: () => actions.editConnections(id) },
               { label: "Show logs", onSelect: () => actions.showLogs(id) },
               { label: "Show outputs", onSelect: () => actions.showOutputs(id) },
               { label: collapsed ? "Expand inputs and outputs" : "Collapse inputs and outputs", onSelect: () => actions.toggleCollapsed(id) },

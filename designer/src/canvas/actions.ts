@@ -6,6 +6,8 @@ export interface CanvasActions {
   runOperation(instanceId: string, type: OperationType): void;
   editArgs(instanceId: string): void;
   editSecrets(instanceId: string): void;
+  /** Connections without a mouse: a dialog listing inputs and compatible outputs. */
+  editConnections(instanceId: string): void;
   openTerminal(instanceId: string): void;
   openPage(instanceId: string): void;
   rename(instanceId: string): void;

@@ -3,6 +3,7 @@ import type { OperationType } from "@highstate/runner/api";
 import { useMemo } from "react";
 import { openLogs, openOutputs, openPage, openTerminal } from "../dock/dock-store.js";
 import { ArgsDialog } from "../forms/ArgsDialog.js";
+import { ConnectDialog } from "../forms/ConnectDialog.js";
 import { NameDialog } from "../forms/NameDialog.js";
 import { SecretsDialog } from "../forms/SecretsDialog.js";
 import { instanceNameProblem } from "../model/names.js";
@@ -88,6 +89,9 @@ export function useActions(store: ProjectStore, toggleCollapsed: (id: string) =>
       },
       editArgs(instanceId) {
         openDialog((close) => <ArgsDialog store={store} instanceId={instanceId} onClose={close} />);
+      },
+      editConnections(instanceId) {
+        openDialog((close) => <ConnectDialog store={store} instanceId={instanceId} onClose={close} />);
       },
       editSecrets(instanceId) {
         whenUnlocked(store, () => openDialog((close) => <SecretsDialog store={store} instanceId={instanceId} onClose={close} />));

@@ -308,6 +308,8 @@ export class ProjectStore {
         if (event.operation.project !== this.name) return;
         this.operations = new Map(this.operations).set(event.operation.id, event.operation);
         this.emitter.emit(keys.operations);
+        // A finished operation changes outputs and status fields: take the server's full state.
+        if (event.operation.state !== "running" && event.operation.state !== "cancelling") this.#reloadSoon();
         return;
       case "engine-event": {
         if (event.project !== this.name) return;
@@ -317,6 +319,14 @@ export class ProjectStore {
       default:
         return;
     }
+  }
+
+  #reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  #reloadSoon(): void {
+    clearTimeout(this.#reloadTimer);
+    this.#reloadTimer = setTimeout(() => {
+      if (this.#pending === 0) void this.reload().catch(() => undefined);
+    }, 150);
   }
 
   appendLog(instanceId: string, lines: LogLine[]): void {
