@@ -48,12 +48,14 @@ describe("graph building", () => {
 
   it("lays out cards from data, with handles at the chips", () => {
     const s = store(3);
-    const view = s.views.get(s.project.instances[0]!.id)!;
+    const view = [...s.views.values()].find((item) => item.status.state !== "failed")!;
     const layout = layoutCard(view, false);
     expect(layout.argRows).toEqual([
-      ["Private IP", "10.0.0.0"],
+      ["Private IP", view.instance.args.privateIp as string],
       ["Zone", view.instance.args.zone as string],
     ]);
+    const failed = [...s.views.values()].find((item) => item.status.state === "failed");
+    if (failed) expect(layoutCard(failed, false).problemsHeight).toBe(8 * 2 + 18);
     expect(layout.height).toBe(60 + 52 + 106 + 48);
     expect(layout.handles.find((handle) => handle.id === "in:links")).toMatchObject({ x: -4, y: 60 + 52 + 8 + 13 - 11, width: 8, height: 22 });
     expect(layout.handles.find((handle) => handle.id === "out:data")).toMatchObject({ x: 316, y: 60 + 52 + 8 + 32 + 13 - 11 });

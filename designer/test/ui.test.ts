@@ -82,11 +82,37 @@ describe("the canvas", () => {
     await dialog.waitFor({ state: "detached" });
   });
 
+  test("drags a component from the palette and renames an instance", async () => {
+    const { page } = browser;
+    const pane = page.locator(".react-flow__pane");
+    const box = (await pane.boundingBox())!;
+    await page.getByRole("complementary", { name: "Components" }).getByRole("button", { name: /^SSH Key Pair/ }).dragTo(pane, { targetPosition: { x: 120, y: box.height - 140 } });
+    const dialog = page.getByRole("dialog", { name: "New SSH Key Pair" });
+    await dialog.getByLabel("Instance name").fill("dragged");
+    await dialog.getByRole("button", { name: "Add" }).click();
+    await node(page, "common.ssh-key-pair.v1:dragged").waitFor();
+    await page.getByRole("button", { name: "More actions for dragged" }).click();
+    await page.getByRole("menuitem", { name: "Rename…" }).click();
+    const rename = page.getByRole("dialog", { name: "Rename “dragged”" });
+    await rename.getByLabel("Instance name").fill("main");
+    await expect.poll(() => rename.getByText('an instance of this component is already named "main"').count()).toBe(1);
+    await rename.getByLabel("Instance name").fill("renamed");
+    await rename.getByRole("button", { name: "Rename" }).click();
+    await node(page, "common.ssh-key-pair.v1:renamed").waitFor();
+    expect(server.projects.get("lab")!.project.instances.map((instance) => instance.id)).toContain("common.ssh-key-pair.v1:renamed");
+    await page.getByRole("button", { name: "More actions for renamed" }).click();
+    await page.getByRole("menuitem", { name: "Delete…" }).click();
+    await page.getByRole("dialog", { name: "Delete “renamed”?" }).getByRole("button", { name: "Delete" }).click();
+    await node(page, "common.ssh-key-pair.v1:renamed").waitFor({ state: "detached" });
+  });
+
   test("undo and redo, copy and paste, delete with confirmation", async () => {
     const { page } = browser;
     const ids = () => server.projects.get("lab")!.project.instances.map((instance) => instance.id).sort();
+    await page.getByRole("button", { name: "Fit view" }).click();
     await node(page, keyId).click({ position: { x: 150, y: 20 } });
     await page.keyboard.press("Control+c");
+    await page.getByText("Copied 1 instance").first().waitFor();
     await page.keyboard.press("Control+v");
     await expect.poll(ids).toContain("common.ssh-key-pair.v1:main-2");
     await page.keyboard.press("Control+z");
@@ -158,6 +184,7 @@ describe("the canvas", () => {
     await expect.poll(() => chip.textContent(), { timeout: 15_000 }).toMatch(/^RUNNING \d\/4$/);
     await expect.poll(() => chip.textContent(), { timeout: 15_000 }).toBe("FAILED");
     expect(await chip.getAttribute("title")).toContain('cannot connect to "fail.invalid"');
+    expect(await node(page, webId).getByTestId("run-error").textContent()).toContain('cannot connect to "fail.invalid": name does not resolve');
     const log = page.getByRole("log", { name: `Log of ${webId}` });
     await expect.poll(() => log.locator(".level-error").textContent()).toContain("name does not resolve");
     await screenshot(page, "run-failed");

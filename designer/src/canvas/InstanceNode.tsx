@@ -155,7 +155,16 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
         </div>
       )}
       {layout.problemsHeight > 0 && (
-        <div className="card-section card-problems" style={{ height: layout.problemsHeight }} title={view.problems.map((problem) => problem.message).join("\n")}>
+        <div
+          className="card-section card-problems"
+          style={{ height: layout.problemsHeight }}
+          title={[status.state === "failed" ? status.error : undefined, ...view.problems.map((problem) => problem.message)].filter(Boolean).join("\n")}
+        >
+          {status.state === "failed" && status.error && (
+            <div className="problem run-error" data-testid="run-error">
+              <UiIcon name="alert-circle-outline" size={13} /> <span>{status.error}</span>
+            </div>
+          )}
           {view.problems.slice(0, MAX_PROBLEM_ROWS).map((problem) => (
             <div className="problem" key={`${problem.code}:${problem.input ?? problem.arg ?? ""}:${problem.message}`}>
               <UiIcon name="alert" size={13} /> <span>{cardProblemText(problem.message, id)}</span>

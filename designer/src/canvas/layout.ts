@@ -119,7 +119,9 @@ export function layoutCard(view: InstanceView, collapsed: boolean): CardLayout {
   const fieldsHeight = view.statusFields.length > 0 ? SECTION_PAD * 2 + view.statusFields.length * ROW_HEIGHT : 0;
   y += fieldsHeight;
   const problemsTop = y;
-  const problemLines = Math.min(view.problems.length, MAX_PROBLEM_ROWS) + (view.problems.length > MAX_PROBLEM_ROWS ? 1 : 0);
+  // The error of a failed run shows first, where it happened: on the card.
+  const failed = view.status.state === "failed" && view.status.error ? 1 : 0;
+  const problemLines = failed + Math.min(view.problems.length, MAX_PROBLEM_ROWS) + (view.problems.length > MAX_PROBLEM_ROWS ? 1 : 0);
   const problemsHeight = problemLines > 0 ? SECTION_PAD * 2 + problemLines * ROW_HEIGHT : 0;
   y += problemsHeight;
   const footerTop = y;

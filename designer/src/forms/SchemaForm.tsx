@@ -72,7 +72,7 @@ export function SchemaField(props: FieldProps) {
           *
         </span>
       )}
-      <code className="field-name">{name}</code>
+      {!name.includes(" ") && <code className="field-name">{name}</code>}
       {value !== undefined && !required && (
         <button type="button" className="link-button small" onClick={() => onChange(undefined)} aria-label={`Reset ${label} to its default`}>
           reset
