@@ -53,6 +53,7 @@ describe("the canvas", () => {
     await page.keyboard.press("Enter");
     await dialog.waitFor({ state: "detached" });
     await node(page, "hub:keys").waitFor();
+    await expect.poll(() => server.projects.get("lab")!.project.hubs.length).toBe(1);
     await dragBetween(page, handle(page, keyId, "out:keyPair"), handle(page, "hub:keys", "hub-in"));
     await expect.poll(() => server.projects.get("lab")!.project.hubs[0]?.inputs).toEqual([{ instanceId: keyId, output: "keyPair" }]);
     await node(page, webId).hover();
@@ -199,6 +200,31 @@ describe("the canvas", () => {
   });
 });
 
+describe("projects", () => {
+  test("switches between projects from the top bar", async () => {
+    const { page } = browser;
+    await page.getByRole("link", { name: "All projects" }).click();
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await page.getByRole("button", { name: "New project" }).first().click();
+    const create = page.getByRole("dialog", { name: "New project" });
+    await create.getByLabel("Name").fill("lab");
+    await create.getByLabel("Password", { exact: true }).fill("another password");
+    await create.getByLabel("Confirm password").fill("another password");
+    await create.getByRole("button", { name: "Create project" }).click();
+    await expect.poll(() => create.getByText('a project named "lab" already exists').count()).toBe(1);
+    await create.getByLabel("Name").fill("staging");
+    await create.getByRole("button", { name: "Create project" }).click();
+    await page.waitForURL(/#\/projects\/staging/);
+    expect(await page.locator(".react-flow__node").count()).toBe(0);
+    await page.getByRole("combobox", { name: "Switch project" }).selectOption("lab");
+    await page.waitForURL(/#\/projects\/lab/);
+    await node(page, keyId).waitFor({ state: "attached" });
+    await page.getByRole("link", { name: "All projects" }).click();
+    await expect.poll(() => page.locator(".project-row").count()).toBe(2);
+    await screenshot(page, "projects");
+  });
+});
+
 describe("a 1,000-instance project", () => {
   test("draws zoomed out and switches to full cards when zoomed in", async () => {
     const { project, statuses } = benchProject(1000);
@@ -212,6 +238,10 @@ describe("a 1,000-instance project", () => {
       expect(await page.locator(".react-flow__node").count()).toBe(1000);
       expect(await page.locator(".card-title").count()).toBe(0);
       await screenshot(page, "zoomed-out-1000");
+      await page.evaluate(() => (window as never as { __rf: { setViewport(v: object): void } }).__rf.setViewport({ x: -200, y: -150, zoom: 0.3 }));
+      await page.waitForTimeout(300);
+      expect(await page.locator(".card-title").count()).toBe(0);
+      await screenshot(page, "zoomed-mid-1000");
       await page.evaluate(() => (window as never as { __rf: { setViewport(v: object): void } }).__rf.setViewport({ x: 0, y: 0, zoom: 1 }));
       await expect.poll(() => page.locator(".card-title").count()).toBeGreaterThan(0);
       expect(await page.locator(".cards-canvas").count()).toBe(0);

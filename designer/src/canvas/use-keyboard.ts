@@ -39,7 +39,11 @@ export function useCanvasKeyboard({
       setNodes((nodes) => nodes.map((node) => (node.selected === ids.has(node.id) ? node : { ...node, selected: ids.has(node.id) })));
       setEdges((edges) => edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge)));
     };
+    let lastPaste = Number.NEGATIVE_INFINITY;
     const paste = (copied: CopiedGraph) => {
+      // One keystroke can arrive twice (the keydown fallback and a late paste event): paste once.
+      if (performance.now() - lastPaste < 400) return;
+      lastPaste = performance.now();
       pasteCount.current++;
       const { mutations, ids } = pasteMutations(store.project, copied, { x: 48 * pasteCount.current, y: 48 * pasteCount.current });
       store
@@ -83,7 +87,7 @@ export function useCanvasKeyboard({
           if (!pastePending.current) return;
           pastePending.current = false;
           if (memory.current) paste(memory.current);
-        }, 50);
+        }, 150);
       } else if (mod && key === "a") {
         event.preventDefault();
         select(new Set(flow.getNodes().map((node) => node.id)));

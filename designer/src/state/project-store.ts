@@ -216,6 +216,15 @@ export class ProjectStore {
     const optimistic = applyMutations(before, mutations, this.registry);
     this.#pending++;
     this.#absorb({ ...this.snapshot, project: optimistic });
+    // The undo entry exists from now on (removed again if the server refuses), so an undo pressed
+    // before the server answered still undoes this change, queued after it.
+    const entry = options.undoable !== false && inverse.length > 0 ? { forward: mutations, inverse, label: options.label ?? describe(mutations) } : undefined;
+    if (entry) {
+      this.undoStack.push(entry);
+      if (this.undoStack.length > 200) this.undoStack.shift();
+      this.redoStack = [];
+      this.emitter.emit(keys.history);
+    }
     const run = async (): Promise<ProjectSnapshot> => {
       try {
         let result: ProjectSnapshot;
@@ -228,13 +237,13 @@ export class ProjectStore {
           result = await this.api.mutate(this.name, { revision: this.#confirmed.revision, mutations });
         }
         this.#confirmed = result;
-        if (options.undoable !== false && inverse.length > 0) {
-          this.undoStack.push({ forward: mutations, inverse, label: options.label ?? describe(mutations) });
-          if (this.undoStack.length > 200) this.undoStack.shift();
-          this.redoStack = [];
+        return result;
+      } catch (error) {
+        if (entry) {
+          this.undoStack = this.undoStack.filter((item) => item !== entry);
           this.emitter.emit(keys.history);
         }
-        return result;
+        throw error;
       } finally {
         this.#pending--;
         if (this.#pending === 0) this.#absorb(this.#confirmed);
@@ -252,31 +261,33 @@ export class ProjectStore {
     return this.redoStack.length > 0;
   }
 
+  /** Undoes the last change. The entry moves to the redo stack at once, so a quick redo follows it in order. */
   async undo(): Promise<string | undefined> {
     const entry = this.undoStack.pop();
     if (!entry) return undefined;
+    this.redoStack.push(entry);
     this.emitter.emit(keys.history);
     try {
       await this.mutate(entry.inverse, { undoable: false });
-      this.redoStack.push(entry);
-      this.emitter.emit(keys.history);
       return entry.label;
     } catch (error) {
+      this.redoStack = this.redoStack.filter((item) => item !== entry);
       this.emitter.emit(keys.history);
       throw error;
     }
   }
 
+  /** Redoes the last undone change (moved back to the undo stack at once). */
   async redo(): Promise<string | undefined> {
     const entry = this.redoStack.pop();
     if (!entry) return undefined;
+    this.undoStack.push(entry);
     this.emitter.emit(keys.history);
     try {
       await this.mutate(entry.forward, { undoable: false });
-      this.undoStack.push(entry);
-      this.emitter.emit(keys.history);
       return entry.label;
     } catch (error) {
+      this.undoStack = this.undoStack.filter((item) => item !== entry);
       this.emitter.emit(keys.history);
       throw error;
     }
