@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type WorkspacePackage, workspacePackages } from "./workspace-packages.js";
+import { repositoryRoot, type WorkspacePackage, workspacePackages } from "./workspace-packages.js";
 
 const conditionOrder = ["@highstate/source", "types", "import", "default"];
 
@@ -79,6 +79,17 @@ describe("package skeleton", () => {
   for (const pkg of published) {
     it(`${pkg.json.name} has the package skeleton`, () => {
       expect(skeletonProblems(pkg)).toEqual([]);
+    });
+  }
+
+  for (const pkg of all) {
+    const script = (pkg.json as { scripts?: Record<string, string> }).scripts?.test;
+    if (!script) continue;
+    it(`${pkg.json.name}'s test script runs its own Vitest project of the root config`, () => {
+      const config = /--config\s+(\S+)/.exec(script)?.[1];
+      expect(config, `"${script}" must name the root vitest.config.ts`).toBeDefined();
+      expect(join(pkg.dir, config!)).toBe(join(repositoryRoot, "vitest.config.ts"));
+      expect(script).toContain(`--project ${pkg.json.name}`);
     });
   }
 
