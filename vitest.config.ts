@@ -26,7 +26,7 @@ function packageDirs(): string[] {
 }
 
 const projects = packageDirs().map((dir) => {
-  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; highstateTest?: { environment?: string; timeout?: number } };
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; highstateTest?: { environment?: string; timeout?: number; fileParallelism?: boolean } };
   return {
     plugins: [jsdocVitePlugin()],
     resolve: { conditions },
@@ -37,6 +37,10 @@ const projects = packageDirs().map((dir) => {
       include: ["src/**/*.test.ts", "test/**/*.test.ts", "src/**/*.test.tsx"],
       environment: pkg.highstateTest?.environment ?? "node",
       testTimeout: pkg.highstateTest?.timeout ?? 30_000,
+      // Browser and process tests poll for what a busy 2-core CI machine may take seconds to show.
+      expect: { poll: { timeout: 15_000, interval: 50 } },
+      // Packages whose test files each start Chromium run them one at a time instead of competing for the CPU.
+      fileParallelism: pkg.highstateTest?.fileParallelism ?? true,
       hookTimeout: 60_000,
       typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: join(dir, "tsconfig.json") },
     },
