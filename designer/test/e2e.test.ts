@@ -1,7 +1,7 @@
 /**
  * End to end: Debian's Chromium drives the built designer served by the real `highstate designer`
  * (fake engine) on a temp workspace with @highstate/common linked in. Saves screenshots of the main
- * screens under docs/screenshots/.
+ * screens (under docs/screenshots/ with HIGHSTATE_UPDATE_SCREENSHOTS=1).
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -1,12 +1,19 @@
 /** Small helpers for driving the designer in tests. */
 import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { monorepoRoot } from "./designer-process.ts";
 
-export const screenshotsDir = join(monorepoRoot, "docs/screenshots");
+/**
+ * Where screenshots go: docs/screenshots/ when `HIGHSTATE_UPDATE_SCREENSHOTS=1` (to refresh the ones
+ * the docs show, then look at them and commit), otherwise a temp folder, so `npm test` never changes
+ * tracked files.
+ */
+export const screenshotsDir =
+  process.env.HIGHSTATE_UPDATE_SCREENSHOTS === "1" ? join(monorepoRoot, "docs/screenshots") : join(tmpdir(), "highstate-designer-screenshots");
 
-/** Saves a screenshot of the page under docs/screenshots/. */
+/** Saves a screenshot of the page (see {@link screenshotsDir}). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotsDir, { recursive: true });
   await page.waitForTimeout(250);
