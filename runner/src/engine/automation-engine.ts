@@ -83,8 +83,9 @@ export class AutomationEngine implements Engine {
       request.onEvent(mapped);
     };
 
+    let command: InstanceType<typeof ControlledPulumiCommand> | undefined;
     const attempt = async (): Promise<UnitRunResult> => {
-      const command = new ControlledPulumiCommand({ command: cli.command, version: cli.version, signal: request.signal, forceSignal: request.forceSignal });
+      command = new ControlledPulumiCommand({ command: cli.command, version: cli.version, signal: request.signal, forceSignal: request.forceSignal });
       const workspace = await LocalWorkspace.create({
         workDir: prepared.workDir,
         pulumiCommand: command as never,
@@ -145,6 +146,8 @@ export class AutomationEngine implements Engine {
       }
     } catch (error) {
       if (cancelled()) {
+        // The CLI may still be finishing its graceful cancel (and releasing the stack lock).
+        await command?.exited();
         // A run stopped by force may have died holding the stack lock; it was ours, so release it now
         // with `pulumi cancel` (works on every backend, not only the file backend).
         if (request.forceSignal.aborted) {

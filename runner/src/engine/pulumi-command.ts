@@ -60,6 +60,8 @@ export class ControlledPulumiCommand {
   readonly command: string;
   readonly version: { toString(): string };
   private readonly children = new Set<ChildProcess>();
+  /** Children already sent SIGINT: a second one makes the CLI stop at once, leaving the stack locked. */
+  private readonly interrupted = new WeakSet<ChildProcess>();
   private readonly options: ControlledPulumiCommandOptions;
 
   constructor(options: ControlledPulumiCommandOptions) {
@@ -67,16 +69,36 @@ export class ControlledPulumiCommand {
     this.command = options.command;
     this.version = new semver.SemVer(options.version);
     options.signal?.addEventListener("abort", () => {
-      for (const child of this.children) child.kill("SIGINT");
+      for (const child of this.children) this.interrupt(child);
     });
     options.forceSignal?.addEventListener("abort", () => {
       for (const child of this.children) killGroup(child, "SIGKILL");
     });
   }
 
+  /** Asks a CLI process to cancel gracefully, once. */
+  private interrupt(child: ChildProcess): void {
+    if (this.interrupted.has(child)) return;
+    this.interrupted.add(child);
+    child.kill("SIGINT");
+  }
+
   /** The number of CLI processes of this run still running. */
   get running(): number {
     return this.children.size;
+  }
+
+  /**
+   * Resolves once every CLI process of this run has exited. The SDK may reject an operation (for
+   * example when its event stream ends on cancel) while the CLI is still finishing and unlocking the
+   * stack; callers wait for this before they report the run as over.
+   */
+  async exited(): Promise<void> {
+    await Promise.all(
+      [...this.children].map(
+        (child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("close", () => resolve()))),
+      ),
+    );
   }
 
   /** Called by the Automation API for every CLI command. */
@@ -120,7 +142,7 @@ export class ControlledPulumiCommand {
         stderr += data;
         onError?.(data);
       });
-      const onAbort = () => child.kill("SIGINT");
+      const onAbort = () => this.interrupt(child);
       signal?.addEventListener("abort", onAbort, { once: true });
       child.once("error", (error) => {
         this.children.delete(child);
