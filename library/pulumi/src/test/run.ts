@@ -226,3 +226,18 @@ async function runOnce(unit: AnyUnit, options: TestUnitOptions<AnyComponent>): P
 export function testUnit<U extends AnyUnit>(unit: U, options: TestUnitOptions<U["component"]> = {}): Promise<UnitTestResult> {
   return exclusive(() => withRejectionsCaptured(() => runOnce(unit, options)));
 }
+
+/**
+ * Awaits a unit run that must fail and returns its error, so a test can assert on its class, the
+ * instance, field and message: `const error = await runError(testUnit(unit, { args: { port: 0 } }))`.
+ *
+ * @throws Error when the run succeeds.
+ */
+export async function runError(run: Promise<unknown>): Promise<Error> {
+  try {
+    await run;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("Expected the unit run to fail, but it succeeded");
+}

@@ -1,8 +1,7 @@
 import { defineComponent, z } from "@highstate/contract";
 import { defineUnit, resourceName } from "@highstate/pulumi";
-import { testUnit } from "@highstate/pulumi/test";
+import { runError, testUnit } from "@highstate/pulumi/test";
 import { describe, expect, it } from "vitest";
-import { runError } from "../__fixtures__/run-error.js";
 import { type Cluster, clusterEntity, clusterSchema } from "../entities/cluster.js";
 import { serviceEntity as serviceEntityDefinition, serviceSchema } from "../entities/resources.js";
 import { validateKubernetesResources } from "../test/validate.js";

@@ -1,7 +1,6 @@
 import type { Unit } from "@highstate/pulumi";
-import { type TestUnitOptions, testUnit } from "@highstate/pulumi/test";
+import { runError, testUnit, type TestUnitOptions } from "@highstate/pulumi/test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runError } from "../../__fixtures__/run-error.js";
 import { serverSchema } from "../../entities/server.js";
 import { generateSshKeyPair, sshFingerprint } from "../../ssh/keys.js";
 import type { existingServer } from "./definition.js";

@@ -1,7 +1,6 @@
 import type { Unit } from "@highstate/pulumi";
-import { testUnit } from "@highstate/pulumi/test";
+import { runError, testUnit } from "@highstate/pulumi/test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runError } from "../../__fixtures__/run-error.js";
 import { sshKeyPairSchema } from "../../entities/ssh.js";
 import { generateSshKeyPair, parseSshPrivateKey, sshFingerprint } from "../../ssh/keys.js";
 import type { sshKeyPair } from "./definition.js";

@@ -1,8 +1,7 @@
 import type { Unit } from "@highstate/pulumi";
-import { type TestUnitOptions, testUnit } from "@highstate/pulumi/test";
+import { runError, testUnit, type TestUnitOptions } from "@highstate/pulumi/test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { runError } from "../../__fixtures__/run-error.js";
 import { clusterSchema } from "../../entities/cluster.js";
 import { validateKubernetesResources } from "../../test/validate.js";
 import { twoClustersJson, twoClustersYaml } from "../../kubeconfig/__fixtures__/kubeconfigs.js";
