@@ -8,7 +8,7 @@ import { HostKeyMismatchError, SshAuthenticationError, SshCredentialsError, SshU
 import { parseHostKey } from "./host-key.js";
 import type { SshTerminalSpec } from "./ssh-terminal.js";
 import { startTerminalTestServer, TerminalTestClient, type TerminalTestServer } from "./testing/harness.js";
-import { freePort, type TestSshd, sshdUnavailableReason, startTestSshd } from "./testing/sshd.js";
+import { freePort, type TestSshd, sshdUnavailableReason, startTestSshd } from "@highstate/test-support/sshd";
 
 const run = promisify(execFile);
 const unavailable = sshdUnavailableReason();
@@ -109,6 +109,20 @@ describe.skipIf(unavailable !== undefined)("SSH terminals through the WebSocket 
     );
   });
 
+  it("logs in with a password, and refuses a wrong one with a clear message", async () => {
+    const { client } = await connect({ credentials: { password: sshd.password } });
+    client.type("echo user-$(id -un)\r");
+    await client.waitForOutput(new RegExp(`user-${sshd.user}`));
+    client.ws.close();
+    await client.closed;
+    const error = await server.manager
+      .open(spec({ credentials: { password: "wrong password" } }), { cols: 80, rows: 24 })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SshAuthenticationError);
+    expect((error as Error).message).toContain(`refused user "${sshd.user}"`);
+    expect(server.manager.size).toBe(0);
+  });
+
   it("explains a private key that cannot be parsed and missing credentials", async () => {
     await expect(server.manager.open(spec({ credentials: { privateKey: "not a key" } }), { cols: 80, rows: 24 })).rejects.toThrow(
       SshCredentialsError,
@@ -160,12 +174,9 @@ describe.skipIf(unavailable !== undefined)("SSH terminals through the WebSocket 
       await client.opened;
       client.type("echo alive-$((2*2))\r");
       await client.waitForOutput(/alive-4/);
-      // Freeze the per-connection sshd processes: the TCP connection stays up but nothing answers.
-      const { stdout } = await run("ps", ["-o", "pid=", "--ppid", String(sshd.process.pid)]);
-      for (const pid of stdout
-        .split("\n")
-        .map((line) => Number(line.trim()))
-        .filter((pid) => pid > 0)) {
+      // Freeze the per-connection sshd processes (the privileged monitor and the user's session process
+      // below it): the TCP connection stays up but nothing answers.
+      for (const pid of await descendants(sshd.process.pid!)) {
         process.kill(pid, "SIGSTOP");
         stopped.push(pid);
       }
@@ -261,4 +272,23 @@ function statsOf(server: TerminalTestServer, sessionId: string) {
 function garbageCollector(): () => void {
   setFlagsFromString("--expose-gc");
   return runInNewContext("gc") as () => void;
+}
+
+/** Every process below `pid` (children, grandchildren, …). */
+async function descendants(pid: number): Promise<number[]> {
+  const { stdout } = await run("ps", ["-e", "-o", "pid=,ppid="]);
+  const children = new Map<number, number[]>();
+  for (const line of stdout.split("\n")) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (child && parent) children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
 }

@@ -6,7 +6,7 @@ import { runError, testUnit } from "@highstate/pulumi/test";
 import type * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Server, serverEntity } from "../entities/server.js";
-import { sshdSkipReason, startTestSshd, type TestSshd } from "../ssh/__fixtures__/sshd.js";
+import { sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import { generateSshKeyPair } from "../ssh/keys.js";
 import { loadSerializedProvider } from "./__fixtures__/serialized.js";
 import { runOnServer } from "./command.js";
@@ -64,7 +64,7 @@ describe("runOnServer under mocks", () => {
   });
 });
 
-const skipReason = sshdSkipReason();
+const skipReason = sshdUnavailableReason();
 if (skipReason) console.warn(`Skipping the ServerCommand provider tests: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)("the serialized ServerCommand provider against a real sshd", () => {

@@ -2,11 +2,11 @@ import { hostname as localHostname } from "node:os";
 import type * as pulumi from "@pulumi/pulumi";
 import { testUnit } from "@highstate/pulumi/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, sshdSkipReason, startTestSshd, type TestSshd } from "../ssh/__fixtures__/sshd.js";
+import { freePort, sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import { generateSshKeyPair } from "../ssh/keys.js";
 import { loadSerializedProvider } from "./__fixtures__/serialized.js";
 
-const skipReason = sshdSkipReason();
+const skipReason = sshdUnavailableReason();
 if (skipReason) console.warn(`Skipping the ServerProbe provider tests: ${skipReason}`);
 
 async function serializedProbeProvider(): Promise<{ text: string; provider: pulumi.dynamic.ResourceProvider }> {

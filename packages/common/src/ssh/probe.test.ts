@@ -1,12 +1,12 @@
 import { hostname as localHostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, sshdSkipReason, startTestSshd, type TestSshd } from "./__fixtures__/sshd.js";
+import { freePort, sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import { connectSsh, withSshSession } from "./connect.js";
 import { SshAuthenticationError, SshCommandError, SshHostKeyMismatchError, SshUnreachableError } from "./errors.js";
 import { generateSshKeyPair, sshFingerprint } from "./keys.js";
 import { probeServer, waitForSsh } from "./probe.js";
 
-const skipReason = sshdSkipReason();
+const skipReason = sshdUnavailableReason();
 if (skipReason) console.warn(`Skipping the sshd tests: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)("SSH against a real sshd", () => {
