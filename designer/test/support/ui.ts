@@ -32,14 +32,27 @@ export function handle(page: Page, id: string, handleId: string): Locator {
 
 /** Drags with the mouse from the centre of one element to the centre of another. */
 export async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
+  // The canvas may still be animating (a new node is scrolled into view): drag only once both ends stand still.
+  const a = await stableBox(page, from);
+  const b = await stableBox(page, to);
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   for (let step = 1; step <= 12; step++) {
     await page.mouse.move(a.x + a.width / 2 + ((b.x + b.width / 2 - a.x - a.width / 2) * step) / 12, a.y + a.height / 2 + ((b.y + b.height / 2 - a.y - a.height / 2) * step) / 12);
   }
   await page.mouse.up();
+}
+
+/** The bounding box of an element once it has not moved for two consecutive animation-frame-spaced reads. */
+async function stableBox(page: Page, locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let previous = await locator.boundingBox();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    await page.waitForTimeout(60);
+    const current = await locator.boundingBox();
+    if (previous && current && current.x === previous.x && current.y === previous.y && current.width === previous.width) return current;
+    previous = current;
+  }
+  throw new Error("the element kept moving for 3 s; cannot drag it");
 }
 
 /** Adds an instance from the palette (click, then name it and fill the required args, by label). */
