@@ -4,10 +4,10 @@
  * `~/.pulumi/versions/<version>`, which is searched first; a `pulumi` on PATH is used otherwise.
  */
 import { execFile } from "node:child_process";
-import { access, constants } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
+import { isExecutable } from "../fs/atomic-write.js";
 import { PulumiCliNotFoundError, PulumiCliUnusableError, PulumiInstallError, officialInstallCommand } from "./errors.js";
 
 /** The Pulumi CLI version Highstate is built and tested against (the version of its `@pulumi/pulumi` SDK). */
@@ -59,14 +59,6 @@ export function pulumiVersionRoot(version: string = PINNED_PULUMI_VERSION, homeD
   return join(homeDir, ".pulumi", "versions", version);
 }
 
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function executableNames(): string[] {
   return process.platform === "win32" ? ["pulumi.exe", "pulumi.cmd", "pulumi"] : ["pulumi"];

@@ -124,3 +124,13 @@ export async function pathExists(path: string): Promise<boolean> {
     throw error;
   }
 }
+
+/** Whether a file exists and this process may execute it. */
+export async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,9 +1,9 @@
-import { constants as fsConstants } from "node:fs";
-import { access, chmod, mkdtemp, open, rename, rm } from "node:fs/promises";
+import { chmod, mkdtemp, open, rename, rm } from "node:fs/promises";
 import { constants as osConstants, homedir, tmpdir } from "node:os";
 import { delimiter, isAbsolute, join } from "node:path";
 import type { TerminalSpec } from "@highstate/contract";
 import * as pty from "node-pty";
+import { isExecutable } from "../fs/atomic-write.js";
 import { LocalTerminalError } from "./errors.js";
 import { normalizeSize, TerminalProcess, type TerminalSize } from "./terminal-process.js";
 
@@ -190,14 +190,6 @@ async function resolveExecutable(command: string, path: string, cwd: string): Pr
   return undefined;
 }
 
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function signalName(signal: number): string {
   const entry = Object.entries(osConstants.signals).find(([, value]) => value === signal);
