@@ -1,3 +1,5 @@
+import { UnreadableFileError } from "./errors.js";
+
 /** The first syntax error in a JSON text: where it is and what is wrong. */
 export interface JsonSyntaxError {
   /** 0-based offset into the text. */
@@ -160,5 +162,23 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   } catch (error) {
     if (!(error instanceof Failure)) throw error;
     return { offset: error.offset, ...lineAndColumn(text, error.offset), message: error.message };
+  }
+}
+
+/**
+ * Parses JSON read from `file`. Invalid JSON is an `UnreadableFileError` naming the file, the line and
+ * column of the first syntax error, and what is wrong there.
+ */
+export function parseJsonDocument(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const syntax = findJsonSyntaxError(text);
+    throw new UnreadableFileError(
+      file,
+      `invalid JSON: ${syntax?.message ?? (error as Error).message}`,
+      syntax ? { line: syntax.line, column: syntax.column } : undefined,
+      { cause: error },
+    );
   }
 }

@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
 import { hashJson, stableJson } from "../fs/canonical.js";
 import { formatValuePath, UnreadableFileError } from "../fs/errors.js";
-import { findJsonSyntaxError } from "../fs/json-syntax.js";
+import { parseJsonDocument } from "../fs/json-syntax.js";
 import type { PassphraseCrypter } from "../secrets/passphrase-crypter.js";
 import { SecretsLockedError } from "../secrets/errors.js";
 import {
@@ -306,18 +306,7 @@ function safeDecrypt(crypter: PassphraseCrypter, secureValue: string): string | 
 
 /** Parses an instance state file; anything unreadable is an `UnreadableFileError` (the file is then never overwritten). */
 export function parseInstanceState(text: string, file: string): InstanceState {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    const syntax = findJsonSyntaxError(text);
-    throw new UnreadableFileError(
-      file,
-      `invalid JSON: ${syntax?.message ?? (error as Error).message}`,
-      syntax ? { line: syntax.line, column: syntax.column } : undefined,
-      { cause: error },
-    );
-  }
+  const document = parseJsonDocument(text, file);
   const version = (document as { version?: unknown } | null)?.version;
   if (typeof version === "number" && version > instanceStateFormatVersion) {
     throw new UnreadableFileError(file, `it was written by a newer Highstate (state format version ${version}); update @highstate/runner`, {

@@ -1,7 +1,7 @@
 import { type Hub, type Instance, type Project, projectFormatVersion, projectSchema } from "@highstate/contract";
 import type { z } from "zod";
 import { formatValuePath, UnreadableFileError } from "../fs/errors.js";
-import { findJsonSyntaxError } from "../fs/json-syntax.js";
+import { parseJsonDocument } from "../fs/json-syntax.js";
 import { stableJson } from "../fs/canonical.js";
 
 /**
@@ -67,20 +67,7 @@ export function parseProjectFile(text: string, file: string): Project {
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
   if (source.trim() === "")
     throw new UnreadableFileError(file, 'the file is empty (was it truncated?); a project file holds at least {"version": 1}');
-  let document: unknown;
-  try {
-    document = JSON.parse(source);
-  } catch (error) {
-    const syntax = findJsonSyntaxError(source);
-    throw new UnreadableFileError(
-      file,
-      `invalid JSON: ${syntax?.message ?? (error as Error).message}`,
-      syntax ? { line: syntax.line, column: syntax.column } : undefined,
-      {
-        cause: error,
-      },
-    );
-  }
+  const document = parseJsonDocument(source, file);
   if (document === null || typeof document !== "object" || Array.isArray(document)) {
     throw new UnreadableFileError(file, `a project file must hold a JSON object, found ${describeValue(document)}`);
   }
