@@ -3,26 +3,24 @@
  * `@highstate/source` condition, so they run against live source without a build, and the JSDoc
  * transform runs exactly as in the build, so descriptions in tests match what ships.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 import { jsdocVitePlugin } from "./library/contract/src/jsdoc/index.ts";
+import { workspaceFolders } from "./tooling/src/workspace-packages.ts";
 
 const root = import.meta.dirname;
 // Vite's "module" condition picks bundler-only ESM builds (e.g. @opentelemetry/api, loaded by
 // @pulumi/pulumi) whose extensionless imports Node cannot load; externalised packages use Node's conditions.
 const conditions = ["@highstate/source", ...defaultServerConditions.filter((condition) => condition !== "module")];
 
+/** Workspace packages that have tests (a `test` script). */
 function packageDirs(): string[] {
-  const dirs: string[] = [];
-  for (const group of ["library", "packages", "examples"]) {
-    const base = join(root, group);
-    if (!existsSync(base)) continue;
-    for (const name of readdirSync(base).sort()) dirs.push(join(base, name));
-  }
-  dirs.push(join(root, "runner"), join(root, "designer"), join(root, "tooling"));
-  return dirs.filter((dir) => existsSync(join(dir, "package.json")));
+  return workspaceFolders(root).filter((dir) => {
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+    return pkg.scripts?.test !== undefined;
+  });
 }
 
 const projects = packageDirs().map((dir) => {

@@ -22,18 +22,27 @@ export interface WorkspacePackage {
   };
 }
 
+/**
+ * The folders of the npm workspaces, as the root package.json lists them (`group/*` entries are every
+ * folder of that group with a package.json). The one list the build, the tests and the checks share.
+ */
+export function workspaceFolders(root: string = repositoryRoot): string[] {
+  const { workspaces } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { workspaces: string[] };
+  const folders: string[] = [];
+  for (const entry of workspaces) {
+    if (entry.endsWith("/*")) {
+      const base = join(root, entry.slice(0, -2));
+      if (existsSync(base)) for (const name of readdirSync(base).sort()) folders.push(join(base, name));
+    } else {
+      folders.push(join(root, entry));
+    }
+  }
+  return folders.filter((dir) => existsSync(join(dir, "package.json")));
+}
+
 /** Every package of the npm workspaces, read from disk. */
 export function workspacePackages(): WorkspacePackage[] {
-  const folders: string[] = [];
-  for (const group of ["library", "packages", "examples"]) {
-    const base = join(repositoryRoot, group);
-    if (!existsSync(base)) continue;
-    for (const name of readdirSync(base).sort()) folders.push(join(base, name));
-  }
-  folders.push(join(repositoryRoot, "runner"), join(repositoryRoot, "designer"), join(repositoryRoot, "tooling"));
-  return folders
-    .filter((dir) => existsSync(join(dir, "package.json")))
-    .map((dir) => ({ folder: relative(repositoryRoot, dir), dir, json: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) }));
+  return workspaceFolders().map((dir) => ({ folder: relative(repositoryRoot, dir), dir, json: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) }));
 }
 
 /** Source files of a package (TypeScript and JavaScript under src/, bench/, test/), skipping build output. */
