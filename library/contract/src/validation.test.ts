@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { app, cluster, existingServer, keyPair } from "./__fixtures__/definitions.js";
 import { type Instance, type Project, projectSchema } from "./project.js";
 import { buildRegistry } from "./registry.js";
-import { argsValidatorFromDefinitions, type ProjectProblem, resolveProjectInputs, validateProject } from "./validation.js";
+import { analyzeProject, argsValidatorFromDefinitions, type ProjectProblem, resolveProjectInputs, validateProject } from "./validation.js";
 
 const registry = buildRegistry([
   { package: { name: "test-package", version: "1.0.0" }, entities: [], components: [keyPair, existingServer, cluster, app] },
@@ -113,13 +113,49 @@ describe("validateProject", () => {
       ]),
       registry,
     );
+    // Per instance: the injected hubs first, then each input's connections and whether it is satisfied.
     expect(codes(problems)).toEqual([
-      "dangling-reference:test.cluster.v1:prod.masters",
-      "dangling-reference:test.cluster.v1:prod.masters",
       "dangling-reference:test.cluster.v1:prod",
+      "dangling-reference:test.cluster.v1:prod.masters",
+      "dangling-reference:test.cluster.v1:prod.masters",
       "missing-input:test.cluster.v1:prod.masters",
     ]);
-    expect(problems[0]!.message).toContain('has no such output (it has "server")');
+    expect(problems[0]!.message).toBe('"test.cluster.v1:prod" is injected with hub "hub:gone", which is not in the project');
+    expect(problems[1]!.message).toContain('has no such output (it has "server")');
+    expect(problems[2]!.message).toBe('input "masters" of "test.cluster.v1:prod" refers to hub "hub:missing", which is not in the project');
+  });
+});
+
+describe("resolveProjectInputs", () => {
+  // Short lists are searched for duplicates and long ones keyed; both must keep the first of each output in order.
+  it.each([3, 40])("lists each output once per input, in the order first met (%i servers)", (count) => {
+    const servers = Array.from({ length: count }, (_, index) => server(`s${index}`));
+    const direct = servers.map((item) => ({ instanceId: item.id, output: "server" }));
+    const k8s = instance("test.cluster.v1", "prod", {
+      inputs: { masters: [...direct.slice(0, 2), { hubId: "hub:all" }, ...direct, direct[0]!] },
+    });
+    const hubInputs = [...direct].reverse();
+    const p = project([key, ...servers, k8s], [{ id: "hub:all", inputs: [...hubInputs, hubInputs[0]!], injectionInputs: [], position: { x: 0, y: 0 } }]);
+    const masters = resolveProjectInputs(p, registry).get(k8s.id)!.masters!;
+    const expected = [servers[0]!, servers[1]!, ...[...servers].reverse().filter((item) => item !== servers[0] && item !== servers[1])].map((item) => item.id);
+    expect(masters.map((ref) => ref.instanceId)).toEqual(expected);
+    expect(masters.slice(0, 2).every((ref) => ref.viaHub === undefined)).toBe(true);
+    expect(masters.slice(2).every((ref) => ref.viaHub === "hub:all")).toBe(true);
+    expect(validateProject(p, registry)).toEqual([]);
+
+    // The analysis gives the position of the instance behind every entry, in the same order.
+    const analysis = analyzeProject(p, registry);
+    const position = analysis.index.get(k8s.id)!;
+    expect(p.instances[position]!.id).toBe(k8s.id);
+    const sources = Array.from(analysis.refSources.subarray(analysis.refStart[position], analysis.refStart[position + 1]), (source) => p.instances[source]!.id);
+    expect(sources).toEqual(Object.values(analysis.inputs[position]!).flatMap((refs) => refs.map((ref) => ref.instanceId)));
+    expect(sources).toHaveLength(count);
+    expect(analysis.refStart[p.instances.length]).toBe(analysis.refSources.length);
+  });
+
+  it("reports an id whose separator is not where type and name put it", () => {
+    const problems = validateProject(project([key, { ...server("web"), id: "test.existing-server.v1-web" }]), registry);
+    expect(codes(problems)).toEqual(["malformed-id:test.existing-server.v1-web"]);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { AnyComponent } from "./component.js";
-import { type Hub, type Instance, type InstanceOutputRef, isHubRef, parseInstanceId, type Project, checkInstanceName, hubIdPattern } from "./project.js";
+import { checkInstanceName, type Hub, hubIdPattern, type Instance, type InstanceOutputRef, isHubRef, type Project } from "./project.js";
 import type { Registry, RegistryComponent, RegistryInputSpec } from "./registry.js";
+import { typeIdPattern } from "./type-id.js";
 
 /** The kinds of problems project validation reports. */
 export type ProjectProblemCode =
@@ -57,7 +58,10 @@ export function argsValidatorFromDefinitions(components: Iterable<AnyComponent>)
   };
 }
 
-/** An entity value source resolved for an input: which instance output feeds it and how it got there. */
+/**
+ * An entity value source resolved for an input: which instance output feeds it and how it got there.
+ * A direct connection resolves to the project's own reference object, so treat these as read-only.
+ */
 export interface ResolvedInputRef extends InstanceOutputRef {
   /** The hub the value came through, when it came through one. */
   viaHub?: string;
@@ -66,8 +70,97 @@ export interface ResolvedInputRef extends InstanceOutputRef {
 /** The result of input resolution: instance id → input name → the outputs feeding it. */
 export type ResolvedInputs = Map<string, Record<string, ResolvedInputRef[]>>;
 
-function refKey(ref: InstanceOutputRef): string {
-  return `${ref.instanceId}\u0000${ref.output}`;
+/**
+ * Everything {@link analyzeProject} finds in one pass over a project: the input resolution, indexed by
+ * position so callers need no lookups by id, and every problem.
+ */
+export interface ProjectAnalysis {
+  /** Instance id → position in `project.instances` (of the first instance, when an id is duplicated). */
+  readonly index: ReadonlyMap<string, number>;
+  /**
+   * For each instance by position: input name → the outputs feeding it, in the component's input
+   * order, each output at most once, in the order first met. Empty for instances of unknown components.
+   */
+  readonly inputs: readonly Readonly<Record<string, readonly ResolvedInputRef[]>>[];
+  /**
+   * The position of the instance behind every resolved entry. Instance `i`'s entries are
+   * `refSources[refStart[i]] … refSources[refStart[i + 1] - 1]`, in the order
+   * `for (const name in inputs[i]) for (const ref of inputs[i][name])` visits them.
+   */
+  readonly refSources: Int32Array;
+  /** Where each instance's entries start in {@link refSources}; one more entry than there are instances. */
+  readonly refStart: Int32Array;
+  /** Every problem found, per instance in project order (naming problems of all instances first). */
+  readonly problems: ProjectProblem[];
+}
+
+function refKey(instanceId: string, output: string): string {
+  return `${instanceId}\u0000${output}`;
+}
+
+/** Below this many entries a list is searched for duplicates; beyond it a key set is kept. */
+const scanLimit = 24;
+
+/**
+ * Collects the outputs feeding one input (or bundled by one hub), each at most once, in the order they
+ * were first added; {@link take} gives them as an array of the exact size and {@link reset} starts
+ * over, so one collector serves every input of a project. Short lists, the usual case, are scanned
+ * for duplicates instead of keyed by strings, so analysing a large project allocates little beyond
+ * the result.
+ */
+class UniqueRefs<Ref extends InstanceOutputRef> {
+  private readonly items: Ref[] = [];
+  length = 0;
+  private seen: Set<string> | undefined;
+
+  reset(): void {
+    this.length = 0;
+    this.seen = undefined;
+  }
+
+  has(instanceId: string, output: string): boolean {
+    if (this.seen) return this.seen.has(refKey(instanceId, output));
+    for (let position = 0; position < this.length; position += 1) {
+      const ref = this.items[position]!;
+      if (ref.instanceId === instanceId && ref.output === output) return true;
+    }
+    return false;
+  }
+
+  /** Adds a ref unless that output is already in the list; says whether it was added. */
+  add(ref: Ref): boolean {
+    if (this.has(ref.instanceId, ref.output)) return false;
+    this.items[this.length] = ref;
+    this.length += 1;
+    if (this.seen) {
+      this.seen.add(refKey(ref.instanceId, ref.output));
+    } else if (this.length > scanLimit) {
+      this.seen = new Set();
+      for (let position = 0; position < this.length; position += 1) this.seen.add(refKey(this.items[position]!.instanceId, this.items[position]!.output));
+    }
+    return true;
+  }
+
+  /** The refs collected since the last reset. */
+  take(): Ref[] {
+    return this.items.slice(0, this.length);
+  }
+}
+
+/** A growable list of instance positions. */
+class PositionList {
+  values = new Int32Array(64);
+  length = 0;
+
+  push(position: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length] = position;
+    this.length += 1;
+  }
 }
 
 /** Collects every output a hub bundles, including hubs injected into it (cycles among hubs are tolerated). */
@@ -77,138 +170,112 @@ function hubContents(hubId: string, hubs: Map<string, Hub>, cache: Map<string, I
   const hub = hubs.get(hubId);
   if (!hub || visiting.has(hubId)) return [];
   visiting.add(hubId);
-  const seen = new Set<string>();
-  const contents: InstanceOutputRef[] = [];
-  const add = (ref: InstanceOutputRef) => {
-    const key = refKey(ref);
-    if (!seen.has(key)) {
-      seen.add(key);
-      contents.push(ref);
-    }
-  };
-  for (const ref of hub.inputs) add(ref);
-  for (const injected of hub.injectionInputs) for (const ref of hubContents(injected, hubs, cache, visiting)) add(ref);
+  const contents = new UniqueRefs<InstanceOutputRef>();
+  for (const ref of hub.inputs) contents.add(ref);
+  for (const injected of hub.injectionInputs) for (const ref of hubContents(injected, hubs, cache, visiting)) contents.add(ref);
   visiting.delete(hubId);
-  cache.set(hubId, contents);
-  return contents;
+  const refs = contents.take();
+  cache.set(hubId, refs);
+  return refs;
 }
 
-/**
- * Resolves every instance's inputs to instance outputs: direct references, hub references (every
- * matching entity in the hub) and injected hubs (fill only inputs with nothing connected directly).
- * References that cannot be resolved (missing instance or output, wrong entity type) are skipped here
- * and reported by `validateProject`.
- */
-export function resolveProjectInputs(project: Project, registry: Registry): ResolvedInputs {
-  const instances = new Map(project.instances.map((instance) => [instance.id, instance]));
-  const hubs = new Map(project.hubs.map((hub) => [hub.id, hub]));
-  const hubCache = new Map<string, InstanceOutputRef[]>();
-  const outputEntity = (ref: InstanceOutputRef): string | undefined => {
-    const source = instances.get(ref.instanceId);
-    return source ? registry.components[source.type]?.outputs[ref.output]?.entity : undefined;
-  };
-  const resolved: ResolvedInputs = new Map();
-  for (const instance of project.instances) {
-    const component = registry.components[instance.type];
-    const result: Record<string, ResolvedInputRef[]> = {};
-    if (component) {
-      for (const [inputName, spec] of Object.entries(component.inputs)) {
-        const refs: ResolvedInputRef[] = [];
-        const seen = new Set<string>();
-        const add = (ref: ResolvedInputRef) => {
-          const key = refKey(ref);
-          if (!seen.has(key)) {
-            seen.add(key);
-            refs.push(ref);
-          }
-        };
-        for (const ref of instance.inputs[inputName] ?? []) {
-          if (isHubRef(ref)) {
-            for (const item of hubContents(ref.hubId, hubs, hubCache)) if (outputEntity(item) === spec.entity) add({ ...item, viaHub: ref.hubId });
-          } else if (outputEntity(ref) === spec.entity) {
-            add({ instanceId: ref.instanceId, output: ref.output });
-          }
-        }
-        if (refs.length === 0) {
-          for (const hubId of instance.injectionInputs) {
-            for (const item of hubContents(hubId, hubs, hubCache)) if (outputEntity(item) === spec.entity) add({ ...item, viaHub: hubId });
-          }
-        }
-        result[inputName] = refs;
-      }
-    }
-    resolved.set(instance.id, result);
-  }
-  return resolved;
-}
+const noInputs: Readonly<Record<string, readonly ResolvedInputRef[]>> = Object.freeze({});
 
 function describeInput(instance: Instance, input: string): string {
   return `input "${input}" of "${instance.id}"`;
 }
 
+/**
+ * Checks that a reference points at an existing output (of the expected entity, when one is given),
+ * given the position of the instance it names (`undefined` when none has that id) and that instance's
+ * component (`undefined` when unknown: nothing more can be checked). Returns what is wrong, if anything;
+ * {@link referenceProblem} words it (only then, so checking a large project builds no strings).
+ */
 function checkReference(
   ref: InstanceOutputRef,
-  instances: Map<string, Instance>,
-  registry: Registry,
+  source: number | undefined,
+  sourceComponent: RegistryComponent | undefined,
+  expected: RegistryInputSpec | undefined,
+): "no-instance" | "no-output" | "wrong-entity" | undefined {
+  if (source === undefined) return "no-instance";
+  if (!sourceComponent) return undefined;
+  const output = Object.hasOwn(sourceComponent.outputs, ref.output) ? sourceComponent.outputs[ref.output] : undefined;
+  if (!output) return "no-output";
+  if (expected && output.entity !== expected.entity) return "wrong-entity";
+  return undefined;
+}
+
+/** Words what {@link checkReference} found; `where` names the referring side. */
+function referenceProblem(
+  verdict: "no-instance" | "no-output" | "wrong-entity",
+  ref: InstanceOutputRef,
+  sourceComponent: RegistryComponent | undefined,
   expected: RegistryInputSpec | undefined,
   where: string,
-): { problem?: Omit<ProjectProblem, "instanceId" | "hubId" | "input">; entity?: string } {
-  const source = instances.get(ref.instanceId);
-  if (!source) {
-    return { problem: { code: "dangling-reference", message: `${where} refers to instance "${ref.instanceId}", which is not in the project; reconnect it or remove the connection` } };
+): Pick<ProjectProblem, "code" | "message"> {
+  if (verdict === "no-instance") {
+    return { code: "dangling-reference", message: `${where} refers to instance "${ref.instanceId}", which is not in the project; reconnect it or remove the connection` };
   }
-  const sourceComponent = registry.components[source.type];
-  if (!sourceComponent) return {};
-  const output = sourceComponent.outputs[ref.output];
-  if (!output) {
-    const known = Object.keys(sourceComponent.outputs);
+  if (verdict === "no-output") {
+    const known = Object.keys(sourceComponent?.outputs ?? {});
     return {
-      problem: {
-        code: "dangling-reference",
-        message: `${where} refers to output "${ref.output}" of "${ref.instanceId}", which has no such output (it has ${known.length > 0 ? known.map((name) => `"${name}"`).join(", ") : "none"}); reconnect it`,
-      },
+      code: "dangling-reference",
+      message: `${where} refers to output "${ref.output}" of "${ref.instanceId}", which has no such output (it has ${known.length > 0 ? known.map((name) => `"${name}"`).join(", ") : "none"}); reconnect it`,
     };
   }
-  if (expected && output.entity !== expected.entity) {
-    return {
-      problem: {
-        code: "incompatible-entity",
-        message: `${where} takes "${expected.entity}" but output "${ref.output}" of "${ref.instanceId}" gives "${output.entity}"; connect an output of type "${expected.entity}"`,
-      },
-    };
-  }
-  return { entity: output.entity };
+  const given = sourceComponent?.outputs[ref.output]?.entity;
+  return {
+    code: "incompatible-entity",
+    message: `${where} takes "${expected?.entity}" but output "${ref.output}" of "${ref.instanceId}" gives "${given}"; connect an output of type "${expected?.entity}"`,
+  };
 }
 
 /**
- * Validates a project against a registry and returns every problem found, not just the first. Unknown
- * components are reported (never dropped); their instances are otherwise left alone.
+ * Whether `id` is exactly `<type>:<name>` with a valid type id and a valid name (`nameIsValid`, from
+ * `checkInstanceName`): what `parseInstanceId` would accept and split that way, without building strings.
  */
-export function validateProject(
-  project: Project,
-  registry: Registry,
-  options: {
-    validateArgs?: ArgsValidator;
-    /** The result of `resolveProjectInputs(project, registry)` when the caller already has it (saves resolving twice). */
-    resolved?: ResolvedInputs;
-  } = {},
-): ProjectProblem[] {
+function isInstanceIdOf(id: string, type: string, name: string, nameIsValid: boolean): boolean {
+  return (
+    id.length === type.length + 1 + name.length &&
+    id.charCodeAt(type.length) === 58 /* ":" */ &&
+    id.startsWith(type) &&
+    id.endsWith(name) &&
+    nameIsValid &&
+    typeIdPattern.test(type)
+  );
+}
+
+/**
+ * Resolves every instance's inputs and validates the project, in one pass over its instances after
+ * one to index them (large projects stay fast: each instance's data is read while it is in cache).
+ *
+ * Inputs resolve to instance outputs: direct references, hub references (every matching entity in the
+ * hub) and injected hubs (which fill only inputs with nothing connected directly). References that
+ * cannot be resolved (missing instance or output, wrong entity type, missing hub) are left out of the
+ * resolution and reported. Every problem is reported, not just the first; unknown components are
+ * reported (never dropped) and their instances otherwise left alone.
+ */
+export function analyzeProject(project: Project, registry: Registry, options: { validateArgs?: ArgsValidator } = {}): ProjectAnalysis {
   const problems: ProjectProblem[] = [];
-  const instances = new Map<string, Instance>();
+  const { instances } = project;
+  const count = instances.length;
+  const index = new Map<string, number>();
   const uids = new Map<string, string>();
-  for (const instance of project.instances) {
+  const components: Array<RegistryComponent | undefined> = new Array(count);
+  for (let position = 0; position < count; position += 1) {
+    const instance = instances[position]!;
+    components[position] = Object.hasOwn(registry.components, instance.type) ? registry.components[instance.type] : undefined;
     const nameProblem = checkInstanceName(instance.name);
     if (nameProblem) {
       problems.push({ code: "invalid-name", instanceId: instance.id, message: `instance "${instance.id}" has an invalid name "${instance.name}": ${nameProblem}` });
     }
-    const parsed = parseInstanceId(instance.id);
-    if (!parsed || parsed.type !== instance.type || parsed.name !== instance.name) {
+    if (!isInstanceIdOf(instance.id, instance.type, instance.name, nameProblem === undefined)) {
       problems.push({ code: "malformed-id", instanceId: instance.id, message: `instance id "${instance.id}" must be "<component type>:<name>", here "${instance.type}:${instance.name}"` });
     }
-    if (instances.has(instance.id)) {
+    if (index.has(instance.id)) {
       problems.push({ code: "duplicate-name", instanceId: instance.id, message: `two instances of "${instance.type}" are named "${instance.name}"; names must be unique per component type, rename one` });
     } else {
-      instances.set(instance.id, instance);
+      index.set(instance.id, position);
     }
     const otherUid = uids.get(instance.uid);
     if (otherUid !== undefined && otherUid !== instance.id) {
@@ -217,6 +284,8 @@ export function validateProject(
       uids.set(instance.uid, instance.id);
     }
   }
+  const componentOf = (source: number | undefined) => (source === undefined ? undefined : components[source]);
+
   const hubs = new Map<string, Hub>();
   for (const hub of project.hubs) {
     if (!hubIdPattern.test(hub.id)) problems.push({ code: "malformed-id", hubId: hub.id, message: `hub id "${hub.id}" must look like "hub:<name>"` });
@@ -225,23 +294,41 @@ export function validateProject(
   }
   for (const hub of project.hubs) {
     for (const ref of hub.inputs) {
-      const { problem } = checkReference(ref, instances, registry, undefined, `hub "${hub.id}"`);
-      if (problem) problems.push({ ...problem, hubId: hub.id });
+      const source = index.get(ref.instanceId);
+      const verdict = checkReference(ref, source, componentOf(source), undefined);
+      if (verdict) problems.push({ ...referenceProblem(verdict, ref, componentOf(source), undefined, `hub "${hub.id}"`), hubId: hub.id });
     }
     for (const injected of hub.injectionInputs) {
       if (!hubs.has(injected)) problems.push({ code: "dangling-reference", hubId: hub.id, message: `hub "${hub.id}" includes hub "${injected}", which is not in the project` });
     }
   }
 
-  const resolved = options.resolved ?? resolveProjectInputs(project, registry);
-  for (const instance of project.instances) {
-    const component: RegistryComponent | undefined = registry.components[instance.type];
+  const hubCache = new Map<string, InstanceOutputRef[]>();
+  const refSources = new PositionList();
+  const refStart = new Int32Array(count + 1);
+  const inputs: Array<Readonly<Record<string, readonly ResolvedInputRef[]>>> = new Array(count);
+  const target = new UniqueRefs<ResolvedInputRef>();
+  // Adds the outputs of a hub that match an input's entity (hubs were checked above).
+  const addFromHub = (target: UniqueRefs<ResolvedInputRef>, hubId: string, entity: string) => {
+    for (const item of hubContents(hubId, hubs, hubCache)) {
+      const source = index.get(item.instanceId);
+      const component = componentOf(source);
+      const output = component && Object.hasOwn(component.outputs, item.output) ? component.outputs[item.output] : undefined;
+      if (output?.entity === entity && target.add({ instanceId: item.instanceId, output: item.output, viaHub: hubId })) refSources.push(source!);
+    }
+  };
+
+  for (let position = 0; position < count; position += 1) {
+    const instance = instances[position]!;
+    const component = components[position];
+    refStart[position] = refSources.length;
     if (!component) {
       problems.push({
         code: "unknown-component",
         instanceId: instance.id,
         message: `instance "${instance.id}" uses component "${instance.type}", which is not installed; install the package that provides it (the instance is kept as it is)`,
       });
+      inputs[position] = noInputs;
       continue;
     }
     if (options.validateArgs) {
@@ -249,35 +336,41 @@ export function validateProject(
         problems.push({ code: "invalid-arg", instanceId: instance.id, arg: issue.path, message: `arg "${issue.path}" of "${instance.id}": ${issue.message}` });
       }
     }
-    for (const [inputName, refs] of Object.entries(instance.inputs)) {
-      const spec = component.inputs[inputName];
-      if (!spec) {
-        const known = Object.keys(component.inputs);
-        problems.push({
-          code: "unknown-input",
-          instanceId: instance.id,
-          input: inputName,
-          message: `"${instance.id}" has no input "${inputName}" (it has ${known.length > 0 ? known.map((name) => `"${name}"`).join(", ") : "none"}); remove the connection`,
-        });
-        continue;
-      }
-      for (const ref of refs) {
-        if (isHubRef(ref)) {
-          if (!hubs.has(ref.hubId)) {
-            problems.push({ code: "dangling-reference", instanceId: instance.id, input: inputName, message: `${describeInput(instance, inputName)} refers to hub "${ref.hubId}", which is not in the project` });
-          }
-          continue;
-        }
-        const { problem } = checkReference(ref, instances, registry, spec, describeInput(instance, inputName));
-        if (problem) problems.push({ ...problem, instanceId: instance.id, input: inputName });
-      }
+    for (const inputName in instance.inputs) {
+      if (Object.hasOwn(component.inputs, inputName)) continue;
+      const known = Object.keys(component.inputs);
+      problems.push({
+        code: "unknown-input",
+        instanceId: instance.id,
+        input: inputName,
+        message: `"${instance.id}" has no input "${inputName}" (it has ${known.length > 0 ? known.map((name) => `"${name}"`).join(", ") : "none"}); remove the connection`,
+      });
     }
     for (const hubId of instance.injectionInputs) {
       if (!hubs.has(hubId)) problems.push({ code: "dangling-reference", instanceId: instance.id, message: `"${instance.id}" is injected with hub "${hubId}", which is not in the project` });
     }
-    const resolvedInputs = resolved.get(instance.id) ?? {};
-    for (const [inputName, spec] of Object.entries(component.inputs)) {
-      const refs = resolvedInputs[inputName] ?? [];
+
+    const result: Record<string, ResolvedInputRef[]> = {};
+    for (const inputName in component.inputs) {
+      const spec = component.inputs[inputName]!;
+      target.reset();
+      const given = Object.hasOwn(instance.inputs, inputName) ? instance.inputs[inputName] : undefined;
+      if (given) {
+        for (const ref of given) {
+          if (isHubRef(ref)) {
+            if (hubs.has(ref.hubId)) addFromHub(target, ref.hubId, spec.entity);
+            else problems.push({ code: "dangling-reference", instanceId: instance.id, input: inputName, message: `${describeInput(instance, inputName)} refers to hub "${ref.hubId}", which is not in the project` });
+            continue;
+          }
+          const source = index.get(ref.instanceId);
+          const sourceComponent = componentOf(source);
+          const verdict = checkReference(ref, source, sourceComponent, spec);
+          if (verdict) problems.push({ ...referenceProblem(verdict, ref, sourceComponent, spec, describeInput(instance, inputName)), instanceId: instance.id, input: inputName });
+          else if (sourceComponent && target.add(ref)) refSources.push(source!);
+        }
+      }
+      if (target.length === 0) for (const hubId of instance.injectionInputs) if (hubs.has(hubId)) addFromHub(target, hubId, spec.entity);
+      const refs = target.take();
       if (spec.required && refs.length === 0) {
         problems.push({ code: "missing-input", instanceId: instance.id, input: inputName, message: `${describeInput(instance, inputName)} is required: connect an output of type "${spec.entity}"` });
       }
@@ -289,7 +382,30 @@ export function validateProject(
           message: `${describeInput(instance, inputName)} takes a single "${spec.entity}" but ${refs.length} are connected (${refs.map((ref) => `"${ref.instanceId}".${ref.output}`).join(", ")}); keep one`,
         });
       }
+      result[inputName] = refs;
     }
+    inputs[position] = result;
   }
-  return problems;
+  refStart[count] = refSources.length;
+  return { index, inputs, refSources: refSources.values.subarray(0, refSources.length), refStart, problems };
+}
+
+/**
+ * Resolves every instance's inputs to instance outputs (see {@link analyzeProject}, which also gives
+ * the problems and positions). When two instances share an id, the first one's inputs are given.
+ */
+export function resolveProjectInputs(project: Project, registry: Registry): ResolvedInputs {
+  const { index, inputs } = analyzeProject(project, registry);
+  const resolved: ResolvedInputs = new Map();
+  for (const [id, position] of index) resolved.set(id, inputs[position] as Record<string, ResolvedInputRef[]>);
+  return resolved;
+}
+
+/**
+ * Validates a project against a registry and returns every problem found, not just the first (see
+ * {@link analyzeProject}). Unknown components are reported (never dropped); their instances are
+ * otherwise left alone.
+ */
+export function validateProject(project: Project, registry: Registry, options: { validateArgs?: ArgsValidator } = {}): ProjectProblem[] {
+  return analyzeProject(project, registry, options).problems;
 }

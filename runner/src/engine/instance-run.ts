@@ -5,7 +5,7 @@
  * the project secrets, the fingerprint of a successful `up`.
  */
 import type { RegistryComponent, Trigger, UnitInputsConfig } from "@highstate/contract";
-import { computeInstanceFingerprint, digestSecrets, missingOutputDigest, type ProjectPlan } from "../planner/index.js";
+import { computeInstanceFingerprint, digestSecrets, missingOutputDigest, type ProjectPlan, resolvedInputsOf } from "../planner/index.js";
 import type { PassphraseCrypter } from "../secrets/index.js";
 import type { OperationRecord, OutputValue } from "../workspace/index.js";
 import { UnitRunCancelledError } from "./errors.js";
@@ -196,7 +196,7 @@ function resolveInputs(
   const inputDigests: Record<string, string[]> = {};
   if (!component) return { inputs, secretInputs, inputDigests };
   const uids = new Map(env.context.project.instances.map((instance) => [instance.id, instance.uid]));
-  const resolved = env.plan.graph.resolved.get(instanceId) ?? {};
+  const resolved = resolvedInputsOf(env.plan.graph, instanceId) ?? {};
   const decrypted = new Map<string, Record<string, OutputValue>>();
   for (const name of Object.keys(component.inputs)) {
     const digests: string[] = [];

@@ -48,19 +48,47 @@ export const missingOutputDigest = "none";
 /** The digest of an instance without secrets; needs no key, so such instances are checked without a password. */
 export const emptySecretsDigest = "none";
 
+/**
+ * The own keys of a record in code-unit order (what `Array.prototype.sort` gives strings). An insertion
+ * sort in place: records here have a handful of keys, and the built-in sort allocates scratch space on
+ * every call, which adds up over thousands of instances.
+ */
+export function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  for (let position = 1; position < keys.length; position += 1) {
+    const key = keys[position]!;
+    let slot = position;
+    while (slot > 0 && keys[slot - 1]! > key) {
+      keys[slot] = keys[slot - 1]!;
+      slot -= 1;
+    }
+    keys[slot] = key;
+  }
+  return keys;
+}
+
 /** Serialises a JSON-like value with object keys sorted, for hashing (`undefined` members are dropped, as JSON does). */
 export function canonicalStringify(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? "null" : canonicalStringify(item))).join(",")}]`;
+  if (Array.isArray(value)) {
+    let text = "[";
+    for (let position = 0; position < value.length; position += 1) {
+      const item: unknown = value[position];
+      text += `${position > 0 ? "," : ""}${item === undefined ? "null" : canonicalStringify(item)}`;
+    }
+    return `${text}]`;
+  }
   const record = value as Record<string, unknown>;
   if (typeof (record as { toJSON?: unknown }).toJSON === "function") return canonicalStringify((record as { toJSON: () => unknown }).toJSON());
-  const parts: string[] = [];
-  for (const key of Object.keys(record).sort()) {
+  let text = "{";
+  let first = true;
+  for (const key of sortedKeys(record)) {
     const item = record[key];
     if (item === undefined || typeof item === "function") continue;
-    parts.push(`${JSON.stringify(key)}:${canonicalStringify(item)}`);
+    text += `${first ? "" : ","}${JSON.stringify(key)}:${canonicalStringify(item)}`;
+    first = false;
   }
-  return `{${parts.join(",")}}`;
+  return `${text}}`;
 }
 
 /** `sha256:<hex>` of a plain (non-secret) value's canonical JSON. */
@@ -122,7 +150,7 @@ export function digestOutputs(outputs: Record<string, { value: unknown; secret: 
 /** Computes an instance's fingerprint. The engine stores it after a successful `up`; the planner compares against it. */
 export function computeInstanceFingerprint(input: FingerprintInput): InstanceFingerprint {
   const inputs: Record<string, string> = {};
-  for (const name of Object.keys(input.inputs).sort()) {
+  for (const name of sortedKeys(input.inputs)) {
     const digests = input.inputs[name]!;
     inputs[name] = digests.length === 0 ? missingOutputDigest : `sha256:${hash("sha256", digests.join("\n"), "hex")}`;
   }

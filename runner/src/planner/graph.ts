@@ -3,25 +3,24 @@
  * hub injection, as the contract resolves them), in topological levels, with cycles found and named.
  * Everything is indexed by integers so a plan of thousands of instances stays linear.
  */
-import { isHubRef, type Project, type Registry, type ResolvedInputs, resolveProjectInputs } from "@highstate/contract";
+import { analyzeProject, isHubRef, type Project, type ProjectAnalysis, type Registry, type ResolvedInputRef } from "@highstate/contract";
 
 /** The dependency graph of one project. */
 export interface ProjectGraph {
   /** Instance ids in project order; an instance's index is its position here. */
   readonly ids: readonly string[];
-  /** Instance id → index. */
+  /** Instance id → index (of the first instance, when an id is duplicated). */
   readonly index: ReadonlyMap<string, number>;
   /** For each instance, the indices of the instances it takes inputs from (no duplicates). */
   readonly upstream: readonly (readonly number[])[];
   /** For each instance, the indices of the instances that take inputs from it (no duplicates). */
   readonly downstream: readonly (readonly number[])[];
-  /** The contract's input resolution: instance id → input name → the outputs feeding it. */
-  readonly resolved: ResolvedInputs;
-  /**
-   * For each instance (by index), input name → the index of the instance behind each entry of
-   * `resolved` for that input (same order), so callers need no lookups by id.
-   */
-  readonly inputSources: readonly (Readonly<Record<string, readonly number[]>> | undefined)[];
+  /** The contract's input resolution by index: input name → the outputs feeding it. */
+  readonly inputs: ProjectAnalysis["inputs"];
+  /** The index of the instance behind every resolved input entry (see `ProjectAnalysis.refSources`). */
+  readonly refSources: Int32Array;
+  /** Where each instance's entries start in {@link refSources}; one more entry than there are instances. */
+  readonly refStart: Int32Array;
   /**
    * Topological level of each instance: 0 for instances without upstream, else one more than the
    * highest upstream level. `-1` for instances on a cycle or downstream of one.
@@ -33,53 +32,69 @@ export interface ProjectGraph {
   readonly cycles: readonly string[][];
 }
 
-/**
- * Builds the dependency graph. Inputs resolve with the contract's `resolveProjectInputs`; instances
- * whose component is not installed keep the dependencies their direct references name, so ordering and
- * cascades still respect them.
- */
-export function buildProjectGraph(project: Project, registry: Registry): ProjectGraph {
-  const ids = project.instances.map((instance) => instance.id);
-  const index = new Map<string, number>();
-  for (const [position, id] of ids.entries()) if (!index.has(id)) index.set(id, position);
-  const resolved = resolveProjectInputs(project, registry);
-  const count = ids.length;
-  const upstream: number[][] = new Array(count);
-  const downstream: number[][] = Array.from({ length: count }, () => []);
+/** The resolved inputs of an instance by id (input name → the outputs feeding it), or `undefined`. */
+export function resolvedInputsOf(graph: ProjectGraph, id: string): Readonly<Record<string, readonly ResolvedInputRef[]>> | undefined {
+  const position = graph.index.get(id);
+  return position === undefined ? undefined : graph.inputs[position];
+}
 
-  // `stamp[source] === current + 1` marks a source already added for this instance (no Set per instance).
+/**
+ * Builds the dependency graph from the contract's analysis of the project (made here when not given).
+ * Instances whose component is not installed keep the dependencies their direct references name, so
+ * ordering and cascades still respect them.
+ */
+export function buildProjectGraph(project: Project, registry: Registry, analysis: ProjectAnalysis = analyzeProject(project, registry)): ProjectGraph {
+  const count = project.instances.length;
+  const ids: string[] = new Array(count);
+  for (let position = 0; position < count; position += 1) ids[position] = project.instances[position]!.id;
+  const { index, refSources, refStart } = analysis;
+
+  // Each instance's distinct sources go through one scratch buffer into an array of the exact size;
+  // `stamp[source] === current + 1` marks a source already taken for this instance.
   const stamp = new Int32Array(count);
-  const inputSources: Array<Record<string, number[]> | undefined> = new Array(count);
+  const scratch: number[] = [];
+  const upstream: number[][] = new Array(count);
+  const fanOut = new Int32Array(count);
   for (let current = 0; current < count; current += 1) {
+    const mark = current + 1;
+    scratch.length = 0;
+    const end = refStart[current + 1]!;
+    for (let cursor = refStart[current]!; cursor < end; cursor += 1) {
+      const source = refSources[cursor]!;
+      if (stamp[source] !== mark) {
+        stamp[source] = mark;
+        scratch.push(source);
+      }
+    }
     const instance = project.instances[current]!;
-    const sources: number[] = [];
-    const add = (source: number | undefined) => {
-      if (source !== undefined && stamp[source] !== current + 1) {
-        stamp[source] = current + 1;
-        sources.push(source);
-      }
-    };
-    if (Object.hasOwn(registry.components, instance.type)) {
-      const inputs = resolved.get(instance.id);
-      if (inputs) {
-        const positions: Record<string, number[]> = {};
-        for (const name in inputs) {
-          const refs = inputs[name]!;
-          const list: number[] = new Array(refs.length);
-          for (let item = 0; item < refs.length; item += 1) {
-            const source = index.get(refs[item]!.instanceId) ?? -1;
-            list[item] = source;
-            add(source === -1 ? undefined : source);
+    if (!Object.hasOwn(registry.components, instance.type)) {
+      for (const name in instance.inputs) {
+        for (const ref of instance.inputs[name]!) {
+          const source = isHubRef(ref) ? undefined : index.get(ref.instanceId);
+          if (source !== undefined && stamp[source] !== mark) {
+            stamp[source] = mark;
+            scratch.push(source);
           }
-          positions[name] = list;
         }
-        inputSources[current] = positions;
       }
-    } else {
-      for (const name in instance.inputs) for (const ref of instance.inputs[name]!) if (!isHubRef(ref)) add(index.get(ref.instanceId));
+    }
+    const sources: number[] = new Array(scratch.length);
+    for (let item = 0; item < scratch.length; item += 1) {
+      const source = scratch[item]!;
+      sources[item] = source;
+      fanOut[source] = fanOut[source]! + 1;
     }
     upstream[current] = sources;
-    for (const source of sources) downstream[source]!.push(current);
+  }
+  const downstream: number[][] = new Array(count);
+  for (let position = 0; position < count; position += 1) downstream[position] = new Array(fanOut[position]!);
+  const filled = new Int32Array(count);
+  for (let current = 0; current < count; current += 1) {
+    for (const source of upstream[current]!) {
+      const slot = filled[source]!;
+      downstream[source]![slot] = current;
+      filled[source] = slot + 1;
+    }
   }
 
   // Kahn's algorithm, level by level.
@@ -105,7 +120,7 @@ export function buildProjectGraph(project: Project, registry: Registry): Project
   if (order.length < count) {
     for (let position = 0; position < count; position += 1) if (remaining[position]! > 0) level[position] = -1;
   }
-  return { ids, index, upstream, downstream, resolved, inputSources, level, order, cycles };
+  return { ids, index, upstream, downstream, inputs: analysis.inputs, refSources, refStart, level, order, cycles };
 }
 
 /**
@@ -189,7 +204,7 @@ function cycleWithin(ids: readonly string[], upstream: readonly (readonly number
 }
 
 /** The dependency-ordered layers of a set of instances: each layer depends only on earlier ones (within the set). */
-export function layersOf(graph: ProjectGraph, members: ReadonlySet<number>): number[][] {
+export function layersOf(graph: ProjectGraph, members: Iterable<number>): number[][] {
   const count = graph.ids.length;
   const inSet = new Uint8Array(count);
   for (const member of members) inSet[member] = 1;

@@ -2,6 +2,7 @@ import { buildRegistry, defineComponent, defineEntity, type Instance, type Proje
 import { describe, expect, it } from "vitest";
 import { DependencyCycleError, HasDependentsError, InstanceBlockedError, UnknownInstanceError } from "./errors.js";
 import { digestOutputs, digestValue, fingerprintKeyFromBytes } from "./fingerprint.js";
+import { resolvedInputsOf } from "./graph.js";
 import { instancePlan, type PlanInstanceState, type PlanOptions, planProject, planStatesFromStore } from "./plan.js";
 import { dependenciesToRun, dependentsOf, planDestroy, planRun } from "./selection.js";
 
@@ -215,7 +216,7 @@ describe("planProject", () => {
     };
     const plan = planProject({ project, registry: registry() });
     expect(plan.problems).toEqual([]);
-    expect(plan.graph.resolved.get(K("injected"))).toEqual({ server: [{ instanceId: M("m2"), output: "server", viaHub: "hub:servers" }], extra: [{ instanceId: M("m2"), output: "server", viaHub: "hub:servers" }] });
+    expect(resolvedInputsOf(plan.graph, K("injected"))).toEqual({ server: [{ instanceId: M("m2"), output: "server", viaHub: "hub:servers" }], extra: [{ instanceId: M("m2"), output: "server", viaHub: "hub:servers" }] });
     expect(plan.layers).toEqual([[M("m1"), M("m2")], [K("injected"), K("referenced")]]);
     expect(dependenciesToRun(plan, [K("injected")])).toEqual([M("m2")]);
     expect(dependenciesToRun(plan, [K("referenced")])).toEqual([M("m1"), M("m2")]);

@@ -2,7 +2,7 @@
  * The plan of a project: for every instance whether it is created, outdated (and why) or blocked (and
  * why), and the order in which the instances that need to run would run.
  */
-import { type ArgsValidator, type Project, type ProjectProblem, type Registry, validateProject } from "@highstate/contract";
+import { analyzeProject, type ArgsValidator, type Project, type ProjectProblem, type Registry } from "@highstate/contract";
 import { formatCycle } from "./errors.js";
 import { computeInstanceFingerprint, describeFingerprintChanges, type InstanceFingerprint, missingOutputDigest } from "./fingerprint.js";
 import { buildProjectGraph, layersOf, type ProjectGraph } from "./graph.js";
@@ -101,8 +101,9 @@ function needsRun(plan: InstancePlan): boolean {
 export function planProject(options: PlanOptions): ProjectPlan {
   const { project, registry } = options;
   const states = options.states ?? new Map<string, PlanInstanceState>();
-  const graph = buildProjectGraph(project, registry);
-  const problems = validateProject(project, registry, { resolved: graph.resolved, ...(options.validateArgs ? { validateArgs: options.validateArgs } : {}) });
+  const analysis = analyzeProject(project, registry, options.validateArgs ? { validateArgs: options.validateArgs } : {});
+  const graph = buildProjectGraph(project, registry, analysis);
+  const problems = analysis.problems;
   const firstProblem = new Map<string, string>();
   for (const problem of problems) if (problem.instanceId !== undefined && !firstProblem.has(problem.instanceId)) firstProblem.set(problem.instanceId, problem.message);
 
@@ -135,15 +136,16 @@ export function planProject(options: PlanOptions): ProjectPlan {
     else if (firstProblem.size > 0 && firstProblem.has(instance.id)) plan.blocked = firstProblem.get(instance.id)!;
     else if (cycleOf.size > 0 && cycleOf.has(instance.id)) plan.blocked = `it is part of a dependency cycle: ${cycleOf.get(instance.id)}`;
     if (component) {
-      const resolved = graph.resolved.get(instance.id) ?? {};
-      const sources = graph.inputSources[position] ?? {};
+      // The graph lists the source of every resolved entry in this same order (see `refSources`).
+      const resolved = graph.inputs[position];
       const inputs: Record<string, string[]> = {};
-      for (const name in component.inputs) {
-        const refs = resolved[name] ?? [];
-        const positions = sources[name] ?? [];
+      let cursor = graph.refStart[position]!;
+      for (const name in resolved) {
+        const refs = resolved[name]!;
         const digests: string[] = new Array(refs.length);
         for (let item = 0; item < refs.length; item += 1) {
-          const source = positions[item] ?? -1;
+          const source = graph.refSources[cursor]!;
+          cursor += 1;
           digests[item] = (source >= 0 ? stateAt[source]?.outputDigests?.[refs[item]!.output] : undefined) ?? missingOutputDigest;
         }
         inputs[name] = digests;
@@ -175,14 +177,17 @@ export function planProject(options: PlanOptions): ProjectPlan {
       if (plan.blocked === undefined && upstream.blocked !== undefined && !upstream.created) plan.blocked = `upstream "${upstream.id}" cannot run (${upstream.blocked})`;
     }
     plan.outdated = plan.created && plan.state !== "unknown-component" && plan.reasons.length > 0;
-    if (!plan.outdated) plan.reasons = [];
+    if (!plan.outdated) plan.reasons.length = 0;
   }
   for (const plan of instances) {
     if (plan.level === -1 && plan.blocked === undefined) plan.blocked = "it depends on instances that form a dependency cycle";
   }
 
-  const members = new Set<number>();
-  for (const [position, plan] of instances.entries()) if (plan.blocked === undefined && needsRun(plan)) members.add(position);
+  const members: number[] = [];
+  for (let position = 0; position < instances.length; position += 1) {
+    const plan = instances[position]!;
+    if (plan.blocked === undefined && needsRun(plan)) members.push(position);
+  }
   const layers = layersOf(graph, members).map((layer) => layer.map((position) => graph.ids[position]!));
   return { graph, instances, problems, layers };
 }
