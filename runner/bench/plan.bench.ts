@@ -70,7 +70,7 @@ export function runPlanBench(): void {
     [smallPlan, smallStats],
     [last, largeStats],
   ] as const) {
-    const edges = plan.graph.upstream.reduce((sum, sources) => sum + sources.length, 0);
+    const edges = plan.graph.upstream.list.length;
     const outdated = plan.instances.filter((item) => item.outdated).length;
     console.log(
       `plan ${String(plan.instances.length).padStart(5)} instances / ${String(edges).padStart(6)} edges: ${result.median.toFixed(1).padStart(6)} ms median, ${result.min.toFixed(1).padStart(6)} ms min, ${result.cpu.toFixed(1).padStart(6)} ms CPU; ${outdated} outdated in ${plan.layers.length} layers`,

@@ -18,9 +18,10 @@ export const instanceUidPattern = /^[a-z0-9]{8,32}$/;
 export function checkInstanceName(name: string): string | undefined {
   if (name.length === 0) return "the name is empty";
   if (name.length > 63) return "the name is longer than 63 characters";
-  if (!/^[a-z]/.test(name)) return "the name must start with a lower-case letter";
-  if (!instanceNamePattern.test(name)) return "the name may contain only lower-case letters, digits and dashes";
-  return undefined;
+  if (instanceNamePattern.test(name)) return undefined;
+  const first = name.charCodeAt(0);
+  if (first < 97 || first > 122) return "the name must start with a lower-case letter";
+  return "the name may contain only lower-case letters, digits and dashes";
 }
 
 /** Builds an instance id from its component type and name. */

@@ -260,7 +260,7 @@ export function analyzeProject(project: Project, registry: Registry, options: { 
   const { instances } = project;
   const count = instances.length;
   const index = new Map<string, number>();
-  const uids = new Map<string, string>();
+  const uids = new Set<string>();
   const components: Array<RegistryComponent | undefined> = new Array(count);
   for (let position = 0; position < count; position += 1) {
     const instance = instances[position]!;
@@ -277,11 +277,14 @@ export function analyzeProject(project: Project, registry: Registry, options: { 
     } else {
       index.set(instance.id, position);
     }
-    const otherUid = uids.get(instance.uid);
-    if (otherUid !== undefined && otherUid !== instance.id) {
-      problems.push({ code: "duplicate-uid", instanceId: instance.id, message: `instances "${otherUid}" and "${instance.id}" share the stack identity "${instance.uid}"; give one a new uid` });
+    if (uids.has(instance.uid)) {
+      // Rare, so the other instance is looked for only now.
+      const other = instances.find((item) => item.uid === instance.uid)!;
+      if (other.id !== instance.id) {
+        problems.push({ code: "duplicate-uid", instanceId: instance.id, message: `instances "${other.id}" and "${instance.id}" share the stack identity "${instance.uid}"; give one a new uid` });
+      }
     } else {
-      uids.set(instance.uid, instance.id);
+      uids.add(instance.uid);
     }
   }
   const componentOf = (source: number | undefined) => (source === undefined ? undefined : components[source]);

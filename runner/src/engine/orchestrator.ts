@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
-import type { ProjectPlan } from "../planner/index.js";
+import { neighbours, type ProjectPlan } from "../planner/index.js";
 import type { InstanceStatus, OperationInfo, OperationType } from "../server/api-types.js";
 import { InstanceStateStore } from "../workspace/index.js";
 import { resolveBackendUrl } from "./backend.js";
@@ -270,8 +270,8 @@ export class Orchestrator {
     const members = new Set(info.instanceIds);
     for (const id of info.instanceIds) {
       const position = plan.graph.index.get(id)!;
-      const edges = request.type === "destroy" ? plan.graph.downstream[position]! : plan.graph.upstream[position]!;
-      dependsOn.set(id, edges.map((other) => plan.graph.ids[other]!).filter((other) => members.has(other)));
+      const edges = neighbours(request.type === "destroy" ? plan.graph.downstream : plan.graph.upstream, position);
+      dependsOn.set(id, Array.from(edges, (other) => plan.graph.ids[other]!).filter((other) => members.has(other)));
     }
 
     let refreshTimer: NodeJS.Timeout | undefined;

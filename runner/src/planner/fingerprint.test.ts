@@ -31,6 +31,13 @@ describe("canonicalStringify", () => {
     expect(text).not.toContain("skipped");
   });
 
+  it("writes flat records (the usual args) exactly as nested ones are written", () => {
+    for (const flat of [{ b: undefined, a: 1, f: () => 1, n: Number.NaN, z: -0, s: "x\ny", t: true, u: null }, { "2": "two", "10": "ten", b: "", a: 0 }, {}]) {
+      expect(canonicalStringify(flat)).toBe(reference(flat));
+    }
+    expect(canonicalStringify({ b: undefined, a: 1, f: () => 1, z: -0 })).toBe('{"a":1,"z":0}');
+  });
+
   it("gives the same text and digest whatever order keys were set in", () => {
     const forwards = { a: 1, b: { x: [1, 2], y: "z" }, c: null };
     const backwards = { c: null, b: { y: "z", x: [1, 2] }, a: 1 };

@@ -67,6 +67,16 @@ export function sortedKeys(record: object): string[] {
   return keys;
 }
 
+/** Whether every member is a string, a number, a boolean, `null`, `undefined` or a function (no nested objects). */
+function holdsOnlyPlainValues(record: Record<string, unknown>, keys: readonly string[]): boolean {
+  for (const key of keys) {
+    const item = record[key];
+    const type = typeof item;
+    if (item !== null && type !== "string" && type !== "number" && type !== "boolean" && type !== "undefined" && type !== "function") return false;
+  }
+  return true;
+}
+
 /** Serialises a JSON-like value with object keys sorted, for hashing (`undefined` members are dropped, as JSON does). */
 export function canonicalStringify(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
@@ -80,9 +90,13 @@ export function canonicalStringify(value: unknown): string {
   }
   const record = value as Record<string, unknown>;
   if (typeof (record as { toJSON?: unknown }).toJSON === "function") return canonicalStringify((record as { toJSON: () => unknown }).toJSON());
+  const keys = sortedKeys(record);
+  // The usual args object holds only plain values: JSON.stringify with the sorted keys as its
+  // property list writes exactly the same text in one go.
+  if (holdsOnlyPlainValues(record, keys)) return JSON.stringify(record, keys);
   let text = "{";
   let first = true;
-  for (const key of sortedKeys(record)) {
+  for (const key of keys) {
     const item = record[key];
     if (item === undefined || typeof item === "function") continue;
     text += `${first ? "" : ","}${JSON.stringify(key)}:${canonicalStringify(item)}`;

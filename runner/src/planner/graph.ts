@@ -5,16 +5,50 @@
  */
 import { analyzeProject, isHubRef, type Project, type ProjectAnalysis, type Registry, type ResolvedInputRef } from "@highstate/contract";
 
+/**
+ * The edges of a graph in one flat list (compact, so walking a large graph stays in cache): node `i`'s
+ * neighbours are `list[start[i]] … list[start[i + 1] - 1]`, in ascending order of when they were added.
+ */
+export interface Adjacency {
+  readonly start: Int32Array;
+  readonly list: Int32Array;
+}
+
+/** The neighbours of one node (a view into the list, not a copy). */
+export function neighbours(edges: Adjacency, node: number): Int32Array {
+  return edges.list.subarray(edges.start[node]!, edges.start[node + 1]!);
+}
+
+/** A growable list of indices. */
+class IndexList {
+  values: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.values = new Int32Array(Math.max(16, capacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length] = value;
+    this.length += 1;
+  }
+}
+
 /** The dependency graph of one project. */
 export interface ProjectGraph {
   /** Instance ids in project order; an instance's index is its position here. */
   readonly ids: readonly string[];
   /** Instance id → index (of the first instance, when an id is duplicated). */
   readonly index: ReadonlyMap<string, number>;
-  /** For each instance, the indices of the instances it takes inputs from (no duplicates). */
-  readonly upstream: readonly (readonly number[])[];
-  /** For each instance, the indices of the instances that take inputs from it (no duplicates). */
-  readonly downstream: readonly (readonly number[])[];
+  /** For each instance, the indices of the instances it takes inputs from (no duplicates; see {@link neighbours}). */
+  readonly upstream: Adjacency;
+  /** For each instance, the indices of the instances that take inputs from it (no duplicates; see {@link neighbours}). */
+  readonly downstream: Adjacency;
   /** The contract's input resolution by index: input name → the outputs feeding it. */
   readonly inputs: ProjectAnalysis["inputs"];
   /** The index of the instance behind every resolved input entry (see `ProjectAnalysis.refSources`). */
@@ -28,8 +62,13 @@ export interface ProjectGraph {
   readonly level: Int32Array;
   /** Instance indices in topological order (instances on or after a cycle are left out). */
   readonly order: readonly number[];
-  /** Each cycle as instance ids in the direction values flow, the first id repeated at the end. */
+  /**
+   * One cycle for each group of instances that depend on each other (strongly connected component), as
+   * instance ids in the direction values flow, the first id repeated at the end; sorted by first id.
+   */
   readonly cycles: readonly string[][];
+  /** For each instance, the index in {@link cycles} of the group it belongs to (it is on a cycle through that one), or `-1`. */
+  readonly cycleGroup: Int32Array;
 }
 
 /** The resolved inputs of an instance by id (input name → the outputs feeding it), or `undefined`. */
@@ -49,21 +88,22 @@ export function buildProjectGraph(project: Project, registry: Registry, analysis
   for (let position = 0; position < count; position += 1) ids[position] = project.instances[position]!.id;
   const { index, refSources, refStart } = analysis;
 
-  // Each instance's distinct sources go through one scratch buffer into an array of the exact size;
-  // `stamp[source] === current + 1` marks a source already taken for this instance.
+  // Each instance's distinct sources, in the order first met; `stamp[source] === current + 1` marks a
+  // source already taken for this instance.
   const stamp = new Int32Array(count);
-  const scratch: number[] = [];
-  const upstream: number[][] = new Array(count);
+  const upstreamStart = new Int32Array(count + 1);
+  const upstreamList = new IndexList(refSources.length);
   const fanOut = new Int32Array(count);
   for (let current = 0; current < count; current += 1) {
     const mark = current + 1;
-    scratch.length = 0;
+    upstreamStart[current] = upstreamList.length;
     const end = refStart[current + 1]!;
     for (let cursor = refStart[current]!; cursor < end; cursor += 1) {
       const source = refSources[cursor]!;
       if (stamp[source] !== mark) {
         stamp[source] = mark;
-        scratch.push(source);
+        upstreamList.push(source);
+        fanOut[source] = fanOut[source]! + 1;
       }
     }
     const instance = project.instances[current]!;
@@ -73,36 +113,35 @@ export function buildProjectGraph(project: Project, registry: Registry, analysis
           const source = isHubRef(ref) ? undefined : index.get(ref.instanceId);
           if (source !== undefined && stamp[source] !== mark) {
             stamp[source] = mark;
-            scratch.push(source);
+            upstreamList.push(source);
+            fanOut[source] = fanOut[source]! + 1;
           }
         }
       }
     }
-    const sources: number[] = new Array(scratch.length);
-    for (let item = 0; item < scratch.length; item += 1) {
-      const source = scratch[item]!;
-      sources[item] = source;
-      fanOut[source] = fanOut[source]! + 1;
-    }
-    upstream[current] = sources;
   }
-  const downstream: number[][] = new Array(count);
-  for (let position = 0; position < count; position += 1) downstream[position] = new Array(fanOut[position]!);
-  const filled = new Int32Array(count);
+  upstreamStart[count] = upstreamList.length;
+  const upstream: Adjacency = { start: upstreamStart, list: upstreamList.values.subarray(0, upstreamList.length) };
+
+  const downstreamStart = new Int32Array(count + 1);
+  for (let position = 0; position < count; position += 1) downstreamStart[position + 1] = downstreamStart[position]! + fanOut[position]!;
+  const downstreamList = new Int32Array(upstream.list.length);
+  const filled = downstreamStart.slice(0, count);
   for (let current = 0; current < count; current += 1) {
-    for (const source of upstream[current]!) {
-      const slot = filled[source]!;
-      downstream[source]![slot] = current;
-      filled[source] = slot + 1;
+    for (let edge = upstreamStart[current]!; edge < upstreamStart[current + 1]!; edge += 1) {
+      const source = upstream.list[edge]!;
+      downstreamList[filled[source]!] = current;
+      filled[source] = filled[source]! + 1;
     }
   }
+  const downstream: Adjacency = { start: downstreamStart, list: downstreamList };
 
   // Kahn's algorithm, level by level.
   const remaining = new Int32Array(count);
   const level = new Int32Array(count).fill(-1);
   const order: number[] = [];
   for (let position = 0; position < count; position += 1) {
-    remaining[position] = upstream[position]!.length;
+    remaining[position] = upstreamStart[position + 1]! - upstreamStart[position]!;
     if (remaining[position] === 0) {
       level[position] = 0;
       order.push(position);
@@ -110,24 +149,27 @@ export function buildProjectGraph(project: Project, registry: Registry, analysis
   }
   for (let cursor = 0; cursor < order.length; cursor += 1) {
     const node = order[cursor]!;
-    for (const next of downstream[node]!) {
-      if (level[next]! < level[node]! + 1) level[next] = level[node]! + 1;
-      remaining[next] = remaining[next]! - 1;
-      if (remaining[next] === 0) order.push(next);
+    const next = level[node]! + 1;
+    for (let edge = downstreamStart[node]!; edge < downstreamStart[node + 1]!; edge += 1) {
+      const target = downstreamList[edge]!;
+      if (level[target]! < next) level[target] = next;
+      remaining[target] = remaining[target]! - 1;
+      if (remaining[target] === 0) order.push(target);
     }
   }
-  const cycles = order.length < count ? findCycles(ids, upstream, remaining) : [];
+  const cycleGroup = new Int32Array(count).fill(-1);
+  const cycles = order.length < count ? findCycles(ids, upstream, remaining, cycleGroup) : [];
   if (order.length < count) {
     for (let position = 0; position < count; position += 1) if (remaining[position]! > 0) level[position] = -1;
   }
-  return { ids, index, upstream, downstream, inputs: analysis.inputs, refSources, refStart, level, order, cycles };
+  return { ids, index, upstream, downstream, inputs: analysis.inputs, refSources, refStart, level, order, cycles, cycleGroup };
 }
 
 /**
  * Finds one cycle in each strongly connected component of the nodes Kahn's algorithm could not order
  * (Tarjan's algorithm, iterative so deep graphs cannot overflow the stack).
  */
-function findCycles(ids: readonly string[], upstream: readonly (readonly number[])[], remaining: Int32Array): string[][] {
+function findCycles(ids: readonly string[], upstream: Adjacency, remaining: Int32Array, cycleGroup: Int32Array): string[][] {
   const count = ids.length;
   const stuck = (node: number) => remaining[node]! > 0;
   const indexOf = new Int32Array(count).fill(-1);
@@ -145,7 +187,7 @@ function findCycles(ids: readonly string[], upstream: readonly (readonly number[
     while (work.length > 0) {
       const frame = work[work.length - 1]!;
       const [node, edge] = frame;
-      const edges = upstream[node]!;
+      const edges = neighbours(upstream, node);
       if (edge < edges.length) {
         frame[1] = edge + 1;
         const next = edges[edge]!;
@@ -173,16 +215,19 @@ function findCycles(ids: readonly string[], upstream: readonly (readonly number[
           onStack[member] = 0;
           component.push(member);
         } while (member !== node);
-        const selfLoop = component.length === 1 && upstream[node]!.includes(node);
+        const selfLoop = component.length === 1 && neighbours(upstream, node).includes(node);
         if (component.length > 1 || selfLoop) components.push(component);
       }
     }
   }
-  return components.map((component) => cycleWithin(ids, upstream, component)).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
+  const found = components.map((component) => ({ component, cycle: cycleWithin(ids, upstream, component) }));
+  found.sort((a, b) => (a.cycle[0]! < b.cycle[0]! ? -1 : a.cycle[0]! > b.cycle[0]! ? 1 : 0));
+  for (const [group, { component }] of found.entries()) for (const member of component) cycleGroup[member] = group;
+  return found.map(({ cycle }) => cycle);
 }
 
 /** Walks upstream inside one strongly connected component until a node repeats, then reports that loop. */
-function cycleWithin(ids: readonly string[], upstream: readonly (readonly number[])[], component: number[]): string[] {
+function cycleWithin(ids: readonly string[], upstream: Adjacency, component: number[]): string[] {
   const members = new Set(component);
   // Start at the smallest id so the same project always names the same cycle.
   let start = component[0]!;
@@ -193,7 +238,7 @@ function cycleWithin(ids: readonly string[], upstream: readonly (readonly number
   while (!seenAt.has(node)) {
     seenAt.set(node, path.length);
     path.push(node);
-    node = upstream[node]!.find((next) => members.has(next))!;
+    node = neighbours(upstream, node).find((next) => members.has(next))!;
   }
   // `path` runs against the flow of values (each step goes to an upstream); reverse it.
   const loop = path.slice(seenAt.get(node)).reverse();
@@ -203,26 +248,28 @@ function cycleWithin(ids: readonly string[], upstream: readonly (readonly number
   return [...rotated, rotated[0]!].map((position) => ids[position]!);
 }
 
-/** The dependency-ordered layers of a set of instances: each layer depends only on earlier ones (within the set). */
+/**
+ * The dependency-ordered layers of a set of instances: each layer depends only on earlier ones (within
+ * the set). Each layer lists its instances in project order.
+ */
 export function layersOf(graph: ProjectGraph, members: Iterable<number>): number[][] {
   const count = graph.ids.length;
-  const inSet = new Uint8Array(count);
-  for (const member of members) inSet[member] = 1;
-  const layerOf = new Int32Array(count).fill(-1);
-  const layers: number[][] = [];
+  const layerOf = new Int32Array(count).fill(-2);
+  for (const member of members) layerOf[member] = -1;
+  const { start, list } = graph.upstream;
+  let layerCount = 0;
   for (const node of graph.order) {
-    if (inSet[node] === 0) continue;
+    if (layerOf[node] === -2) continue;
     let layer = 0;
-    for (const source of graph.upstream[node]!) {
-      const sourceLayer = layerOf[source]!;
+    for (let edge = start[node]!; edge < start[node + 1]!; edge += 1) {
+      const sourceLayer = layerOf[list[edge]!]!;
       if (sourceLayer + 1 > layer) layer = sourceLayer + 1;
     }
     layerOf[node] = layer;
-    const inLayer = layers[layer] ?? [];
-    inLayer.push(node);
-    layers[layer] = inLayer;
+    if (layer + 1 > layerCount) layerCount = layer + 1;
   }
-  for (const layer of layers) layer.sort((a, b) => a - b);
+  const layers: number[][] = Array.from({ length: layerCount }, () => []);
+  for (let position = 0; position < count; position += 1) if (layerOf[position]! >= 0) layers[layerOf[position]!]!.push(position);
   return layers;
 }
 
@@ -233,7 +280,7 @@ export function reachable(graph: ProjectGraph, from: Iterable<number>, direction
   const seen = new Set<number>();
   const queue = [...start];
   for (let cursor = 0; cursor < queue.length; cursor += 1) {
-    for (const next of edges[queue[cursor]!]!) {
+    for (const next of neighbours(edges, queue[cursor]!)) {
       if (seen.has(next) || start.has(next)) continue;
       seen.add(next);
       queue.push(next);

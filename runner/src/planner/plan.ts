@@ -4,7 +4,7 @@
  */
 import { analyzeProject, type ArgsValidator, type Project, type ProjectProblem, type Registry } from "@highstate/contract";
 import { formatCycle } from "./errors.js";
-import { computeInstanceFingerprint, describeFingerprintChanges, type InstanceFingerprint, missingOutputDigest } from "./fingerprint.js";
+import { computeInstanceFingerprint, describeFingerprintChanges, type FingerprintInput, type InstanceFingerprint, missingOutputDigest } from "./fingerprint.js";
 import { buildProjectGraph, layersOf, type ProjectGraph } from "./graph.js";
 
 /** What the planner needs to know about an instance's deployment (from the instance state store). */
@@ -107,14 +107,12 @@ export function planProject(options: PlanOptions): ProjectPlan {
   const firstProblem = new Map<string, string>();
   for (const problem of problems) if (problem.instanceId !== undefined && !firstProblem.has(problem.instanceId)) firstProblem.set(problem.instanceId, problem.message);
 
-  const cycleOf = new Map<string, string>();
-  for (const cycle of graph.cycles) {
-    const text = formatCycle(cycle);
-    for (const id of cycle) cycleOf.set(id, text);
+  const cycleTexts = graph.cycles.map(formatCycle);
+  for (const [group, cycle] of graph.cycles.entries()) {
     problems.push({
       code: "dependency-cycle",
       instanceId: cycle[0]!,
-      message: `instances depend on each other in a cycle: ${text}; remove one of these connections`,
+      message: `instances depend on each other in a cycle: ${cycleTexts[group]}; remove one of these connections`,
     });
   }
 
@@ -134,7 +132,12 @@ export function planProject(options: PlanOptions): ProjectPlan {
     };
     if (!component) plan.blocked = `component "${instance.type}" is not installed; install the package that provides it`;
     else if (firstProblem.size > 0 && firstProblem.has(instance.id)) plan.blocked = firstProblem.get(instance.id)!;
-    else if (cycleOf.size > 0 && cycleOf.has(instance.id)) plan.blocked = `it is part of a dependency cycle: ${cycleOf.get(instance.id)}`;
+    else if (graph.cycleGroup[position]! >= 0) {
+      const group = graph.cycleGroup[position]!;
+      plan.blocked = graph.cycles[group]!.includes(instance.id)
+        ? `it is part of a dependency cycle: ${cycleTexts[group]}`
+        : `it is on a dependency cycle that goes through ${cycleTexts[group]}`;
+    }
     if (component) {
       // The graph lists the source of every resolved entry in this same order (see `refSources`).
       const resolved = graph.inputs[position];
@@ -150,14 +153,10 @@ export function planProject(options: PlanOptions): ProjectPlan {
         }
         inputs[name] = digests;
       }
+      const fingerprintInput: FingerprintInput = { componentType: instance.type, package: component.package, args: instance.args, inputs };
       const secretsDigest = options.secretsDigests?.get(instance.id);
-      plan.fingerprint = computeInstanceFingerprint({
-        componentType: instance.type,
-        package: component.package,
-        args: instance.args,
-        ...(secretsDigest !== undefined ? { secretsDigest } : {}),
-        inputs,
-      });
+      if (secretsDigest !== undefined) fingerprintInput.secretsDigest = secretsDigest;
+      plan.fingerprint = computeInstanceFingerprint(fingerprintInput);
       if (created) {
         plan.reasons = state?.lastSuccess ? describeFingerprintChanges(state.lastSuccess, plan.fingerprint) : ["no successful run is recorded"];
         if (state?.failed) plan.reasons.unshift("the last run failed");
@@ -167,17 +166,52 @@ export function planProject(options: PlanOptions): ProjectPlan {
   });
 
   // Propagate along the topological order: an upstream that will run may change what flows downstream.
+  // This pass reads and writes flags by index only (compact, so it stays fast on large projects);
+  // the reasons are worded afterwards in project order, each upstream's once.
+  const count = instances.length;
+  const created = new Uint8Array(count);
+  const known = new Uint8Array(count);
+  const blocked = new Uint8Array(count);
+  const changes = new Uint8Array(count); // 1: will run (not created, or outdated), so its outputs may change
+  for (let position = 0; position < count; position += 1) {
+    const plan = instances[position]!;
+    created[position] = plan.created ? 1 : 0;
+    known[position] = plan.state === "unknown-component" ? 0 : 1;
+    blocked[position] = plan.blocked === undefined ? 0 : 1;
+    changes[position] = !plan.created || (known[position] === 1 && plan.reasons.length > 0) ? 1 : 0;
+  }
+  const { start, list } = graph.upstream;
   for (const node of graph.order) {
-    const plan = instances[node]!;
-    for (const source of graph.upstream[node]!) {
-      const upstream = instances[source]!;
-      if (plan.created && (upstream.outdated || !upstream.created)) {
-        plan.reasons.push(upstream.created ? `upstream "${upstream.id}" is outdated` : `upstream "${upstream.id}" is not created`);
+    const mayBecomeOutdated = created[node] === 1 && known[node] === 1;
+    for (let edge = start[node]!; edge < start[node + 1]!; edge += 1) {
+      const source = list[edge]!;
+      if (mayBecomeOutdated && changes[source] === 1) changes[node] = 1;
+      if (blocked[node] === 0 && blocked[source] === 1 && created[source] === 0) {
+        instances[node]!.blocked = `upstream "${graph.ids[source]}" cannot run (${instances[source]!.blocked})`;
+        blocked[node] = 1;
       }
-      if (plan.blocked === undefined && upstream.blocked !== undefined && !upstream.created) plan.blocked = `upstream "${upstream.id}" cannot run (${upstream.blocked})`;
     }
-    plan.outdated = plan.created && plan.state !== "unknown-component" && plan.reasons.length > 0;
-    if (!plan.outdated) plan.reasons.length = 0;
+  }
+  const upstreamReason: Array<string | undefined> = new Array(count);
+  const added: string[] = [];
+  for (let position = 0; position < count; position += 1) {
+    const plan = instances[position]!;
+    plan.outdated = created[position] === 1 && known[position] === 1 && changes[position] === 1;
+    if (!plan.outdated) {
+      plan.reasons.length = 0;
+      continue;
+    }
+    // On or after a cycle nothing is ordered, so only its own changes count.
+    if (graph.level[position] === -1) continue;
+    added.length = 0;
+    for (let edge = start[position]!; edge < start[position + 1]!; edge += 1) {
+      const source = list[edge]!;
+      if (changes[source] === 0) continue;
+      upstreamReason[source] ??= created[source] === 1 ? `upstream "${graph.ids[source]}" is outdated` : `upstream "${graph.ids[source]}" is not created`;
+      added.push(upstreamReason[source]);
+    }
+    // Arrays of the exact size (pushing one by one would leave room for sixteen in each).
+    if (added.length > 0) plan.reasons = plan.reasons.length === 0 ? added.slice() : plan.reasons.concat(added);
   }
   for (const plan of instances) {
     if (plan.level === -1 && plan.blocked === undefined) plan.blocked = "it depends on instances that form a dependency cycle";

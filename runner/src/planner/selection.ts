@@ -2,7 +2,7 @@
  * Selections for the engine: which instances an operation on a selection runs, and in what order.
  */
 import { DependencyCycleError, HasDependentsError, InstanceBlockedError, UnknownInstanceError } from "./errors.js";
-import { layersOf, reachable } from "./graph.js";
+import { layersOf, neighbours, reachable } from "./graph.js";
 import type { InstancePlan, ProjectPlan } from "./plan.js";
 
 function positionsOf(plan: ProjectPlan, ids: readonly string[]): number[] {
@@ -69,7 +69,7 @@ export function planRun(plan: ProjectPlan, ids: readonly string[], options: { in
   for (const position of [...members].sort((a, b) => a - b)) {
     const item: InstancePlan = plan.instances[position]!;
     if (item.blocked !== undefined) throw new InstanceBlockedError(item.id, item.blocked);
-    for (const source of plan.graph.upstream[position]!) {
+    for (const source of neighbours(plan.graph.upstream, position)) {
       const upstream = plan.instances[source]!;
       if (!upstream.created && !members.has(source)) {
         throw new InstanceBlockedError(
