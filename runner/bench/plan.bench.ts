@@ -1,8 +1,17 @@
 /**
  * Planner benchmark: plans of 500 and 5,000 instances (about 4 edges each), every instance created
- * and up to date except a few changed args whose change propagates downstream. Prints median and
- * minimum wall time and CPU time, the ratio between the two sizes (linear scaling means about 10×) and,
- * for calibration, the ratio of a plainly linear job on the same data at the same moment.
+ * and up to date except a few changed args whose change propagates downstream. The ratio between the
+ * two sizes is printed for each way of timing (linear scaling means about 10×):
+ * - fresh, back to back: right after the data is built, the same plan repeated with nothing in between.
+ *   Freshly built projects and states lie scattered between the garbage of building them, and a
+ *   500-instance project (about 1 MB) stays in this machine's 1 MB L2 cache while a 5,000-instance one
+ *   does not, so this ratio mostly measures memory layout and cache sizes. For comparison only.
+ * - settled: after enough plans for full collections to compact the long-lived data, as in a running
+ *   designer or orchestrator. Timed back to back, and after other work: before each plan 64 MB of other
+ *   memory is written, so the plan starts with none of its data in the CPU caches (how plans run in the
+ *   product: the designer server re-plans after handling a request, the orchestrator after a unit
+ *   finished, `highstate plan` after loading the files). The budget (≤ 12×) is checked on this timing.
+ * For calibration, plainly linear jobs on the same data are timed the same ways.
  */
 import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -44,59 +53,84 @@ function time(run: () => unknown): { wall: number; cpu: number } {
   return { wall, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
-export function runPlanBench(): void {
-  const small = prepare(500);
-  const large = prepare(5_000);
-  // Warm up both sizes (JIT and heap), then interleave them so both see the same machine load.
+/** Other work between plans: writes 64 MB (twice this machine's L3), evicting the plan's data from every cache. */
+const otherWork = new Float64Array((64 * 1024 * 1024) / 8);
+function doOtherWork(): void {
+  for (let position = 0; position < otherWork.length; position += 8) otherWork[position] = otherWork[position]! + 1;
+}
+
+type Sample = { wall: number; cpu: number };
+type Mode = "after other work" | "back to back";
+
+/** Times two jobs interleaved, so both see the same machine load. */
+function measure(small: () => unknown, large: () => unknown, mode: Mode, rounds: number): { small: Sample[]; large: Sample[] } {
   for (let round = 0; round < 5; round += 1) {
-    small.run();
-    large.run();
+    small();
+    large();
   }
-  const samples = { small: [] as Array<{ wall: number; cpu: number }>, large: [] as Array<{ wall: number; cpu: number }> };
-  for (let round = 0; round < 15; round += 1) {
-    for (let repeat = 0; repeat < 3; repeat += 1) samples.small.push(time(small.run));
-    samples.large.push(time(large.run));
+  const samples = { small: [] as Sample[], large: [] as Sample[] };
+  for (let round = 0; round < rounds; round += 1) {
+    if (mode === "after other work") {
+      doOtherWork();
+      samples.small.push(time(small));
+      doOtherWork();
+      samples.large.push(time(large));
+    } else {
+      for (let repeat = 0; repeat < 3; repeat += 1) samples.small.push(time(small));
+      samples.large.push(time(large));
+    }
   }
-  const last = large.run();
-  const stats = (values: Array<{ wall: number; cpu: number }>) => ({
+  return samples;
+}
+
+function stats(values: Sample[]) {
+  return {
     median: median(values.map((value) => value.wall)),
     min: Math.min(...values.map((value) => value.wall)),
     cpu: median(values.map((value) => value.cpu)),
-  });
-  const smallStats = stats(samples.small);
-  const largeStats = stats(samples.large);
+  };
+}
+
+export function runPlanBench(): void {
+  const small = prepare(500);
+  const large = prepare(5_000);
   const smallPlan = small.run();
-  for (const [plan, result] of [
-    [smallPlan, smallStats],
-    [last, largeStats],
-  ] as const) {
-    const edges = plan.graph.upstream.list.length;
+  const largePlan = large.run();
+  for (const plan of [smallPlan, largePlan]) {
     const outdated = plan.instances.filter((item) => item.outdated).length;
-    console.log(
-      `plan ${String(plan.instances.length).padStart(5)} instances / ${String(edges).padStart(6)} edges: ${result.median.toFixed(1).padStart(6)} ms median, ${result.min.toFixed(1).padStart(6)} ms min, ${result.cpu.toFixed(1).padStart(6)} ms CPU; ${outdated} outdated in ${plan.layers.length} layers`,
-    );
+    console.log(`plan of ${plan.instances.length} instances / ${plan.graph.upstream.list.length} edges: ${outdated} outdated in ${plan.layers.length} layers`);
   }
-  console.log(
-    `plan scaling 5,000 vs 500: ${(largeStats.median / smallStats.median).toFixed(1)}× (median), ${(largeStats.min / smallStats.min).toFixed(1)}× (min), ${(largeStats.cpu / smallStats.cpu).toFixed(1)}× (CPU) — budget ≤ 12×; budget at 5,000: < 200 ms`,
-  );
-  // Calibration: how plainly linear jobs on the same data scale on this machine right now. Cache and GC
-  // effects make 10× data cost more than 10× time (more so on a busy machine); compare with them.
-  for (const [label, pick] of [
-    ["a deep copy of the project (structuredClone)", (item: typeof small) => item.clone],
-    ["a walk over every edge with a lookup by id", (item: typeof small) => item.walk],
-  ] as const) {
-    const samplesOf = { small: [] as Array<{ wall: number; cpu: number }>, large: [] as Array<{ wall: number; cpu: number }> };
-    for (let round = 0; round < 5; round += 1) {
-      pick(small)();
-      pick(large)();
+  const modes: Array<{ label: string; mode: Mode; budget: boolean }> = [
+    { label: "fresh, back to back", mode: "back to back", budget: false },
+    { label: "settled, back to back", mode: "back to back", budget: false },
+    { label: "settled, after other work", mode: "after other work", budget: true },
+  ];
+  for (const { label, mode, budget } of modes) {
+    if (label.startsWith("settled") && mode === "back to back") {
+      // Enough plans for full collections to compact the long-lived project and states.
+      for (let round = 0; round < 30; round += 1) {
+        small.run();
+        large.run();
+      }
     }
-    for (let round = 0; round < 15; round += 1) {
-      for (let repeat = 0; repeat < 3; repeat += 1) samplesOf.small.push(time(pick(small)));
-      samplesOf.large.push(time(pick(large)));
+    const samples = measure(small.run, large.run, mode, mode === "after other work" ? 31 : 15);
+    const a = stats(samples.small);
+    const b = stats(samples.large);
+    console.log(`${label}:`);
+    console.log(`  500 instances:   ${a.median.toFixed(1).padStart(6)} ms median, ${a.min.toFixed(1).padStart(6)} ms min, ${a.cpu.toFixed(1).padStart(6)} ms CPU`);
+    console.log(`  5,000 instances: ${b.median.toFixed(1).padStart(6)} ms median, ${b.min.toFixed(1).padStart(6)} ms min, ${b.cpu.toFixed(1).padStart(6)} ms CPU`);
+    const ratio = b.median / a.median;
+    const verdict = budget ? ` — budget ≤ 12×: ${ratio <= 12 ? "met" : "MISSED"}; 5,000 in < 200 ms: ${b.median < 200 ? "met" : "MISSED"}` : "";
+    console.log(`  scaling 5,000 vs 500: ${ratio.toFixed(1)}× (median), ${(b.min / a.min).toFixed(1)}× (min), ${(b.cpu / a.cpu).toFixed(1)}× (CPU)${verdict}`);
+    for (const [label, pick] of [
+      ["a deep copy of the project (structuredClone)", (item: typeof small) => item.clone],
+      ["a walk over every edge with a lookup by id", (item: typeof small) => item.walk],
+    ] as const) {
+      const reference = measure(pick(small), pick(large), mode, mode === "after other work" ? 21 : 15);
+      const x = stats(reference.small);
+      const y = stats(reference.large);
+      console.log(`  reference, ${label}, 5,000 vs 500: ${(y.median / x.median).toFixed(1)}× (median), ${(y.cpu / x.cpu).toFixed(1)}× (CPU)`);
     }
-    const a = stats(samplesOf.small);
-    const b = stats(samplesOf.large);
-    console.log(`reference, ${label}, 5,000 vs 500: ${(b.median / a.median).toFixed(1)}× (median), ${(b.cpu / a.cpu).toFixed(1)}× (CPU)`);
   }
   console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs`);
 }

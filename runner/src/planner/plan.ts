@@ -118,6 +118,8 @@ export function planProject(options: PlanOptions): ProjectPlan {
 
   // States by index, looked up once (ids used as keys are usually the project's own strings).
   const stateAt = project.instances.map((instance) => states.get(instance.id));
+  // What each instance's dependents read of it, one hop closer.
+  const outputDigestsAt = stateAt.map((state) => state?.outputDigests);
   const instances: InstancePlan[] = project.instances.map((instance, position) => {
     const component = Object.hasOwn(registry.components, instance.type) ? registry.components[instance.type] : undefined;
     const state = stateAt[position];
@@ -149,7 +151,7 @@ export function planProject(options: PlanOptions): ProjectPlan {
         for (let item = 0; item < refs.length; item += 1) {
           const source = graph.refSources[cursor]!;
           cursor += 1;
-          digests[item] = (source >= 0 ? stateAt[source]?.outputDigests?.[refs[item]!.output] : undefined) ?? missingOutputDigest;
+          digests[item] = (source >= 0 ? outputDigestsAt[source]?.[refs[item]!.output] : undefined) ?? missingOutputDigest;
         }
         inputs[name] = digests;
       }
