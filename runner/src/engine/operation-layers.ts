@@ -3,7 +3,7 @@
  * dependencies, `preview`, `destroy` with optional cascade), and for `refresh` the selected instances
  * that are created, in dependency order.
  */
-import { layersOf, type ProjectPlan, planDestroy, planRun } from "../planner/index.js";
+import { layersOf, neighbours, type ProjectPlan, planDestroy, planRun } from "../planner/index.js";
 import type { OperationRequest } from "./orchestrator.js";
 
 /**
@@ -24,4 +24,19 @@ export function operationLayers(plan: ProjectPlan, request: Pick<OperationReques
       return layersOf(plan.graph, members).map((layer) => layer.map((position) => plan.graph.ids[position]!));
     }
   }
+}
+
+/**
+ * What each instance of an operation waits for: the instances of the same operation it takes inputs
+ * from, or for `destroy` the ones that take inputs from it (dependents go first).
+ */
+export function operationDependencies(plan: ProjectPlan, instanceIds: readonly string[], type: OperationRequest["type"]): Map<string, string[]> {
+  const members = new Set(instanceIds);
+  const edges = type === "destroy" ? plan.graph.downstream : plan.graph.upstream;
+  const dependsOn = new Map<string, string[]>();
+  for (const id of instanceIds) {
+    const others = Array.from(neighbours(edges, plan.graph.index.get(id)!), (other) => plan.graph.ids[other]!);
+    dependsOn.set(id, others.filter((other) => members.has(other)));
+  }
+  return dependsOn;
 }

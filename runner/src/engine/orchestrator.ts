@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { neighbours, type ProjectPlan } from "../planner/index.js";
+import type { ProjectPlan } from "../planner/index.js";
 import type { InstanceStatus, OperationInfo, OperationType } from "../server/api-types.js";
 import { InstanceStateStore } from "../workspace/index.js";
 import { resolveBackendUrl } from "./backend.js";
@@ -15,7 +15,7 @@ import { createEngine } from "./create-engine.js";
 import { NoSuchInstanceError, NoSuchOperationError, OperationRefusedError } from "./errors.js";
 import { EventHub, type OrchestratorListener } from "./event-hub.js";
 import { runInstance } from "./instance-run.js";
-import { operationLayers } from "./operation-layers.js";
+import { operationDependencies, operationLayers } from "./operation-layers.js";
 import { InstanceLogBook } from "./instance-logs.js";
 import { type LiveInstanceState, type ProjectContext, ProjectStateCache } from "./project-state.js";
 import { runSchedule, Semaphore } from "./scheduler.js";
@@ -249,7 +249,9 @@ export class Orchestrator {
     cache: ProjectStateCache,
   ): Promise<OperationInfo> {
     const { info } = operation;
-    const statusOf = (id: string) => cache.status(id, context.project.instances.find((instance) => instance.id === id)!.uid, plan);
+    // The plan was made from this project, so its index gives each instance's position (and uid).
+    const uidOf = (id: string) => context.project.instances[plan.graph.index.get(id)!]!.uid;
+    const statusOf = (id: string) => cache.status(id, uidOf(id), plan);
     const emitStatus = (id: string) => this.emitStatus(context.name, id, statusOf(id));
     this.emitOperation(operation);
 
@@ -266,13 +268,7 @@ export class Orchestrator {
     for (const id of info.instanceIds) emitStatus(id);
 
     const crypter = context.secrets.crypter;
-    const dependsOn = new Map<string, string[]>();
-    const members = new Set(info.instanceIds);
-    for (const id of info.instanceIds) {
-      const position = plan.graph.index.get(id)!;
-      const edges = neighbours(request.type === "destroy" ? plan.graph.downstream : plan.graph.upstream, position);
-      dependsOn.set(id, Array.from(edges, (other) => plan.graph.ids[other]!).filter((other) => members.has(other)));
-    }
+    const dependsOn = operationDependencies(plan, info.instanceIds, request.type);
 
     let refreshTimer: NodeJS.Timeout | undefined;
     const refreshStatuses = () => {
@@ -311,7 +307,7 @@ export class Orchestrator {
         this.emitOperation(operation);
       },
       run: async (id) => {
-        const uid = context.project.instances.find((instance) => instance.id === id)!.uid;
+        const uid = uidOf(id);
         const previous = cache.states.get(uid);
         const total = previous && previous.resourceCount > 0 && request.type !== "preview" ? previous.resourceCount : undefined;
         const live: LiveInstanceState = { state: "running", operation: request.type, ...(total ? { progress: { done: 0, total } } : {}) };
