@@ -57,7 +57,8 @@ export function beforeDestroyTriggers(outputs: Record<string, OutputValue>): str
 /** Runs one instance's part of an operation. Never throws: failures are recorded and reported. */
 export async function runInstance(env: InstanceRunEnvironment, instanceId: string, operation: OperationType): Promise<InstanceRunOutcome> {
   const { context, cache } = env;
-  const instance = context.project.instances.find((item) => item.id === instanceId)!;
+  // The plan was made from this project: its index gives the instance's position.
+  const instance = context.project.instances[env.plan.graph.index.get(instanceId)!]!;
   const component = Object.hasOwn(context.registry.components, instance.type) ? context.registry.components[instance.type] : undefined;
   let scrubber: SecretScrubber = createSecretScrubber(context.password);
   const emittedErrors = new Set<string>();

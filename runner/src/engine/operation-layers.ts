@@ -4,7 +4,7 @@
  * that are created, in dependency order.
  */
 import { layersOf, neighbours, type ProjectPlan, planDestroy, planRun } from "../planner/index.js";
-import type { OperationRequest } from "./orchestrator.js";
+import type { OperationRequest } from "./types.js";
 
 /**
  * The layers an operation runs in (each layer only after the previous ones). Throws the planner's

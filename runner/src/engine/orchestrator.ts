@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
 import type { ProjectPlan } from "../planner/index.js";
-import type { InstanceStatus, OperationInfo, OperationType } from "../server/api-types.js";
+import type { InstanceStatus, OperationInfo } from "../server/api-types.js";
 import { InstanceStateStore } from "../workspace/index.js";
 import { resolveBackendUrl } from "./backend.js";
 import { createEngine } from "./create-engine.js";
@@ -19,7 +19,9 @@ import { operationDependencies, operationLayers } from "./operation-layers.js";
 import { InstanceLogBook } from "./instance-logs.js";
 import { type LiveInstanceState, type ProjectContext, ProjectStateCache } from "./project-state.js";
 import { runSchedule, Semaphore } from "./scheduler.js";
-import type { Engine } from "./types.js";
+import type { Engine, OperationHandle, OperationRequest } from "./types.js";
+
+export type { OperationHandle, OperationRequest } from "./types.js";
 import { defaultBackendUrl } from "./unit-workdir.js";
 
 /** Options of {@link Orchestrator}. */
@@ -34,29 +36,6 @@ export interface OrchestratorOptions {
   backendUrl?: string;
   /** How long a graceful cancel may take before the runs are stopped by force. Default 60 s. */
   forceCancelAfterMs?: number;
-}
-
-/** What to run. */
-export interface OperationRequest {
-  type: OperationType;
-  /** The selected instance ids. */
-  instanceIds: string[];
-  /** For `up`: also run dependencies that are not created or are outdated. */
-  includeDependencies?: boolean;
-  /** For `destroy`: also destroy created dependents (first) instead of refusing. */
-  cascade?: boolean;
-  /** Overrides the orchestrator's parallelism for this operation. */
-  parallelism?: number;
-}
-
-/** A started operation. */
-export interface OperationHandle {
-  /** The operation as it is now (a fresh copy on every read). */
-  readonly info: OperationInfo;
-  /** Resolves with the final operation when it has finished (never rejects). */
-  readonly done: Promise<OperationInfo>;
-  /** Cancels it: gracefully, or at once with `force`. */
-  cancel(options?: { force?: boolean }): OperationInfo;
 }
 
 interface RunningOperation {
@@ -182,9 +161,13 @@ export class Orchestrator {
     const plan = await cache.plan(context);
     const layers = operationLayers(plan, request);
     const order = layers.flat();
+    const busy = new Map<string, RunningOperation>();
+    for (const operation of this.operations.values()) {
+      if (operation.info.finishedAt === undefined && operation.project === context.name) for (const id of operation.info.instanceIds) busy.set(id, operation);
+    }
     for (const id of order) {
-      const busy = [...this.operations.values()].find((operation) => operation.info.finishedAt === undefined && operation.project === context.name && operation.info.instanceIds.includes(id));
-      if (busy) throw new OperationRefusedError(`Instance "${id}" is already in the running operation "${busy.info.id}" (${busy.info.type}); wait for it or cancel it.`);
+      const other = busy.get(id)?.info;
+      if (other) throw new OperationRefusedError(`Instance "${id}" is already in the running operation "${other.id}" (${other.type}); wait for it or cancel it.`);
     }
 
     const info: OperationInfo = {

@@ -1,5 +1,5 @@
 import type { ComponentSource, UnitInputsConfig, UnitInstanceConfig } from "@highstate/contract";
-import type { EngineEvent, OperationType } from "../server/api-types.js";
+import type { EngineEvent, OperationInfo, OperationType } from "../server/api-types.js";
 
 export type { EngineEvent, OperationType } from "../server/api-types.js";
 
@@ -94,4 +94,27 @@ export interface Engine {
    * {@link UnitRunError} when the operation fails and {@link UnitRunCancelledError} when it was cancelled.
    */
   runOperation(request: UnitRunRequest): Promise<UnitRunResult>;
+}
+
+/** What to run. */
+export interface OperationRequest {
+  type: OperationType;
+  /** The selected instance ids. */
+  instanceIds: string[];
+  /** For `up`: also run dependencies that are not created or are outdated. */
+  includeDependencies?: boolean;
+  /** For `destroy`: also destroy created dependents (first) instead of refusing. */
+  cascade?: boolean;
+  /** Overrides the orchestrator's parallelism for this operation. */
+  parallelism?: number;
+}
+
+/** A started operation. */
+export interface OperationHandle {
+  /** The operation as it is now (a fresh copy on every read). */
+  readonly info: OperationInfo;
+  /** Resolves with the final operation when it has finished (never rejects). */
+  readonly done: Promise<OperationInfo>;
+  /** Cancels it: gracefully, or at once with `force`. */
+  cancel(options?: { force?: boolean }): OperationInfo;
 }
