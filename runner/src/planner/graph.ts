@@ -19,26 +19,6 @@ export function neighbours(edges: Adjacency, node: number): Int32Array {
   return edges.list.subarray(edges.start[node]!, edges.start[node + 1]!);
 }
 
-/** A growable list of indices. */
-class IndexList {
-  values: Int32Array;
-  length = 0;
-
-  constructor(capacity: number) {
-    this.values = new Int32Array(Math.max(16, capacity));
-  }
-
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Int32Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length] = value;
-    this.length += 1;
-  }
-}
-
 /** The dependency graph of one project. */
 export interface ProjectGraph {
   /** Instance ids in project order; an instance's index is its position here. */
@@ -92,17 +72,25 @@ export function buildProjectGraph(project: Project, registry: Registry, analysis
   // source already taken for this instance.
   const stamp = new Int32Array(count);
   const upstreamStart = new Int32Array(count + 1);
-  const upstreamList = new IndexList(refSources.length);
+  // Room for every resolved entry and every direct reference of an unknown component: no more edges than that.
+  let room = refSources.length;
+  for (const instance of project.instances) {
+    if (Object.hasOwn(registry.components, instance.type)) continue;
+    for (const name in instance.inputs) room += instance.inputs[name]!.length;
+  }
+  const upstreamList = new Int32Array(room);
+  let edgeCount = 0;
   const fanOut = new Int32Array(count);
   for (let current = 0; current < count; current += 1) {
     const mark = current + 1;
-    upstreamStart[current] = upstreamList.length;
+    upstreamStart[current] = edgeCount;
     const end = refStart[current + 1]!;
     for (let cursor = refStart[current]!; cursor < end; cursor += 1) {
       const source = refSources[cursor]!;
       if (stamp[source] !== mark) {
         stamp[source] = mark;
-        upstreamList.push(source);
+        upstreamList[edgeCount] = source;
+        edgeCount += 1;
         fanOut[source] = fanOut[source]! + 1;
       }
     }
@@ -113,15 +101,16 @@ export function buildProjectGraph(project: Project, registry: Registry, analysis
           const source = isHubRef(ref) ? undefined : index.get(ref.instanceId);
           if (source !== undefined && stamp[source] !== mark) {
             stamp[source] = mark;
-            upstreamList.push(source);
+            upstreamList[edgeCount] = source;
+            edgeCount += 1;
             fanOut[source] = fanOut[source]! + 1;
           }
         }
       }
     }
   }
-  upstreamStart[count] = upstreamList.length;
-  const upstream: Adjacency = { start: upstreamStart, list: upstreamList.values.subarray(0, upstreamList.length) };
+  upstreamStart[count] = edgeCount;
+  const upstream: Adjacency = { start: upstreamStart, list: upstreamList.subarray(0, edgeCount) };
 
   const downstreamStart = new Int32Array(count + 1);
   for (let position = 0; position < count; position += 1) downstreamStart[position + 1] = downstreamStart[position]! + fanOut[position]!;
