@@ -4,6 +4,7 @@
  * hubs that bundle outputs and are injected into some instances.
  */
 import { buildRegistry, defineComponent, defineEntity, type Instance, type Project, type Registry, z } from "@highstate/contract";
+import { seededRandom } from "../src/planner/__fixtures__/seeded-random.js";
 
 const item = defineEntity({ type: "bench.item.v1", schema: z.object({ value: z.string() }), meta: { title: "Item" } });
 const node = defineComponent({
@@ -20,21 +21,9 @@ export function benchRegistry(): Registry {
   return buildRegistry([{ package: { name: "bench-pkg", version: "1.0.0" }, entities: [item], components: [node] }]);
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so every run plans the same project. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A project of `count` instances and about `4 × count` edges (direct references; some through hubs). */
 export function benchProject(count: number): Project {
-  const next = random(count);
+  const next = seededRandom(count);
   const id = (index: number) => `bench.node.v1:n${index}`;
   const instances: Instance[] = [];
   const hubCount = Math.max(1, Math.floor(count / 500));

@@ -7,6 +7,7 @@ import { buildRegistry, defineComponent, defineEntity, type Instance, type Proje
 import { describe, expect, it } from "vitest";
 import { digestValue } from "./fingerprint.js";
 import { type PlanInstanceState, planProject } from "./plan.js";
+import { seededRandom } from "./__fixtures__/seeded-random.js";
 
 const item = defineEntity({ type: "ref.item.v1", schema: z.object({ value: z.string() }), meta: { title: "Item" } });
 const node = defineComponent({
@@ -19,20 +20,8 @@ const node = defineComponent({
 });
 const registry = buildRegistry([{ package: { name: "ref-pkg", version: "1.0.0" }, entities: [item], components: [node] }]);
 
-/** mulberry32: the same seed gives the same project. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomProject(seed: number): { project: Project; states: Map<string, PlanInstanceState> } {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const count = 5 + Math.floor(next() * 30);
   const typeOf = (index: number) => (index % 11 === 7 ? "ref.gone.v1" : "ref.node.v1");
   const idOf = (index: number) => `${typeOf(index)}:n${index}`;
