@@ -120,14 +120,20 @@ export function planProject(options: PlanOptions): ProjectPlan {
   const stateAt = project.instances.map((instance) => states.get(instance.id));
   // What each instance's dependents read of it, one hop closer.
   const outputDigestsAt = stateAt.map((state) => state?.outputDigests);
+  // Flags by index for propagation below, set while each instance's plan is at hand.
+  const count = project.instances.length;
+  const created = new Uint8Array(count);
+  const known = new Uint8Array(count);
+  const blocked = new Uint8Array(count);
+  const changes = new Uint8Array(count); // 1: will run (not created, or outdated), so its outputs may change
   const instances: InstancePlan[] = project.instances.map((instance, position) => {
     const component = Object.hasOwn(registry.components, instance.type) ? registry.components[instance.type] : undefined;
     const state = stateAt[position];
-    const created = state?.created ?? false;
+    const isCreated = state?.created ?? false;
     const plan: InstancePlan = {
       id: instance.id,
-      state: component ? (created ? "created" : "not-created") : "unknown-component",
-      created,
+      state: component ? (isCreated ? "created" : "not-created") : "unknown-component",
+      created: isCreated,
       outdated: false,
       reasons: [],
       level: graph.level[position]!,
@@ -159,29 +165,21 @@ export function planProject(options: PlanOptions): ProjectPlan {
       const secretsDigest = options.secretsDigests?.get(instance.id);
       if (secretsDigest !== undefined) fingerprintInput.secretsDigest = secretsDigest;
       plan.fingerprint = computeInstanceFingerprint(fingerprintInput);
-      if (created) {
+      if (isCreated) {
         plan.reasons = state?.lastSuccess ? describeFingerprintChanges(state.lastSuccess, plan.fingerprint) : ["no successful run is recorded"];
         if (state?.failed) plan.reasons.unshift("the last run failed");
       }
     }
+    created[position] = plan.created ? 1 : 0;
+    known[position] = component ? 1 : 0;
+    blocked[position] = plan.blocked === undefined ? 0 : 1;
+    changes[position] = !plan.created || (component !== undefined && plan.reasons.length > 0) ? 1 : 0;
     return plan;
   });
 
   // Propagate along the topological order: an upstream that will run may change what flows downstream.
   // This pass reads and writes flags by index only (compact, so it stays fast on large projects);
   // the reasons are worded afterwards in project order, each upstream's once.
-  const count = instances.length;
-  const created = new Uint8Array(count);
-  const known = new Uint8Array(count);
-  const blocked = new Uint8Array(count);
-  const changes = new Uint8Array(count); // 1: will run (not created, or outdated), so its outputs may change
-  for (let position = 0; position < count; position += 1) {
-    const plan = instances[position]!;
-    created[position] = plan.created ? 1 : 0;
-    known[position] = plan.state === "unknown-component" ? 0 : 1;
-    blocked[position] = plan.blocked === undefined ? 0 : 1;
-    changes[position] = !plan.created || (known[position] === 1 && plan.reasons.length > 0) ? 1 : 0;
-  }
   const { start, list } = graph.upstream;
   for (const node of graph.order) {
     const mayBecomeOutdated = created[node] === 1 && known[node] === 1;
