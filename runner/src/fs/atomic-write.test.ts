@@ -3,7 +3,7 @@ import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { testdir } from "../test-utils/testdir.js";
-import { readFileIfExists, writeFileAtomic } from "./atomic-write.js";
+import { readFileIfExists, readSmallFiles, writeFileAtomic } from "./atomic-write.js";
 import { parseVersion, versionContent } from "./__fixtures__/versions.js";
 
 const writer = join(import.meta.dirname, "__fixtures__", "atomic-writer.ts");
@@ -104,4 +104,23 @@ describe("writeFileAtomic", () => {
     expect(await readdir(dir)).toEqual(["project.json"]);
     expect(parseVersion(await readFile(file, "utf8"))).toBe(99);
   }, 120_000);
+});
+
+describe("readSmallFiles", () => {
+  it("reads files in the order given, across batches, with undefined for a missing one and the error for an unreadable one", async () => {
+    const dir = await testdir({ "a.json": "A", "b.json": "B", "c.json": "C", "sub/d.json": "D" });
+    const files = ["c.json", "missing.json", "a.json", "sub", "b.json", "sub/d.json"].map((name) => join(dir, name));
+    let yielded = false;
+    setImmediate(() => {
+      yielded = true;
+    });
+    const texts = await readSmallFiles(files, 2);
+    expect(texts.slice(0, 3)).toEqual(["C", undefined, "A"]);
+    expect(texts[3]).toBeInstanceOf(Error);
+    expect((texts[3] as NodeJS.ErrnoException).code).toBe("EISDIR");
+    expect(texts.slice(4)).toEqual(["B", "D"]);
+    expect(await readSmallFiles([])).toEqual([]);
+    // Between batches the event loop ran (a server keeps answering while thousands of files are read).
+    expect(yielded).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
+import { constants, readFileSync } from "node:fs";
 import { access, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -112,6 +112,29 @@ export async function readFileIfExists(file: string): Promise<string | undefined
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
+}
+
+/**
+ * Reads many small text files (`undefined` for one that does not exist, the error for one that cannot
+ * be read), in the order given. Asynchronous reads cost several thread-pool round trips per file, which
+ * for thousands of small files is ten times slower than reading them synchronously; so they are read
+ * synchronously, a batch at a time, yielding to the event loop between batches so a server stays
+ * responsive.
+ */
+export async function readSmallFiles(files: readonly string[], batchSize = 200): Promise<Array<string | undefined | Error>> {
+  const texts: Array<string | undefined | Error> = new Array(files.length);
+  for (let start = 0; start < files.length; start += batchSize) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    const end = Math.min(files.length, start + batchSize);
+    for (let position = start; position < end; position += 1) {
+      try {
+        texts[position] = readFileSync(files[position]!, "utf8");
+      } catch (error) {
+        texts[position] = (error as NodeJS.ErrnoException).code === "ENOENT" ? undefined : (error as Error);
+      }
+    }
+  }
+  return texts;
 }
 
 /** Whether a file or folder exists (any error other than "not found", such as a permission problem, is thrown). */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
+import { readFileIfExists, readSmallFiles, writeFileAtomic } from "../fs/atomic-write.js";
 import { hashJson, stableJson } from "../fs/canonical.js";
 import { formatValuePath, UnreadableFileError } from "../fs/errors.js";
 import { parseJsonDocument } from "../fs/json-syntax.js";
@@ -113,12 +113,18 @@ export class InstanceStateStore {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
       throw error;
     }
-    const states: Record<string, InstanceState> = {};
+    const uids: string[] = [];
     for (const name of names.sort()) {
       const match = /^([a-z0-9]{8,32})\.json$/.exec(name);
-      if (!match) continue;
-      const state = await this.get(match[1]!);
-      if (state) states[match[1]!] = state;
+      if (match) uids.push(match[1]!);
+    }
+    // A large project has thousands of these small files.
+    const files = uids.map((uid) => this.file(uid));
+    const texts = await readSmallFiles(files);
+    const states: Record<string, InstanceState> = {};
+    for (const [position, text] of texts.entries()) {
+      if (text instanceof Error) throw text;
+      if (text !== undefined) states[uids[position]!] = parseInstanceState(text, files[position]!);
     }
     return states;
   }
