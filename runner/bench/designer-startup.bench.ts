@@ -8,65 +8,13 @@
  * Builds the runner, the contract and any component package whose `dist` is missing or older than its
  * source first, so the figures are for the code as it is.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { type ChildProcess, spawn } from "node:child_process";
+import { rm } from "node:fs/promises";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bin, buildWhatIsStale, makeWorkspace, repoPackages } from "./bench-workspace.js";
 
-const runnerDir = join(import.meta.dirname, "..");
-const repoRoot = join(runnerDir, "..");
-const bin = join(runnerDir, "bin", "highstate.js");
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-
-interface PackageInfo {
-  name: string;
-  dir: string;
-  plugin: boolean;
-}
-
-/** Every `@highstate/*` package of the repository (libraries, domain packages, runner, designer). */
-function repoPackages(): PackageInfo[] {
-  const dirs: string[] = [];
-  for (const group of ["library", "packages"]) {
-    const base = join(repoRoot, group);
-    if (existsSync(base)) for (const name of readdirSync(base)) dirs.push(join(base, name));
-  }
-  dirs.push(join(repoRoot, "designer"));
-  return dirs
-    .filter((dir) => existsSync(join(dir, "package.json")))
-    .map((dir) => {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; highstate?: unknown };
-      return { name: pkg.name, dir, plugin: pkg.highstate !== undefined };
-    });
-}
-
-/** Whether any source file of a package is newer than its built entry (or the entry is missing). */
-function needsBuild(dir: string, entry: string): boolean {
-  const built = join(dir, "dist", entry);
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  return readdirSync(join(dir, "src"), { recursive: true, withFileTypes: true }).some(
-    (item) => item.isFile() && /\.tsx?$/.test(item.name) && !item.name.includes(".test.") && statSync(join(item.parentPath, item.name)).mtimeMs > builtAt,
-  );
-}
-
-function build(dir: string, what: string): void {
-  console.log(`building ${what} (its dist is missing or older than its source)…`);
-  execFileSync("npx", ["tsup"], { cwd: dir, stdio: "ignore" });
-}
-
-async function makeWorkspace(packages: PackageInfo[]): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "highstate-bench-designer-"));
-  const dependencies = Object.fromEntries(packages.map((pkg) => [pkg.name, "^0.1.0"]));
-  await writeFile(join(dir, "package.json"), `${JSON.stringify({ name: "bench-infra", private: true, dependencies }, null, 2)}\n`);
-  await writeFile(join(dir, "Pulumi.yaml"), "name: bench-infra\nruntime: nodejs\n");
-  await mkdir(join(dir, "projects"));
-  await mkdir(join(dir, "node_modules", "@highstate"), { recursive: true });
-  for (const pkg of packages) await symlink(pkg.dir, join(dir, "node_modules", ...pkg.name.split("/")), "dir");
-  return dir;
-}
 
 function get(port: number, path: string, token: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -133,10 +81,8 @@ function summarise(label: string, samples: Sample[]): void {
 }
 
 const packages = repoPackages();
-for (const pkg of packages) if ((pkg.plugin || pkg.name === "@highstate/contract") && needsBuild(pkg.dir, "index.js")) build(pkg.dir, pkg.name);
-if (needsBuild(runnerDir, join("cli", "main.js"))) build(runnerDir, "@highstate/runner");
-
-const workspace = await makeWorkspace(packages);
+buildWhatIsStale(packages);
+const workspace = await makeWorkspace(packages, "designer");
 try {
   const plugins = packages.filter((pkg) => pkg.plugin).map((pkg) => pkg.name);
   console.log(`workspace with ${packages.length} @highstate packages installed, ${plugins.length} of them component packages (${plugins.join(", ")})`);

@@ -1,0 +1,68 @@
+/**
+ * Shared by the benchmarks that run the built `highstate` CLI as users do: a throw-away workspace with
+ * the repository's `@highstate/*` packages linked in, built first where their dist is stale.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const runnerDir = join(import.meta.dirname, "..");
+export const repoRoot = join(runnerDir, "..");
+export const bin = join(runnerDir, "bin", "highstate.js");
+
+export interface PackageInfo {
+  name: string;
+  dir: string;
+  plugin: boolean;
+}
+
+/** Every `@highstate/*` package of the repository (libraries, domain packages, runner, designer). */
+export function repoPackages(): PackageInfo[] {
+  const dirs: string[] = [];
+  for (const group of ["library", "packages"]) {
+    const base = join(repoRoot, group);
+    if (existsSync(base)) for (const name of readdirSync(base)) dirs.push(join(base, name));
+  }
+  dirs.push(join(repoRoot, "designer"));
+  return dirs
+    .filter((dir) => existsSync(join(dir, "package.json")))
+    .map((dir) => {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; highstate?: unknown };
+      return { name: pkg.name, dir, plugin: pkg.highstate !== undefined };
+    });
+}
+
+/** Whether any source file of a package is newer than its built entry (or the entry is missing). */
+function needsBuild(dir: string, entry: string): boolean {
+  const built = join(dir, "dist", entry);
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return readdirSync(join(dir, "src"), { recursive: true, withFileTypes: true }).some(
+    (item) => item.isFile() && /\.tsx?$/.test(item.name) && !item.name.includes(".test.") && statSync(join(item.parentPath, item.name)).mtimeMs > builtAt,
+  );
+}
+
+function build(dir: string, what: string): void {
+  console.log(`building ${what} (its dist is missing or older than its source)…`);
+  execFileSync("npx", ["tsup"], { cwd: dir, stdio: "ignore" });
+}
+
+/** Builds the contract, the component packages and the runner where their dist is missing or stale, so figures are for the code as it is. */
+export function buildWhatIsStale(packages: PackageInfo[]): void {
+  for (const pkg of packages) if ((pkg.plugin || pkg.name === "@highstate/contract") && needsBuild(pkg.dir, "index.js")) build(pkg.dir, pkg.name);
+  if (needsBuild(runnerDir, join("cli", "main.js"))) build(runnerDir, "@highstate/runner");
+}
+
+/** A throw-away workspace with the given packages linked into its node_modules, and an empty projects folder. */
+export async function makeWorkspace(packages: PackageInfo[], label: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `highstate-bench-${label}-`));
+  const dependencies = Object.fromEntries(packages.map((pkg) => [pkg.name, "^0.1.0"]));
+  await writeFile(join(dir, "package.json"), `${JSON.stringify({ name: "bench-infra", private: true, dependencies }, null, 2)}\n`);
+  await writeFile(join(dir, "Pulumi.yaml"), "name: bench-infra\nruntime: nodejs\n");
+  await mkdir(join(dir, "projects"));
+  await mkdir(join(dir, "node_modules", "@highstate"), { recursive: true });
+  for (const pkg of packages) await symlink(pkg.dir, join(dir, "node_modules", ...pkg.name.split("/")), "dir");
+  return dir;
+}
