@@ -71,7 +71,12 @@ function referencePlan(project: Project, states: Map<string, PlanInstanceState>)
   const created = (id: string) => states.get(id)?.created ?? false;
   // On a cycle: can reach itself. After a cycle: some upstream is on or after one.
   const reaches = (from: string, target: string, seen = new Set<string>()): boolean =>
-    upstreamOf(byId.get(from)!).some((up) => up === target || (!seen.has(up) && (seen.add(up), reaches(up, target, seen))));
+    upstreamOf(byId.get(from)!).some((up) => {
+      if (up === target) return true;
+      if (seen.has(up)) return false;
+      seen.add(up);
+      return reaches(up, target, seen);
+    });
   const onCycle = (id: string) => reaches(id, id);
   const cyclic = new Map<string, boolean>();
   const onOrAfterCycle = (id: string): boolean => {
@@ -125,7 +130,10 @@ function referencePlan(project: Project, states: Map<string, PlanInstanceState>)
     return layerMemo.get(id)!;
   };
   const layers: string[][] = [];
-  for (const instance of members) (layers[layerOf(instance.id)] ??= []).push(instance.id);
+  for (const instance of members) {
+    const layer = layerOf(instance.id);
+    layers[layer] = [...(layers[layer] ?? []), instance.id];
+  }
   return { byId: memo, layers };
 }
 
