@@ -66,3 +66,48 @@ export async function makeWorkspace(packages: PackageInfo[], label: string): Pro
   for (const pkg of packages) await symlink(pkg.dir, join(dir, "node_modules", ...pkg.name.split("/")), "dir");
   return dir;
 }
+
+/** Runs the built CLI in a workspace (with a project password in the environment) and returns its output. */
+export function highstate(workspace: string, args: string[]): string {
+  return execFileSync(process.execPath, [bin, ...args], { cwd: workspace, env: { ...process.env, HIGHSTATE_PASSWORD: "bench-password" }, encoding: "utf8" });
+}
+
+/**
+ * Creates project `name` with `count` instances (half SSH key pairs, half existing servers each using a
+ * key pair) and a recorded state for each, written in the store's own formats.
+ */
+export async function writeLargeProject(workspace: string, name: string, count: number): Promise<void> {
+  highstate(workspace, ["projects", "create", name]);
+  const instances = [];
+  const time = new Date(Date.UTC(2026, 0, 1)).toISOString();
+  await mkdir(join(workspace, ".highstate", "instances", name), { recursive: true });
+  for (let index = 0; index < count / 2; index += 1) {
+    const keyPair = { id: `common.ssh-key-pair.v1:k${index}`, name: `k${index}`, type: "common.ssh-key-pair.v1", uid: `k${String(index).padStart(9, "0")}` };
+    const server = {
+      args: { endpoint: `10.0.${Math.floor(index / 250)}.${index % 250}` },
+      id: `common.existing-server.v1:s${index}`,
+      inputs: { sshKeyPair: [{ instanceId: keyPair.id, output: "keyPair" }] },
+      name: `s${index}`,
+      type: "common.existing-server.v1",
+      uid: `s${String(index).padStart(9, "0")}`,
+    };
+    instances.push(keyPair, server);
+    for (const [instance, output] of [
+      [keyPair, "keyPair"],
+      [server, "server"],
+    ] as const) {
+      const state = {
+        instanceId: instance.id,
+        log: [{ finishedAt: time, operation: "up", result: "succeeded", startedAt: time }],
+        outputHashes: { [output]: `sha256:${index.toString(16).padStart(64, "0")}` },
+        resourceCount: 2,
+        status: "created",
+        uid: instance.uid,
+        version: 1,
+      };
+      await writeFile(join(workspace, ".highstate", "instances", name, `${instance.uid}.json`), `${JSON.stringify(state, null, 2)}\n`);
+    }
+  }
+  instances.sort((a, b) => (a.id < b.id ? -1 : 1));
+  await writeFile(join(workspace, "projects", `${name}.json`), `${JSON.stringify({ instances, version: 1 }, null, 2)}\n`);
+}

@@ -5,58 +5,15 @@
  * its exit: start-up, registry from cache, reading the project and every state file, validating args
  * against the live definitions, planning and printing `--json`. Median of several runs.
  */
-import { execFileSync } from "node:child_process";
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
-import { bin, buildWhatIsStale, makeWorkspace, repoPackages } from "./bench-workspace.js";
+import { bin, buildWhatIsStale, highstate, makeWorkspace, repoPackages, writeLargeProject } from "./bench-workspace.js";
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function highstate(workspace: string, args: string[]): string {
-  return execFileSync(process.execPath, [bin, ...args], { cwd: workspace, env: { ...process.env, HIGHSTATE_PASSWORD: "bench-password" }, encoding: "utf8" });
-}
-
-/** Writes project `name` with `count` instances, and a state for each, in the store's own formats. */
-async function writeProject(workspace: string, name: string, count: number): Promise<void> {
-  highstate(workspace, ["projects", "create", name]);
-  const instances = [];
-  const time = new Date(Date.UTC(2026, 0, 1)).toISOString();
-  await mkdir(join(workspace, ".highstate", "instances", name), { recursive: true });
-  for (let index = 0; index < count / 2; index += 1) {
-    const keyPair = { id: `common.ssh-key-pair.v1:k${index}`, name: `k${index}`, type: "common.ssh-key-pair.v1", uid: `k${String(index).padStart(9, "0")}` };
-    const server = {
-      args: { endpoint: `10.0.${Math.floor(index / 250)}.${index % 250}` },
-      id: `common.existing-server.v1:s${index}`,
-      inputs: { sshKeyPair: [{ instanceId: keyPair.id, output: "keyPair" }] },
-      name: `s${index}`,
-      type: "common.existing-server.v1",
-      uid: `s${String(index).padStart(9, "0")}`,
-    };
-    instances.push(keyPair, server);
-    for (const [instance, output] of [
-      [keyPair, "keyPair"],
-      [server, "server"],
-    ] as const) {
-      const state = {
-        instanceId: instance.id,
-        log: [{ finishedAt: time, operation: "up", result: "succeeded", startedAt: time }],
-        outputHashes: { [output]: `sha256:${index.toString(16).padStart(64, "0")}` },
-        resourceCount: 2,
-        status: "created",
-        uid: instance.uid,
-        version: 1,
-      };
-      await writeFile(join(workspace, ".highstate", "instances", name, `${instance.uid}.json`), `${JSON.stringify(state, null, 2)}\n`);
-    }
-  }
-  instances.sort((a, b) => (a.id < b.id ? -1 : 1));
-  await writeFile(join(workspace, "projects", `${name}.json`), `${JSON.stringify({ instances, version: 1 }, null, 2)}\n`);
 }
 
 const packages = repoPackages();
@@ -67,7 +24,7 @@ try {
   console.log(`node ${process.version}, ${runs} runs each, built CLI (${bin})`);
   for (const count of [500, 5_000]) {
     const name = `p${count}`;
-    await writeProject(workspace, name, count);
+    await writeLargeProject(workspace, name, count);
     const times: number[] = [];
     let toRun = 0;
     for (let run = 0; run < runs; run += 1) {

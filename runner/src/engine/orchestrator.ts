@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
 import type { ProjectPlan } from "../planner/index.js";
 import type { InstanceStatus, OperationInfo } from "../server/api-types.js";
-import { InstanceStateStore } from "../workspace/index.js";
+import { type InstanceState, InstanceStateStore } from "../workspace/index.js";
 import { resolveBackendUrl } from "./backend.js";
 import { createEngine } from "./create-engine.js";
 import { NoSuchInstanceError, NoSuchOperationError, OperationRefusedError } from "./errors.js";
@@ -115,6 +115,16 @@ export class Orchestrator {
   async statuses(context: ProjectContext): Promise<Record<string, InstanceStatus>> {
     const cache = this.cache(context.name);
     return cache.statuses(context, await cache.plan(context));
+  }
+
+  /**
+   * The instance states of a project by uid, as this orchestrator last read or wrote them (read from disk
+   * once). While a process holds the workspace lock only its orchestrator writes them, so they are current.
+   */
+  async states(project: string): Promise<ReadonlyMap<string, InstanceState>> {
+    const cache = this.cache(project);
+    await cache.ensureLoaded();
+    return cache.states;
   }
 
   /** Re-reads a project's instance states from disk (after another process changed them). */

@@ -80,12 +80,12 @@ export function pagesOf(services: ViewServices, session: ProjectSession, state: 
   return { pages: parseList(pageSchema, value), locked };
 }
 
-/** The stored states of a project's instances, by instance id. */
+/** The stored states of a project's instances, by instance id (the orchestrator keeps them in memory). */
 export async function statesById(services: ViewServices, session: ProjectSession): Promise<Map<string, InstanceState>> {
-  const byUid = await services.orchestrator.stateStore(session.name).getAll();
+  const byUid = await services.orchestrator.states(session.name);
   const result = new Map<string, InstanceState>();
   for (const instance of session.project.instances) {
-    const state = byUid[instance.uid];
+    const state = byUid.get(instance.uid);
     if (state) result.set(instance.id, state);
   }
   return result;
