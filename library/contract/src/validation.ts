@@ -91,7 +91,7 @@ export interface ProjectAnalysis {
   readonly refSources: Int32Array;
   /** Where each instance's entries start in {@link refSources}; one more entry than there are instances. */
   readonly refStart: Int32Array;
-  /** Every problem found, per instance in project order (naming problems of all instances first). */
+  /** Every problem found: naming problems of all instances, then hub problems, then the rest instance by instance in project order. */
   readonly problems: ProjectProblem[];
 }
 
