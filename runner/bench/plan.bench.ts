@@ -15,7 +15,7 @@
  */
 import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { digestValue } from "../src/planner/fingerprint.js";
+import { hashJson } from "../src/fs/canonical.js";
 import { type PlanInstanceState, planProject } from "../src/planner/plan.js";
 import { benchProject, benchRegistry } from "./plan-fixture.js";
 
@@ -29,7 +29,7 @@ function prepare(count: number) {
   const registry = benchRegistry();
   const project = benchProject(count);
   const states = new Map<string, PlanInstanceState>();
-  for (const instance of project.instances) states.set(instance.id, { created: true, outputDigests: { out: digestValue({ id: instance.id }) } });
+  for (const instance of project.instances) states.set(instance.id, { created: true, outputDigests: { out: hashJson({ id: instance.id }) } });
   for (const item of planProject({ project, registry, states }).instances) states.set(item.id, { ...states.get(item.id)!, lastSuccess: item.fingerprint! });
   for (let index = 0; index < project.instances.length; index += Math.max(1, Math.floor(count / 10))) project.instances[index]!.args = { size: 99 };
   // The least any planner does: visit every edge and look its source up by id.

@@ -1,14 +1,16 @@
 /**
  * Instance fingerprints: what an instance ran with, in hashed form, so the planner can tell what
  * changed since its last successful `up`. The engine records `computeInstanceFingerprint(…)` of the
- * run in the instance state when `up` succeeds, together with `digestOutputs(…)` of the new outputs;
- * the planner computes the same fingerprint from the current project and compares.
+ * run in the instance state when `up` succeeds; the planner computes the same fingerprint from the
+ * current project and compares. Inputs are fingerprinted by the hashes the instance state store keeps
+ * of the upstream outputs (`outputHashes`: `hashJson` of a plain value, a hash of the ciphertext of a
+ * secret one).
  *
- * Plain values (args, non-secret outputs) are hashed with SHA-256. Secret values (the instance's
- * secrets, secret outputs) are hashed with HMAC-SHA256 under a key derived from the project key, so a
- * fingerprint on disk gives no shortcut for guessing a weak secret.
+ * Args are hashed with SHA-256 (`hashJson`). The instance's secrets are hashed with HMAC-SHA256 under a
+ * key derived from the project key, so a fingerprint on disk gives no shortcut for guessing a weak secret.
  */
 import { createHmac, hash } from "node:crypto";
+import { canonicalJson, hashJson, sortedKeys } from "../fs/canonical.js";
 import { createPassphraseCrypter, deriveKey, parseEncryptionSalt } from "../secrets/passphrase-crypter.js";
 
 /** Bumped when the way fingerprints are computed changes (instances then show as outdated once). */
@@ -38,7 +40,7 @@ export interface FingerprintInput {
   args: Record<string, unknown>;
   /** The digest of the instance's secrets from {@link digestSecrets}, when known. */
   secretsDigest?: string;
-  /** Input name → the digests of the upstream outputs feeding it (from {@link digestOutputs}), in resolution order. */
+  /** Input name → the hashes of the upstream outputs feeding it (their states' `outputHashes`), in resolution order. */
   inputs: Record<string, readonly string[]>;
 }
 
@@ -47,68 +49,6 @@ export const missingOutputDigest = "none";
 
 /** The digest of an instance without secrets; needs no key, so such instances are checked without a password. */
 export const emptySecretsDigest = "none";
-
-/**
- * The own keys of a record in code-unit order (what `Array.prototype.sort` gives strings). An insertion
- * sort in place: records here have a handful of keys, and the built-in sort allocates scratch space on
- * every call, which adds up over thousands of instances.
- */
-export function sortedKeys(record: object): string[] {
-  const keys = Object.keys(record);
-  for (let position = 1; position < keys.length; position += 1) {
-    const key = keys[position]!;
-    let slot = position;
-    while (slot > 0 && keys[slot - 1]! > key) {
-      keys[slot] = keys[slot - 1]!;
-      slot -= 1;
-    }
-    keys[slot] = key;
-  }
-  return keys;
-}
-
-/** Whether every member is a string, a number, a boolean, `null`, `undefined` or a function (no nested objects). */
-function holdsOnlyPlainValues(record: Record<string, unknown>, keys: readonly string[]): boolean {
-  for (const key of keys) {
-    const item = record[key];
-    const type = typeof item;
-    if (item !== null && type !== "string" && type !== "number" && type !== "boolean" && type !== "undefined" && type !== "function") return false;
-  }
-  return true;
-}
-
-/** Serialises a JSON-like value with object keys sorted, for hashing (`undefined` members are dropped, as JSON does). */
-export function canonicalStringify(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) {
-    let text = "[";
-    for (let position = 0; position < value.length; position += 1) {
-      const item: unknown = value[position];
-      text += `${position > 0 ? "," : ""}${item === undefined ? "null" : canonicalStringify(item)}`;
-    }
-    return `${text}]`;
-  }
-  const record = value as Record<string, unknown>;
-  if (typeof (record as { toJSON?: unknown }).toJSON === "function") return canonicalStringify((record as { toJSON: () => unknown }).toJSON());
-  const keys = sortedKeys(record);
-  // The usual args object holds only plain values: JSON.stringify with the sorted keys as its
-  // property list writes exactly the same text in one go.
-  if (holdsOnlyPlainValues(record, keys)) return JSON.stringify(record, keys);
-  let text = "{";
-  let first = true;
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined || typeof item === "function") continue;
-    text += `${first ? "" : ","}${JSON.stringify(key)}:${canonicalStringify(item)}`;
-    first = false;
-  }
-  return `${text}}`;
-}
-
-/** `sha256:<hex>` of a plain (non-secret) value's canonical JSON. */
-export function digestValue(value: unknown): string {
-  return `sha256:${hash("sha256", canonicalStringify(value), "hex")}`;
-}
 
 /** A key for digesting secret values, derived from one project's password and salt. */
 export interface FingerprintKey {
@@ -119,7 +59,7 @@ export interface FingerprintKey {
 /** Makes a fingerprint key from raw key bytes (tests; production keys come from {@link deriveFingerprintKey}). */
 export function fingerprintKeyFromBytes(bytes: Uint8Array): FingerprintKey {
   const key = Buffer.from(bytes);
-  return { digest: (value) => `hmac-sha256:${createHmac("sha256", key).update(canonicalStringify(value)).digest("hex")}` };
+  return { digest: (value) => `hmac-sha256:${createHmac("sha256", key).update(canonicalJson(value)).digest("hex")}` };
 }
 
 /**
@@ -143,24 +83,6 @@ export function digestSecrets(secrets: Record<string, unknown>, key: Fingerprint
   return key?.digest(secrets);
 }
 
-/**
- * Digests each output of a run (name → value and whether it is secret). Secret outputs need the key.
- *
- * @throws Error when a secret output is given without a key.
- */
-export function digestOutputs(outputs: Record<string, { value: unknown; secret: boolean }>, key: FingerprintKey | undefined): Record<string, string> {
-  const digests: Record<string, string> = {};
-  for (const [name, output] of Object.entries(outputs)) {
-    if (output.secret) {
-      if (!key) throw new Error(`Output "${name}" is secret: digesting it needs the project's fingerprint key (deriveFingerprintKey)`);
-      digests[name] = key.digest(output.value);
-    } else {
-      digests[name] = digestValue(output.value);
-    }
-  }
-  return digests;
-}
-
 /** Computes an instance's fingerprint. The engine stores it after a successful `up`; the planner compares against it. */
 export function computeInstanceFingerprint(input: FingerprintInput): InstanceFingerprint {
   const inputs: Record<string, string> = {};
@@ -171,7 +93,7 @@ export function computeInstanceFingerprint(input: FingerprintInput): InstanceFin
   return {
     format: fingerprintFormat,
     component: { type: input.componentType, package: input.package.name, version: input.package.version },
-    args: digestValue(input.args),
+    args: hashJson(input.args),
     ...(input.secretsDigest !== undefined ? { secrets: input.secretsDigest } : {}),
     inputs,
   };

@@ -5,7 +5,7 @@
  */
 import { buildRegistry, defineComponent, defineEntity, type Instance, type Project, resolveProjectInputs, validateProject, z } from "@highstate/contract";
 import { describe, expect, it } from "vitest";
-import { digestValue } from "./fingerprint.js";
+import { hashJson } from "../fs/canonical.js";
 import { type PlanInstanceState, planProject } from "./plan.js";
 import { seededRandom } from "./__fixtures__/seeded-random.js";
 
@@ -36,7 +36,7 @@ function randomProject(seed: number): { project: Project; states: Map<string, Pl
   }
   const project: Project = { version: 1, instances, hubs: [] };
   const states = new Map<string, PlanInstanceState>();
-  for (const instance of instances) states.set(instance.id, { created: true, outputDigests: { out: digestValue({ id: instance.id }) } });
+  for (const instance of instances) states.set(instance.id, { created: true, outputDigests: { out: hashJson({ id: instance.id }) } });
   for (const plan of planProject({ project, registry, states }).instances) {
     if (plan.fingerprint) states.set(plan.id, { ...states.get(plan.id)!, lastSuccess: plan.fingerprint });
   }

@@ -13,7 +13,7 @@ export interface PlanInstanceState {
   created: boolean;
   /** The fingerprint recorded by the last successful `up`; absent when none succeeded. */
   lastSuccess?: InstanceFingerprint;
-  /** Digests of the last outputs (output name → digest, from `digestOutputs`). */
+  /** Hashes of the last outputs (output name → hash: the instance state's `outputHashes`). */
   outputDigests?: Record<string, string>;
   /** Whether the last `up` or `destroy` failed (the instance needs another run even if nothing changed). */
   failed?: boolean;
