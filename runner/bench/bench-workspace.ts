@@ -2,7 +2,7 @@
  * Shared by the benchmarks that run the built `highstate` CLI as users do: a throw-away workspace with
  * the repository's `@highstate/*` packages linked in, built first where their dist is stale.
  */
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -110,4 +110,30 @@ export async function writeLargeProject(workspace: string, name: string, count: 
   }
   instances.sort((a, b) => (a.id < b.id ? -1 : 1));
   await writeFile(join(workspace, "projects", `${name}.json`), `${JSON.stringify({ instances, version: 1 }, null, 2)}\n`);
+}
+
+/** Starts `highstate designer` on a free port in a workspace; resolves once it printed its URL. */
+export async function startDesigner(workspace: string, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; port: number; token: string }> {
+  const child = spawn(process.execPath, [bin, "designer", "--port", "0"], { cwd: workspace, stdio: ["ignore", "pipe", "pipe"], env });
+  let output = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const url = await new Promise<URL>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Open (http:\/\/\S+)/.exec(output);
+      if (match) resolve(new URL(match[1]!));
+    });
+    child.once("exit", () => reject(new Error(`the designer exited before printing its URL:\n${output}`)));
+  });
+  return { child, port: Number(url.port), token: url.searchParams.get("token")! };
+}
+
+/** Stops a designer started by {@link startDesigner} the way a user does (Ctrl+C) and waits for it to exit. */
+export async function stopDesigner(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGINT");
+  await exited;
 }

@@ -5,11 +5,10 @@
  * `move` mutation (validated, saved atomically, answered with a new snapshot), and the plan. Medians
  * over several rounds after a first one that loads everything.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { request } from "node:http";
 import { performance } from "node:perf_hooks";
-import { bin, buildWhatIsStale, makeWorkspace, repoPackages, writeLargeProject } from "./bench-workspace.js";
+import { buildWhatIsStale, makeWorkspace, repoPackages, startDesigner, stopDesigner, writeLargeProject } from "./bench-workspace.js";
 
 const rounds = Number(process.env.BENCH_RUNS ?? 7);
 
@@ -41,29 +40,12 @@ async function timed(task: () => Promise<{ status: number; body: string }>): Pro
   return { ms, body: response.body };
 }
 
-async function startDesigner(workspace: string): Promise<{ child: ChildProcess; port: number; token: string }> {
-  const child = spawn(process.execPath, [bin, "designer", "--port", "0"], { cwd: workspace, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, HIGHSTATE_ENGINE: "fake" } });
-  let output = "";
-  child.stderr!.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const url = await new Promise<URL>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Open (http:\/\/\S+)/.exec(output);
-      if (match) resolve(new URL(match[1]!));
-    });
-    child.once("exit", () => reject(new Error(`the designer exited before printing its URL:\n${output}`)));
-  });
-  return { child, port: Number(url.port), token: url.searchParams.get("token")! };
-}
-
 const count = 5_000;
 buildWhatIsStale(repoPackages());
 const workspace = await makeWorkspace(repoPackages(), "designer-project");
 try {
   await writeLargeProject(workspace, "large", count);
-  const { child, port, token } = await startDesigner(workspace);
+  const { child, port, token } = await startDesigner(workspace, { ...process.env, HIGHSTATE_ENGINE: "fake" });
   try {
     const times = { snapshot: [] as number[], move: [] as number[], plan: [] as number[] };
     let size = 0;
@@ -84,9 +66,7 @@ try {
     console.log(`  move one instance:      ${median(times.move).toFixed(0).padStart(4)} ms (validate, save, new snapshot)`);
     console.log(`  plan:                   ${median(times.plan).toFixed(0).padStart(4)} ms`);
   } finally {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGINT");
-    await exited;
+    await stopDesigner(child);
   }
 } finally {
   await rm(workspace, { recursive: true, force: true });

@@ -8,11 +8,10 @@
  * Builds the runner, the contract and any component package whose `dist` is missing or older than its
  * source first, so the figures are for the code as it is.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { request } from "node:http";
 import { join } from "node:path";
-import { bin, buildWhatIsStale, makeWorkspace, repoPackages } from "./bench-workspace.js";
+import { bin, buildWhatIsStale, makeWorkspace, repoPackages, startDesigner, stopDesigner } from "./bench-workspace.js";
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -34,38 +33,18 @@ interface Sample {
   components: number;
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGINT");
-  await exited;
-}
-
 async function measure(workspace: string): Promise<Sample> {
   const started = performance.now();
-  const child = spawn(process.execPath, [bin, "designer", "--port", "0"], { cwd: workspace, stdio: ["ignore", "pipe", "pipe"] });
+  const { child, port, token } = await startDesigner(workspace);
   try {
-    let stdout = "";
-    let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const url = await new Promise<URL>((resolve, reject) => {
-      child.stdout!.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /Open (http:\/\/\S+)/.exec(stdout);
-        if (match) resolve(new URL(match[1]!));
-      });
-      child.once("exit", () => reject(new Error(`the designer exited before printing its URL:\n${stdout}\n${stderr}`)));
-    });
     const urlAt = performance.now() - started;
-    const response = await get(Number(url.port), "/api/registry", url.searchParams.get("token")!);
+    const response = await get(port, "/api/registry", token);
     const registryAt = performance.now() - started;
     if (response.status !== 200) throw new Error(`GET /api/registry → ${response.status}: ${response.body}`);
     const components = Object.keys((JSON.parse(response.body) as { components: object }).components).length;
     return { url: urlAt, registry: registryAt, components };
   } finally {
-    await stop(child);
+    await stopDesigner(child);
   }
 }
 
