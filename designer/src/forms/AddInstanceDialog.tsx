@@ -6,7 +6,7 @@ import type { RegistryComponent } from "@highstate/contract";
 import { useId, useMemo, useState } from "react";
 import { instanceNameProblem, suggestInstanceName } from "../model/names.js";
 import type { ProjectStore } from "../state/project-store.js";
-import { Dialog } from "../ui/Dialog.js";
+import { Dialog, FormButtons } from "../ui/Dialog.js";
 import { SchemaFields } from "./SchemaForm.js";
 import { type Schema, validateValue, pruneUndefined } from "./schema.js";
 import { argErrorFromServer } from "./server-errors.js";
@@ -98,14 +98,7 @@ export function AddInstanceDialog({
             {formError}
           </div>
         )}
-        <div className="dialog-footer inline">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy || nameProblem !== undefined}>
-            Add
-          </button>
-        </div>
+        <FormButtons onCancel={onClose} submitLabel="Add" disabled={busy || nameProblem !== undefined} />
       </form>
     </Dialog>
   );

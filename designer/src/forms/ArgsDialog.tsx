@@ -1,7 +1,7 @@
 /** Edits an instance's args with a form generated from its component's JSON Schema. */
 import { useMemo, useState } from "react";
 import type { ProjectStore } from "../state/project-store.js";
-import { Dialog } from "../ui/Dialog.js";
+import { Dialog, FormButtons } from "../ui/Dialog.js";
 import { toastError } from "../ui/toasts.js";
 import { SchemaFields } from "./SchemaForm.js";
 import { argErrorFromServer } from "./server-errors.js";
@@ -55,14 +55,7 @@ export function ArgsDialog({ store, instanceId, onClose }: { store: ProjectStore
             setServerErrors({});
           }}
         />
-        <div className="dialog-footer inline">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? "Saving…" : "Save args"}
-          </button>
-        </div>
+        <FormButtons onCancel={onClose} submitLabel={busy ? "Saving…" : "Save args"} disabled={busy} />
       </form>
     </Dialog>
   );

@@ -7,7 +7,7 @@ import { fieldTitle } from "../canvas/layout.js";
 import { checkConnection } from "../model/connections.js";
 import { keys, type ProjectStore } from "../state/project-store.js";
 import { useKeyed } from "../state/store.js";
-import { Dialog } from "../ui/Dialog.js";
+import { Dialog, DoneButton } from "../ui/Dialog.js";
 import { toastError } from "../ui/toasts.js";
 
 export function ConnectDialog({ store, instanceId, onClose }: { store: ProjectStore; instanceId: string; onClose: () => void }) {
@@ -52,11 +52,7 @@ export function ConnectDialog({ store, instanceId, onClose }: { store: ProjectSt
           </section>
         )}
       </div>
-      <div className="dialog-footer inline">
-        <button type="button" className="button" onClick={onClose} data-autofocus>
-          Done
-        </button>
-      </div>
+      <DoneButton onClose={onClose} />
     </Dialog>
   );
 }

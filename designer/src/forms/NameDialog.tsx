@@ -1,6 +1,6 @@
 /** Asks for an instance name (new or renamed) and checks it as the user types. */
 import { useId, useState } from "react";
-import { Dialog } from "../ui/Dialog.js";
+import { Dialog, FormButtons } from "../ui/Dialog.js";
 
 export function NameDialog({
   title,
@@ -66,14 +66,7 @@ export function NameDialog({
             {shown ?? help ?? "Lower-case letters, digits and dashes, starting with a letter; at most 63 characters; unique among instances of this component."}
           </div>
         </div>
-        <div className="dialog-footer inline">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy || problem !== undefined}>
-            {confirmLabel}
-          </button>
-        </div>
+        <FormButtons onCancel={onClose} submitLabel={confirmLabel} disabled={busy || problem !== undefined} />
       </form>
     </Dialog>
   );

@@ -7,7 +7,7 @@ import { fieldTitle } from "../canvas/layout.js";
 import { UiIcon } from "../icons/Icon.js";
 import { keys, type ProjectStore } from "../state/project-store.js";
 import { useKeyed } from "../state/store.js";
-import { Dialog } from "../ui/Dialog.js";
+import { Dialog, DoneButton } from "../ui/Dialog.js";
 import { toast, toastError } from "../ui/toasts.js";
 import { CodeEditor } from "./CodeEditor.js";
 import { fieldInfo, type Schema, validateValue } from "./schema.js";
@@ -28,11 +28,7 @@ export function SecretsDialog({ store, instanceId, onClose }: { store: ProjectSt
           <SecretRow key={name} store={store} instanceId={instanceId} name={name} schema={property} root={schema} required={schema.required?.includes(name) ?? false} isSet={secretsSet.includes(name)} onChanged={setSecretsSet} />
         ))}
       </div>
-      <div className="dialog-footer inline">
-        <button type="button" className="button" onClick={onClose} data-autofocus>
-          Done
-        </button>
-      </div>
+      <DoneButton onClose={onClose} />
     </Dialog>
   );
 }

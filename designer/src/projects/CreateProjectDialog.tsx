@@ -5,7 +5,7 @@ import { ApiRequestError } from "../api/client.js";
 import { useApp } from "../app/context.js";
 import { projectNameProblem } from "../model/names.js";
 import { passwordStrength } from "../model/password.js";
-import { Dialog } from "../ui/Dialog.js";
+import { Dialog, FormButtons } from "../ui/Dialog.js";
 import { PasswordField } from "./PasswordField.js";
 
 export function CreateProjectDialog({ existing, onClose, onCreated }: { existing: string[]; onClose: () => void; onCreated: (snapshot: ProjectSnapshot) => void }) {
@@ -74,14 +74,7 @@ export function CreateProjectDialog({ existing, onClose, onCreated }: { existing
             {serverError.message}
           </div>
         )}
-        <div className="dialog-footer inline">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? "Creating…" : "Create project"}
-          </button>
-        </div>
+        <FormButtons onCancel={onClose} submitLabel={busy ? "Creating…" : "Create project"} disabled={busy} />
       </form>
     </Dialog>
   );

@@ -3,7 +3,7 @@ import type { ProjectSnapshot } from "@highstate/runner/api";
 import { useState } from "react";
 import { ApiRequestError } from "../api/client.js";
 import { useApp } from "../app/context.js";
-import { Dialog } from "../ui/Dialog.js";
+import { Dialog, FormButtons } from "../ui/Dialog.js";
 import { PasswordField } from "./PasswordField.js";
 
 export function UnlockDialog({ project, onClose, onUnlocked }: { project: string; onClose: () => void; onUnlocked: (snapshot: ProjectSnapshot) => void }) {
@@ -39,14 +39,7 @@ export function UnlockDialog({ project, onClose, onUnlocked }: { project: string
       <form className="form" onSubmit={submit} noValidate>
         <p className="muted">The password decrypts the project's secrets so they can be set and instances can run.</p>
         <PasswordField label="Password" name="unlock-password" value={password} onChange={setPassword} autoComplete="current-password" error={error} autoFocus />
-        <div className="dialog-footer inline">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? "Unlocking…" : "Unlock"}
-          </button>
-        </div>
+        <FormButtons onCancel={onClose} submitLabel={busy ? "Unlocking…" : "Unlock"} disabled={busy} />
       </form>
     </Dialog>
   );

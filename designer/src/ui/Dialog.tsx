@@ -55,6 +55,31 @@ export function Dialog({
   );
 }
 
+/** The buttons under a dialog's form: Cancel, and the submit button (disabled while it cannot submit). */
+export function FormButtons({ onCancel, submitLabel, disabled }: { onCancel: () => void; submitLabel: ReactNode; disabled?: boolean }) {
+  return (
+    <div className="dialog-footer inline">
+      <button type="button" className="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="button button-primary" disabled={disabled}>
+        {submitLabel}
+      </button>
+    </div>
+  );
+}
+
+/** The one button under a dialog whose changes apply as they are made. */
+export function DoneButton({ onClose }: { onClose: () => void }) {
+  return (
+    <div className="dialog-footer inline">
+      <button type="button" className="button" onClick={onClose} data-autofocus>
+        Done
+      </button>
+    </div>
+  );
+}
+
 /** Asks for confirmation of a destructive action. */
 export function ConfirmDialog({
   title,
