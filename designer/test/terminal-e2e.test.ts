@@ -57,26 +57,8 @@ beforeAll(async () => {
           server: { value: { hostname: "web", endpoints: [sshd.host] }, secret: false },
           $terminals: {
             value: [
-              {
-                type: "ssh",
-                name: "shell",
-                title: "Shell",
-                host: sshd.host,
-                port: sshd.port,
-                user: sshd.user,
-                hostKey: sshd.hostKey,
-                credentials: { privateKey: sshd.userPrivateKey },
-              },
-              {
-                type: "ssh",
-                name: "stranger",
-                title: "Stranger",
-                host: sshd.host,
-                port: sshd.port,
-                user: sshd.user,
-                hostKey: sshd.hostKey,
-                credentials: { privateKey: strangerKey.privateKey },
-              },
+              { ...sshd.sshTerminal("shell"), title: "Shell" },
+              { ...sshd.sshTerminal("stranger", strangerKey.privateKey), title: "Stranger" },
               {
                 type: "local",
                 name: "kubectl",

@@ -58,15 +58,7 @@ async function main(): Promise<void> {
     }
     const sshd = await startTestSshd();
     try {
-      const spec: TerminalSpecInput = {
-        type: "ssh",
-        name: "bench",
-        host: sshd.host,
-        port: sshd.port,
-        user: sshd.user,
-        hostKey: sshd.hostKey,
-        credentials: { privateKey: sshd.userPrivateKey },
-      };
+      const spec: TerminalSpecInput = sshd.sshTerminal("bench");
       const openStart = performance.now();
       const ssh = await connect(server, spec);
       console.log(

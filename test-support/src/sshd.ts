@@ -29,6 +29,17 @@ export function sshdUnavailableReason(): string | undefined {
 }
 
 /** A running test sshd. */
+/** An SSH terminal to the test server, in the shape of a unit's `$terminals` entry. */
+export interface SshTerminalToTestServer {
+  type: "ssh";
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  hostKey: string;
+  credentials: { privateKey: string };
+}
+
 export interface TestSshd {
   host: string;
   port: number;
@@ -54,6 +65,8 @@ export interface TestSshd {
   authorize(publicKeys: string[]): Promise<void>;
   /** Generates another Ed25519 key pair (not authorized). */
   generateKeyPair(): Promise<{ privateKey: string; publicKey: string }>;
+  /** An SSH terminal (as a unit's `$terminals` lists it) to this server, logging in with a private key (the authorized one by default). */
+  sshTerminal(name: string, privateKey?: string): SshTerminalToTestServer;
   /** Stops sshd and removes the user and the temp folder. */
   stop(): Promise<void>;
 }
@@ -161,6 +174,7 @@ export async function startTestSshd(options: { hostKeyTypes?: HostKeyType[]; ext
       });
     });
     let keyCount = 0;
+    const hostKey = hostKeys[(options.hostKeyTypes ?? ["ed25519"])[0]!]!;
     return {
       host: "127.0.0.1",
       port,
@@ -168,7 +182,7 @@ export async function startTestSshd(options: { hostKeyTypes?: HostKeyType[]; ext
       password,
       home,
       hostKeys,
-      hostKey: hostKeys[(options.hostKeyTypes ?? ["ed25519"])[0]!]!,
+      hostKey,
       userPrivateKey: userKey.privateKey,
       userPublicKey: userKey.publicKey,
       process: started,
@@ -178,6 +192,7 @@ export async function startTestSshd(options: { hostKeyTypes?: HostKeyType[]; ext
         const { privateKey, publicKey } = await keygen(`extra_key_${++keyCount}`);
         return { privateKey, publicKey };
       },
+      sshTerminal: (name, privateKey = userKey.privateKey) => ({ type: "ssh", name, host: "127.0.0.1", port, user, hostKey, credentials: { privateKey } }),
       stop,
     };
   } catch (error) {

@@ -18,16 +18,7 @@ describe.skipIf(unavailable !== undefined)("SSH terminals through the WebSocket 
   let sshd: TestSshd;
   let server: TerminalTestServer;
 
-  const spec = (overrides: Partial<SshTerminalSpec> = {}): SshTerminalSpec => ({
-    type: "ssh",
-    name: "shell",
-    host: sshd.host,
-    port: sshd.port,
-    user: sshd.user,
-    hostKey: sshd.hostKey,
-    credentials: { privateKey: sshd.userPrivateKey },
-    ...overrides,
-  });
+  const spec = (overrides: Partial<SshTerminalSpec> = {}): SshTerminalSpec => ({ ...sshd.sshTerminal("shell"), ...overrides });
 
   const connect = async (overrides: Partial<SshTerminalSpec> = {}, size = { cols: 80, rows: 24 }) => {
     const session = await server.manager.open(spec(overrides), size);

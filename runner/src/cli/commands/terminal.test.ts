@@ -101,17 +101,7 @@ describe("highstate terminal", () => {
     });
 
     it("sends stdin to the remote shell and prints its output", async () => {
-      const dir = await workspaceWithTerminals([
-        {
-          type: "ssh",
-          name: "shell",
-          host: sshd.host,
-          port: sshd.port,
-          user: sshd.user,
-          hostKey: sshd.hostKey,
-          credentials: { privateKey: sshd.userPrivateKey },
-        },
-      ]);
+      const dir = await workspaceWithTerminals([sshd.sshTerminal("shell")]);
       const run = await runCli(["terminal", "web"], { cwd: dir, stdin: "echo via-cli-$((2+3))\nexit 4\n" });
       expect(run.stdout).toContain("via-cli-5");
       expect(run.code).toBe(4);
@@ -119,17 +109,7 @@ describe("highstate terminal", () => {
 
     it("reports a refused login as a one-line error", async () => {
       const other = await sshd.generateKeyPair();
-      const dir = await workspaceWithTerminals([
-        {
-          type: "ssh",
-          name: "shell",
-          host: sshd.host,
-          port: sshd.port,
-          user: sshd.user,
-          hostKey: sshd.hostKey,
-          credentials: { privateKey: other.privateKey },
-        },
-      ]);
+      const dir = await workspaceWithTerminals([sshd.sshTerminal("shell", other.privateKey)]);
       const run = await runCli(["terminal", "web"], { cwd: dir });
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(
