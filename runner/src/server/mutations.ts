@@ -4,13 +4,14 @@
  * (`mutations.<index>.<field>`), and the caller saves nothing. Side effects on other files (moving or
  * dropping an instance's secrets) are returned for the caller to apply after the save.
  */
-import { type ArgsValidator, hubIdPattern, type Project, type Registry } from "@highstate/contract";
+import { type ArgsValidator, hubIdPattern, instanceId, type Project, type Registry } from "@highstate/contract";
 import { addHub, connectHubInput, disconnectHubInput, injectHub, moveHub, removeHub, uninjectHub } from "../workspace/hub-ops.js";
 import { ProjectOperationError } from "../workspace/project-ops-errors.js";
 import {
   addInstance,
   connectInput,
   disconnectInput,
+  findInstance,
   moveInstance,
   removeInstance,
   renameInstance,
@@ -66,11 +67,11 @@ function applyOne(project: Project, registry: Registry, mutation: ProjectMutatio
       return next;
     }
     case "rename-instance": {
-      const instance = project.instances.find((item) => item.id === mutation.instanceId);
       const next = renameInstance(project, mutation.instanceId, mutation.newName);
       guards.beforeRename(mutation.instanceId);
-      const renamed = next.instances.find((item) => item.uid === instance!.uid)!;
-      if (renamed.id !== mutation.instanceId) effects.push({ kind: "rename-instance", from: mutation.instanceId, to: renamed.id, uid: renamed.uid });
+      const { type, uid } = findInstance(project, mutation.instanceId);
+      const to = instanceId(type, mutation.newName);
+      if (to !== mutation.instanceId) effects.push({ kind: "rename-instance", from: mutation.instanceId, to, uid });
       return next;
     }
     case "move":

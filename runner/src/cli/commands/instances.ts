@@ -1,10 +1,10 @@
-import { argsValidatorFromDefinitions, type InputRef, type Project } from "@highstate/contract";
+import { argsValidatorFromDefinitions, type InputRef, instanceId, type Project } from "@highstate/contract";
 import { isCreated } from "../../engine/project-state.js";
 import type { WorkspaceRegistry } from "../../registry/workspace-registry.js";
 import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { injectHub } from "../../workspace/hub-ops.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
-import { addInstance, connectInput, removeInstance, renameInstance } from "../../workspace/project-ops.js";
+import { addInstance, connectInput, findInstance, removeInstance, renameInstance } from "../../workspace/project-ops.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { CliError, UsageError } from "../errors.js";
 import { withWorkspaceLock } from "../lock.js";
@@ -186,7 +186,7 @@ const rename: CommandSpec = {
     const { from, to } = await changeProject(context, `highstate instances rename ${reference} ${newName}`, async ({ store, name, project }) => {
       const id = findInstanceId(project, name, reference);
       const changed = renameInstance(project, id, newName);
-      const newId = changed.instances.find((item) => item.uid === project.instances.find((old) => old.id === id)!.uid)!.id;
+      const newId = instanceId(findInstance(project, id).type, newName);
       if (newId !== id) await (await ProjectSecrets.open(store.paths.projectSecretsFile(name))).renameInstance(id, newId);
       return { project: changed, result: { from: id, to: newId } };
     });
