@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { Socket } from "node:net";
 import { promisify } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { HostKeyMismatchError, SshAuthenticationError, SshCredentialsError, SshUnreachableError } from "./errors.js";
 import { parseHostKey } from "./host-key.js";
 import type { SshTerminalSpec } from "./ssh-terminal.js";
@@ -58,6 +59,29 @@ describe.skipIf(unavailable !== undefined)("SSH terminals through the WebSocket 
     expect(closed.code).toBe(1000);
     expect(client.controls).toContainEqual({ type: "exit", code: 7, signal: null });
     await expect.poll(() => server.manager.size).toBe(0);
+  });
+
+  it("turns Nagle's algorithm off on the SSH socket and the browser's socket, so keystrokes are not held back", async () => {
+    // With Nagle on, each keystroke waits for the ACK of the previous one, which the peer delays by ~40 ms.
+    const calls: { socket: Socket; enabled: boolean | undefined }[] = [];
+    const original = Socket.prototype.setNoDelay;
+    const spy = vi.spyOn(Socket.prototype, "setNoDelay").mockImplementation(function (this: Socket, enabled?: boolean) {
+      calls.push({ socket: this, enabled });
+      return original.call(this, enabled);
+    });
+    try {
+      const { client } = await connect();
+      client.type("echo nodelay-$((2*3))\r");
+      await client.waitForOutput(/nodelay-6/);
+      const serverPort = Number(new URL(server.baseUrl).port);
+      const noDelayOn = (match: (socket: Socket) => boolean) => calls.some((call) => call.enabled !== false && match(call.socket));
+      expect(noDelayOn((socket) => socket.remotePort === sshd.port)).toBe(true);
+      expect(noDelayOn((socket) => socket.localPort === serverPort)).toBe(true);
+      client.ws.close();
+      await client.closed;
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("passes arbitrary bytes both ways", async () => {
@@ -207,15 +231,28 @@ describe.skipIf(unavailable !== undefined)("SSH terminals through the WebSocket 
       await client.opened;
       client.type("stty -echo\r");
       await new Promise((resolve) => setTimeout(resolve, 200));
-      // A slow reader: at most ~6 MB/s (slower than SSH delivers here), pausing its socket whenever it is ahead of that pace.
+      // A reader that stops now and then: after every 8 MB it stops reading until the bridge has paused the
+      // SSH stream once more (or, near the end, has nothing left to send for 3 s), then reads on. Whatever
+      // pace SSH delivers at on a busy machine, the bridge must pause while the reader is stopped.
       const start = Date.now();
-      const rate = 6_000;
+      let readUpTo = 8_000_000;
       client.ws.on("message", () => {
-        const ahead = client.bytes / rate - (Date.now() - start);
-        if (ahead > 5 && !client.ws.isPaused) {
-          client.ws.pause();
-          setTimeout(() => client.ws.resume(), ahead);
-        }
+        if (client.bytes < readUpTo || client.ws.isPaused) return;
+        client.ws.pause();
+        const before = statsOf(flood, session.sessionId);
+        let sent = before.bytesOut;
+        let idleSince = Date.now();
+        const waitForBridge = setInterval(() => {
+          const now = statsOf(flood, session.sessionId);
+          if (now.bytesOut !== sent) {
+            sent = now.bytesOut;
+            idleSince = Date.now();
+          }
+          if (now.pauses === before.pauses && Date.now() - idleSince < 3_000) return;
+          clearInterval(waitForBridge);
+          readUpTo = client.bytes + 8_000_000;
+          client.ws.resume();
+        }, 20);
       });
       // Live buffers (terminal data queued anywhere in this process: SSH stream, bridge, socket, client),
       // sampled after a full garbage collection so buffers already read and dropped do not count.
@@ -230,7 +267,7 @@ describe.skipIf(unavailable !== undefined)("SSH terminals through the WebSocket 
         peak = Math.max(peak, liveBuffers());
       }, 250);
       client.type("head -c 50000000 /dev/zero | base64; echo flood-$((40+2))\r");
-      await client.waitFor((c) => c.tail.includes("flood-42"), 60_000, "the end of the flood");
+      await client.waitFor((c) => c.tail.includes("flood-42"), 150_000, "the end of the flood");
       clearInterval(sampler);
       expect(flood.manager.size).toBe(1);
       // 50 MB of zeros in base64 is 66,666,668 characters plus 868,056 line breaks (as CR LF through the PTY).
@@ -250,7 +287,7 @@ describe.skipIf(unavailable !== undefined)("SSH terminals through the WebSocket 
     } finally {
       await flood.stop();
     }
-  }, 120_000);
+  }, 200_000);
 });
 
 function statsOf(server: TerminalTestServer, sessionId: string) {

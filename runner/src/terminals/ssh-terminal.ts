@@ -85,6 +85,9 @@ export async function openSshTerminal(spec: SshTerminalSpec, size: TerminalSize,
     client.once("error", onError);
     try {
       client.connect(config);
+      // Keystrokes are tiny writes: without TCP_NODELAY, Nagle's algorithm holds each one until the
+      // previous segment is acknowledged, and the server's delayed ACK makes every echo wait ~40 ms.
+      client.setNoDelay(true);
     } catch (error) {
       client.off("ready", onReady);
       client.off("error", onError);

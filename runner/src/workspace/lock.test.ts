@@ -8,27 +8,56 @@ import { acquireWorkspaceLock, readWorkspaceLock, WorkspaceLockedError } from ".
 
 const holderScript = join(import.meta.dirname, "__fixtures__", "lock-holder.ts");
 
-function startHolder(dir: string, mode: "hold" | "exit" | "race"): { child: ChildProcess; output: Promise<string>; line: Promise<string> } {
-  const child = spawn(process.execPath, ["--import", "tsx", holderScript, dir, mode], { stdio: ["ignore", "pipe", "pipe"] });
+interface Holder {
+  child: ChildProcess;
+  /** Everything the holder printed, once it has exited. */
+  output: Promise<string>;
+  /** The first line it printed. */
+  line: Promise<string>;
+  /** Resolves with the next line it prints after the lines already taken. */
+  nextLine: () => Promise<string>;
+}
+
+function startHolder(dir: string, mode: "hold" | "exit" | "race"): Holder {
+  const child = spawn(process.execPath, ["--import", "tsx", holderScript, dir, mode], { stdio: ["pipe", "pipe", "pipe"] });
   onTestFinished(() => {
     if (child.exitCode === null) child.kill("SIGKILL");
   });
   let stdout = "";
   let stderr = "";
+  let taken = 0;
+  const waiters: (() => void)[] = [];
   child.stderr!.on("data", (chunk) => {
     stderr += chunk;
   });
-  const line = new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (chunk) => {
-      stdout += chunk;
-      if (stdout.includes("\n")) resolve(stdout.split("\n")[0]!);
-    });
-    child.on("exit", (code) => {
-      if (!stdout.includes("\n")) reject(new Error(`holder exited with ${code}: ${stderr}`));
-    });
+  child.stdout!.on("data", (chunk) => {
+    stdout += chunk;
+    for (const wake of waiters.splice(0)) wake();
   });
+  child.on("exit", () => {
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const nextLine = async (): Promise<string> => {
+    for (;;) {
+      const lines = stdout.split("\n");
+      if (lines.length - 1 > taken) return lines[taken++]!;
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`holder exited with ${child.exitCode}: ${stderr}`);
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
   const output = new Promise<string>((resolve) => child.on("exit", () => resolve(stdout)));
-  return { child, output, line };
+  return { child, output, line: nextLine(), nextLine };
+}
+
+/** Starts `count` racers, lets them all try at once when every one is ready, and returns their answers. */
+async function race(dir: string, count: number): Promise<string[]> {
+  const racers = Array.from({ length: count }, () => startHolder(dir, "race"));
+  expect(await Promise.all(racers.map((racer) => racer.line))).toEqual(racers.map(() => "ready"));
+  for (const racer of racers) racer.child.stdin!.write("go\n");
+  const results = await Promise.all(racers.map((racer) => racer.nextLine()));
+  for (const racer of racers) racer.child.stdin!.end();
+  await Promise.all(racers.map((racer) => racer.output));
+  return results;
 }
 
 async function kill(child: ChildProcess): Promise<void> {
@@ -66,12 +95,10 @@ describe("acquireWorkspaceLock", () => {
 
   it("lets exactly one of several racing processes take it", async () => {
     const dir = await testdir();
-    const racers = Array.from({ length: 5 }, () => startHolder(dir, "race"));
-    const results = await Promise.all(racers.map((racer) => racer.line));
+    const results = await race(dir, 5);
     expect(results.filter((result) => result === "acquired")).toHaveLength(1);
     expect(results.filter((result) => result === "refused")).toHaveLength(4);
-    await Promise.all(racers.map((racer) => racer.output));
-  });
+  }, 120_000);
 
   it("lets exactly one of several racing processes recover a stale lock", async () => {
     const dir = await testdir();
@@ -80,12 +107,10 @@ describe("acquireWorkspaceLock", () => {
     await kill(dead.child);
     const stale = await readWorkspaceLock(dir);
     expect(stale?.pid).toBe(dead.child.pid);
-    const racers = Array.from({ length: 5 }, () => startHolder(dir, "race"));
-    const results = await Promise.all(racers.map((racer) => racer.line));
+    const results = await race(dir, 5);
     expect(results.filter((result) => result === "acquired")).toHaveLength(1);
     expect(results.filter((result) => result === "refused")).toHaveLength(4);
-    await Promise.all(racers.map((racer) => racer.output));
-  });
+  }, 120_000);
 
   it("refuses a second acquisition in the same process until released", async () => {
     const dir = await testdir();
