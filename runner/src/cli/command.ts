@@ -2,8 +2,10 @@
  * Commands: a small declarative spec (options for `node:util` `parseArgs`, positionals, subcommands),
  * generated `--help`, and the dispatcher that parses argv and runs a command.
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { UsageError } from "./errors.js";
+import { findPlugAndPlayFile, PlugAndPlayError } from "../workspace/package-manager.js";
+import { CliError, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 
 /** One option of a command. */
@@ -36,6 +38,11 @@ export interface CommandSpec {
   subcommands?: Record<string, CommandSpec>;
   /** Runs the command; returns the exit code (0 when nothing is returned). */
   run?(context: CommandContext): Promise<number | undefined>;
+  /**
+   * Whether the command can run in a Yarn Plug'n'Play workspace (`init`, which fixes the linker, and
+   * `doctor`, which reports it). Every other command refuses with one clear error instead.
+   */
+  worksUnderPlugAndPlay?: boolean;
 }
 
 /** What a running command gets. */
@@ -58,7 +65,12 @@ export interface CommandContext {
 
 /** Options every command accepts. */
 export const commonOptions: Record<string, OptionSpec> = {
-  cwd: { type: "string", short: "C", valueName: "<dir>", description: "Run in this workspace (default: the nearest workspace above the current directory)" },
+  cwd: {
+    type: "string",
+    short: "C",
+    valueName: "<dir>",
+    description: "Run in this workspace (default: the nearest workspace above the current directory)",
+  },
   help: { type: "boolean", short: "h", description: "Show help for the command" },
 };
 
@@ -71,7 +83,10 @@ function optionLabel(name: string, option: OptionSpec): string {
 export function formatHelp(spec: CommandSpec): string {
   const lines: string[] = [];
   const sub = spec.subcommands ? Object.values(spec.subcommands) : [];
-  lines.push(`Usage: highstate ${spec.name}${sub.length > 0 && !spec.run ? " <command>" : ""}${spec.usage ? ` ${spec.usage}` : ""} [options]`, "");
+  lines.push(
+    `Usage: highstate ${spec.name}${sub.length > 0 && !spec.run ? " <command>" : ""}${spec.usage ? ` ${spec.usage}` : ""} [options]`,
+    "",
+  );
   lines.push(spec.description ?? spec.summary, "");
   if (sub.length > 0) {
     lines.push("Commands:");
@@ -110,7 +125,9 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: CliIo): 
     const sub = spec.subcommands[first];
     if (!sub) {
       throw new UsageError(
-        `"${first}" is not a command of \`highstate ${spec.name}\`; it has ${Object.keys(spec.subcommands).map((name) => `"${name}"`).join(", ")}`,
+        `"${first}" is not a command of \`highstate ${spec.name}\`; it has ${Object.keys(spec.subcommands)
+          .map((name) => `"${name}"`)
+          .join(", ")}`,
         spec.name,
       );
     }
@@ -122,7 +139,10 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: CliIo): 
     parsed = parseArgs({
       args: argv,
       options: Object.fromEntries(
-        Object.entries(options).map(([name, option]) => [name, { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) }]),
+        Object.entries(options).map(([name, option]) => [
+          name,
+          { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) },
+        ]),
       ),
       allowPositionals: true,
       strict: true,
@@ -139,7 +159,10 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: CliIo): 
   }
   if (!spec.run) {
     const names = Object.keys(spec.subcommands ?? {});
-    throw new UsageError(`\`highstate ${spec.name}\` needs a command: ${names.map((name) => `"${name}"`).join(", ")} (see \`highstate ${spec.name} --help\`)`, spec.name);
+    throw new UsageError(
+      `\`highstate ${spec.name}\` needs a command: ${names.map((name) => `"${name}"`).join(", ")} (see \`highstate ${spec.name} --help\`)`,
+      spec.name,
+    );
   }
   const min = spec.positionals?.min ?? 0;
   const max = spec.positionals?.max ?? 0;
@@ -147,7 +170,23 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: CliIo): 
     throw new UsageError(`Missing argument: usage is \`highstate ${spec.name} ${spec.usage ?? ""}\``.replace(/ `$/, "`"), spec.name);
   }
   if (parsed.positionals.length > max) {
-    throw new UsageError(`Unexpected argument "${parsed.positionals[max]}": usage is \`highstate ${spec.name}${spec.usage ? ` ${spec.usage}` : ""}\``, spec.name);
+    throw new UsageError(
+      `Unexpected argument "${parsed.positionals[max]}": usage is \`highstate ${spec.name}${spec.usage ? ` ${spec.usage}` : ""}\``,
+      spec.name,
+    );
   }
+  if (!spec.worksUnderPlugAndPlay) refusePlugAndPlay(spec, context);
   return (await spec.run(context)) ?? 0;
+}
+
+/** Stops a command before it runs in a Yarn Plug'n'Play workspace, where it would fail in obscure ways. */
+function refusePlugAndPlay(spec: CommandSpec, context: CommandContext): void {
+  const cwd = context.values.cwd;
+  const start = typeof cwd === "string" ? resolve(context.io.cwd, cwd) : context.io.cwd;
+  // `process.versions.pnp` is set when Yarn's PnP runtime is loaded into this process (`yarn highstate …`).
+  const pnpFile = findPlugAndPlayFile(start) ?? (process.versions.pnp === undefined ? undefined : start);
+  if (pnpFile !== undefined) {
+    const error = new PlugAndPlayError(pnpFile, spec.name);
+    throw new CliError(error.message, 2, { cause: error });
+  }
 }

@@ -22,7 +22,7 @@ describe("initWorkspace", () => {
       dependencies: { "@highstate/common": "^0.1.0" },
     });
     expect(await readFile(join(dir, "Pulumi.yaml"), "utf8")).toMatch(/^name: my-infra\nruntime: nodejs\ndescription: /);
-    expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe(".highstate/\n");
+    expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe(".highstate/\nnode_modules/\n");
   });
 
   it("never clobbers existing files and appends .highstate/ to an existing .gitignore once", async () => {
@@ -38,9 +38,12 @@ describe("initWorkspace", () => {
     expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe("node_modules\n.highstate/\n");
   });
 
-  it("accepts other spellings of the ignore line", async () => {
-    const dir = await testdir({ ".gitignore": "/.highstate\n" });
+  it("accepts other spellings of the ignore lines, and adds only the one missing", async () => {
+    const dir = await testdir({ ".gitignore": "/.highstate\n/node_modules/\n" });
     expect((await initWorkspace(dir)).updated).toEqual([]);
+    const partial = await testdir({ ".gitignore": ".highstate\n" });
+    expect((await initWorkspace(partial)).updated).toEqual([join(partial, ".gitignore")]);
+    expect(await readFile(join(partial, ".gitignore"), "utf8")).toBe(".highstate\nnode_modules/\n");
   });
 
   it("finds the workspace root from a nested directory", async () => {

@@ -1,6 +1,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { pathExists, readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
+import { ensureNodeModulesLinker, isModernYarnProject, type LinkerChange } from "./package-manager.js";
 import { workspacePaths } from "./paths.js";
 
 /** Options of {@link initWorkspace}. */
@@ -17,8 +18,13 @@ export interface InitWorkspaceResult {
   root: string;
   /** Files and directories it created. */
   created: string[];
-  /** Existing files it changed (only `.gitignore`, by appending `.highstate/`). */
+  /** Existing files it changed (`.gitignore`, by appending what it must ignore; `.yarnrc.yml`). */
   updated: string[];
+  /**
+   * Set when the workspace is a Yarn 2+ project: `.yarnrc.yml` must say `nodeLinker: node-modules`,
+   * because Pulumi's Node.js runtime needs a `node_modules` folder. `previous` is the linker it replaced.
+   */
+  yarnLinker?: { file: string; change: LinkerChange; previous?: string };
 }
 
 /** Turns a directory name into a name npm and Pulumi accept. */
@@ -30,13 +36,17 @@ function deriveName(dir: string): string {
   return name === "" ? "highstate-workspace" : name;
 }
 
-
-const ignoredLine = /^\/?\.highstate\/?\s*$/;
+/** What a workspace's `.gitignore` must ignore: local state, and installed packages. */
+const ignored = [
+  { entry: ".highstate/", pattern: /^\/?\.highstate\/?\s*$/ },
+  { entry: "node_modules/", pattern: /^\/?node_modules\/?\s*$/ },
+];
 
 /**
  * Makes a directory a Highstate workspace. Creates what is missing — `package.json`, `Pulumi.yaml`,
- * `projects/` and a `.gitignore` with `.highstate/` — and never replaces an existing file: an existing
- * `.gitignore` only gets `.highstate/` appended when it does not ignore it yet. Safe to run again.
+ * `projects/` and a `.gitignore` with `.highstate/` and `node_modules/` — and never replaces an existing
+ * file: an existing `.gitignore` only gets the entries it lacks appended. In a Yarn 2+ project it sets
+ * `nodeLinker: node-modules` in `.yarnrc.yml`. Safe to run again.
  */
 export async function initWorkspace(dir: string, options: InitWorkspaceOptions = {}): Promise<InitWorkspaceResult> {
   const paths = workspacePaths(dir);
@@ -64,13 +74,21 @@ export async function initWorkspace(dir: string, options: InitWorkspaceOptions =
     result.created.push(paths.projectsDir);
   }
   const gitignore = await readFileIfExists(paths.gitignore);
+  const lines = gitignore?.split(/\r?\n/) ?? [];
+  const missing = ignored.filter(({ pattern }) => !lines.some((line) => pattern.test(line))).map(({ entry }) => entry);
   if (gitignore === undefined) {
-    await writeFileAtomic(paths.gitignore, ".highstate/\n");
+    await writeFileAtomic(paths.gitignore, `${missing.join("\n")}\n`);
     result.created.push(paths.gitignore);
-  } else if (!gitignore.split(/\r?\n/).some((line) => ignoredLine.test(line))) {
+  } else if (missing.length > 0) {
     const separator = gitignore === "" || gitignore.endsWith("\n") ? "" : "\n";
-    await writeFileAtomic(paths.gitignore, `${gitignore}${separator}.highstate/\n`);
+    await writeFileAtomic(paths.gitignore, `${gitignore}${separator}${missing.join("\n")}\n`);
     result.updated.push(paths.gitignore);
+  }
+  if (isModernYarnProject(paths.root)) {
+    const linker = ensureNodeModulesLinker(paths.root);
+    result.yarnLinker = linker;
+    if (linker.change === "created") result.created.push(linker.file);
+    if (linker.change === "updated") result.updated.push(linker.file);
   }
   return result;
 }

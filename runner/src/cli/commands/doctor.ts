@@ -1,13 +1,14 @@
 import { readdir } from "node:fs/promises";
-import type { Project } from "@highstate/contract";
 import { hostname } from "node:os";
 import { relative } from "node:path";
+import type { Project } from "@highstate/contract";
 import { checkPulumiCli } from "../../engine/pulumi-cli.js";
 import { isProcessAlive } from "../../fs/atomic-write.js";
 import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { findWorkspaceRoot } from "../../workspace/init.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
 import { readWorkspaceLock } from "../../workspace/lock.js";
+import { detectPackageManager } from "../../workspace/package-manager.js";
 import { ProjectStore } from "../../workspace/project-store.js";
 import type { CommandSpec } from "../command.js";
 import { jsonOption, loadRegistry, startDirectory } from "../workspace.js";
@@ -31,12 +32,18 @@ function nodeCheck(): DoctorCheck {
   const ok = major > minimumNode[0] || (major === minimumNode[0] && minor >= minimumNode[1]);
   return ok
     ? { name: "node", status: "ok", message: `Node.js ${process.versions.node}` }
-    : { name: "node", status: "error", message: `Node.js ${process.versions.node} is too old`, hint: `install Node.js ${minimumNode.join(".")} or newer` };
+    : {
+        name: "node",
+        status: "error",
+        message: `Node.js ${process.versions.node} is too old`,
+        hint: `install Node.js ${minimumNode.join(".")} or newer`,
+      };
 }
 
 async function pulumiCheck(): Promise<DoctorCheck> {
   const check = await checkPulumiCli();
-  if (!check.ok) return { name: "pulumi", status: "error", message: check.problem ?? "the pulumi CLI cannot be used", hint: check.installHint };
+  if (!check.ok)
+    return { name: "pulumi", status: "error", message: check.problem ?? "the pulumi CLI cannot be used", hint: check.installHint };
   return {
     name: "pulumi",
     status: check.problem ? "warning" : "ok",
@@ -50,7 +57,12 @@ async function lockCheck(root: string): Promise<DoctorCheck> {
   if (!holder) return { name: "lock", status: "ok", message: "the workspace is not locked" };
   const here = holder.hostname === hostname();
   if (here && !isProcessAlive(holder.pid)) {
-    return { name: "lock", status: "warning", message: `a lock left by process ${holder.pid} ("${holder.command}"), which no longer runs`, hint: "it is recovered automatically by the next command that writes" };
+    return {
+      name: "lock",
+      status: "warning",
+      message: `a lock left by process ${holder.pid} ("${holder.command}"), which no longer runs`,
+      hint: "it is recovered automatically by the next command that writes",
+    };
   }
   return {
     name: "lock",
@@ -58,6 +70,23 @@ async function lockCheck(root: string): Promise<DoctorCheck> {
     message: `in use by process ${holder.pid} ("${holder.command}") on host "${holder.hostname}" since ${holder.since}`,
     hint: "commands that write wait for it to finish",
   };
+}
+
+/** Which package manager installs the workspace's packages, and whether its linker makes node_modules. */
+function packageManagerCheck(root: string, env: NodeJS.ProcessEnv): DoctorCheck {
+  const info = detectPackageManager(root, env);
+  const manager = info.name ? `${info.name}${info.version ? ` ${info.version}` : ""}` : "no package manager recorded (no lockfile yet)";
+  if (info.linker === "pnp" || process.versions.pnp !== undefined) {
+    return {
+      name: "package manager",
+      status: "error",
+      message: `${manager} with Plug'n'Play${info.pnpFile ? ` ("${info.pnpFile}")` : ""}: Pulumi's Node.js runtime needs a node_modules folder`,
+      hint: "set `nodeLinker: node-modules` in .yarnrc.yml (`yarn highstate init` does it) and run `yarn install`",
+    };
+  }
+  const linker =
+    info.name === "yarn" ? `nodeLinker: ${info.linker}` : info.linker === "pnpm" ? "pnpm's symlinked node_modules" : "node_modules";
+  return { name: "package manager", status: "ok", message: `${manager} (${linker}${info.source ? `; from ${info.source}` : ""})` };
 }
 
 /** Reads every workspace file doctor knows of and reports those that cannot be read. */
@@ -91,7 +120,10 @@ async function fileChecks(root: string, store: ProjectStore, checks: DoctorCheck
   checks.push({
     name: "files",
     status: unreadable > 0 ? "error" : "ok",
-    message: unreadable > 0 ? `${unreadable} workspace file${unreadable === 1 ? "" : "s"} cannot be read (see above); they are left untouched` : `${projects.size} project${projects.size === 1 ? "" : "s"} and their secrets and state files are readable`,
+    message:
+      unreadable > 0
+        ? `${unreadable} workspace file${unreadable === 1 ? "" : "s"} cannot be read (see above); they are left untouched`
+        : `${projects.size} project${projects.size === 1 ? "" : "s"} and their secrets and state files are readable`,
   });
   return projects;
 }
@@ -102,14 +134,24 @@ const command: CommandSpec = {
   description:
     "Checks what Highstate needs: Node.js, the pulumi CLI (found and its version), the workspace lock, that every project, secrets and instance state file can be read, the installed component packages, and instances whose component is not installed. Exits with 1 when something is wrong.",
   options: { ...jsonOption },
+  worksUnderPlugAndPlay: true,
   async run(context) {
     const checks: DoctorCheck[] = [nodeCheck(), await pulumiCheck()];
     const start = startDirectory(context);
     const root = await findWorkspaceRoot(start);
     if (!root) {
-      checks.push({ name: "workspace", status: "error", message: `no Highstate workspace in "${start}" or above it`, hint: "run `highstate init` or pass --cwd <workspace>" });
+      checks.push({
+        name: "workspace",
+        status: "error",
+        message: `no Highstate workspace in "${start}" or above it`,
+        hint: "run `highstate init` or pass --cwd <workspace>",
+      });
     } else {
       checks.push({ name: "workspace", status: "ok", message: root });
+      const packageManager = packageManagerCheck(root, context.io.env);
+      checks.push(packageManager);
+    }
+    if (root && checks.at(-1)!.status !== "error") {
       checks.push(await lockCheck(root));
       const store = new ProjectStore(root);
       const fileFindings: DoctorCheck[] = [];
@@ -119,11 +161,18 @@ const command: CommandSpec = {
       const components = Object.keys(registry.registry.components).length;
       checks.push({
         name: "components",
-        status: registry.problems.some((problem) => problem.severity === "error") ? "error" : registry.problems.length > 0 || components === 0 ? "warning" : "ok",
+        status: registry.problems.some((problem) => problem.severity === "error")
+          ? "error"
+          : registry.problems.length > 0 || components === 0
+            ? "warning"
+            : "ok",
         message: `${components} component${components === 1 ? "" : "s"} from ${registry.packages.length} package${registry.packages.length === 1 ? "" : "s"}${registry.problems.length > 0 ? `, ${registry.problems.length} problem${registry.problems.length === 1 ? "" : "s"}` : ""}`,
-        ...(components === 0 && registry.problems.length === 0 ? { hint: "install component packages, e.g. `npm install @highstate/common`" } : {}),
+        ...(components === 0 && registry.problems.length === 0
+          ? { hint: "install component packages, e.g. `npm install @highstate/common`" }
+          : {}),
       });
-      for (const problem of registry.problems) checks.push({ name: `package ${problem.packages.join(", ")}`, status: problem.severity, message: problem.message });
+      for (const problem of registry.problems)
+        checks.push({ name: `package ${problem.packages.join(", ")}`, status: problem.severity, message: problem.message });
       for (const [name, project] of projects) {
         for (const instance of project.instances) {
           if (registry.component(instance.type)) continue;

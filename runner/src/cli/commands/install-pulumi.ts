@@ -4,6 +4,7 @@ import { CliError } from "../errors.js";
 
 const command: CommandSpec = {
   name: "install-pulumi",
+  worksUnderPlugAndPlay: true,
   summary: `Install the Pulumi CLI Highstate is tested with (${PINNED_PULUMI_VERSION})`,
   description: `Downloads Pulumi's official installer and installs the Pulumi CLI ${PINNED_PULUMI_VERSION} into ~/.pulumi/versions/${PINNED_PULUMI_VERSION}, where Highstate finds it first (it does not touch a pulumi already on PATH). Needs network access to get.pulumi.com and GitHub.`,
   async run(context) {
