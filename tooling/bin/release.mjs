@@ -10,7 +10,7 @@
  *
  * Exit codes: 0 published (or nothing to publish), 1 a check or a publish failed, 2 usage error.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -48,7 +48,8 @@ export function referencedFiles(pkg) {
     if (typeof value === "string") add(value);
     else if (value && typeof value === "object") for (const nested of Object.values(value)) walk(nested);
   };
-  for (const field of ["main", "module", "types", "typings"]) if (typeof pkg[field] === "string") add(pkg[field].startsWith("./") ? pkg[field] : `./${pkg[field]}`);
+  for (const field of ["main", "module", "types", "typings"])
+    if (typeof pkg[field] === "string") add(pkg[field].startsWith("./") ? pkg[field] : `./${pkg[field]}`);
   if (typeof pkg.bin === "string") add(pkg.bin.startsWith("./") ? pkg.bin : `./${pkg.bin}`);
   else if (pkg.bin) for (const path of Object.values(pkg.bin)) add(path.startsWith("./") ? path : `./${path}`);
   if (pkg.highstate?.definitions) add(pkg.highstate.definitions);
@@ -57,8 +58,18 @@ export function referencedFiles(pkg) {
 }
 
 /** Checks that `npm pack` would ship every file the package.json of `dir` points at. */
-function checkPackedFiles(dir, pkg) {
-  const output = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+async function checkPackedFiles(dir, pkg) {
+  const output = await new Promise((resolvePromise, reject) => {
+    execFile(
+      "npm",
+      ["pack", "--dry-run", "--json", "--ignore-scripts"],
+      { cwd: dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new ReleaseError(`\`npm pack --dry-run\` failed for "${pkg.name}": ${stderr.trim()}`));
+        else resolvePromise(stdout);
+      },
+    );
+  });
   const packed = new Set(JSON.parse(output)[0].files.map((file) => file.path));
   const missing = referencedFiles(pkg).filter((file) => !packed.has(file));
   if (missing.length > 0) {
@@ -90,12 +101,20 @@ function dependencyOrder(packages) {
   return ordered;
 }
 
-/** Whether `name@version` is on the configured registry. */
+/** Whether `name@version` is on the registry npm is configured with (asked with `npm view`, so scopes and auth apply). */
 function isPublished(name, version, cwd) {
-  const result = spawnSync("npm", ["view", `${name}@${version}`, "version", "--json"], { cwd, encoding: "utf8" });
-  if (result.status === 0) return result.stdout.trim() !== "";
-  if (/E404|404 Not Found|is not in this registry/.test(result.stderr)) return false;
-  throw new ReleaseError(`Cannot ask the registry whether "${name}@${version}" is published: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
+  return new Promise((resolvePromise, reject) => {
+    execFile("npm", ["view", `${name}@${version}`, "version", "--json"], { cwd, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (!error) resolvePromise(stdout.trim() !== "");
+      else if (/E404|404 Not Found|is not in this registry/.test(stderr)) resolvePromise(false);
+      else
+        reject(
+          new ReleaseError(
+            `Cannot ask the registry whether "${name}@${version}" is published: ${stderr.trim().split("\n").slice(-3).join(" ")}`,
+          ),
+        );
+    });
+  });
 }
 
 /** publint's command line, resolved from this script so it also works for a repository given with --cwd. */
@@ -105,10 +124,11 @@ function publintCli() {
 
 function run(command, args, cwd) {
   const result = spawnSync(command, args, { cwd, stdio: "inherit" });
-  if (result.status !== 0) throw new ReleaseError(`\`${[command, ...args].join(" ")}\` failed in "${cwd}" (exit code ${result.status ?? result.signal}).`);
+  if (result.status !== 0)
+    throw new ReleaseError(`\`${[command, ...args].join(" ")}\` failed in "${cwd}" (exit code ${result.status ?? result.signal}).`);
 }
 
-function main() {
+async function main() {
   let options;
   try {
     options = parseArgs({
@@ -121,7 +141,9 @@ function main() {
       strict: true,
     }).values;
   } catch (error) {
-    console.error(`${error.message.split(". ")[0]}. Usage: npm run release [-- --dry-run] [--skip-build] [--no-publint] [--cwd <repository>]`);
+    console.error(
+      `${error.message.split(". ")[0]}. Usage: npm run release [-- --dry-run] [--skip-build] [--no-publint] [--cwd <repository>]`,
+    );
     return 2;
   }
   const root = resolve(options.cwd ?? process.cwd());
@@ -132,21 +154,23 @@ function main() {
       .map((dir) => ({ dir, pkg: readJson(join(dir, "package.json")) }))
       .filter(({ pkg }) => pkg.private !== true);
     if (packages.length === 0) throw new ReleaseError(`No public workspace packages in "${root}".`);
-    for (const { dir, pkg } of packages) {
-      checkPackedFiles(dir, pkg);
-      if (!options["no-publint"]) run(process.execPath, [publintCli(), "--strict"], dir);
-    }
+    await Promise.all(packages.map(({ dir, pkg }) => checkPackedFiles(dir, pkg)));
+    if (!options["no-publint"]) for (const { dir } of packages) run(process.execPath, [publintCli(), "--strict"], dir);
     const published = [];
     const skipped = [];
-    for (const { dir, pkg } of dependencyOrder(packages)) {
-      if (isPublished(pkg.name, pkg.version, dir)) {
+    const ordered = dependencyOrder(packages);
+    const onRegistry = await Promise.all(ordered.map(({ dir, pkg }) => isPublished(pkg.name, pkg.version, dir)));
+    for (const [index, { dir, pkg }] of ordered.entries()) {
+      if (onRegistry[index]) {
         skipped.push(`${pkg.name}@${pkg.version}`);
         continue;
       }
       run("npm", ["publish", "--access", "public", "--ignore-scripts", ...(dryRun ? ["--dry-run"] : [])], dir);
       published.push(`${pkg.name}@${pkg.version}`);
     }
-    console.log(`\n${dryRun ? "Would publish" : "Published"} ${published.length} package${published.length === 1 ? "" : "s"}${published.length ? `: ${published.join(", ")}` : ""}.`);
+    console.log(
+      `\n${dryRun ? "Would publish" : "Published"} ${published.length} package${published.length === 1 ? "" : "s"}${published.length ? `: ${published.join(", ")}` : ""}.`,
+    );
     if (skipped.length > 0) console.log(`Already on the registry: ${skipped.join(", ")}.`);
     return 0;
   } catch (error) {
@@ -156,4 +180,4 @@ function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = main();
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main();
