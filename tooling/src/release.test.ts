@@ -6,7 +6,7 @@
  * `yarn up '@highstate/*'` install it, and the runner shows the instance outdated because of it. A
  * third-party package published to the same registry is discovered the same way.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -57,6 +57,23 @@ let verdaccio: ChildProcess | undefined;
 /** npm settings that publish to the test registry. */
 let publishEnv: Record<string, string>;
 let yarnJs: string;
+
+/**
+ * Yarn ignores npm's `cafile` and Node's `NODE_EXTRA_CA_CERTS`: behind a TLS-intercepting proxy (as on
+ * CI) it must be given the same CA bundle npm uses, or every request to the public registry fails with
+ * "self-signed certificate in certificate chain".
+ */
+function yarnCaSetting(): string {
+  const candidates = [process.env.npm_config_cafile, process.env.NODE_EXTRA_CA_CERTS, process.env.SSL_CERT_FILE];
+  try {
+    const fromNpm = execFileSync("npm", ["config", "get", "cafile"], { encoding: "utf8" }).trim();
+    if (fromNpm && fromNpm !== "null" && fromNpm !== "undefined") candidates.unshift(fromNpm);
+  } catch {
+    // npm's own setting is optional; the environment variables follow.
+  }
+  const file = candidates.find((candidate) => candidate && existsSync(candidate));
+  return file ? `httpsCaFilePath: ${JSON.stringify(file)}\n` : "";
+}
 let stepStarted = Date.now();
 
 /** Prints how long each step of the flow took (the figures help keep the test fast). */
@@ -274,7 +291,7 @@ describe("releasing through a real npm registry", () => {
     await writeFile(join(yarnWorkspace, "package.json"), JSON.stringify({ name: "infra-yarn", private: true, type: "module" }));
     await writeFile(
       join(yarnWorkspace, ".yarnrc.yml"),
-      `npmRegistryServer: "https://registry.npmjs.org"\nnpmScopes:\n  highstate:\n    npmRegistryServer: "${registry}"\n    npmMinimalAgeGate: 0\n  acme:\n    npmRegistryServer: "${registry}"\n    npmMinimalAgeGate: 0\nunsafeHttpWhitelist: ["127.0.0.1"]\nnpmMinimalAgeGate: 0\nenableTelemetry: false\nenableGlobalCache: true\n`,
+      `npmRegistryServer: "https://registry.npmjs.org"\nnpmScopes:\n  highstate:\n    npmRegistryServer: "${registry}"\n    npmMinimalAgeGate: 0\n  acme:\n    npmRegistryServer: "${registry}"\n    npmMinimalAgeGate: 0\nunsafeHttpWhitelist: ["127.0.0.1"]\nnpmMinimalAgeGate: 0\nenableTelemetry: false\nenableGlobalCache: true\n${yarnCaSetting()}`,
     );
     const yarn = (args: string[], env: Record<string, string> = {}) =>
       run(process.execPath, [yarnJs, ...args], yarnWorkspace, {
