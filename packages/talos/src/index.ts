@@ -1,0 +1,2 @@
+/** The definitions of `@highstate/talos`. */
+export {};
