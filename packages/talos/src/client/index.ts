@@ -5,5 +5,6 @@
  */
 export * from "./client.js";
 export * from "./errors.js";
+export * from "./operations.js";
 export { type ApplyMode, applyModes, decodeMessage, encodeMessage, type TalosMethod, talosMethods } from "./proto.js";
 export * from "./retry.js";
