@@ -5,6 +5,7 @@
  */
 export * from "./client.js";
 export * from "./errors.js";
+export * from "./kubernetes-api.js";
 export * from "./operations.js";
 export { type ApplyMode, applyModes, decodeMessage, encodeMessage, type TalosMethod, talosMethods } from "./proto.js";
 export * from "./retry.js";

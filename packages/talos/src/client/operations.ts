@@ -1,6 +1,7 @@
 import type { TalosClientCredentials } from "../pki/talosconfig.js";
 import { isInMaintenanceMode, TalosClient } from "./client.js";
 import { TalosRequestError } from "./errors.js";
+import { waitForKubernetesApi } from "./kubernetes-api.js";
 import { isTransientTalosError, retryTalos } from "./retry.js";
 
 /** Where a node is and how long to wait for it (the inputs of the Talos dynamic resources). */
@@ -98,10 +99,19 @@ export async function bootstrapCluster(
   }
 }
 
-/** Fetches an admin kubeconfig from a control-plane node, waiting until the node can issue it. */
+/**
+ * Fetches an admin kubeconfig from a control-plane node, waiting until the node can issue it, and then
+ * until the Kubernetes API answers with it.
+ */
 export async function fetchKubeconfig(inputs: NodeOperationInputs, credentials: TalosClientCredentials): Promise<string> {
-  return retryTalos(
+  const kubeconfig = await retryTalos(
     () => withClient({ endpoint: inputs.node, credentials }, (client) => client.kubeconfig()),
     retry(inputs, "fetching the kubeconfig from"),
   );
+  await waitForKubernetesApi(kubeconfig, {
+    what: `the cluster of node "${inputs.nodeName}"`,
+    timeoutMs: inputs.timeoutSeconds * 1000,
+    ...(inputs.retryIntervalMs !== undefined ? { intervalMs: inputs.retryIntervalMs } : {}),
+  });
+  return kubeconfig;
 }

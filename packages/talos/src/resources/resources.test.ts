@@ -1,12 +1,15 @@
 import "reflect-metadata";
+import { createServer, type Server } from "node:https";
 import { createRequire } from "node:module";
 import type { Unit } from "@highstate/pulumi";
 import { testUnit } from "@highstate/pulumi/test";
 import type * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { type FakeTalosNode, startFakeTalosNode } from "../client/__fixtures__/fake-node.js";
 import * as clientModule from "../client/index.js";
 import type { talosCluster } from "../components/cluster/definition.js";
+import { issueCertificate } from "../pki/certificates.js";
 import { bundleCertificate, generateSecretsBundle, type SecretsBundle } from "../pki/secrets.js";
 import { issueAdminCertificate, type TalosClientCredentials } from "../pki/talosconfig.js";
 
@@ -57,9 +60,53 @@ beforeAll(async () => {
   }
 });
 
+const apiServers: Server[] = [];
+
 afterEach(async () => {
   for (const node of nodes.splice(0)) await node.stop();
+  for (const server of apiServers.splice(0)) await new Promise((resolve) => server.close(resolve));
 });
+
+/**
+ * A stand-in Kubernetes API on 127.0.0.1 with a certificate from the cluster's Kubernetes CA, requiring
+ * a client certificate from it; `/readyz` answers 503 the first `notReadyTimes` times, then 200. Returns
+ * an admin kubeconfig for it, as Talos issues it.
+ */
+async function kubernetesApi(notReadyTimes: number): Promise<{ kubeconfig: string; requests: () => number }> {
+  const ca = bundleCertificate(bundle, "k8s");
+  const now = Date.now();
+  const validity = { notBefore: new Date(now - 60_000), notAfter: new Date(now + 3600_000) };
+  const serving = await issueCertificate({
+    ca,
+    commonName: "kube-apiserver",
+    altNames: ["127.0.0.1"],
+    usages: ["serverAuth"],
+    ...validity,
+  });
+  const admin = await issueCertificate({ ca, commonName: "admin", organizations: ["system:masters"], usages: ["clientAuth"], ...validity });
+  let requests = 0;
+  const server = createServer(
+    { ca: ca.cert, cert: serving.cert, key: serving.key, requestCert: true, rejectUnauthorized: true },
+    (request, response) => {
+      requests++;
+      const ready = request.url === "/readyz" && requests > notReadyTimes;
+      response.writeHead(ready ? 200 : 503).end(ready ? "ok" : "[-]etcd failed: not ready");
+    },
+  );
+  apiServers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  const b64 = (text: string) => Buffer.from(text).toString("base64");
+  const kubeconfig = stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "test", cluster: { server: `https://127.0.0.1:${port}`, "certificate-authority-data": b64(ca.cert) } }],
+    users: [{ name: "admin@test", user: { "client-certificate-data": b64(admin.cert), "client-key-data": b64(admin.key) } }],
+    contexts: [{ name: "admin@test", context: { cluster: "test", namespace: "default", user: "admin@test" } }],
+    "current-context": "admin@test",
+  });
+  return { kubeconfig, requests: () => requests };
+}
 
 async function node(options: Partial<Parameters<typeof startFakeTalosNode>[0]> = {}): Promise<FakeTalosNode> {
   const started = await startFakeTalosNode({ osCa: bundleCertificate(bundle, "os"), ...options });
@@ -130,15 +177,30 @@ describe("the serialized Talos providers", () => {
     expect(fake.calls).toHaveLength(calls);
   });
 
-  it("ClusterKubeconfig: fetches the kubeconfig, and again when the renewal period changes", async () => {
-    const fake = await node({ configured: true, kubeconfig: "apiVersion: v1\nkind: Config\n" });
+  it("ClusterKubeconfig: fetches the kubeconfig, waits for the Kubernetes API, and fetches again when the renewal period changes", async () => {
+    const api = await kubernetesApi(2);
+    const fake = await node({ configured: true, kubeconfig: api.kubeconfig });
     const provider = providers.ClusterKubeconfig!;
     const inputs = { ...target(fake), renewalPeriod: "2026-01-01T00:00:00.000Z" };
     const created = await provider.create({ inputs, credentials });
-    expect(created.outs.outputs).toEqual({ kubeconfig: "apiVersion: v1\nkind: Config\n" });
+    expect(created.outs.outputs).toEqual({ kubeconfig: api.kubeconfig });
+    expect(api.requests()).toBe(3);
     const next = { ...inputs, renewalPeriod: "2026-10-28T00:00:00.000Z" };
     expect(await provider.diff!(fake.endpoint, created.outs, { inputs: next, credentials })).toMatchObject({ changes: true, replaces: [] });
     await provider.update!(fake.endpoint, created.outs, { inputs: next, credentials });
     expect(fake.calls.filter((call) => call.method === "Kubeconfig")).toHaveLength(2);
+  });
+
+  it("ClusterKubeconfig: gives up when the Kubernetes API never becomes ready, saying what it answered", async () => {
+    const api = await kubernetesApi(Number.POSITIVE_INFINITY);
+    const fake = await node({ configured: true, kubeconfig: api.kubeconfig });
+    await expect(
+      providers.ClusterKubeconfig!.create({
+        inputs: { ...target(fake), timeoutSeconds: 1, renewalPeriod: "2026-01-01T00:00:00.000Z" },
+        credentials,
+      }),
+    ).rejects.toThrow(
+      /Gave up waiting for the Kubernetes API of the cluster of node "cp-1" at https:\/\/127\.0\.0\.1:\d+ after \d+ attempts .*HTTP 503: \[-\]etcd failed/,
+    );
   });
 });

@@ -172,14 +172,17 @@ export default defineUnit(talosCluster, (unit) => {
   const provider = new k8s.Provider(resourceName(unit), { kubeconfig }, { dependsOn: [fetched] });
   const kubeSystem = k8s.core.v1.Namespace.get(resourceName(unit, "kube-system"), "kube-system", { provider });
   const nodeCount = inputs.masters.length + inputs.workers.length;
-  if (args.cni === "cilium") {
-    createHelmChart(
-      resourceName(unit, "cilium"),
-      { ...ciliumChart, namespace: "kube-system", releaseName: "cilium", values: ciliumValues(nodeCount) },
-      { provider },
-    );
-  }
-  if (args.csi === "local-path-provisioner") createLocalPathProvisioner(resourceName(unit), { provider, dependsOn: workerConfigs });
+  // Pods (local-path-provisioner's among them) only start once the CNI runs.
+  const cilium =
+    args.cni === "cilium"
+      ? createHelmChart(
+          resourceName(unit, "cilium"),
+          { ...ciliumChart, namespace: "kube-system", releaseName: "cilium", values: ciliumValues(nodeCount) },
+          { provider },
+        )
+      : undefined;
+  if (args.csi === "local-path-provisioner")
+    createLocalPathProvisioner(resourceName(unit), { provider, dependsOn: [...workerConfigs, ...(cilium ? [cilium] : [])] });
 
   const masterAddresses = pulumi.all(inputs.masters.map((server) => server.apply(addressOf)));
   const allAddresses = pulumi.all([...inputs.masters, ...inputs.workers].map((server) => server.apply(addressOf)));
