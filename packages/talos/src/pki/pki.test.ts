@@ -90,6 +90,28 @@ describe("parseSecretsBundle", () => {
     expect(parseSecretsBundle(JSON.stringify(bundle), "the test")).toEqual(bundle);
   });
 
+  it("reads the secrets.yaml talosctl gen secrets writes", () => {
+    const yaml = [
+      "cluster:",
+      `    id: ${bundle.cluster.id}`,
+      `    secret: ${bundle.cluster.secret}`,
+      "secrets:",
+      `    bootstraptoken: ${bundle.secrets.bootstrapToken}`,
+      `    secretboxencryptionsecret: ${bundle.secrets.secretboxEncryptionSecret}`,
+      "trustdinfo:",
+      `    token: ${bundle.trustdinfo.token}`,
+      "certs:",
+      ...(["etcd", "k8s", "k8saggregator", "os"] as const).flatMap((name) => {
+        const pair = bundle.certs[name === "k8saggregator" ? "k8sAggregator" : name];
+        return [`    ${name}:`, `        crt: ${pair.cert}`, `        key: ${pair.key}`];
+      }),
+      "    k8sserviceaccount:",
+      `        key: ${bundle.certs.k8sServiceaccount.key}`,
+      "",
+    ].join("\n");
+    expect(parseSecretsBundle(yaml, "x")).toEqual(bundle);
+  });
+
   it("reads a talosctl-style Ed25519 key labelled ED25519 PRIVATE KEY", () => {
     const os = bundleCertificate(bundle, "os");
     const labelled = os.key.replace(/PRIVATE KEY/g, "ED25519 PRIVATE KEY");
@@ -100,7 +122,7 @@ describe("parseSecretsBundle", () => {
   });
 
   it.each([
-    ["not json", (): string => "{", /secret "b" of "c" is not JSON/],
+    ["not json", (): string => "{", /secret "b" of "c" is neither JSON nor a talosctl secrets.yaml/],
     ["a missing CA", (): string => JSON.stringify({ ...bundle, certs: { ...bundle.certs, os: undefined } }), /"certs.os"/],
     ["a bad token", (): string => JSON.stringify({ ...bundle, trustdinfo: { token: "short" } }), /"trustdinfo.token" must be a token/],
     [

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import {
   type CertificateAndKey,
@@ -120,8 +121,35 @@ export async function generateSecretsBundle(now: Date = new Date()): Promise<Sec
   };
 }
 
+/** The `secrets.yaml` layout `talosctl gen secrets` writes (yaml.v3 lower-cased field names), mapped to the bundle's JSON shape. */
+function fromTalosctlYaml(value: Record<string, unknown>): unknown {
+  const record = (item: unknown) => (typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {});
+  const pair = (item: unknown) => ({ cert: record(item).crt, key: record(item).key });
+  const certs = record(value.certs);
+  const secrets = record(value.secrets);
+  const bundle = {
+    cluster: value.cluster,
+    secrets: {
+      bootstrapToken: secrets.bootstraptoken,
+      ...(secrets.secretboxencryptionsecret !== undefined ? { secretboxEncryptionSecret: secrets.secretboxencryptionsecret } : {}),
+      ...(secrets.aescbcencryptionsecret !== undefined ? { aescbcEncryptionSecret: secrets.aescbcencryptionsecret } : {}),
+    },
+    trustdinfo: value.trustdinfo,
+    certs: {
+      etcd: pair(certs.etcd),
+      k8s: pair(certs.k8s),
+      k8sAggregator: pair(certs.k8saggregator),
+      k8sServiceaccount: { key: record(certs.k8sserviceaccount).key },
+      os: pair(certs.os),
+    },
+  };
+  return bundle;
+}
+
 /**
- * Reads a stored secrets bundle (JSON), checking its shape and that every certificate and key parses.
+ * Reads a stored secrets bundle, checking its shape and that every certificate and key parses. It takes
+ * the JSON shape of `talos_machine_secrets` / `@pulumiverse/talos` (what this package generates) or the
+ * `secrets.yaml` that `talosctl gen secrets` writes.
  *
  * @param what names the bundle in errors, e.g. `secret "secretsBundle" of "prod"`.
  * @throws InvalidSecretsBundleError naming the field and what is wrong.
@@ -131,7 +159,22 @@ export function parseSecretsBundle(text: string, what: string): SecretsBundle {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InvalidSecretsBundleError(`The Talos secrets bundle in ${what} is not JSON: ${(error as Error).message}`, { cause: error });
+    let yaml: unknown;
+    try {
+      yaml = parseYaml(text);
+    } catch {
+      yaml = undefined;
+    }
+    const certs = typeof yaml === "object" && yaml !== null ? (yaml as Record<string, unknown>).certs : undefined;
+    if (typeof certs !== "object" || certs === null || !("k8saggregator" in certs)) {
+      throw new InvalidSecretsBundleError(
+        `The Talos secrets bundle in ${what} is neither JSON nor a talosctl secrets.yaml: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    json = fromTalosctlYaml(yaml as Record<string, unknown>);
   }
   const result = secretsBundleSchema.safeParse(json);
   if (!result.success) {

@@ -59,8 +59,9 @@ export const talosCluster = defineComponent({
   },
   secrets: {
     /**
-     * The cluster secrets (CAs, keys and tokens) as JSON in the `talos_machine_secrets` shape; generated
-     * on the first run and kept. Replacing them makes the nodes a different cluster.
+     * The cluster secrets (CAs, keys and tokens) as JSON in the `talos_machine_secrets` shape, or a
+     * `secrets.yaml` from `talosctl gen secrets`; generated on the first run and kept. Replacing them
+     * makes the nodes a different cluster.
      */
     secretsBundle: z.string().min(1).optional(),
   },
