@@ -130,6 +130,12 @@ describe("generateMachineConfig", () => {
     expect(() => generateMachineConfig({ ...base("worker"), endpoint })).toThrow(message);
   });
 
+  it("keeps an explicit port 443 in the endpoint", () => {
+    const config = generateMachineConfig({ ...base("controlplane"), endpoint: "https://k8s.example.com:443" }) as Golden;
+    expect(config.cluster.controlPlane.endpoint).toBe("https://k8s.example.com:443");
+    expect(config.cluster.apiServer.certSANs).toEqual(["k8s.example.com"]);
+  });
+
   it("puts an IPv6 endpoint's address, without brackets, in the API server SANs", () => {
     const config = generateMachineConfig({ ...base("controlplane"), endpoint: "https://[2001:db8::10]:6443" }) as Golden;
     expect(config.cluster.apiServer.certSANs).toEqual(["2001:db8::10"]);

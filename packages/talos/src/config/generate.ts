@@ -73,7 +73,9 @@ export function endpointHost(endpoint: string): string {
   } catch {
     throw new InvalidMachineConfigError(`The cluster endpoint "${endpoint}" is not a URL: give it as https://host:6443`);
   }
-  if (url.protocol !== "https:" || url.port === "" || url.pathname !== "/") {
+  // URL drops a port equal to the scheme's default (443), so look for it in the text too.
+  const explicitPort = url.port !== "" || /^https:\/\/(?:\[[^\]]+\]|[^/:]+):\d+\/?$/.test(endpoint);
+  if (url.protocol !== "https:" || !explicitPort || url.pathname !== "/") {
     throw new InvalidMachineConfigError(
       `The cluster endpoint "${endpoint}" must be https://host:port with an explicit port and no path, such as https://10.0.0.10:6443`,
     );

@@ -60,6 +60,28 @@ function appliedConfig(result: UnitTestResult, name: string): Tree {
   return { ...(documents[0] as MachineConfigDocument), $inputs: inputs };
 }
 
+describe("kubernetesEndpoint and installerImage", () => {
+  it.each([
+    ["10.0.0.10", "https://10.0.0.10:6443"],
+    ["k8s.example.com:443", "https://k8s.example.com:443"],
+    ["https://k8s.example.com:7443", "https://k8s.example.com:7443"],
+    ["https://k8s.example.com", "https://k8s.example.com:6443"],
+    ["2001:db8::10", "https://[2001:db8::10]:6443"],
+    ["[2001:db8::10]:6443", "https://[2001:db8::10]:6443"],
+  ])("reads the endpoint %s as %s", async (value, url) => {
+    const { kubernetesEndpoint } = await import("./program.js");
+    expect(kubernetesEndpoint(value, "x")).toBe(url);
+  });
+
+  it("accepts an installer of the cluster's version, digest pinned or not", async () => {
+    const { installerImage } = await import("./program.js");
+    expect(installerImage("v1.11.5", undefined)).toBe("ghcr.io/siderolabs/installer:v1.11.5");
+    const pinned = `factory.talos.dev/metal-installer/abc:v1.11.5@sha256:${"a".repeat(64)}`;
+    expect(installerImage("v1.11.5", pinned)).toBe(pinned);
+    expect(() => installerImage("v1.11.5", "ghcr.io/siderolabs/installer")).toThrow(/must be tagged/);
+  });
+});
+
 describe("Talos Cluster", () => {
   it("makes a one-master cluster: schedulable master, Cilium without kube-proxy, local-path volumes, bootstrap and kubeconfig", async () => {
     const result = await run({ inputs: { masters: [master(1)] } });

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import type { Server } from "@highstate/common";
 import { createHelmChart } from "@highstate/k8s/helpers";
 import { defineUnit, resourceName } from "@highstate/pulumi";
@@ -45,7 +46,9 @@ export function kubernetesEndpoint(value: string, what: string): string {
   }
   if (parsed.protocol !== "https:")
     throw new TalosClusterConfigError(`${what} "${value}" must use https: the Kubernetes API is served over TLS`);
-  return `https://${parsed.hostname}:${parsed.port || "6443"}`;
+  // URL drops a port equal to the scheme's default (443), so read an explicit one from the text.
+  const explicitPort = /^https:\/\/(?:\[[^\]]+\]|[^/:]+):(\d+)/.exec(url)?.[1];
+  return `https://${parsed.hostname}:${parsed.port || explicitPort || "6443"}`;
 }
 
 /** The installer image for a Talos version, refusing one whose tag is another version. */
@@ -202,7 +205,8 @@ export default defineUnit(talosCluster, (unit) => {
       name: clusterName,
       apiEndpoint,
       kubeconfig,
-      externalIps: [],
+      // NodePort services are reachable on every node address.
+      externalIps: allAddresses.apply((addresses) => addresses.filter((address) => isIP(address) !== 0)),
       quirks: { externalServiceType: "NodePort" as const, tunDevicePolicy: { type: "host" as const } },
     },
     talosCluster: {
