@@ -49,29 +49,54 @@ function explainRefusal(error: unknown, inputs: NodeOperationInputs): never {
   throw error;
 }
 
+/** Thrown when a node runs another Talos version than the cluster's. */
+export class TalosVersionMismatchError extends Error {
+  override name = "TalosVersionMismatchError";
+}
+
+const minorOf = (tag: string) => /^v?(\d+)\.(\d+)/.exec(tag)?.slice(1, 3).map(Number) ?? [0, 0];
+const olderMinor = (running: string, wanted: string) => {
+  const [a, b] = minorOf(running) as [number, number];
+  const [c, d] = minorOf(wanted) as [number, number];
+  return a < c || (a === c && b < d);
+};
+
 /**
  * Applies a machine config to a node, waiting for it to answer. A node in maintenance mode gets it over
- * insecure TLS, then installs and reboots; this waits until it answers with mutual TLS. A configured
- * node gets it over mutual TLS with mode AUTO.
+ * insecure TLS, then installs and reboots; this waits until it answers with mutual TLS and checks that
+ * it runs the cluster's Talos version (the installer's). A configured node gets it over mutual TLS with
+ * mode AUTO, and must not run a Talos older than the cluster's (its config contract would be too new).
  */
 export async function applyMachineConfig(
-  inputs: NodeOperationInputs & { config: string },
+  inputs: NodeOperationInputs & { config: string; talosVersion?: string },
   credentials: TalosClientCredentials,
-): Promise<{ appliedIn: "maintenance" | "configured"; mode: string; warnings: string[] }> {
+): Promise<{ appliedIn: "maintenance" | "configured"; mode: string; warnings: string[]; runningVersion: string }> {
   const maintenance = await retryTalos(() => isInMaintenanceMode(inputs.node), retry(inputs, "waiting for"));
   const secure = { endpoint: inputs.node, credentials };
+  const where = `Node "${inputs.nodeName}" (${inputs.node})`;
   try {
     if (maintenance) {
       const result = await withClient({ endpoint: inputs.node }, (client) => client.applyConfiguration(inputs.config, { mode: "AUTO" }));
       // The node installs Talos and reboots; it is ready when apid answers with mutual TLS.
-      await retryTalos(() => withClient(secure, (client) => client.version()), retry(inputs, "waiting for the reboot of"));
-      return { appliedIn: "maintenance", mode: "REBOOT", warnings: result.warnings };
+      const version = await retryTalos(() => withClient(secure, (client) => client.version()), retry(inputs, "waiting for the reboot of"));
+      if (inputs.talosVersion && version.tag !== inputs.talosVersion) {
+        throw new TalosVersionMismatchError(
+          `${where} runs Talos ${version.tag} after installing, but the cluster uses ${inputs.talosVersion}: the installer image must be of that version (arg "installerImage", or the default installer).`,
+        );
+      }
+      return { appliedIn: "maintenance", mode: "REBOOT", warnings: result.warnings, runningVersion: version.tag };
+    }
+    const version = await retryTalos(() => withClient(secure, (client) => client.version()), retry(inputs, "waiting for"));
+    if (inputs.talosVersion && olderMinor(version.tag, inputs.talosVersion)) {
+      throw new TalosVersionMismatchError(
+        `${where} runs Talos ${version.tag}, older than the cluster's ${inputs.talosVersion}, whose machine config it may not understand: upgrade the node first (talosctl upgrade).`,
+      );
     }
     const result = await retryTalos(
       () => withClient(secure, (client) => client.applyConfiguration(inputs.config, { mode: "AUTO" })),
       retry(inputs, "applying the config to"),
     );
-    return { appliedIn: "configured", mode: result.mode, warnings: result.warnings };
+    return { appliedIn: "configured", mode: result.mode, warnings: result.warnings, runningVersion: version.tag };
   } catch (error) {
     explainRefusal(error, inputs);
   }

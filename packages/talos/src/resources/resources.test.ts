@@ -129,10 +129,10 @@ describe("the serialized Talos providers", () => {
   it("MachineConfiguration: applies the first config in maintenance mode, waits for the reboot, then re-applies a change in place", async () => {
     const fake = await node();
     const provider = providers.MachineConfiguration!;
-    const inputs = { ...target(fake), config: config("controlplane") };
+    const inputs = { ...target(fake), config: config("controlplane"), talosVersion: "v1.11.5" };
     const created = await provider.create({ inputs, credentials });
     expect(created.id).toBe(fake.endpoint);
-    expect(created.outs.outputs).toEqual({ appliedIn: "maintenance", mode: "REBOOT", warnings: [] });
+    expect(created.outs.outputs).toEqual({ appliedIn: "maintenance", mode: "REBOOT", warnings: [], runningVersion: "v1.11.5" });
     expect(fake.mode).toBe("configured");
     expect(fake.appliedConfigs).toEqual([config("controlplane")]);
     expect(fake.calls.at(-1)).toMatchObject({ method: "Version", clientRole: "os:admin" });
@@ -141,10 +141,36 @@ describe("the serialized Talos providers", () => {
     const diff = await provider.diff!(fake.endpoint, created.outs, { inputs: changed, credentials });
     expect(diff).toMatchObject({ changes: true, replaces: [] });
     const updated = await provider.update!(fake.endpoint, created.outs, { inputs: changed, credentials });
-    expect(updated.outs.outputs).toEqual({ appliedIn: "configured", mode: "NO_REBOOT", warnings: [] });
+    expect(updated.outs.outputs).toEqual({ appliedIn: "configured", mode: "NO_REBOOT", warnings: [], runningVersion: "v1.11.5" });
     const apply = fake.calls.filter((call) => call.method === "ApplyConfiguration").at(-1)!;
     expect(apply).toMatchObject({ clientRole: "os:admin", request: { mode: "AUTO" } });
     expect(fake.appliedConfigs.at(-1)).toBe(changed.config);
+  });
+
+  it("MachineConfiguration: refuses a node that installed another Talos version, or runs an older one", async () => {
+    const installed = await node({ versionTag: "v1.10.4" });
+    await expect(
+      providers.MachineConfiguration!.create({
+        inputs: { ...target(installed), config: config("worker"), talosVersion: "v1.11.5" },
+        credentials,
+      }),
+    ).rejects.toThrow(
+      /Node "cp-1" \(127\.0\.0\.1:\d+\) runs Talos v1\.10\.4 after installing, but the cluster uses v1\.11\.5: the installer image must be/,
+    );
+    const older = await node({ configured: true, versionTag: "v1.10.4" });
+    await expect(
+      providers.MachineConfiguration!.create({
+        inputs: { ...target(older), config: config("worker"), talosVersion: "v1.11.5" },
+        credentials,
+      }),
+    ).rejects.toThrow(/runs Talos v1\.10\.4, older than the cluster's v1\.11\.5/);
+    expect(older.appliedConfigs).toEqual([]);
+    const newer = await node({ configured: true, versionTag: "v1.12.1" });
+    const applied = await providers.MachineConfiguration!.create({
+      inputs: { ...target(newer), config: config("worker"), talosVersion: "v1.11.5" },
+      credentials,
+    });
+    expect(applied.outs.outputs.runningVersion).toBe("v1.12.1");
   });
 
   it("MachineConfiguration: a config the node rejects fails at once, naming the node", async () => {

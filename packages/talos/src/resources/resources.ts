@@ -17,6 +17,8 @@ export interface MachineConfigurationInputs {
   config: string;
   /** How long to wait for the node, in seconds. */
   timeoutSeconds: number;
+  /** The cluster's Talos version, which the node must run once installed. */
+  talosVersion?: string;
 }
 
 /** What applying a config reported. */
@@ -27,6 +29,8 @@ export interface MachineConfigurationOutputs {
   mode: string;
   /** The node's warnings about the config. */
   warnings: string[];
+  /** The Talos version the node runs. */
+  runningVersion: string;
 }
 
 /**

@@ -86,7 +86,7 @@ describe("Talos Cluster", () => {
   it("makes a one-master cluster: schedulable master, Cilium without kube-proxy, local-path volumes, bootstrap and kubeconfig", async () => {
     const result = await run({ inputs: { masters: [master(1)] } });
     const config = appliedConfig(result, "prod-master-0");
-    expect(config.$inputs).toMatchObject({ node: "10.0.0.1", nodeName: "cp-1", timeoutSeconds: 900 });
+    expect(config.$inputs).toMatchObject({ node: "10.0.0.1", nodeName: "cp-1", timeoutSeconds: 900, talosVersion: "v1.11.5" });
     expect(config.machine.type).toBe("controlplane");
     expect(config.machine.network.hostname).toBe("cp-1");
     expect(config.machine.install).toEqual({ disk: "/dev/sda", image: "ghcr.io/siderolabs/installer:v1.11.5", wipe: false });

@@ -147,7 +147,7 @@ export default defineUnit(talosCluster, (unit) => {
   const masterConfigs = inputs.masters.map(
     (server, index) =>
       new MachineConfiguration(resourceName(unit, `master-${index}`), {
-        inputs: { ...nodeInputs(server), config: machineConfig("controlplane", server) },
+        inputs: { ...nodeInputs(server), config: machineConfig("controlplane", server), talosVersion: args.talosVersion },
         credentials,
       }),
   );
@@ -161,7 +161,7 @@ export default defineUnit(talosCluster, (unit) => {
     (server, index) =>
       new MachineConfiguration(
         resourceName(unit, `worker-${index}`),
-        { inputs: { ...nodeInputs(server), config: machineConfig("worker", server) }, credentials },
+        { inputs: { ...nodeInputs(server), config: machineConfig("worker", server), talosVersion: args.talosVersion }, credentials },
         { dependsOn: [bootstrap] },
       ),
   );
