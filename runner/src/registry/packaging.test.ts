@@ -116,12 +116,14 @@ describe("the CLI with a broken package", () => {
   /** The fixture workspace with "./app" dropped from acme-components' exports; project "prod" has machine "web" and app "shop". */
   async function broken(): Promise<string> {
     const dir = await cliWorkspace({ project: "prod" });
-    expect((await runCli(["instances", "add", "acme.machine.v1", "web"], { cwd: dir })).code).toBe(0);
-    expect((await runCli(["instances", "add", "acme.app.v1", "shop", "--input", "server=web.server"], { cwd: dir })).code).toBe(0);
     const file = join(dir, "node_modules/acme-components/package.json");
     const pkg = JSON.parse(await readFile(file, "utf8")) as { exports: Record<string, string> };
     delete pkg.exports["./app"];
     await writeFile(file, JSON.stringify(pkg));
+    expect(await runCli(["instances", "add", "acme.machine.v1", "web"], { cwd: dir })).toMatchObject({ code: 0, stderr: "" });
+    const shop = await runCli(["instances", "add", "acme.app.v1", "shop", "--input", "server=web.server"], { cwd: dir });
+    expect(shop.code).toBe(0);
+    expect(shop.stderr).toContain('Warning: "acme.app.v1:shop" cannot run until its package is fixed: Component "acme.app.v1" of package "acme-components@1.0.0" has source.path "app"');
     return dir;
   }
   const fix = 'add "./app": { "types": "./dist/components/app/program.d.ts", "import": "./dist/components/app/program.js" } to "exports"';

@@ -142,6 +142,8 @@ const add: CommandSpec = {
       return { project: changed, result: added.id };
     });
     context.print(`Added "${id}".`);
+    // Kept in the project (the package may be fixed by an update), but it cannot run until then.
+    for (const problem of registry.component(type)?.problems ?? []) context.note(`Warning: "${id}" cannot run until its package is fixed: ${problem.message}`);
     return 0;
   },
 };
