@@ -1,0 +1,7 @@
+/**
+ * The definitions of `@highstate/proxmox`: the connection and image entities and the Proxmox
+ * Connection, Existing Image, Image and Virtual Machine components. Importing this module never loads
+ * Pulumi; the programs live in the component subpaths and the API client in `./api`.
+ */
+export { proxmoxConnection } from "./components/connection/definition.js";
+export * from "./entities/index.js";
