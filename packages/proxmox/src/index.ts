@@ -4,4 +4,6 @@
  * Pulumi; the programs live in the component subpaths and the API client in `./api`.
  */
 export { proxmoxConnection } from "./components/connection/definition.js";
+export { proxmoxExistingImage } from "./components/existing-image/definition.js";
+export { proxmoxImage } from "./components/image/definition.js";
 export * from "./entities/index.js";
