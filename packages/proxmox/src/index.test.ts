@@ -48,4 +48,4 @@ describe("@highstate/proxmox definitions", () => {
   });
 });
 
-const expectedComponents = ["proxmox.connection.v1", "proxmox.existing-image.v1", "proxmox.image.v1"];
+const expectedComponents = ["proxmox.connection.v1", "proxmox.existing-image.v1", "proxmox.image.v1", "proxmox.virtual-machine.v1"];

@@ -6,4 +6,5 @@
 export { proxmoxConnection } from "./components/connection/definition.js";
 export { proxmoxExistingImage } from "./components/existing-image/definition.js";
 export { proxmoxImage } from "./components/image/definition.js";
+export { proxmoxVirtualMachine, vmNetworkSchema } from "./components/virtual-machine/definition.js";
 export * from "./entities/index.js";

@@ -26,6 +26,7 @@ export const imageSchema = z
   })
   .strict();
 export type Image = z.output<typeof imageSchema>;
+export type ImageInput = z.input<typeof imageSchema>;
 
 /** A disk image on a Proxmox datastore. */
 export const imageEntity = defineEntity({
