@@ -64,16 +64,22 @@ export default defineUnit(k3sCluster, (unit) => {
   const nodeToken = pulumi.secret(tokenRead.outputs.apply((outputs) => outputs.stdout.trim()));
 
   const agentConfigText = serverHost.apply((host) => renderConfig(agentConfig({ serverHost: host, extra: args.extraAgentConfig })));
+  // Agents install (and upgrade) after the server, as k3s asks for.
   const agentInstalls = inputs.agents.map((agent, index) =>
-    runOnServer(resourceName(unit, `agent-${index}`), agent, {
-      create: asRoot(installScript({ role: "agent", version: args.version, installScriptUrl })),
-      delete: asRoot(uninstallScript("agent")),
-      // The token is only ever in this secret stdin and in the 0600 config.yaml it is written to.
-      stdin: pulumi
-        .all([serverHost, nodeToken])
-        .apply(([host, token]) => renderConfig({ ...agentConfig({ serverHost: host, extra: args.extraAgentConfig }), token })),
-      triggers: [agentConfigText],
-    }),
+    runOnServer(
+      resourceName(unit, `agent-${index}`),
+      agent,
+      {
+        create: asRoot(installScript({ role: "agent", version: args.version, installScriptUrl })),
+        delete: asRoot(uninstallScript("agent")),
+        // The token is only ever in this secret stdin and in the 0600 config.yaml it is written to.
+        stdin: pulumi
+          .all([serverHost, nodeToken])
+          .apply(([host, token]) => renderConfig({ ...agentConfig({ serverHost: host, extra: args.extraAgentConfig }), token })),
+        triggers: [agentConfigText],
+      },
+      { dependsOn: [serverInstall, tokenRead] },
+    ),
   );
 
   const nodeNames = pulumi.all([server, ...agents]).apply((servers: Server[]) => {

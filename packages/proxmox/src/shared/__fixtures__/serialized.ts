@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import * as sshModule from "@highstate/common/ssh";
+import type { TestMocks } from "@highstate/pulumi/test";
 import type * as pulumi from "@pulumi/pulumi";
 import * as apiModule from "../../api/index.js";
 
@@ -17,4 +18,20 @@ export function loadSerializedProvider(text: string): pulumi.dynamic.ResourcePro
   });
   new Function("exports", "require", "module", "process", text)(module.exports, require, module, fakeProcess);
   return module.exports.handler!();
+}
+
+/**
+ * Mocks under which the package's dynamic resources really run: each one registered is created
+ * through its serialized provider (so against whatever API its inputs name, e.g. the fake Proxmox
+ * API), as `pulumi up` would on a first run; everything else echoes its inputs.
+ */
+export function executingMocks(): TestMocks {
+  return {
+    newResource: async (args) => {
+      if (!args.type.startsWith("pulumi-nodejs:dynamic/proxmox:")) return undefined;
+      const provider = loadSerializedProvider(String(args.inputs.__provider));
+      const created = await provider.create({ inputs: args.inputs.inputs, credentials: args.inputs.credentials });
+      return { id: created.id, state: { ...created.outs } };
+    },
+  };
 }
