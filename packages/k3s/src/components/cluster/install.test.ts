@@ -66,10 +66,12 @@ describe.skipIf(skipReason !== undefined)("K3s Cluster on real sshd machines wit
     unit = (await import("./program.js")).default;
     root = await mkdtemp(join(tmpdir(), "highstate-k3s-"));
     fake = await createFakeK3s(join(root, "shared"));
-    const [server, agent] = await Promise.all([machine("k3s-server"), machine("k3s-agent-1")]);
+    // One after the other: each machine's /etc overlay is mounted right after its user is added to the host's /etc/passwd.
+    const server = await machine("k3s-server");
+    const agent = await machine("k3s-agent-1");
     // The API address is a made-up one: only SSH is used, and the kubeconfig must be rewritten to it.
-    serverEntity = entity(server!, "k3s-server", "10.77.0.1");
-    agentEntities = [entity(agent!, "k3s-agent-1", "10.77.0.2")];
+    serverEntity = entity(server, "k3s-server", "10.77.0.1");
+    agentEntities = [entity(agent, "k3s-agent-1", "10.77.0.2")];
   }, 60_000);
 
   afterAll(async () => {
@@ -154,6 +156,24 @@ describe.skipIf(skipReason !== undefined)("K3s Cluster on real sshd machines wit
     const before = (await commands()).length;
     await engine.destroy();
     expect((await commands()).slice(before)).toEqual(["k3s-agent-1 uninstall agent", "k3s-server uninstall server"]);
+  });
+
+  it("tells a non-root SSH user without sudo what to do, and installs nothing", async () => {
+    const sshd = machines[0]!;
+    const before = await commands();
+    const asUser: Server = { ...serverEntity, ssh: { ...serverEntity.ssh!, user: sshd.user } };
+    const error = await runError(
+      testUnit(unit, {
+        name: "user",
+        args: { installScriptUrl: fake.installScriptUrl },
+        secretInputs: { server: asUser },
+        mocks: new CommandEngine().mocks(),
+      }),
+    );
+    expect(error.message).toMatch(
+      new RegExp(`the SSH user ${sshd.user} is not root and sudo is not installed|sudo: a (terminal|password) is required`),
+    );
+    expect(await commands()).toEqual(before);
   });
 
   it("fails the agent install with the installer's message when the token is refused", async () => {

@@ -63,7 +63,7 @@ describe("K3s Cluster", () => {
     expect(inputs).toMatchObject({ host: "10.0.0.10", port: 22, user: "root", hostKey: main.ssh!.hostKey });
     expect(inputs.create).toContain("INSTALL_K3S_VERSION=v1.34.1+k3s1 INSTALL_K3S_EXEC=server");
     expect(inputs.create).toContain("https://raw.githubusercontent.com/k3s-io/k3s/v1.34.1%2Bk3s1/install.sh");
-    expect(inputs.create).toContain('if [ "$(id -u)" -eq 0 ]; then set --; else set -- sudo -n; fi; "$@" sh -ec');
+    expect(inputs.create).toContain("elif command -v sudo >/dev/null 2>&1; then set -- sudo -n; else echo");
     expect(inputs.delete).toContain("/usr/local/bin/k3s-uninstall.sh");
     const credentials = install.inputs.credentials as { stdin: string; privateKey: string };
     expect(parse(credentials.stdin)).toEqual({

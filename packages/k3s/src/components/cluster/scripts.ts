@@ -32,7 +32,12 @@ export function shellQuote(value: string): string {
  * missing sudo rule fails at once instead of waiting for a password). Standard input reaches the script.
  */
 export function asRoot(script: string): string {
-  return `if [ "$(id -u)" -eq 0 ]; then set --; else set -- sudo -n; fi; "$@" sh -ec ${shellQuote(script)}`;
+  return [
+    `if [ "$(id -u)" -eq 0 ]; then set --`,
+    "elif command -v sudo >/dev/null 2>&1; then set -- sudo -n",
+    `else echo "the SSH user $(id -un) is not root and sudo is not installed; log in as root or install sudo with a passwordless rule for this user" >&2; exit 1`,
+    `fi; "$@" sh -ec ${shellQuote(script)}`,
+  ].join("; ");
 }
 
 /** The URL of the install script of a k3s release (the script pinned to the same tag as the binary). */

@@ -107,5 +107,8 @@ export async function machineWrapper(root: string, hostname: string): Promise<st
     await mkdir(work, { recursive: true });
     mounts.push(`mount -t overlay overlay -o lowerdir=${target},upperdir=${upper},workdir=${work} ${target}`);
   }
-  return ["unshare", "--mount", "--uts", "--propagation", "private", "--", "sh", "-ec", `hostname "$0"; ${mounts.join("; ")}; exec "$@"`, hostname];
+  // Touching the account files copies them up, so the machine keeps the accounts it started with even
+  // when other tests add or remove users on the host meanwhile (a changed lower file may not be seen).
+  const freeze = "touch /etc/passwd /etc/shadow /etc/group";
+  return ["unshare", "--mount", "--uts", "--propagation", "private", "--", "sh", "-ec", `hostname "$0"; ${mounts.join("; ")}; ${freeze}; exec "$@"`, hostname];
 }
