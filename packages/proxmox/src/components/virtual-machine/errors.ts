@@ -37,3 +37,18 @@ export class NoVmAddressError extends Error {
     );
   }
 }
+
+/** Thrown when the disk size is smaller than the image file, which Proxmox would refuse to shrink to. */
+export class DiskSmallerThanImageError extends Error {
+  override name = "DiskSmallerThanImageError";
+
+  constructor(
+    readonly instance: string,
+    readonly diskSize: number,
+    readonly imageBytes: number,
+  ) {
+    super(
+      `Virtual Machine "${instance}": the "diskSize" arg (${diskSize} GiB) is smaller than the image file (${(imageBytes / 2 ** 30).toFixed(2)} GiB); Proxmox cannot shrink the imported disk. Set "diskSize" to at least ${Math.ceil(imageBytes / 2 ** 30)}.`,
+    );
+  }
+}

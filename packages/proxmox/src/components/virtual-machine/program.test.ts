@@ -215,6 +215,22 @@ describe("Virtual Machine under mocks", () => {
     expect(silent.name).toBe("NoVmAddressError");
   });
 
+  it("refuses a disk smaller than the image file", async () => {
+    const error = await runError(
+      testUnit(unit, {
+        name: "web",
+        args: { diskSize: 2 },
+        secretInputs: { connection: connection(), sshKeyPair: keyPair },
+        inputs: { image: { ...image, size: 3.5 * 2 ** 30 } },
+        mocks: mocks(),
+      }),
+    );
+    expect(error.name).toBe("DiskSmallerThanImageError");
+    expect(error.message).toContain(
+      'Virtual Machine "web": the "diskSize" arg (2 GiB) is smaller than the image file (3.50 GiB); Proxmox cannot shrink the imported disk. Set "diskSize" to at least 4.',
+    );
+  });
+
   it.each([
     [{ network: { type: "static", address: "192.168.1.50/24" } }, "network"],
     [{ network: { type: "static", address: "192.168.1.50", gateway: "192.168.1.1" } }, "network"],

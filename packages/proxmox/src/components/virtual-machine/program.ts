@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createProxmoxProvider } from "../../shared/provider.js";
 import { VmReplaceGuard } from "../../shared/replace-guard.js";
 import { proxmoxVirtualMachine } from "./definition.js";
-import { ImageNeedsSshError, ImageOnOtherNodeError, NoVmAddressError } from "./errors.js";
+import { DiskSmallerThanImageError, ImageNeedsSshError, ImageOnOtherNodeError, NoVmAddressError } from "./errors.js";
 
 /** The cloud-init vendor data that installs and starts the QEMU guest agent. */
 export const guestAgentVendorData = `#cloud-config
@@ -43,6 +43,9 @@ export default defineUnit(proxmoxVirtualMachine, (unit) => {
   const plan = pulumi.all([plain, image, nodeName]).apply(([conn, img, node]) => {
     if (img.nodeName !== node) throw new ImageOnOtherNodeError(unit.name, img.nodeName, node);
     if (img.contentType === "iso" && !conn.ssh) throw new ImageNeedsSshError(unit.name, img.id);
+    // The file size is a lower bound of the image's virtual size; a disk below it certainly fails.
+    if (img.size !== undefined && args.diskSize * 2 ** 30 < img.size)
+      throw new DiskSmallerThanImageError(unit.name, args.diskSize, img.size);
     const snippets = args.installGuestAgent && conn.ssh && conn.snippetsDatastoreId ? conn.snippetsDatastoreId : undefined;
     return {
       diskSource: img.contentType === "import" ? { importFrom: img.id } : { fileId: img.id },
