@@ -298,3 +298,48 @@ describe("the replace guard", () => {
     await expect(guard.update!(created.id, created.outs, state({}, { diskSize: 40 }))).resolves.toBeDefined();
   });
 });
+
+describe("the replace guard in a deployment", () => {
+  it("fails the second run before the VM is registered when vmId changes, and lets it through with allowReplace", async () => {
+    let stored: { id: string; outs: Record<string, unknown> } | undefined;
+    const registered: string[] = [];
+    /** Runs the guard's real provider with the state of the previous run, as the engine would. */
+    const engineMocks = (): TestUnitOptions<VmUnit["component"]>["mocks"] => ({
+      newResource: async (args) => {
+        registered.push(args.type);
+        if (args.type !== guardType) return mocks()!.newResource!(args);
+        const provider = loadSerializedProvider(String(args.inputs.__provider));
+        const news = { inputs: args.inputs.inputs, credentials: args.inputs.credentials };
+        if (!stored) {
+          const created = await provider.create(news);
+          stored = { id: created.id, outs: created.outs as Record<string, unknown> };
+        } else if ((await provider.diff!(stored.id, stored.outs, news)).changes) {
+          stored = { id: stored.id, outs: (await provider.update!(stored.id, stored.outs, news)).outs as Record<string, unknown> };
+        }
+        return { id: stored.id, state: { ...stored.outs } };
+      },
+    });
+    const run = (args: Record<string, unknown>) =>
+      testUnit(unit, {
+        name: "web",
+        args: args as never,
+        secretInputs: { connection: connection(), sshKeyPair: keyPair },
+        inputs: { image },
+        mocks: engineMocks(),
+      });
+
+    await run({ vmId: 100 });
+    expect(registered).toContain(vmType);
+    registered.length = 0;
+    const error = await runError(run({ vmId: 101 }));
+    expect(error.message).toContain(
+      'Virtual Machine "web" would be destroyed and re-created by Proxmox, because this field changed: vmId (100 → 101)',
+    );
+    expect(registered).toContain(guardType);
+    expect(registered).not.toContain(vmType);
+
+    registered.length = 0;
+    await run({ vmId: 101, allowReplace: true });
+    expect(registered).toContain(vmType);
+  });
+});
