@@ -87,3 +87,16 @@ export default defineUnit(notesApp, (unit) => {
     ...(backup ? { $triggers: backup.triggers, $terminals: backup.terminals } : {}),
   };
 });
+
+/** A cluster that is simply there: outputs a fixed `k8s.cluster.v1` (stands in for Existing Cluster in orchestration tests). */
+export const staticCluster = defineComponent({
+  type: "test.static-cluster.v1",
+  outputs: { k8sCluster: clusterEntity },
+  meta: { title: "Static Cluster" },
+  source: { package: "@highstate/restic", path: "static-cluster" },
+});
+
+/** The program of {@link staticCluster}. */
+export const staticClusterUnit = defineUnit(staticCluster, (unit) => ({
+  k8sCluster: { id: "uid-1", name: unit.name, apiEndpoint: { host: "10.0.0.1", port: 6443 }, kubeconfig: "apiVersion: v1\nkind: Config\n" },
+}));
