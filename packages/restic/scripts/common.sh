@@ -121,10 +121,9 @@ restic_locked() {
   done
 }
 
-# Opens the repository (checks the password) and removes locks left by processes that are gone.
+# Opens the repository, which checks the password, and removes locks left by processes that are gone.
 open_repository() {
-  restic_locked cat config >/dev/null || die "cannot open the repository \"$RESTIC_REPOSITORY\" (see restic's message above)"
-  restic unlock >&2 || die "cannot remove stale locks of \"$RESTIC_REPOSITORY\""
+  restic_locked unlock >&2 || die "cannot open the repository \"$RESTIC_REPOSITORY\" (see restic's message above)"
 }
 
 # Runs the app's hook NAME.sh from HOOKS_DIR when there is one.
