@@ -126,6 +126,14 @@ describe("BackupKit", () => {
     expect((second.resource("kubernetes:core/v1:Secret", "main-backup-credentials").inputs.stringData as Spec).password).toBe(password);
   });
 
+  it("keeps the jobs' specs plain when the cluster and repository inputs are secret", async () => {
+    const result = await testUnit(unit, { name: "main", secretInputs: { k8sCluster: cluster, resticRepo: repository } });
+    for (const name of ["main-backup-restore", "main-backup-backup", "main-backup-scripts"]) {
+      const resource = result.resources.find((item) => item.name === name)!;
+      expect(resource.secretInputs, name).toEqual([]);
+    }
+  });
+
   it("gates the app's pod on the restore marker", async () => {
     const result = await run();
     const deployment = result.resource("kubernetes:apps/v1:Deployment").inputs as { spec: { template: { spec: PodSpec } } };
