@@ -197,6 +197,8 @@ describe("BackupKit", () => {
     const error = await runError(run({ args: { schedule: "every night" } }));
     expect(error.message).toMatch(/the backup kit "main-backup": schedule "every night" is not a cron schedule/);
     expect(() => validateSchedule("@daily", "x")).not.toThrow();
+    const timeout = await runError(run({ args: { jobTimeout: "two hours" } }));
+    expect(timeout.message).toMatch(/jobTimeout "two hours" must be a duration/);
     expect(() => retentionArguments({}, "kit")).toThrow(/keeps no snapshot/);
     expect(() => retentionArguments({ keepLast: 0 }, "kit")).toThrow(/retention.keepLast is 0/);
     expect(retentionArguments(false, "kit")).toBe("");

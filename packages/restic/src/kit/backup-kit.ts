@@ -66,6 +66,11 @@ export interface BackupKitArgs {
   images?: Partial<BackupKitImages>;
   /** CPU and memory for the backup and restore containers. */
   resources?: k8s.types.input.core.v1.ResourceRequirements;
+  /**
+   * How long Pulumi waits for the restore Job and the before-destroy backup Job to complete (a Go
+   * duration such as `30m` or `2h`); the provider's default of 10 minutes is short for large volumes. Default `2h`.
+   */
+  jobTimeout?: string;
 }
 
 const scriptsMount = "/scripts";
@@ -260,13 +265,18 @@ export class BackupKit extends pulumi.ComponentResource {
     };
 
     const after = { ...child, dependsOn: [this.credentials, this.scripts] };
+    const jobTimeout = args.jobTimeout ?? "2h";
+    if (!/^(\d+h)?(\d+m)?(\d+s)?$/.test(jobTimeout) || jobTimeout === "") {
+      throw new InvalidBackupKitOptionsError(`${where}: jobTimeout "${jobTimeout}" must be a duration such as "45m" or "2h"`);
+    }
+    const jobTimeouts = { create: jobTimeout, update: jobTimeout };
     this.restoreJob = new k8s.batch.v1.Job(
       `${name}-restore`,
       {
         metadata: { name: `${objectName}-restore`, namespace: args.namespace, labels },
         spec: { backoffLimit: 2, template: { metadata: { labels }, spec: podSpec("restore.sh", false) } },
       },
-      { ...after, deleteBeforeReplace: true },
+      { ...after, deleteBeforeReplace: true, customTimeouts: jobTimeouts },
     );
 
     const backupJobSpec: k8s.types.input.batch.v1.JobSpec = {
@@ -303,7 +313,7 @@ export class BackupKit extends pulumi.ComponentResource {
             },
           },
         },
-        { ...child, dependsOn: [this.cronJob], deleteBeforeReplace: true, replaceOnChanges: ["spec"] },
+        { ...child, dependsOn: [this.cronJob], deleteBeforeReplace: true, replaceOnChanges: ["spec"], customTimeouts: jobTimeouts },
       );
     }
 

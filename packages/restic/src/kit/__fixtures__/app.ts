@@ -15,6 +15,8 @@ export const notesApp = defineComponent({
     schedule: z.string().optional(),
     /** Whether the hooks run in the app's own image. */
     hookImage: z.string().optional(),
+    /** How long to wait for the kit's Jobs. */
+    jobTimeout: z.string().optional(),
   },
   secrets: {
     /** The backup password. */
@@ -60,6 +62,7 @@ export default defineUnit(notesApp, (unit) => {
         hookEnv: { NOTES_DB: "/data/notes.db" },
         hookSecretEnv: { NOTES_TOKEN: "token-value" },
         ...(args.schedule ? { schedule: args.schedule } : {}),
+        ...(args.jobTimeout ? { jobTimeout: args.jobTimeout } : {}),
         invokedTriggers: unit.invokedTriggers,
       },
       { provider },
