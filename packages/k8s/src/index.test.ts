@@ -24,7 +24,7 @@ describe("@highstate/k8s definitions", () => {
       "k8s.service.v1",
       "k8s.tls-issuer.v1",
     ]);
-    expect(values.filter(isComponent).map((component) => component.type)).toEqual(["k8s.existing-cluster.v1"]);
+    expect(values.filter(isComponent).map((component) => component.type).sort()).toEqual(["k8s.access-point.v1", "k8s.existing-cluster.v1"]);
   });
 
   it("build the registry the designer shows (titles, icons, categories, descriptions)", async () => {
