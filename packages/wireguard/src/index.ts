@@ -1,0 +1,7 @@
+/**
+ * The definitions of `@highstate/wireguard`: the WireGuard network, peer and identity entities and
+ * the WireGuard components. Importing this module never loads Pulumi; the programs live in the
+ * subpaths named after each component, config generation in `./shared`.
+ */
+export { network } from "./components/network/definition.js";
+export * from "./entities.js";
