@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { keys, networkKey } from "./__fixtures__/peers.js";
 import { InvalidWireGuardKeyError } from "./errors.js";
 import {
+  clampPrivateKey,
   decodeWireGuardKey,
   derivePairPresharedKey,
   derivePublicKey,
@@ -29,6 +30,9 @@ describe("WireGuard keys", () => {
       expect(isWireGuardKey(derivePublicKey(key))).toBe(true);
     }
     expect(Buffer.from(generatePresharedKey(), "base64")).toHaveLength(32);
+    expect(clampPrivateKey(first)).toBe(first);
+    expect(clampPrivateKey(keys.alpha.privateKey)).toBe("EBEREREREREREREREREREREREREREREREREREREREVE=");
+    expect(derivePublicKey(clampPrivateKey(keys.alpha.privateKey))).toBe(keys.alpha.publicKey);
   });
 
   it("reject text that is not 32 bytes of base64, naming the key", () => {

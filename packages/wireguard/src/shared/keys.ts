@@ -31,11 +31,22 @@ export function generatePrivateKey(): string {
   // Node generates the scalar with its own CSPRNG; exporting it as JWK gives the raw 32 bytes.
   const { privateKey } = generateKeyPairSync("x25519");
   const jwk = privateKey.export({ format: "jwk" }) as { d: string };
-  const bytes = Buffer.from(jwk.d, "base64url");
+  return clamp(Buffer.from(jwk.d, "base64url")).toString("base64");
+}
+
+function clamp(bytes: Buffer): Buffer {
   bytes[0]! &= 248;
   bytes[31]! &= 127;
   bytes[31]! |= 64;
-  return bytes.toString("base64");
+  return bytes;
+}
+
+/**
+ * The clamped form of a private key, which `wg` stores and shows (`wg showconf`); the public key is
+ * the same either way.
+ */
+export function clampPrivateKey(privateKey: string, what = "the private key"): string {
+  return clamp(decodeWireGuardKey(privateKey, what)).toString("base64");
 }
 
 /**
