@@ -3,5 +3,7 @@
  * the WireGuard components. Importing this module never loads Pulumi; the programs live in the
  * subpaths named after each component, config generation in `./shared`.
  */
+export { config } from "./components/config/definition.js";
+export { identity } from "./components/identity/definition.js";
 export { network } from "./components/network/definition.js";
 export * from "./entities.js";

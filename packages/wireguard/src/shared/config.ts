@@ -1,5 +1,6 @@
-import type { Endpoint, EndpointVisibility } from "@highstate/common";
+import type { EndpointVisibility } from "@highstate/common";
 import type { AmneziaParameters, Identity, Network, NetworkInfo, Peer } from "../entities.js";
+import { formatEndpoint } from "./endpoints.js";
 import { InvalidAddressError, WireGuardConfigError } from "./errors.js";
 import { decodeWireGuardKey, derivePairPresharedKey, derivePublicKey } from "./keys.js";
 import { ipFamily, parseInterfaceAddress, parseSubnet } from "./subnets.js";
@@ -73,10 +74,6 @@ export function linkPresharedKey(identity: Identity, peer: Peer): string | undef
   }
   if (network.presharedKeyMode === "shared") return network.presharedKey;
   return derivePairPresharedKey(network.presharedKey, identity.peer.publicKey, peer.publicKey);
-}
-
-function formatEndpoint(endpoint: Endpoint): string {
-  return ipFamily(endpoint.host) === 6 ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
 }
 
 /**
