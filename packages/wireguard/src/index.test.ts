@@ -47,4 +47,4 @@ describe("@highstate/wireguard definitions", () => {
   });
 });
 
-const expectedComponents = ["wireguard.config.v1", "wireguard.identity.v1", "wireguard.network.v1"];
+const expectedComponents = ["wireguard.config.v1", "wireguard.identity.v1", "wireguard.network.v1", "wireguard.node.v1"];

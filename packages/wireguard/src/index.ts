@@ -6,4 +6,5 @@
 export { config } from "./components/config/definition.js";
 export { identity } from "./components/identity/definition.js";
 export { network } from "./components/network/definition.js";
+export { node } from "./components/node/definition.js";
 export * from "./entities.js";

@@ -7,5 +7,6 @@ export * from "./allowed-ips.js";
 export * from "./config.js";
 export * from "./endpoints.js";
 export * from "./errors.js";
+export * from "./hooks.js";
 export * from "./keys.js";
 export * from "./subnets.js";
