@@ -47,4 +47,10 @@ describe("@highstate/wireguard definitions", () => {
   });
 });
 
-const expectedComponents = ["wireguard.config.v1", "wireguard.identity.v1", "wireguard.network.v1", "wireguard.node.v1"];
+const expectedComponents = [
+  "wireguard.config.v1",
+  "wireguard.identity.v1",
+  "wireguard.network.v1",
+  "wireguard.node.v1",
+  "wireguard.server-node.v1",
+];

@@ -7,4 +7,5 @@ export { config } from "./components/config/definition.js";
 export { identity } from "./components/identity/definition.js";
 export { network } from "./components/network/definition.js";
 export { node } from "./components/node/definition.js";
+export { serverNode } from "./components/server-node/definition.js";
 export * from "./entities.js";
