@@ -217,4 +217,26 @@ describe.skipIf(skipReason !== undefined)("two namespaces through the tunnel", (
     await connect(a, b, (config) => config.replace(/^PresharedKey = .*$/m, `PresharedKey = ${generatePresharedKey()}`));
     expect(await lab.ping(left, "10.23.0.2", 1, 4)).toBe(false);
   });
+
+  it("come up with wg-quick as the nodes run it: addresses, MTU, routes for routed subnets, hooks", async () => {
+    const net = network({ presharedKey: generatePresharedKey() });
+    const [a, b] = pair(net, 24, 51824);
+    // The right side routes a subnet behind it, so the left side's wg-quick adds a route for it.
+    const routed: Identity = {
+      ...b,
+      peer: { ...b.peer, allowedIps: computeAllowedIps({ addresses: b.peer.addresses, allowedSubnets: ["10.124.0.0/24"] }) },
+    };
+    const left1 = await lab.wgQuickUp(
+      left,
+      generateConfig(a, [routed.peer], { mtu: 1380, listen: true, postUp: ["ip link set %i alias highstate-up"], preDown: ["true"] }),
+    );
+    await lab.wgQuickUp(right, generateConfig(routed, [a.peer], { listen: true }));
+    await sh("ip", ["-n", right, "address", "add", "10.124.0.1/32", "dev", "lo"]);
+    expect(await lab.ping(left, "10.24.0.2")).toBe(true);
+    expect(await lab.ping(left, "10.124.0.1")).toBe(true);
+    const link = await sh("ip", ["-n", left, "link", "show", left1.name]);
+    expect(link).toContain("mtu 1380");
+    expect(link).toContain("alias highstate-up");
+    expect(await sh("ip", ["-n", left, "route", "show", "10.124.0.0/24"])).toContain(`dev ${left1.name}`);
+  });
 });

@@ -62,6 +62,7 @@ export class WireGuardLab {
   readonly tag = randomBytes(3).toString("hex");
   private readonly namespaces: string[] = [];
   private readonly interfaces: LabInterface[] = [];
+  private readonly quickInterfaces: Array<{ namespace: string; path: string }> = [];
   private directory?: string;
   private counter = 0;
 
@@ -129,6 +130,19 @@ export class WireGuardLab {
     return stripped;
   }
 
+  /**
+   * Brings a config up with `wg-quick up` inside a namespace, as the nodes do (addresses, MTU, routes
+   * for the Allowed IPs, hooks); `wg-quick` starts `wireguard-go` itself when the kernel has no
+   * WireGuard. The interface is named after a unique file name; `destroy()` brings it down.
+   */
+  async wgQuickUp(namespace: string, config: string): Promise<LabInterface> {
+    const name = `hq${this.tag}${this.counter++}`;
+    const path = await this.file(`${name}.conf`, config);
+    this.quickInterfaces.push({ namespace, path });
+    await sh("ip", ["netns", "exec", namespace, "wg-quick", "up", path]);
+    return { namespace, name, process: undefined as never };
+  }
+
   /** `wg show <iface> dump` parsed: the interface line and one line per peer. */
   async dump(iface: LabInterface): Promise<{ privateKey: string; publicKey: string; listenPort: number; peers: DumpPeer[] }> {
     const text = await sh("ip", ["netns", "exec", iface.namespace, "wg", "show", iface.name, "dump"]);
@@ -169,7 +183,19 @@ export class WireGuardLab {
       }
       await rm(`/var/run/wireguard/${iface.name}.sock`, { force: true });
     }
-    for (const namespace of this.namespaces.splice(0)) await sh("ip", ["netns", "delete", namespace]).catch(() => undefined);
+    for (const quick of this.quickInterfaces.splice(0)) await sh("ip", ["netns", "exec", quick.namespace, "wg-quick", "down", quick.path]).catch(() => undefined);
+    for (const namespace of this.namespaces.splice(0)) {
+      // Whatever still runs in the namespace was started by this lab (wireguard-go forked by wg-quick).
+      const pids = await sh("ip", ["netns", "pids", namespace]).catch(() => "");
+      for (const pid of pids.split(/\s+/).filter(Boolean)) {
+        try {
+          process.kill(Number(pid), "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+      await sh("ip", ["netns", "delete", namespace]).catch(() => undefined);
+    }
     if (this.directory) await rm(this.directory, { recursive: true, force: true });
     this.directory = undefined;
   }
