@@ -45,7 +45,7 @@ export const identity = defineComponent({
   inputs: {
     /** The network the identity belongs to: backend, IP families and preshared keys. */
     network: { entity: networkEntity, required: false },
-    /** Kubernetes services reached through this identity: their IP addresses join its Allowed IPs. */
+    /** Kubernetes services reached through this identity: their cluster IPs and IP endpoints join its Allowed IPs. */
     k8sServices: { entity: serviceEntity, required: false, multiple: true },
     /** More endpoints where this identity can be reached (UDP), after the `endpoints` arg. */
     endpoints: { entity: endpointEntity, required: false, multiple: true },

@@ -18,6 +18,7 @@ const service = {
   name: "traefik",
   namespace: "ingress",
   type: "LoadBalancer" as const,
+  clusterIp: "10.43.0.7",
   selector: { app: "traefik" },
   endpoints: [
     { host: "traefik.ingress.svc.cluster.local", port: 443, protocol: "tcp" as const, visibility: "internal" as const },
@@ -95,7 +96,7 @@ describe("WireGuard Identity", () => {
       args: { addresses: ["10.8.0.5/24"], allowedSubnets: ["10.42.0.0/16"] },
     });
     const peer = peerSchema.parse(result.outputs.peer);
-    expect(peer.allowedIps).toEqual(["10.8.0.5/32", "10.42.0.0/16", "10.43.0.10/32"]);
+    expect(peer.allowedIps).toEqual(["10.8.0.5/32", "10.42.0.0/16", "10.43.0.7/32", "10.43.0.10/32"]);
     expect(peer.endpoints).toEqual([{ host: "vpn.example.com", port: 31820, protocol: "udp", visibility: "public" }]);
   });
 

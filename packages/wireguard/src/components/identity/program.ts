@@ -11,7 +11,7 @@ import { identity } from "./definition.js";
 /**
  * Outputs a WireGuard identity and its peer. The private key is the `privateKey` secret, generated on
  * the first run; Allowed IPs are computed from the args, the network's IP families and the IP
- * addresses of the connected Kubernetes services. Creates no resources.
+ * addresses of the connected Kubernetes services (cluster IPs and IP-literal endpoints). Creates no resources.
  */
 export default defineUnit(identity, (unit) => {
   const { args, inputs } = unit;
@@ -35,9 +35,10 @@ export default defineUnit(identity, (unit) => {
   const peer = pulumi
     .all([publicKey, networkInfo, services, extraEndpoints])
     .apply(([key, network, serviceValues, endpointValues]): Peer => {
-      const serviceAddresses = serviceValues.flatMap((service) =>
-        service.endpoints.map((endpoint) => endpoint.host).filter((host) => ipFamily(host) !== undefined),
-      );
+      const serviceAddresses = serviceValues.flatMap((service) => [
+        ...(service.clusterIp ? [service.clusterIp] : []),
+        ...service.endpoints.map((endpoint) => endpoint.host).filter((host) => ipFamily(host) !== undefined),
+      ]);
       const endpoints: Endpoint[] = [...argEndpoints, ...endpointValues.map((endpoint) => ({ ...endpoint, protocol: "udp" as const }))];
       return {
         name,
