@@ -49,11 +49,12 @@ async function until(check: () => Promise<boolean>, what: string, attempts = 200
   throw new Error(`Gave up waiting for ${what}`);
 }
 
-/** A `wireguard-go` interface running in a namespace of the lab. */
+/** A WireGuard interface in a namespace of the lab. */
 export interface LabInterface {
   namespace: string;
   name: string;
-  process: ChildProcess;
+  /** The `wireguard-go` process the lab started; absent when `wg-quick` started it. */
+  process?: ChildProcess;
 }
 
 /** Network namespaces, `wireguard-go` interfaces and veth links that are all removed together. */
@@ -61,7 +62,7 @@ export class WireGuardLab {
   /** A random tag shared by every name in the lab, so parallel runs never collide. */
   readonly tag = randomBytes(3).toString("hex");
   private readonly namespaces: string[] = [];
-  private readonly interfaces: LabInterface[] = [];
+  private readonly interfaces: Array<LabInterface & { process: ChildProcess }> = [];
   private readonly quickInterfaces: Array<{ namespace: string; path: string }> = [];
   private directory?: string;
   private counter = 0;
@@ -140,7 +141,7 @@ export class WireGuardLab {
     const path = await this.file(`${name}.conf`, config);
     this.quickInterfaces.push({ namespace, path });
     await sh("ip", ["netns", "exec", namespace, "wg-quick", "up", path]);
-    return { namespace, name, process: undefined as never };
+    return { namespace, name };
   }
 
   /** `wg show <iface> dump` parsed: the interface line and one line per peer. */
@@ -175,11 +176,12 @@ export class WireGuardLab {
   /** Stops every `wireguard-go`, deletes every namespace (and with it the veth links) and the temp folder. */
   async destroy(): Promise<void> {
     for (const iface of this.interfaces.splice(0)) {
-      if (iface.process.exitCode === null && iface.process.signalCode === null) {
-        const exited = new Promise((resolve) => iface.process.once("exit", resolve));
-        iface.process.kill("SIGTERM");
+      const child = iface.process;
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-        if (iface.process.exitCode === null && iface.process.signalCode === null) iface.process.kill("SIGKILL");
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       }
       await rm(`/var/run/wireguard/${iface.name}.sock`, { force: true });
     }
