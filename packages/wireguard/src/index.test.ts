@@ -9,8 +9,9 @@ const packageDir = join(import.meta.dirname, "..");
 const pkg = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { name: string };
 
 describe("@highstate/wireguard definitions", () => {
-  it("import without loading Pulumi, and so does config generation", async () => {
-    const loaded = await pulumiModulesLoadedOnImport(["@highstate/wireguard", "@highstate/wireguard/shared"], {
+  // The definitions entry is checked (no Pulumi, registry snapshot) by the repository's conformance test.
+  it("config generation imports without loading Pulumi", async () => {
+    const loaded = await pulumiModulesLoadedOnImport(["@highstate/wireguard/shared"], {
       cwd: packageDir,
       conditions: ["@highstate/source"],
       loader: "tsx",
@@ -34,7 +35,7 @@ describe("@highstate/wireguard definitions", () => {
     ).toEqual(expectedComponents);
   });
 
-  it("build the registry the designer shows, with secret fields marked", async () => {
+  it("build the registry the designer shows, with secret fields marked", () => {
     const values: unknown[] = Object.values(definitions);
     const registry = buildRegistry([
       { package: { name: pkg.name, version: "0.0.0-snapshot" }, entities: values.filter(isEntity), components: values.filter(isComponent) },
@@ -43,7 +44,6 @@ describe("@highstate/wireguard definitions", () => {
     const identity = JSON.stringify(registry.entities["wireguard.identity.v1"]);
     expect(identity.match(/"secret":true/g)?.length).toBe(2);
     expect(JSON.stringify(registry.entities["wireguard.peer.v1"])).not.toContain('"secret":true');
-    await expect(`${JSON.stringify(registry, null, 2)}\n`).toMatchFileSnapshot("__snapshots__/registry.json");
   });
 });
 
