@@ -1,0 +1,251 @@
+import type { Endpoint } from "@highstate/common";
+import type { Cluster } from "@highstate/k8s";
+import {
+  appLabels,
+  createClusterProvider,
+  createNamespace,
+  createSecret,
+  kubernetesName,
+  selectorLabels,
+  serviceEntity,
+  skipAwaitAnnotations,
+} from "@highstate/k8s/helpers";
+import { type PlatformOutputsInput, resourceName, type StatusFieldsInput } from "@highstate/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseConnection } from "../entities/connection.js";
+import { generatePassword } from "./password.js";
+import { type DatabaseScriptName, databaseScript } from "./scripts.js";
+
+/** Where the data volume is mounted in the server container; the database files and dumps are folders in it. */
+export const dataMountPath = "/data";
+/** Where the dumps of the backup hooks live in the volume (backed up by the restic kit, restored on first start). */
+export const dumpDir = `${dataMountPath}/dump`;
+/** Where the package's scripts are mounted in the server container. */
+export const scriptsMountPath = "/opt/highstate";
+
+/** What differs between PostgreSQL and MariaDB. */
+export interface DatabaseFlavor {
+  /** `postgresql` or `mariadb`: the app label and the scripts' prefix. */
+  app: "postgresql" | "mariadb";
+  /** The pinned server image. */
+  image: string;
+  port: number;
+  portName: string;
+  /** The admin user. */
+  adminUser: string;
+  /** The uid/gid the image runs the server as (for the volume's group). */
+  fsGroup: number;
+  /** Container env: the admin password comes from the Secret `key` `password`. */
+  env(passwordSecret: string): k8s.types.input.core.v1.EnvVar[];
+  /** Extra args of the server command. */
+  args: string[];
+  /** The wrapper run from /docker-entrypoint-initdb.d on first start: restores a dump found in the volume. */
+  initScript: string;
+  /** The command of the client terminal, run in the server container. */
+  clientCommand: string[];
+  /** The readiness probe. */
+  readinessProbe: k8s.types.input.core.v1.Probe;
+}
+
+/** The unit context parts the server builder reads. */
+export interface ServerUnit {
+  name: string;
+  args: { namespace?: string; external: boolean; fqdn?: string; storageSize: string; storageClassName?: string };
+  inputs: { k8sCluster: pulumi.Output<Cluster> };
+  getSecret(name: "adminPassword", generate: () => string): pulumi.Output<string>;
+}
+
+/** What the server builder made. */
+export interface DatabaseServer {
+  namespace: string;
+  objectName: string;
+  provider: k8s.Provider;
+  password: pulumi.Output<string>;
+  service: k8s.core.v1.Service;
+  statefulSet: k8s.apps.v1.StatefulSet;
+  volumeClaim: k8s.core.v1.PersistentVolumeClaim;
+  connection: pulumi.Output<DatabaseConnection>;
+  serviceValue: ReturnType<typeof serviceEntity>;
+  /** Status fields, terminals for the unit's return value. */
+  statusFields: StatusFieldsInput;
+  terminals: NonNullable<PlatformOutputsInput["$terminals"]>;
+}
+
+/**
+ * Creates a database server: its namespace, the admin password Secret, the scripts ConfigMap (hooks
+ * and the first-start restore), the data PVC, the Service and a one-replica StatefulSet running the
+ * pinned image on that PVC. `beforeStart` lets a caller (the backup kit) add resources the
+ * StatefulSet must wait for, such as a restore Job.
+ */
+export function createDatabaseServer(
+  unit: ServerUnit,
+  flavor: DatabaseFlavor,
+  beforeStart?: (context: {
+    namespace: pulumi.Output<string>;
+    claimName: string;
+    provider: k8s.Provider;
+    labels: Record<string, string>;
+  }) => pulumi.Resource[],
+): DatabaseServer {
+  const { args } = unit;
+  const cluster = unit.inputs.k8sCluster;
+  const namespaceName = args.namespace ?? kubernetesName(unit.name);
+  const objectName = kubernetesName(unit.name);
+  const provider = createClusterProvider(resourceName(unit), cluster);
+  const namespace = createNamespace(resourceName(unit), { name: namespaceName, podSecurity: "baseline" }, { provider });
+  const labels = appLabels(flavor.app, objectName);
+  const selector = selectorLabels(flavor.app, objectName);
+  const password = unit.getSecret("adminPassword", () => generatePassword());
+
+  const passwordSecret = `${objectName}-admin`;
+  const secret = createSecret(
+    resourceName(unit, "admin"),
+    { name: passwordSecret, namespace: namespace.metadata.name, data: { username: flavor.adminUser, password }, labels },
+    { provider },
+  );
+  const scriptNames: DatabaseScriptName[] = [`${flavor.app}-backup.sh`, `${flavor.app}-restore.sh`, `${flavor.app}-create-database.sh`];
+  const scripts = new k8s.core.v1.ConfigMap(
+    resourceName(unit, "scripts"),
+    {
+      metadata: { name: `${objectName}-scripts`, namespace: namespace.metadata.name, labels },
+      data: { ...Object.fromEntries(scriptNames.map((name) => [name, databaseScript(name)])), "initdb-restore.sh": flavor.initScript },
+    },
+    { provider },
+  );
+  const claimName = `${objectName}-data`;
+  const volumeClaim = new k8s.core.v1.PersistentVolumeClaim(
+    resourceName(unit, "data"),
+    {
+      // With a WaitForFirstConsumer storage class the claim binds only once the pod starts, and the pod
+      // waits for the claim: awaiting it here would deadlock.
+      metadata: { name: claimName, namespace: namespace.metadata.name, labels, annotations: skipAwaitAnnotations },
+      spec: {
+        accessModes: ["ReadWriteOnce"],
+        resources: { requests: { storage: args.storageSize } },
+        ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}),
+      },
+    },
+    { provider },
+  );
+  const serviceType = pulumi.output(cluster).apply((value) => (args.external ? value.quirks.externalServiceType : "ClusterIP"));
+  const service = new k8s.core.v1.Service(
+    resourceName(unit),
+    {
+      metadata: { name: objectName, namespace: namespace.metadata.name, labels },
+      spec: {
+        type: serviceType,
+        selector,
+        ports: [{ name: flavor.portName, port: flavor.port, targetPort: flavor.portName, protocol: "TCP" }],
+      },
+    },
+    { provider },
+  );
+  const waitFor = beforeStart?.({ namespace: namespace.metadata.name, claimName, provider, labels }) ?? [];
+  const statefulSet = new k8s.apps.v1.StatefulSet(
+    resourceName(unit),
+    {
+      metadata: { name: objectName, namespace: namespace.metadata.name, labels },
+      spec: {
+        replicas: 1,
+        serviceName: objectName,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            securityContext: { fsGroup: flavor.fsGroup },
+            containers: [
+              {
+                name: flavor.app,
+                image: flavor.image,
+                args: flavor.args,
+                env: [...flavor.env(passwordSecret), { name: "DUMP_DIR", value: dumpDir }],
+                ports: [{ name: flavor.portName, containerPort: flavor.port, protocol: "TCP" }],
+                readinessProbe: flavor.readinessProbe,
+                volumeMounts: [
+                  { name: "data", mountPath: dataMountPath },
+                  { name: "scripts", mountPath: scriptsMountPath, readOnly: true },
+                  {
+                    name: "scripts",
+                    mountPath: "/docker-entrypoint-initdb.d/highstate-restore.sh",
+                    subPath: "initdb-restore.sh",
+                    readOnly: true,
+                  },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "data", persistentVolumeClaim: { claimName } },
+              { name: "scripts", configMap: { name: `${objectName}-scripts`, defaultMode: 0o755 } },
+            ],
+          },
+        },
+      },
+    },
+    { provider, dependsOn: [secret, scripts, volumeClaim, service, ...waitFor] },
+  );
+
+  const serviceValue = serviceEntity(service, cluster);
+  const endpoints = serviceValue.apply((value) => {
+    const list: Endpoint[] = [...value.endpoints];
+    if (args.fqdn) {
+      const published = list.filter((endpoint) => endpoint.visibility === "public");
+      for (const endpoint of published.length > 0 ? published : list.slice(0, 1)) {
+        list.push({ ...endpoint, host: args.fqdn, visibility: "public" });
+      }
+    }
+    return list;
+  });
+  const connection = pulumi.all([endpoints, pulumi.output(cluster), password]).apply(
+    ([endpointList, clusterValue, passwordValue]): DatabaseConnection => ({
+      endpoints: endpointList,
+      credentials: { username: flavor.adminUser, password: passwordValue },
+      location: { clusterId: clusterValue.id, clusterName: clusterValue.name, namespace: namespaceName, service: objectName },
+    }),
+  );
+  const kubeconfig = pulumi.secret(pulumi.output(cluster).apply((value) => value.kubeconfig));
+  const address = endpoints.apply((list) => {
+    const outside = list.find((endpoint) => endpoint.visibility === "public");
+    return outside ? `${outside.host}:${outside.port}` : undefined;
+  }) as pulumi.Output<string>; // undefined (not exposed) leaves the field out
+  return {
+    namespace: namespaceName,
+    objectName,
+    provider,
+    password,
+    service,
+    statefulSet,
+    volumeClaim,
+    connection,
+    serviceValue,
+    statusFields: {
+      host: { value: `${objectName}.${namespaceName}.svc.cluster.local:${flavor.port}`, title: "Cluster Host" },
+      address: { value: address, title: "Address" },
+      adminUser: { value: flavor.adminUser, title: "Admin User" },
+      adminPassword: { value: password, title: "Admin Password", secret: true },
+    },
+    terminals: [
+      {
+        type: "local" as const,
+        name: "client",
+        title: flavor.app === "postgresql" ? "psql" : "mariadb",
+        command: [
+          "kubectl",
+          "exec",
+          "--stdin",
+          "--tty",
+          "--namespace",
+          namespaceName,
+          `${objectName}-0`,
+          "--container",
+          flavor.app,
+          "--",
+          ...flavor.clientCommand,
+        ],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the runner's file placeholder.
+        env: { KUBECONFIG: "${file:kubeconfig}" },
+        files: [{ name: "kubeconfig", content: kubeconfig, mode: 0o600 }],
+      },
+    ],
+  };
+}
