@@ -30,6 +30,8 @@ export interface DatabaseFlavor {
   app: "postgresql" | "mariadb";
   /** The pinned server image. */
   image: string;
+  /** The folder of the volume holding the live database files (`pgdata`, `mysql`); never backed up as files. */
+  dataFolder: string;
   port: number;
   portName: string;
   /** The admin user. */

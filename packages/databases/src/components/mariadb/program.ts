@@ -3,9 +3,11 @@ import { mariadbImage } from "../../shared/images.js";
 import { createDatabaseServer, type DatabaseFlavor, dataMountPath, dumpDir, scriptsMountPath } from "../../shared/server.js";
 import { mariadb } from "./definition.js";
 
-const flavor: DatabaseFlavor = {
+/** How the MariaDB server is run: image, port, admin, environment, first-start restore, terminal. */
+export const mariadbFlavor: DatabaseFlavor = {
   app: "mariadb",
   image: mariadbImage,
+  dataFolder: "mysql",
   port: 3306,
   portName: "mariadb",
   adminUser: "root",
@@ -32,7 +34,7 @@ MARIADB_SOCKET=/run/mysqld/mysqld.sock MARIADB_USER=root MYSQL_PWD="$MARIADB_ROO
  * StatefulSet of the pinned image. A dump left in the volume by a restore is loaded on first start.
  */
 export default defineUnit(mariadb, (unit) => {
-  const server = createDatabaseServer(unit, flavor);
+  const server = createDatabaseServer(unit, mariadbFlavor);
   return {
     connection: server.connection,
     service: server.serviceValue,

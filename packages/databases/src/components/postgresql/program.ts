@@ -3,9 +3,11 @@ import { postgresqlImage } from "../../shared/images.js";
 import { createDatabaseServer, type DatabaseFlavor, dataMountPath, dumpDir, scriptsMountPath } from "../../shared/server.js";
 import { postgresql } from "./definition.js";
 
-const flavor: DatabaseFlavor = {
+/** How the PostgreSQL server is run: image, port, admin, environment, first-start restore, terminal. */
+export const postgresqlFlavor: DatabaseFlavor = {
   app: "postgresql",
   image: postgresqlImage,
+  dataFolder: "pgdata",
   port: 5432,
   portName: "postgresql",
   adminUser: "postgres",
@@ -37,7 +39,7 @@ PGHOST=/var/run/postgresql PGUSER="$POSTGRES_USER" PGPASSWORD="$POSTGRES_PASSWOR
  * StatefulSet of the pinned image. A dump left in the volume by a restore is loaded on first start.
  */
 export default defineUnit(postgresql, (unit) => {
-  const server = createDatabaseServer(unit, flavor);
+  const server = createDatabaseServer(unit, postgresqlFlavor);
   return {
     connection: server.connection,
     service: server.serviceValue,
