@@ -84,7 +84,17 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts `sshd -D -e` on a free loopback port with a temp config; call `stop()` when done. */
-export async function startTestSshd(options: { hostKeyTypes?: HostKeyType[]; extraConfig?: string[] } = {}): Promise<TestSshd> {
+export async function startTestSshd(
+  options: {
+    hostKeyTypes?: HostKeyType[];
+    extraConfig?: string[];
+    /**
+     * A command sshd is started through, given sshd's argv after it (for example `unshare --mount …`
+     * to give the server a private view of the file system); it must `exec` sshd so the process stays sshd.
+     */
+    wrapper?: string[];
+  } = {},
+): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), "highstate-sshd-"));
   await chmod(dir, 0o755);
   const user = `hs${randomBytes(4).toString("hex")}`;
@@ -156,7 +166,9 @@ export async function startTestSshd(options: { hostKeyTypes?: HostKeyType[]; ext
         "",
       ].join("\n"),
     );
-    const started = spawn(sshdPath, ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
+    const sshdArgv = [sshdPath, "-D", "-e", "-f", config];
+    const argv = [...(options.wrapper ?? []), ...sshdArgv];
+    const started = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
     child = started;
     started.stderr!.setEncoding("utf8");
     await new Promise<void>((resolve, reject) => {
@@ -192,7 +204,15 @@ export async function startTestSshd(options: { hostKeyTypes?: HostKeyType[]; ext
         const { privateKey, publicKey } = await keygen(`extra_key_${++keyCount}`);
         return { privateKey, publicKey };
       },
-      sshTerminal: (name, privateKey = userKey.privateKey) => ({ type: "ssh", name, host: "127.0.0.1", port, user, hostKey, credentials: { privateKey } }),
+      sshTerminal: (name, privateKey = userKey.privateKey) => ({
+        type: "ssh",
+        name,
+        host: "127.0.0.1",
+        port,
+        user,
+        hostKey,
+        credentials: { privateKey },
+      }),
       stop,
     };
   } catch (error) {

@@ -1,10 +1,18 @@
 /**
  * Every library and domain package has the same skeleton (CONVENTIONS.md "Package skeleton"), so a
- * reader who knows one knows them all, and the build, tests and discovery treat them alike.
+ * reader who knows one knows them all, and the build, tests and discovery treat them alike. Domain
+ * packages are held to the component package template (`highstate create-package`, in
+ * runner/src/scaffold/template.ts), which third-party packages come from too, and to the package
+ * checks: definitions load no Pulumi, registry snapshot, `source` = `{ package: <name>, path: <folder> }`.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { type AnyComponent, buildRegistry, type Entity, isComponent, isEntity } from "@highstate/contract";
 import { describe, expect, it } from "vitest";
+import type { PluginPackage } from "../../runner/src/registry/discover.js";
+import { definitionsPulumiChains } from "../../runner/src/registry/pulumi-imports.js";
+import { componentExport, nodeEngine, packageFiles, peerRanges, pluginMarker, templateFiles, tsupConfigSource } from "../../runner/src/scaffold/template.js";
 import { repositoryRoot, type WorkspacePackage, workspacePackages } from "./workspace-packages.js";
 
 const conditionOrder = ["@highstate/source", "types", "import", "default"];
@@ -38,6 +46,7 @@ export function skeletonProblems(pkg: WorkspacePackage): string[] {
   if (existsSync(join(dir, "tsup.config.ts")) && !readFileSync(join(dir, "tsup.config.ts"), "utf8").includes("defineHighstateConfig")) {
     problems.push("tsup.config.ts must call the shared defineHighstateConfig factory");
   }
+  if (folder.startsWith("packages/")) problems.push(...templateProblems(pkg));
   if (existsSync(join(dir, "tsconfig.json")) && !readFileSync(join(dir, "tsconfig.json"), "utf8").includes("tsconfig.base.json")) {
     problems.push("tsconfig.json must extend ../../tsconfig.base.json");
   }
@@ -64,6 +73,108 @@ export function skeletonProblems(pkg: WorkspacePackage): string[] {
   return problems;
 }
 
+/**
+ * How a domain package differs from the component package template, each problem saying what to
+ * change. The template is what `highstate create-package` writes for third parties.
+ */
+export function templateProblems(pkg: WorkspacePackage): string[] {
+  const problems: string[] = [];
+  const { json, dir } = pkg;
+  const manifest = json as WorkspacePackage["json"] & { engines?: Record<string, string>; files?: string[] };
+  if (JSON.stringify(json.highstate) !== JSON.stringify(pluginMarker)) {
+    problems.push(`package.json "highstate" must be ${JSON.stringify(pluginMarker)} (the plugin marker the runner discovers packages by)`);
+  }
+  if (manifest.engines?.node !== nodeEngine) problems.push(`package.json must say "engines": { "node": "${nodeEngine}" }`);
+  const hasTypeTests = existsSync(join(dir, "src")) && readdirSync(join(dir, "src"), { recursive: true }).some((file) => String(file).endsWith(".test-d.ts"));
+  for (const pattern of packageFiles) {
+    // Type tests only need leaving out where there are some.
+    if (pattern === "!src/**/*.test-d.ts" && !hasTypeTests) continue;
+    if (!manifest.files?.includes(pattern)) problems.push(`package.json "files" must include ${JSON.stringify(pattern)} (it is ${JSON.stringify(manifest.files ?? [])}; the template's is ${JSON.stringify(packageFiles)})`);
+  }
+  for (const [peer, range] of Object.entries(peerRanges)) {
+    if (json.dependencies?.[peer]) problems.push(`${peer} is in "dependencies": move it to "peerDependencies" ("${range}") and "devDependencies", so the workspace has one copy and tsup does not bundle it`);
+  }
+  if (!json.dependencies?.["@highstate/contract"]) problems.push('"@highstate/contract" must be in "dependencies" (a caret range)');
+  const tsup = existsSync(join(dir, "tsup.config.ts")) ? readFileSync(join(dir, "tsup.config.ts"), "utf8") : undefined;
+  // The monorepo's tooling/tsup.ts re-exports the same factory, so packages written before the template may keep it.
+  const monorepoTsup = tsupConfigSource.replace("@highstate/contract/build", "../../tooling/tsup.ts");
+  if (tsup !== undefined && tsup !== tsupConfigSource && tsup !== monorepoTsup) {
+    problems.push(
+      `tsup.config.ts must be exactly the template's, which needs nothing outside the package:\n${tsupConfigSource}(it imports ${/from\s+"([^"]+)"/.exec(tsup)?.[1] ?? "something else"})`,
+    );
+  }
+  const exports = (json.exports ?? {}) as Record<string, unknown>;
+  const componentsDir = join(dir, "src/components");
+  const folders = existsSync(componentsDir) ? readdirSync(componentsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : [];
+  for (const folder of folders) {
+    const expected = componentExport(folder);
+    if (JSON.stringify(exports[`./${folder}`]) !== JSON.stringify(expected)) {
+      problems.push(`exports["./${folder}"] must be ${JSON.stringify(expected)}`);
+    }
+  }
+  return problems;
+}
+
+/** What a component's `source` must be: its package, and the folder of its program. */
+export function sourceProblems(name: string, folders: readonly string[], components: readonly AnyComponent[]): string[] {
+  const problems: string[] = [];
+  for (const component of components) {
+    const source = component.source;
+    if (!source) continue;
+    if (source.package !== name || !folders.includes(source.path)) {
+      problems.push(
+        `component "${component.type}" has source ${JSON.stringify(source)}; it must be { package: "${name}", path: "<folder>" } with <folder> one of src/components/{${folders.join(",")}}`,
+      );
+    }
+  }
+  return problems;
+}
+
+describe("the component package template", () => {
+  it("generates, for the monorepo, a package that passes these checks (as every first-party package must)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "highstate-template-"));
+    try {
+      const files = templateFiles({ name: "@highstate/example", domain: "example", contractRange: "^0.1.0", pulumiRange: "^0.1.0", layout: "monorepo" });
+      for (const [path, content] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), content);
+      }
+      const generated: WorkspacePackage = { folder: "packages/example", dir, json: JSON.parse(files["package.json"]!) };
+      expect(skeletonProblems(generated)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("domain packages (the package checks, once for every package)", () => {
+  const domain = workspacePackages().filter((pkg) => pkg.folder.startsWith("packages/"));
+
+  it("import their built definitions without loading Pulumi (the chain names the module that pulled it in)", async () => {
+    const packages = domain.map((pkg) => ({ name: pkg.json.name, realDir: pkg.dir, definitionsFile: join(pkg.dir, "dist/index.js") }) as PluginPackage);
+    const unbuilt = packages.filter((pkg) => !existsSync(pkg.definitionsFile)).map((pkg) => pkg.name);
+    expect(unbuilt, "build them first: npx turbo run build --filter=@highstate/tooling...").toEqual([]);
+    const chains = await definitionsPulumiChains(packages);
+    const loading = [...chains].map(([name, chain]) => `${name}: ${chain.join(" → ")} (export only entities and components from src/index.ts; Pulumi code goes in program subpaths)`);
+    expect(loading).toEqual([]);
+  }, 120_000);
+
+  for (const pkg of domain) {
+    it(`${pkg.json.name}: registry snapshot, and every source names the package and a component folder`, async () => {
+      const values: unknown[] = Object.values((await import(/* @vite-ignore */ pkg.json.name)) as Record<string, unknown>);
+      const entities = values.filter(isEntity) as Entity[];
+      const components = values.filter(isComponent);
+      const componentsDir = join(pkg.dir, "src/components");
+      const folders = existsSync(componentsDir) ? readdirSync(componentsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : [];
+      expect(sourceProblems(pkg.json.name, folders, components)).toEqual([]);
+      const registry = buildRegistry([{ package: { name: pkg.json.name, version: "0.0.0-snapshot" }, entities, components }]);
+      await expect(`${JSON.stringify(registry, null, 2)}\n`, `${pkg.folder}/src/__snapshots__/registry.json (run the test with -u to accept a change)`).toMatchFileSnapshot(
+        join(pkg.dir, "src/__snapshots__/registry.json"),
+      );
+    });
+  }
+});
+
 describe("package skeleton", () => {
   const all = workspacePackages();
   const published = all.filter((pkg) => pkg.folder.startsWith("library/") || pkg.folder.startsWith("packages/"));
@@ -74,6 +185,17 @@ describe("package skeleton", () => {
     expect(skeletonProblems(broken)).toEqual(
       expect.arrayContaining(['package.json name is "broken", expected "@highstate/broken"', "missing README.md", "no components under src/components/"]),
     );
+    const copiedOld = { ...broken, json: { ...broken.json, highstate: { definitions: "./dist/index.js" }, dependencies: { "@pulumi/pulumi": "^3.0.0" } } } as WorkspacePackage;
+    expect(templateProblems(copiedOld)).toEqual(
+      expect.arrayContaining([
+        '@pulumi/pulumi is in "dependencies": move it to "peerDependencies" ("^3.200.0") and "devDependencies", so the workspace has one copy and tsup does not bundle it',
+        '"@highstate/contract" must be in "dependencies" (a caret range)',
+      ]),
+    );
+    const fake = { type: "x.y.v1", source: { package: "@highstate/other", path: "y" } } as unknown as AnyComponent;
+    expect(sourceProblems("@highstate/x", ["y"], [fake])).toEqual([
+      'component "x.y.v1" has source {"package":"@highstate/other","path":"y"}; it must be { package: "@highstate/x", path: "<folder>" } with <folder> one of src/components/{y}',
+    ]);
   });
 
   for (const pkg of published) {

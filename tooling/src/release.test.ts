@@ -237,12 +237,18 @@ describe("releasing through a real npm registry", () => {
         name: "@acme/highstate-dns",
         version: "1.0.0",
         type: "module",
-        files: ["index.js"],
-        exports: { ".": "./index.js", "./package.json": "./package.json" },
+        files: ["index.js", "dns.js"],
+        exports: { ".": "./index.js", "./dns": "./dns.js", "./package.json": "./package.json" },
         highstate: { definitions: "./index.js" },
         dependencies: { "@highstate/contract": "^0.1.0" },
-        peerDependencies: { zod: "^4.1.0" },
+        // The test never runs the program, so the unit runtime is an optional peer here.
+        peerDependencies: { "@highstate/pulumi": "^0.1.0", zod: "^4.1.0" },
+        peerDependenciesMeta: { "@highstate/pulumi": { optional: true } },
       }),
+    );
+    await writeFile(
+      join(third, "packages/acme-dns/dns.js"),
+      'import { defineUnit } from "@highstate/pulumi";\nimport { dns } from "./index.js";\n\nexport default defineUnit(dns, ({ args }) => ({ zone: { name: args.zone } }));\n',
     );
     await writeFile(
       join(third, "packages/acme-dns/index.js"),

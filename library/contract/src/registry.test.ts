@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { cluster, existingServer, keyPair, serverEntity } from "./__fixtures__/definitions.js";
+import { defineComponent } from "./component.js";
+import { defineEntity } from "./entity.js";
+import { DuplicateTypeError } from "./errors.js";
 import { buildRegistry, componentToRegistry } from "./registry.js";
 
 const pkg = { name: "test-package", version: "1.2.3" };
@@ -30,5 +33,40 @@ describe("registry export", () => {
     });
     expect(registry.entities["test.server.v1"]!.meta.description).toBe("A machine reachable over the network.");
     await expect(json).toMatchFileSnapshot("__snapshots__/registry.json");
+  });
+});
+
+describe("duplicate type ids", () => {
+  const other = { name: "other-package", version: "0.1.0" };
+
+  it("are reported with both packages instead of keeping the first silently", () => {
+    const copy = defineComponent({ type: existingServer.type, meta: { title: "Another Existing Server" } });
+    const run = () => buildRegistry([{ package: pkg, entities: [], components: [existingServer] }, { package: other, entities: [], components: [copy] }]);
+    expect(run).toThrow(DuplicateTypeError);
+    expect(run).toThrow('Component "test.existing-server.v1" is defined by both "test-package" and "other-package": a type id belongs to one package; rename one of them');
+  });
+
+  it("of entities too, also within one package", () => {
+    const copy = defineEntity({ type: serverEntity.type, schema: serverEntity.schema, meta: { title: "Server" } });
+    expect(() => buildRegistry([{ package: pkg, entities: [serverEntity, copy], components: [] }])).toThrow(
+      'Entity "test.server.v1" is defined twice by package "test-package": give one of the definitions another type id (or bump its version, e.g. ".v2")',
+    );
+    const error = (() => {
+      try {
+        buildRegistry([{ package: pkg, entities: [serverEntity], components: [] }, { package: other, entities: [copy], components: [] }]);
+      } catch (caught) {
+        return caught as DuplicateTypeError;
+      }
+    })();
+    expect(error).toMatchObject({ kind: "entity", type: "test.server.v1", packages: ["test-package", "other-package"] });
+  });
+
+  it("but one definition listed again (re-exported, or referenced by a component) belongs to the first package", () => {
+    const registry = buildRegistry([
+      { package: pkg, entities: [serverEntity], components: [existingServer] },
+      { package: other, entities: [serverEntity], components: [existingServer] },
+    ]);
+    expect(registry.entities["test.server.v1"]!.package.name).toBe("test-package");
+    expect(registry.components["test.existing-server.v1"]!.package.name).toBe("test-package");
   });
 });

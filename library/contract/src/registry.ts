@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AnyComponent, ComponentMeta, ComponentSource, NormalizedInputSpec } from "./component.js";
 import type { Entity, EntityMeta } from "./entity.js";
+import { DuplicateTypeError } from "./errors.js";
 
 /** A JSON Schema document (draft 2020-12) as produced by `z.toJSONSchema`. */
 export type JsonSchema = Record<string, unknown>;
@@ -28,6 +29,18 @@ export interface RegistryInputSpec {
   description?: string;
 }
 
+/**
+ * A packaging problem that keeps the runner from running a component's program, found when the
+ * registry was built (its `source` names another package, a subpath its package does not export, or
+ * its package's definitions load Pulumi). The planner blocks the component's instances with `message`.
+ */
+export interface RegistryComponentProblem {
+  /** A stable code, e.g. `source-package-mismatch`, `source-path-not-exported`, `definitions-load-pulumi`. */
+  code: string;
+  /** A sentence naming the package and component, the cause and the fix. */
+  message: string;
+}
+
 /** A component as the runner and designer see it: JSON only. */
 export interface RegistryComponent {
   type: string;
@@ -41,6 +54,8 @@ export interface RegistryComponent {
   outputs: Record<string, RegistryInputSpec>;
   source?: ComponentSource;
   package: RegistryPackage;
+  /** Packaging problems found by the runner; present only when there are some. */
+  problems?: RegistryComponentProblem[];
 }
 
 /** The catalogue of every installed entity and component. */
@@ -98,16 +113,34 @@ export function referencedEntities(component: AnyComponent): Entity[] {
   return [...seen.values()];
 }
 
-/** Builds a registry from definitions (used by tests and by tools that load definitions directly). */
+/**
+ * Builds a registry from definitions (used by tests and by tools that load definitions directly). One
+ * definition object may appear any number of times (a component references its entities, a package
+ * re-exports another's entity); it belongs to the first package that lists it.
+ *
+ * @throws DuplicateTypeError when two different definitions share a type id, naming both packages.
+ */
 export function buildRegistry(
   definitions: Array<{ package: RegistryPackage; entities: Entity[]; components: AnyComponent[] }>,
 ): Registry {
   const registry: Registry = { entities: {}, components: {} };
+  const owners = { entity: new Map<string, { definition: unknown; package: string }>(), component: new Map<string, { definition: unknown; package: string }>() };
+  const claim = (kind: "entity" | "component", type: string, definition: unknown, pkg: RegistryPackage): boolean => {
+    const owner = owners[kind].get(type);
+    if (owner === undefined) {
+      owners[kind].set(type, { definition, package: pkg.name });
+      return true;
+    }
+    if (owner.definition !== definition) throw new DuplicateTypeError(kind, type, [owner.package, pkg.name]);
+    return false;
+  };
   for (const { package: pkg, entities, components } of definitions) {
-    for (const entity of entities) registry.entities[entity.type] ??= entityToRegistry(entity, pkg);
+    for (const entity of entities) if (claim("entity", entity.type, entity, pkg)) registry.entities[entity.type] = entityToRegistry(entity, pkg);
     for (const component of components) {
-      registry.components[component.type] ??= componentToRegistry(component, pkg);
-      for (const entity of referencedEntities(component)) registry.entities[entity.type] ??= entityToRegistry(entity, pkg);
+      if (claim("component", component.type, component, pkg)) registry.components[component.type] = componentToRegistry(component, pkg);
+      for (const entity of referencedEntities(component)) {
+        if (claim("entity", entity.type, entity, pkg)) registry.entities[entity.type] = entityToRegistry(entity, pkg);
+      }
     }
   }
   return registry;

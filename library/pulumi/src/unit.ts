@@ -36,9 +36,13 @@ export interface AnyUnit {
  * });
  * ```
  *
+ * The component alone fixes the types (`program` is `NoInfer`): a returned `type: "A"` stays the
+ * literal an entity's `z.enum(["A", "AAAA"])` asks for, and a mismatch is reported at the returned
+ * field rather than at the call.
+ *
  * @throws UnitDefinitionError when `component` is not a component with a `source`, or `program` is not a function.
  */
-export function defineUnit<C extends AnyComponent>(component: C, program: UnitProgram<C>): Unit<C> {
+export function defineUnit<C extends AnyComponent>(component: C, program: NoInfer<UnitProgram<C>>): Unit<C> {
   if (!isComponent(component)) {
     throw new UnitDefinitionError("defineUnit expects a component created with defineComponent as its first argument");
   }

@@ -1,13 +1,19 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Project } from "@highstate/contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../cli/command.js";
-import type { CliIo } from "../cli/io.js";
 import destroyCommand from "../cli/commands/destroy.js";
+import planCommand from "../cli/commands/plan.js";
+import previewCommand from "../cli/commands/preview.js";
+import refreshCommand from "../cli/commands/refresh.js";
 import upCommand from "../cli/commands/up.js";
+import { CliError, UsageError } from "../cli/errors.js";
+import type { CliIo } from "../cli/io.js";
 import { ensureContractBuilt, installPackage, linkContract } from "../registry/__fixtures__/plugin-workspace.js";
+import { ProjectSecrets } from "../secrets/index.js";
 import { testdir } from "../test-utils/testdir.js";
-import { initWorkspace, InstanceStateStore, ProjectStore } from "../workspace/index.js";
+import { InstanceStateStore, initWorkspace, ProjectStore } from "../workspace/index.js";
 
 const definitions = `import { defineComponent, defineEntity, z } from "@highstate/contract";
 export const thing = defineEntity({ type: "acme.thing.v1", schema: z.object({ name: z.string() }), meta: { title: "Thing" } });
@@ -18,7 +24,16 @@ export const shelf = defineComponent({ type: "acme.shelf.v1", inputs: { thing },
 const project: Project = {
   version: 1,
   instances: [
-    { id: "acme.box.v1:b1", type: "acme.box.v1", name: "b1", uid: "boxuid0001", args: {}, inputs: {}, injectionInputs: [], position: { x: 0, y: 0 } },
+    {
+      id: "acme.box.v1:b1",
+      type: "acme.box.v1",
+      name: "b1",
+      uid: "boxuid0001",
+      args: {},
+      inputs: {},
+      injectionInputs: [],
+      position: { x: 0, y: 0 },
+    },
     {
       id: "acme.shelf.v1:s1",
       type: "acme.shelf.v1",
@@ -83,17 +98,164 @@ describe("highstate up|destroy", () => {
     expect(result.statuses["acme.box.v1:b1"]!.state).toBe("not-created");
   });
 
-  it("fails at once, saying how to install pulumi, when the CLI is missing", async () => {
+  it("fails at once with exit code 2, saying how to install pulumi, when the CLI is missing, before anything runs", async () => {
     const root = await workspace();
     const run = io(root, { PATH: join(root, "no-bin"), HOME: join(root, "home") });
-    await expect(runCommand(upCommand, ["b1"], run)).rejects.toThrow(/highstate install-pulumi/);
-    expect(run.out()).toContain("✖ acme.box.v1:b1 failed");
+    const error = await runCommand(upCommand, ["--outdated"], run).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(/highstate install-pulumi/);
+    expect(run.out()).toBe("");
     expect(await new InstanceStateStore(root, "demo").getAll()).toEqual({});
+    // Neither the password (the secrets file stays as it was) nor the lock was taken.
+    expect(await ProjectSecrets.open(join(root, "Pulumi.demo.yaml")).then((secrets) => secrets.encryptionSalt)).toBeUndefined();
+    expect(existsSync(join(root, ".highstate", "workspace.lock"))).toBe(false);
   });
 
   it("rejects a bad --parallel and unknown instances", async () => {
     const root = await workspace();
     await expect(runCommand(upCommand, ["b1", "--parallel", "0"], io(root, { HIGHSTATE_ENGINE: "fake" }))).rejects.toThrow(/--parallel/);
     await expect(runCommand(upCommand, ["nope"], io(root, { HIGHSTATE_ENGINE: "fake" }))).rejects.toThrow(/no instance "nope"/);
+    await expect(runCommand(upCommand, [], io(root, { HIGHSTATE_ENGINE: "fake" }))).rejects.toThrow(/or use --outdated or --all/);
+    await expect(runCommand(upCommand, ["b1", "--all"], io(root, { HIGHSTATE_ENGINE: "fake" }))).rejects.toThrow(
+      "Name instances or use --all, not both",
+    );
+    await expect(runCommand(upCommand, ["--all", "--outdated"], io(root, { HIGHSTATE_ENGINE: "fake" }))).rejects.toThrow(
+      "either --outdated or --all",
+    );
+    await expect(runCommand(destroyCommand, ["--outdated"], io(root, { HIGHSTATE_ENGINE: "fake" }))).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it("names --include-dependencies when a named instance's upstream is not created", async () => {
+    const root = await workspace();
+    const error = await runCommand(upCommand, ["s1"], io(root, fake)).catch((caught: unknown) => caught);
+    expect((error as CliError).exitCode).toBe(2);
+    expect((error as Error).message).toContain("highstate up --include-dependencies");
+    expect(await new InstanceStateStore(root, "demo").getAll()).toEqual({});
+  });
+});
+
+const fake = { HIGHSTATE_ENGINE: "fake", HIGHSTATE_FAKE_ENGINE_DELAY_MS: "0" };
+
+describe("highstate up|preview|refresh|destroy --outdated / --all (headless runs for CI)", () => {
+  it("runs what is outdated in dependency order, then finds nothing to do, then only what was added", async () => {
+    const root = await workspace();
+    const first = io(root, fake);
+    expect(await runCommand(upCommand, ["--outdated"], first)).toBe(0);
+    expect(first.out().split("\n")[0]).toBe('Up of 2 instances in project "demo": acme.box.v1:b1, acme.shelf.v1:s1');
+
+    const again = io(root, fake);
+    expect(await runCommand(upCommand, ["--outdated"], again)).toBe(0);
+    expect(again.out()).toBe('Nothing to up in project "demo": every instance is up to date.\n');
+    const previewNothing = io(root, fake);
+    expect(await runCommand(previewCommand, ["--outdated", "--json"], previewNothing)).toBe(0);
+    expect(JSON.parse(previewNothing.out())).toMatchObject({ instanceIds: [], state: "completed" });
+
+    const store = new ProjectStore(root);
+    const current = await store.load("demo");
+    await store.save("demo", {
+      ...current,
+      instances: [
+        ...current.instances,
+        {
+          id: "acme.box.v1:b2",
+          type: "acme.box.v1",
+          name: "b2",
+          uid: "boxuid0002",
+          args: {},
+          inputs: {},
+          injectionInputs: [],
+          position: { x: 0, y: 0 },
+        },
+      ],
+    });
+    const added = io(root, fake);
+    expect(await runCommand(upCommand, ["--outdated", "--json"], added)).toBe(0);
+    const result = JSON.parse(added.out()) as { instanceIds: string[]; results: Record<string, string> };
+    expect(result.instanceIds).toEqual(["acme.box.v1:b2"]);
+    expect(result.results).toEqual({ "acme.box.v1:b2": "succeeded" });
+
+    const refresh = io(root, fake);
+    expect(await runCommand(refreshCommand, ["--all", "--json"], refresh)).toBe(0);
+    expect((JSON.parse(refresh.out()) as { instanceIds: string[] }).instanceIds.sort()).toEqual([
+      "acme.box.v1:b1",
+      "acme.box.v1:b2",
+      "acme.shelf.v1:s1",
+    ]);
+    // --outdated selects exactly the created instances `plan` calls outdated (the fake refresh changes
+    // a box's outputs, so the shelf that takes them is outdated now).
+    const plan = io(root, fake);
+    await runCommand(planCommand, ["--json"], plan);
+    const outdated = Object.keys((JSON.parse(plan.out()) as { outdated: Record<string, string[]> }).outdated);
+    const refreshOutdated = io(root, fake);
+    expect(await runCommand(refreshCommand, ["--outdated", "--json"], refreshOutdated)).toBe(0);
+    expect((JSON.parse(refreshOutdated.out()) as { instanceIds: string[] }).instanceIds.sort()).toEqual(outdated.sort());
+
+    const destroyAll = io(root, fake);
+    expect(await runCommand(destroyCommand, ["--all", "--json"], destroyAll)).toBe(0);
+    const destroyed = JSON.parse(destroyAll.out()) as { instanceIds: string[]; statuses: Record<string, { state: string }> };
+    // Dependents first: the shelf goes before the box it takes its input from.
+    expect(destroyed.instanceIds.indexOf("acme.shelf.v1:s1")).toBeLessThan(destroyed.instanceIds.indexOf("acme.box.v1:b1"));
+    expect(Object.values(destroyed.statuses).map((status) => status.state)).toEqual(["not-created", "not-created", "not-created"]);
+    const nothingLeft = io(root, fake);
+    expect(await runCommand(destroyCommand, ["--all"], nothingLeft)).toBe(0);
+    expect(nothingLeft.out()).toBe('Nothing to destroy in project "demo": no instance is created.\n');
+  });
+
+  it("reports the dependents of a failure as skipped, naming the instance that failed, and exits with 1", async () => {
+    const root = await workspace();
+    const run = io(root, { ...fake, HIGHSTATE_FAKE_ENGINE_FAIL: "acme.box.v1:b1" });
+    expect(await runCommand(upCommand, ["--all"], run)).toBe(1);
+    const lines = run.out().split("\n");
+    expect(lines).toContain("✖ acme.box.v1:b1 failed");
+    expect(lines).toContain('- acme.shelf.v1:s1 skipped: "acme.box.v1:b1", which it depends on, did not succeed');
+    expect(lines.filter((line) => line.includes("Skipped because"))).toEqual([]);
+    expect(lines).toContain("Failed: 1 failed, 1 skipped.");
+
+    const json = io(root, { ...fake, HIGHSTATE_FAKE_ENGINE_FAIL: "acme.box.v1:b1" });
+    expect(await runCommand(upCommand, ["--outdated", "--json"], json)).toBe(1);
+    expect(JSON.parse(json.out())).toMatchObject({
+      state: "failed",
+      results: { "acme.box.v1:b1": "failed", "acme.shelf.v1:s1": "skipped" },
+      skippedBecause: { "acme.shelf.v1:s1": "acme.box.v1:b1" },
+    });
+  });
+
+  it("refuses, with exit code 2 and nothing run, when a selected instance cannot run", async () => {
+    const root = await workspace();
+    const store = new ProjectStore(root);
+    const current = await store.load("demo");
+    await store.save("demo", {
+      ...current,
+      instances: [
+        ...current.instances,
+        {
+          id: "acme.gone.v1:g1",
+          type: "acme.gone.v1",
+          name: "g1",
+          uid: "goneuid001",
+          args: {},
+          inputs: {},
+          injectionInputs: [],
+          position: { x: 0, y: 0 },
+        },
+      ],
+    });
+    const run = io(root, fake);
+    const error = await runCommand(upCommand, ["--outdated"], run).catch((caught: unknown) => caught);
+    expect((error as CliError).exitCode).toBe(2);
+    expect((error as Error).message).toContain("acme.gone.v1:g1: no installed package defines its component type");
+    expect(run.out()).toBe("");
+    expect(await new InstanceStateStore(root, "demo").getAll()).toEqual({});
+  });
+
+  it("refuses a wrong password with exit code 2 before anything runs", async () => {
+    const root = await workspace();
+    expect(await runCommand(upCommand, ["b1"], io(root, fake))).toBe(0);
+    const error = await runCommand(upCommand, ["--all"], io(root, { ...fake, HIGHSTATE_PASSWORD: "not the password" })).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as CliError).exitCode).toBe(2);
+    expect(await new InstanceStateStore(root, "demo").get("shelfuid0001")).toBeUndefined();
   });
 });

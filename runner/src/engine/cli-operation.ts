@@ -3,11 +3,13 @@
  * workspace lock, unlocks its secrets with the password, runs the operation through the orchestrator
  * and prints progress. Ctrl+C cancels gracefully; a second Ctrl+C stops at once.
  */
-import { CliError, UsageError } from "../cli/errors.js";
+
 import type { CommandContext, CommandSpec, OptionSpec } from "../cli/command.js";
-import { withWorkspaceLock } from "../cli/lock.js";
+import { CliError, UsageError } from "../cli/errors.js";
+import { waitOption, withWorkspaceLock } from "../cli/lock.js";
 import { getPassword } from "../cli/prompt.js";
 import { findInstanceId, loadRegistry, openProject, projectOption } from "../cli/workspace.js";
+import type { ProjectPlan } from "../planner/plan.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import type { OperationInfo, OperationType } from "../server/api-types.js";
 import type { OrchestratorEvent } from "./event-hub.js";
@@ -22,20 +24,114 @@ const verbs: Record<OperationType, { title: string; done: string }> = {
 
 /** The options every operation command takes. */
 export function operationOptions(type: OperationType): Record<string, OptionSpec> {
+  const outdated: OptionSpec = {
+    type: "boolean",
+    description:
+      type === "refresh"
+        ? "Refresh every created instance that is outdated"
+        : `${type === "up" ? "Run" : "Preview"} every instance that is not created or is outdated, in dependency order`,
+  };
+  const all: OptionSpec = {
+    type: "boolean",
+    description:
+      type === "destroy"
+        ? "Destroy every created instance of the project, dependents first"
+        : type === "refresh"
+          ? "Refresh every created instance"
+          : `${type === "up" ? "Run" : "Preview"} every instance of the project, in dependency order`,
+  };
   return {
     ...projectOption,
-    ...(type === "up" ? { "include-dependencies": { type: "boolean", short: "d", description: "Also run dependencies that are not created or are outdated" } as OptionSpec } : {}),
-    ...(type === "destroy" ? { cascade: { type: "boolean", description: "Also destroy the instances that depend on these (first), instead of refusing" } as OptionSpec } : {}),
+    ...(type === "destroy" ? {} : { outdated }),
+    all,
+    ...(type === "up"
+      ? {
+          "include-dependencies": {
+            type: "boolean",
+            short: "d",
+            description: "Also run dependencies that are not created or are outdated",
+          } as OptionSpec,
+        }
+      : {}),
+    ...(type === "destroy"
+      ? {
+          cascade: {
+            type: "boolean",
+            description: "Also destroy the instances that depend on these (first), instead of refusing",
+          } as OptionSpec,
+        }
+      : {}),
     parallel: { type: "string", valueName: "<n>", description: "Run at most n instances at once (default: the number of CPUs)" },
     json: { type: "boolean", description: "Print the finished operation as JSON instead of progress" },
+    ...waitOption,
   };
 }
 
 function parseParallel(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`--parallel takes a whole number of at least 1, not "${String(value)}"`);
+  if (!Number.isInteger(number) || number < 1)
+    throw new UsageError(`--parallel takes a whole number of at least 1, not "${String(value)}"`);
   return number;
+}
+
+/** Which instances an operation selects without naming them. */
+export type SelectionMode = "outdated" | "all";
+
+/** The instances `--outdated` / `--all` select, and why some of them cannot run. */
+export interface Selection {
+  /** Instance ids, in project order (the orchestrator orders them by dependencies). */
+  ids: string[];
+  /** `<instance id>: <reason>` for selected instances that cannot run. */
+  problems: string[];
+}
+
+/**
+ * Selects the instances of `highstate <type> --outdated|--all` from a plan:
+ * - `up`/`preview --outdated`: not created or outdated; `--all`: every instance;
+ * - `refresh --outdated`: created and outdated; `--all`: every created instance;
+ * - `destroy --all`: every created instance.
+ * Instances of unknown components and blocked instances among them are reported as problems.
+ */
+export function selectInstances(type: OperationType, mode: SelectionMode, plan: ProjectPlan): Selection {
+  const ids: string[] = [];
+  const problems: string[] = [];
+  for (const item of plan.instances) {
+    const wanted =
+      type === "up" || type === "preview"
+        ? mode === "all" || item.state === "unknown-component" || !item.created || item.outdated
+        : mode === "all"
+          ? item.created
+          : item.created && item.outdated;
+    if (!wanted) continue;
+    // Unknown components are only "outdated" in the sense that nothing can run them: report them for --all
+    // and for created instances; a never-created instance of an unknown component is reported as well.
+    if (item.state === "unknown-component") {
+      problems.push(`${item.id}: no installed package defines its component type (install the package, or remove the instance)`);
+      continue;
+    }
+    if (item.blocked !== undefined && type !== "destroy") {
+      problems.push(`${item.id}: ${item.blocked}`);
+      continue;
+    }
+    ids.push(item.id);
+  }
+  return { ids, problems };
+}
+
+/** Errors that mean the request or the project is wrong, not that a run failed: exit code 2. */
+function isConfigurationError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    [
+      "OperationRefusedError",
+      "InstanceBlockedError",
+      "NoSuchInstanceError",
+      "DependencyCycleError",
+      "UnknownInstanceError",
+      "HasDependentsError",
+    ].includes(error.name)
+  );
 }
 
 /** Formats one orchestrator event as progress lines (or nothing). */
@@ -43,14 +139,26 @@ export function progressLines(event: OrchestratorEvent, state: { results: Map<st
   if (event.type === "engine-event") {
     const { event: engineEvent, instanceId } = event;
     if (engineEvent.type === "resource" && engineEvent.status !== "started") {
-      const mark = engineEvent.status === "failed" ? "!" : engineEvent.op === "create" ? "+" : engineEvent.op === "delete" ? "-" : engineEvent.op === "same" ? "=" : "~";
-      return [`  ${mark} ${instanceId}  ${engineEvent.resourceType} ${engineEvent.name} (${engineEvent.op}${engineEvent.status === "failed" ? " failed" : ""})`];
+      const mark =
+        engineEvent.status === "failed"
+          ? "!"
+          : engineEvent.op === "create"
+            ? "+"
+            : engineEvent.op === "delete"
+              ? "-"
+              : engineEvent.op === "same"
+                ? "="
+                : "~";
+      return [
+        `  ${mark} ${instanceId}  ${engineEvent.resourceType} ${engineEvent.name} (${engineEvent.op}${engineEvent.status === "failed" ? " failed" : ""})`,
+      ];
     }
     if (engineEvent.type === "diagnostic" && engineEvent.severity !== "debug") {
       const prefix = engineEvent.severity === "error" ? "error: " : engineEvent.severity === "warning" ? "warning: " : "";
       return engineEvent.message.split("\n").map((line) => `  ${instanceId}  ${prefix}${line}`);
     }
-    if (engineEvent.type === "log") return [`  ${instanceId}  ${engineEvent.message}`];
+    // A skipped instance's log line repeats what its "skipped" progress line already says.
+    if (engineEvent.type === "log") return state.results.get(instanceId) === "skipped" ? [] : [`  ${instanceId}  ${engineEvent.message}`];
     return [];
   }
   if (event.type === "operation") {
@@ -61,22 +169,51 @@ export function progressLines(event: OrchestratorEvent, state: { results: Map<st
       if (result === "running") lines.push(`▶ ${id}`);
       else if (result === "succeeded") lines.push(`✔ ${id} ${verbs[event.operation.type].done}`);
       else if (result === "failed") lines.push(`✖ ${id} failed`);
-      else if (result === "skipped") lines.push(`- ${id} skipped (an instance it depends on did not succeed)`);
-      else if (result === "cancelled") lines.push(`- ${id} cancelled`);
+      else if (result === "skipped") {
+        const cause = event.operation.skippedBecause?.[id];
+        lines.push(
+          cause
+            ? `- ${id} skipped: "${cause}", which it depends on, did not succeed`
+            : `- ${id} skipped (an instance it depends on did not succeed)`,
+        );
+      } else if (result === "cancelled") lines.push(`- ${id} cancelled`);
     }
     return lines;
   }
   return [];
 }
 
-/** Runs an operation command. Exit codes: 0 done, 1 failed, 130 cancelled. */
+/**
+ * Runs an operation command. Exit codes: 0 done (or nothing to do), 1 an instance failed, 2 a usage or
+ * configuration error found before anything ran (no pulumi CLI, a wrong password, an instance that
+ * cannot run), 130 cancelled.
+ */
 export async function runOperationCommand(context: CommandContext, type: OperationType): Promise<number> {
-  if (context.positionals.length === 0) throw new UsageError(`Name the instances to ${type} (ids like \`<type>:<name>\`, or names)`, type);
+  const mode: SelectionMode | undefined = context.values.all ? "all" : context.values.outdated ? "outdated" : undefined;
+  if (context.values.all && context.values.outdated) throw new UsageError("Use either --outdated or --all, not both", type);
+  if (mode && context.positionals.length > 0) throw new UsageError(`Name instances or use --${mode}, not both`, type);
+  if (!mode && context.positionals.length === 0) {
+    throw new UsageError(
+      `Name the instances to ${type} (ids like \`<type>:<name>\`, or names), or use ${type === "destroy" ? "--all" : "--outdated or --all"}`,
+      type,
+    );
+  }
   const parallelism = parseParallel(context.values.parallel);
   const { root, store, name, project } = await openProject(context);
-  const ids = [...new Set(context.positionals.map((reference) => findInstanceId(project, name, reference)))];
+  const named = [...new Set(context.positionals.map((reference) => findInstanceId(project, name, reference)))];
+  const orchestrator = await Orchestrator.forWorkspace(root, {
+    env: context.io.env,
+    ...(parallelism !== undefined ? { parallelism } : {}),
+  });
+  // Before the lock, the password and anything else: without a usable pulumi CLI nothing can run.
+  try {
+    await orchestrator.engine.preflight();
+  } catch (error) {
+    throw new CliError((error as Error).message, 2, { cause: error });
+  }
 
-  return withWorkspaceLock(root, `highstate ${type} ${ids.join(" ")}`, async () => {
+  const description = `highstate ${type} ${mode ? `--${mode}` : named.join(" ")}`;
+  return withWorkspaceLock(context, root, description, async () => {
     const registry = await loadRegistry(root);
     const secrets = await ProjectSecrets.open(store.paths.projectSecretsFile(name));
     const isNew = secrets.encryptionSalt === undefined;
@@ -90,29 +227,58 @@ export async function runOperationCommand(context: CommandContext, type: Operati
       await secrets.create(password);
       context.note(`Project "${name}" had no password yet; its secrets are now encrypted with the one given.`);
     } else {
-      await secrets.unlock(password);
+      try {
+        await secrets.unlock(password);
+      } catch (error) {
+        throw new CliError((error as Error).message, 2, { cause: error });
+      }
+    }
+    const target = { name, project, registry: registry.registry, secrets, password };
+    const json = Boolean(context.values.json);
+
+    let ids = named;
+    if (mode) {
+      const selection = selectInstances(type, mode, await orchestrator.plan(target));
+      if (selection.problems.length > 0) {
+        throw new CliError(
+          `Nothing was run: ${selection.problems.length === 1 ? "an instance" : `${selection.problems.length} instances`} of project "${name}" cannot ${type}:\n${selection.problems.map((problem) => `  - ${problem}`).join("\n")}\nFix ${selection.problems.length === 1 ? "it" : "them"} (\`highstate plan\` and \`highstate doctor\` show details), or name the instances to ${type}.`,
+          2,
+        );
+      }
+      if (selection.ids.length === 0) {
+        const nothing =
+          type === "destroy" || (type === "refresh" && mode === "all") ? "no instance is created" : "every instance is up to date";
+        if (json) context.printJson({ project: name, type, instanceIds: [], state: "completed", results: {} });
+        else context.print(`Nothing to ${type} in project "${name}": ${nothing}.`);
+        return 0;
+      }
+      ids = selection.ids;
     }
 
-    const orchestrator = await Orchestrator.forWorkspace(root, { env: context.io.env, ...(parallelism !== undefined ? { parallelism } : {}) });
-    const json = Boolean(context.values.json);
     const state = { results: new Map<string, string>() };
     const unsubscribe = orchestrator.subscribe((event) => {
       if (json) return;
       for (const line of progressLines(event, state)) context.print(line);
     });
-    const handle = await orchestrator.start(
-      { name, project, registry: registry.registry, secrets, password },
-      {
+    let handle: Awaited<ReturnType<Orchestrator["start"]>>;
+    try {
+      handle = await orchestrator.start(target, {
         type,
         instanceIds: ids,
-        ...(context.values["include-dependencies"] ? { includeDependencies: true } : {}),
-        ...(context.values.cascade ? { cascade: true } : {}),
+        ...(context.values["include-dependencies"] || (mode && (type === "up" || type === "preview")) ? { includeDependencies: true } : {}),
+        ...(context.values.cascade || (type === "destroy" && mode === "all") ? { cascade: true } : {}),
         ...(parallelism !== undefined ? { parallelism } : {}),
-      },
-    );
+      });
+    } catch (error) {
+      unsubscribe();
+      if (isConfigurationError(error)) throw new CliError(`Nothing was run: ${(error as Error).message}`, 2, { cause: error });
+      throw error;
+    }
     if (!json) {
       const order = handle.info.instanceIds;
-      context.print(`${verbs[type].title} of ${order.length} instance${order.length === 1 ? "" : "s"} in project "${name}": ${order.join(", ")}`);
+      context.print(
+        `${verbs[type].title} of ${order.length} instance${order.length === 1 ? "" : "s"} in project "${name}": ${order.join(", ")}`,
+      );
     }
     let interrupts = 0;
     const onInterrupt = () => {
@@ -134,9 +300,9 @@ export async function runOperationCommand(context: CommandContext, type: Operati
       unsubscribe();
     }
     if (json) {
-      context.printJson({ ...result, statuses: await orchestrator.statuses({ name, project, registry: registry.registry, secrets, password }) });
+      context.printJson({ ...result, statuses: await orchestrator.statuses(target) });
     } else {
-      const statuses = await orchestrator.statuses({ name, project, registry: registry.registry, secrets, password });
+      const statuses = await orchestrator.statuses(target);
       for (const id of result.instanceIds) {
         const status = statuses[id];
         if (status?.state === "failed" && status.error) context.print(`✖ ${id}: ${status.error}`);
@@ -165,10 +331,10 @@ export function operationCommand(type: OperationType, summary: string, descripti
   return {
     name: type,
     summary,
-    usage: "<instance…>",
+    usage: type === "destroy" ? "<instance…> | --all" : "<instance…> | --outdated | --all",
     description,
     options: operationOptions(type),
-    positionals: { min: 1, max: Number.POSITIVE_INFINITY },
+    positionals: { min: 0, max: Number.POSITIVE_INFINITY },
     run: (context) => runOperationCommand(context, type),
   };
 }

@@ -14,14 +14,15 @@ import { resolveBackendUrl } from "./backend.js";
 import { createEngine } from "./create-engine.js";
 import { NoSuchInstanceError, NoSuchOperationError, OperationRefusedError } from "./errors.js";
 import { EventHub, type OrchestratorListener } from "./event-hub.js";
+import { InstanceLogBook } from "./instance-logs.js";
 import { runInstance } from "./instance-run.js";
 import { operationDependencies, operationLayers } from "./operation-layers.js";
-import { InstanceLogBook } from "./instance-logs.js";
 import { type LiveInstanceState, type ProjectContext, ProjectStateCache } from "./project-state.js";
 import { runSchedule, Semaphore } from "./scheduler.js";
 import type { Engine, OperationHandle, OperationRequest } from "./types.js";
 
 export type { OperationHandle, OperationRequest } from "./types.js";
+
 import { defaultBackendUrl } from "./unit-workdir.js";
 
 /** Options of {@link Orchestrator}. */
@@ -173,11 +174,15 @@ export class Orchestrator {
     const order = layers.flat();
     const busy = new Map<string, RunningOperation>();
     for (const operation of this.operations.values()) {
-      if (operation.info.finishedAt === undefined && operation.project === context.name) for (const id of operation.info.instanceIds) busy.set(id, operation);
+      if (operation.info.finishedAt === undefined && operation.project === context.name)
+        for (const id of operation.info.instanceIds) busy.set(id, operation);
     }
     for (const id of order) {
       const other = busy.get(id)?.info;
-      if (other) throw new OperationRefusedError(`Instance "${id}" is already in the running operation "${other.id}" (${other.type}); wait for it or cancel it.`);
+      if (other)
+        throw new OperationRefusedError(
+          `Instance "${id}" is already in the running operation "${other.id}" (${other.type}); wait for it or cancel it.`,
+        );
     }
 
     const info: OperationInfo = {
@@ -189,7 +194,13 @@ export class Orchestrator {
       startedAt: new Date().toISOString(),
       results: Object.fromEntries(order.map((id) => [id, "pending" as const])),
     };
-    const operation: RunningOperation = { info, project: context.name, graceful: new AbortController(), force: new AbortController(), done: Promise.resolve(info) };
+    const operation: RunningOperation = {
+      info,
+      project: context.name,
+      graceful: new AbortController(),
+      force: new AbortController(),
+      done: Promise.resolve(info),
+    };
     this.operations.set(info.id, operation);
     this.trimFinished();
     operation.done = this.execute(context as ProjectContext & { password: string }, request, operation, plan, cache);
@@ -271,7 +282,8 @@ export class Orchestrator {
         refreshTimer = undefined;
         try {
           const fresh = await cache.plan(context);
-          for (const instance of context.project.instances) this.emitStatus(context.name, instance.id, cache.status(instance.id, instance.uid, fresh));
+          for (const instance of context.project.instances)
+            this.emitStatus(context.name, instance.id, cache.status(instance.id, instance.uid, fresh));
         } catch {
           // Statuses are refreshed again at the end of the operation.
         }
@@ -290,14 +302,22 @@ export class Orchestrator {
       signal: operation.graceful.signal,
       onSettledWithoutRun: (id, result, cause) => {
         info.results[id] = result;
+        if (result === "skipped" && cause) info.skippedBecause = { ...info.skippedBecause, [id]: cause };
         cache.live.delete(id);
+        emitStatus(id);
+        this.emitOperation(operation);
         if (result === "skipped" && cause) {
           const event = { type: "log" as const, message: `Skipped because "${cause}" did not succeed.` };
           this.logs.append(context.name, id, info.id, event);
-          this.hub.emit({ type: "engine-event", operationId: info.id, project: context.name, instanceId: id, event, time: new Date().toISOString() });
+          this.hub.emit({
+            type: "engine-event",
+            operationId: info.id,
+            project: context.name,
+            instanceId: id,
+            event,
+            time: new Date().toISOString(),
+          });
         }
-        emitStatus(id);
-        this.emitOperation(operation);
       },
       run: async (id) => {
         const uid = uidOf(id);
@@ -330,7 +350,14 @@ export class Orchestrator {
                 emitStatus(instanceId);
               }
               this.logs.append(context.name, instanceId, info.id, event);
-              this.hub.emit({ type: "engine-event", operationId: info.id, project: context.name, instanceId, event, time: new Date().toISOString() });
+              this.hub.emit({
+                type: "engine-event",
+                operationId: info.id,
+                project: context.name,
+                instanceId,
+                event,
+                time: new Date().toISOString(),
+              });
             },
           },
           id,
@@ -350,14 +377,19 @@ export class Orchestrator {
     await Promise.all(pendingWrites);
     for (const id of info.instanceIds) cache.live.delete(id);
     const values = [...results.values()];
-    const state = operation.graceful.signal.aborted ? "cancelled" : values.every((result) => result === "succeeded") ? "completed" : "failed";
+    const state = operation.graceful.signal.aborted
+      ? "cancelled"
+      : values.every((result) => result === "succeeded")
+        ? "completed"
+        : "failed";
     if (state === "failed") {
       const failed = info.instanceIds.filter((id) => results.get(id) === "failed");
       info.error = `${failed.length} instance${failed.length === 1 ? "" : "s"} failed: ${failed.map((id) => `"${id}"`).join(", ")}`;
     }
     try {
       const fresh = await cache.plan(context);
-      for (const instance of context.project.instances) this.emitStatus(context.name, instance.id, cache.status(instance.id, instance.uid, fresh));
+      for (const instance of context.project.instances)
+        this.emitStatus(context.name, instance.id, cache.status(instance.id, instance.uid, fresh));
     } catch {
       for (const id of info.instanceIds) emitStatus(id);
     }
@@ -387,6 +419,7 @@ export class Orchestrator {
 
   private trimFinished(): void {
     const finished = [...this.operations.values()].filter((operation) => operation.info.finishedAt !== undefined);
-    for (const operation of finished.slice(0, Math.max(0, finished.length - maxFinishedOperations))) this.operations.delete(operation.info.id);
+    for (const operation of finished.slice(0, Math.max(0, finished.length - maxFinishedOperations)))
+      this.operations.delete(operation.info.id);
   }
 }

@@ -1,7 +1,7 @@
 import { buildRegistry, defineComponent, defineEntity, type Instance, type Project, type Registry, z } from "@highstate/contract";
 import { describe, expect, it } from "vitest";
-import { DependencyCycleError, HasDependentsError, InstanceBlockedError, UnknownInstanceError } from "./errors.js";
 import { hashJson } from "../fs/canonical.js";
+import { DependencyCycleError, HasDependentsError, InstanceBlockedError, UnknownInstanceError } from "./errors.js";
 import { fingerprintKeyFromBytes } from "./fingerprint.js";
 import { resolvedInputsOf } from "./graph.js";
 import { instancePlan, type PlanInstanceState, type PlanOptions, planProject, planStatesFromStore } from "./plan.js";
@@ -43,7 +43,17 @@ function registry(versions: { test?: string; other?: string } = {}): Registry {
 let uidCounter = 0;
 function instance(type: string, name: string, inputs: Instance["inputs"] = {}, extra: Partial<Instance> = {}): Instance {
   uidCounter += 1;
-  return { id: `${type}:${name}`, type, name, uid: `uid${String(uidCounter).padStart(8, "0")}`, args: {}, inputs, injectionInputs: [], position: { x: 0, y: 0 }, ...extra };
+  return {
+    id: `${type}:${name}`,
+    type,
+    name,
+    uid: `uid${String(uidCounter).padStart(8, "0")}`,
+    args: {},
+    inputs,
+    injectionInputs: [],
+    position: { x: 0, y: 0 },
+    ...extra,
+  };
 }
 const ref = (instanceId: string, output: string) => ({ instanceId, output });
 const M = (name: string) => `test.machine.v1:${name}`;
@@ -70,7 +80,10 @@ function upToDate(options: PlanOptions): Map<string, PlanInstanceState> {
   // Outputs first, so fingerprints see the digests the runs produced.
   for (const item of options.project.instances) {
     const outputs = Object.keys(options.registry.components[item.type]?.outputs ?? {});
-    states.set(item.id, { created: true, outputDigests: Object.fromEntries(outputs.map((name) => [name, hashJson({ from: item.id, name })])) });
+    states.set(item.id, {
+      created: true,
+      outputDigests: Object.fromEntries(outputs.map((name) => [name, hashJson({ from: item.id, name })])),
+    });
   }
   const plan = planProject({ ...options, states });
   for (const item of plan.instances) states.set(item.id, { ...states.get(item.id)!, lastSuccess: item.fingerprint! });
@@ -121,11 +134,20 @@ describe("planProject", () => {
       }
     })();
     expect(error).toBeInstanceOf(DependencyCycleError);
-    expect((error as Error).message).toBe(`Instances depend on each other in a cycle: "${A("y")}" → "${K("k")}" → "${A("y")}"; remove one of these connections`);
+    expect((error as Error).message).toBe(
+      `Instances depend on each other in a cycle: "${A("y")}" → "${K("k")}" → "${A("y")}"; remove one of these connections`,
+    );
   });
 
   it("reports an instance feeding itself as a cycle of one", () => {
-    const project: Project = { version: 1, instances: [instance("test.app.v1", "self", { cluster: [ref(K("k"), "cluster")], server: [ref(A("self"), "endpoint")] }), instance("test.k8s.v1", "k", { server: [ref(A("self"), "endpoint")] })], hubs: [] };
+    const project: Project = {
+      version: 1,
+      instances: [
+        instance("test.app.v1", "self", { cluster: [ref(K("k"), "cluster")], server: [ref(A("self"), "endpoint")] }),
+        instance("test.k8s.v1", "k", { server: [ref(A("self"), "endpoint")] }),
+      ],
+      hubs: [],
+    };
     const plan = planProject({ project, registry: registry() });
     expect(plan.graph.cycles).toEqual([[A("self"), K("k"), A("self")]]);
     const lonely: Project = { version: 1, instances: [instance("test.app.v1", "me", { server: [ref(A("me"), "endpoint")] })], hubs: [] };
@@ -156,7 +178,12 @@ describe("planProject", () => {
     const secretsDigests = new Map([[M("m2"), key.digest({ password: "one" })]]);
     const states = upToDate({ project, registry: registry(), secretsDigests });
 
-    const bumped = planProject({ project, registry: registry({ other: "1.1.0" }), states, secretsDigests: new Map([[M("m2"), key.digest({ password: "two" })]]) });
+    const bumped = planProject({
+      project,
+      registry: registry({ other: "1.1.0" }),
+      states,
+      secretsDigests: new Map([[M("m2"), key.digest({ password: "two" })]]),
+    });
     expect(instancePlan(bumped, A("a1"))!.reasons).toEqual(['component package "other-pkg" updated (1.0.0 → 1.1.0)']);
     expect(instancePlan(bumped, M("m2"))!.reasons).toEqual(["secrets changed"]);
     expect(instancePlan(bumped, K("k1"))!.outdated).toBe(false);
@@ -217,8 +244,14 @@ describe("planProject", () => {
     };
     const plan = planProject({ project, registry: registry() });
     expect(plan.problems).toEqual([]);
-    expect(resolvedInputsOf(plan.graph, K("injected"))).toEqual({ server: [{ instanceId: M("m2"), output: "server", viaHub: "hub:servers" }], extra: [{ instanceId: M("m2"), output: "server", viaHub: "hub:servers" }] });
-    expect(plan.layers).toEqual([[M("m1"), M("m2")], [K("injected"), K("referenced")]]);
+    expect(resolvedInputsOf(plan.graph, K("injected"))).toEqual({
+      server: [{ instanceId: M("m2"), output: "server", viaHub: "hub:servers" }],
+      extra: [{ instanceId: M("m2"), output: "server", viaHub: "hub:servers" }],
+    });
+    expect(plan.layers).toEqual([
+      [M("m1"), M("m2")],
+      [K("injected"), K("referenced")],
+    ]);
     expect(dependenciesToRun(plan, [K("injected")])).toEqual([M("m2")]);
     expect(dependenciesToRun(plan, [K("referenced")])).toEqual([M("m1"), M("m2")]);
   });
@@ -243,18 +276,32 @@ describe("planProject", () => {
     expect(instancePlan(plan, K("two"))!.blocked).toBe(
       `input "server" of "${K("two")}" takes a single "test.server.v1" but 2 are connected ("${M("m1")}".server, "${M("m2")}".server); keep one`,
     );
-    expect(instancePlan(plan, K("none"))!.blocked).toBe(`input "server" of "${K("none")}" is required: connect an output of type "test.server.v1"`);
+    expect(instancePlan(plan, K("none"))!.blocked).toBe(
+      `input "server" of "${K("none")}" is required: connect an output of type "test.server.v1"`,
+    );
     expect(instancePlan(plan, A("after"))!.blocked).toMatch(new RegExp(`^upstream "${K("two")}" cannot run \\(input "server"`));
     expect(plan.layers).toEqual([[M("m1"), M("m2")]]);
     expect(() => planRun(plan, [K("none")])).toThrow(InstanceBlockedError);
   });
 
   it("keeps instances of unknown components, with their direct dependencies", () => {
-    const project: Project = { version: 1, instances: [instance("test.machine.v1", "m1"), instance("gone.thing.v1", "old", { server: [ref(M("m1"), "server")] })], hubs: [] };
-    const states = new Map<string, PlanInstanceState>([[M("m1"), { created: true }], ["gone.thing.v1:old", { created: true }]]);
+    const project: Project = {
+      version: 1,
+      instances: [instance("test.machine.v1", "m1"), instance("gone.thing.v1", "old", { server: [ref(M("m1"), "server")] })],
+      hubs: [],
+    };
+    const states = new Map<string, PlanInstanceState>([
+      [M("m1"), { created: true }],
+      ["gone.thing.v1:old", { created: true }],
+    ]);
     const plan = planProject({ project, registry: registry(), states });
     const old = instancePlan(plan, "gone.thing.v1:old")!;
-    expect([old.state, old.created, old.outdated, old.blocked]).toEqual(["unknown-component", true, false, 'component "gone.thing.v1" is not installed; install the package that provides it']);
+    expect([old.state, old.created, old.outdated, old.blocked]).toEqual([
+      "unknown-component",
+      true,
+      false,
+      'component "gone.thing.v1" is not installed; install the package that provides it',
+    ]);
     expect(dependentsOf(plan, [M("m1")])).toEqual(["gone.thing.v1:old"]);
     expect(() => planDestroy(plan, [M("m1")])).toThrow(HasDependentsError);
   });
@@ -269,7 +316,10 @@ describe("selections", () => {
     expect(dependenciesToRun(plan, [A("a1")])).toEqual([K("k1"), M("m1")]);
     expect(planRun(plan, [A("a1")], { includeDependencies: true })).toEqual([[M("m1")], [K("k1")], [A("a1")]]);
     expect(() => planRun(plan, [K("k1")])).toThrow(
-      new InstanceBlockedError(K("k1"), `it takes inputs from "${M("m1")}", which is not created; run "${M("m1")}" first or include dependencies`),
+      new InstanceBlockedError(
+        K("k1"),
+        `it takes inputs from "${M("m1")}", which is not created; run "${M("m1")}" first, or include dependencies (\`highstate up --include-dependencies\`)`,
+      ),
     );
     expect(() => planRun(plan, ["test.machine.v1:nope"])).toThrow(UnknownInstanceError);
     expect(planRun(plan, [M("m2"), M("m1")])).toEqual([[M("m1"), M("m2")]]);
@@ -286,7 +336,9 @@ describe("selections", () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(HasDependentsError);
-    expect((error as Error).message).toBe(`Cannot destroy "${M("m1")}": "${A("a1")}", "${K("k1")}" still depend on it; destroy them first or destroy with cascade`);
+    expect((error as Error).message).toBe(
+      `Cannot destroy "${M("m1")}": "${A("a1")}", "${K("k1")}" still depend on it; destroy them first or destroy with cascade`,
+    );
     expect(planDestroy(plan, [M("m1")], { cascade: true })).toEqual([[A("a1")], [K("k1")], [M("m1")]]);
     expect(planDestroy(plan, [A("a1")])).toEqual([[A("a1")]]);
     expect(dependentsOf(plan, [K("k1")])).toEqual([A("a1")]);

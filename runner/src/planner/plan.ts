@@ -139,6 +139,7 @@ export function planProject(options: PlanOptions): ProjectPlan {
       level: graph.level[position]!,
     };
     if (!component) plan.blocked = `component "${instance.type}" is not installed; install the package that provides it`;
+    else if (component.problems !== undefined && component.problems.length > 0) plan.blocked = component.problems[0]!.message;
     else if (firstProblem.size > 0 && firstProblem.has(instance.id)) plan.blocked = firstProblem.get(instance.id)!;
     else if (graph.cycleGroup[position]! >= 0) {
       const group = graph.cycleGroup[position]!;

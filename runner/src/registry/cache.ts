@@ -1,6 +1,7 @@
 /**
  * The registry cache under `.highstate/cache/registry.json`. Its key is a hash of every plugin
- * package's name, version, location and definitions file (size and modification time), of the packages
+ * package's name, version, location, package.json (its exports decide the packaging problems) and
+ * definitions file (size and modification time), of the packages
  * whose definitions are missing, and of the runner's own version, so `npm update`, a rebuilt workspace
  * package or a runner upgrade is picked up on the next start, and an unchanged workspace starts from
  * the cache without importing any definitions module.
@@ -48,6 +49,15 @@ function contractVersion(): string {
   return contractVersionMemo;
 }
 
+/** A digest of a package's package.json (empty when it cannot be read). */
+function manifestDigest(dir: string): string {
+  try {
+    return createHash("sha256").update(readFileSync(join(dir, "package.json"))).digest("hex");
+  } catch {
+    return "";
+  }
+}
+
 /**
  * Computes the cache key of a workspace's registry from what discovery found. Paths are relative to
  * the workspace so a moved workspace keeps its cache.
@@ -66,6 +76,7 @@ export function registryCacheKey(workspaceDir: string, packages: readonly Plugin
         pkg.linked,
         Math.trunc(pkg.definitionsMtimeMs),
         pkg.definitionsSize,
+        manifestDigest(pkg.realDir),
       ]),
     );
   }

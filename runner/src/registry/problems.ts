@@ -11,7 +11,13 @@ export type RegistryProblemCode =
   /** A definition could not be turned into its registry form. */
   | "invalid-definition"
   /** Two packages (or two definitions of one package) define the same type id. */
-  | "duplicate-type";
+  | "duplicate-type"
+  /** A component's `source.package` is not the package that exports it. */
+  | "source-package-mismatch"
+  /** A component's `source.path` is not a subpath export of its package. */
+  | "source-path-not-exported"
+  /** A package's definitions module loads a Pulumi module (`@pulumi/*`). */
+  | "definitions-load-pulumi";
 
 /** One problem found while building the registry; the rest of the registry still loads. */
 export interface RegistryProblem {

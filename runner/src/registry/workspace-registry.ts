@@ -8,12 +8,19 @@ import { readRegistryCache, registryCacheKey, writeRegistryCache } from "./cache
 import { discoverPluginPackages, type PluginPackage } from "./discover.js";
 import { DefinitionsImportError, DuplicateDefinitionError, firstLine, NoSuchComponentError } from "./errors.js";
 import { importPackageDefinitions, type PackageDefinitions } from "./load-definitions.js";
+import { checkPackaging } from "./packaging.js";
+import { definitionsPulumiChains } from "./pulumi-imports.js";
 import { isTransientProblem, type RegistryProblem } from "./problems.js";
 
 /** Options of {@link loadWorkspaceRegistry}. */
 export interface LoadRegistryOptions {
   /** Whether to start from and write the cache under `.highstate/cache/` (default `true`). */
   cache?: boolean;
+  /**
+   * Whether to import the definitions modules in a child process to find the ones that load Pulumi
+   * (default `true`; the result is cached with the registry).
+   */
+  checkPulumiImports?: boolean;
 }
 
 function importProblem(pkg: PluginPackage, error: unknown): RegistryProblem {
@@ -131,6 +138,8 @@ export async function loadWorkspaceRegistry(workspaceDir: string, options: LoadR
       return new WorkspaceRegistry(workspaceDir, cached.registry, discovery.packages, [...discovery.problems, ...cached.problems], true, key);
     }
   }
+  // The Pulumi check runs in a child process, alongside the imports here.
+  const pulumiChains = (options.checkPulumiImports ?? true) ? definitionsPulumiChains(discovery.packages) : false;
   const settled = await Promise.allSettled(discovery.packages.map((pkg) => importPackageDefinitions(pkg)));
   const imported: PackageDefinitions[] = [];
   const importProblems: RegistryProblem[] = [];
@@ -139,7 +148,9 @@ export async function loadWorkspaceRegistry(workspaceDir: string, options: LoadR
     else importProblems.push(importProblem(discovery.packages[index]!, result.reason));
   }
   const build = buildRegistryFromDefinitions(imported);
-  const buildProblems = [...importProblems, ...build.problems];
+  const loaded = discovery.packages.filter((pkg) => imported.some((item) => item.package === pkg));
+  const packagingProblems = await checkPackaging(build.registry, loaded, { pulumiChains });
+  const buildProblems = [...importProblems, ...build.problems, ...packagingProblems];
   if (useCache && !buildProblems.some(isTransientProblem)) {
     await writeRegistryCache(workspaceDir, { key, registry: build.registry, problems: buildProblems });
   }

@@ -36,12 +36,12 @@
 import {
   hubRefSchema,
   type InstanceOutputRef,
-  instanceOutputRefSchema,
   inputRefSchema,
+  instanceOutputRefSchema,
   type Page,
-  positionSchema,
   type Project,
   type ProjectProblem,
+  positionSchema,
   type Registry,
   type StatusField,
   type TerminalSpec,
@@ -92,13 +92,17 @@ export interface ProjectList {
   projects: ProjectSummary[];
 }
 
-export const projectNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "project names use lower-case letters, digits and dashes, starting with a letter");
+export const projectNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, "project names use lower-case letters, digits and dashes, starting with a letter");
 
-export const createProjectRequestSchema = z.object({
-  name: projectNameSchema,
-  /** The project password: encrypts the project's secrets. At least 8 characters. */
-  password: z.string().min(8, "the password must have at least 8 characters"),
-}).strict();
+export const createProjectRequestSchema = z
+  .object({
+    name: projectNameSchema,
+    /** The project password: encrypts the project's secrets. At least 8 characters. */
+    password: z.string().min(8, "the password must have at least 8 characters"),
+  })
+  .strict();
 export type CreateProjectRequest = z.input<typeof createProjectRequestSchema>;
 
 export const unlockProjectRequestSchema = z.object({ password: z.string().min(1) }).strict();
@@ -155,13 +159,15 @@ const hubIdSchema = z.string().regex(/^hub:[a-z][a-z0-9-]{0,62}$/, "hub ids look
 
 /** One change to a project. A request carries a batch that is applied atomically. */
 export const projectMutationSchema = z.discriminatedUnion("op", [
-  z.object({
-    op: z.literal("add-instance"),
-    type: z.string().min(1),
-    name: z.string().min(1),
-    args: z.record(z.string(), z.unknown()).optional(),
-    position: positionSchema.optional(),
-  }).strict(),
+  z
+    .object({
+      op: z.literal("add-instance"),
+      type: z.string().min(1),
+      name: z.string().min(1),
+      args: z.record(z.string(), z.unknown()).optional(),
+      position: positionSchema.optional(),
+    })
+    .strict(),
   z.object({ op: z.literal("remove-instance"), instanceId: instanceIdSchema }).strict(),
   z.object({ op: z.literal("rename-instance"), instanceId: instanceIdSchema, newName: z.string().min(1) }).strict(),
   z.object({ op: z.literal("move"), nodeId: z.string().min(1), position: positionSchema }).strict(),
@@ -180,19 +186,23 @@ export const projectMutationSchema = z.discriminatedUnion("op", [
 ]);
 export type ProjectMutation = z.input<typeof projectMutationSchema>;
 
-export const mutateProjectRequestSchema = z.object({
-  /** The revision the client's view is at; a stale one gets `409 conflict` and nothing changes. */
-  revision: z.number().int().nonnegative(),
-  mutations: z.array(projectMutationSchema).min(1).max(10_000),
-}).strict();
+export const mutateProjectRequestSchema = z
+  .object({
+    /** The revision the client's view is at; a stale one gets `409 conflict` and nothing changes. */
+    revision: z.number().int().nonnegative(),
+    mutations: z.array(projectMutationSchema).min(1).max(10_000),
+  })
+  .strict();
 export type MutateProjectRequest = z.input<typeof mutateProjectRequestSchema>;
 
-export const setSecretsRequestSchema = z.object({
-  /** Secret name → new value. */
-  set: z.record(z.string(), z.string()).default({}),
-  /** Secret names to clear. */
-  clear: z.array(z.string()).default([]),
-}).strict();
+export const setSecretsRequestSchema = z
+  .object({
+    /** Secret name → new value. */
+    set: z.record(z.string(), z.string()).default({}),
+    /** Secret names to clear. */
+    clear: z.array(z.string()).default([]),
+  })
+  .strict();
 export type SetSecretsRequest = z.input<typeof setSecretsRequestSchema>;
 
 export interface InstanceSecretsInfo {
@@ -216,20 +226,24 @@ export interface PlanResponse {
 
 export type OperationType = "preview" | "up" | "destroy" | "refresh";
 
-export const startOperationRequestSchema = z.object({
-  type: z.enum(["preview", "up", "destroy", "refresh"]),
-  instanceIds: z.array(instanceIdSchema).min(1),
-  /** For `up`: also run dependencies that are not created or are outdated. */
-  includeDependencies: z.boolean().default(false),
-  /** For `destroy`: also destroy dependents (in reverse order) instead of refusing. */
-  cascade: z.boolean().default(false),
-}).strict();
+export const startOperationRequestSchema = z
+  .object({
+    type: z.enum(["preview", "up", "destroy", "refresh"]),
+    instanceIds: z.array(instanceIdSchema).min(1),
+    /** For `up`: also run dependencies that are not created or are outdated. */
+    includeDependencies: z.boolean().default(false),
+    /** For `destroy`: also destroy dependents (in reverse order) instead of refusing. */
+    cascade: z.boolean().default(false),
+  })
+  .strict();
 export type StartOperationRequest = z.input<typeof startOperationRequestSchema>;
 
-export const cancelOperationRequestSchema = z.object({
-  /** Skip Pulumi's graceful cancel and stop the processes at once. */
-  force: z.boolean().default(false),
-}).strict();
+export const cancelOperationRequestSchema = z
+  .object({
+    /** Skip Pulumi's graceful cancel and stop the processes at once. */
+    force: z.boolean().default(false),
+  })
+  .strict();
 export type CancelOperationRequest = z.input<typeof cancelOperationRequestSchema>;
 
 export interface OperationInfo {
@@ -243,6 +257,8 @@ export interface OperationInfo {
   finishedAt?: string;
   /** Instance id → its result in this operation. */
   results: Record<string, "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled">;
+  /** Instance id → the instance that did not succeed, for instances skipped because of it. */
+  skippedBecause?: Record<string, string>;
   error?: string;
 }
 
@@ -299,10 +315,12 @@ export interface InstanceLogs {
   entries: InstanceLogEntry[];
 }
 
-export const openTerminalRequestSchema = z.object({
-  cols: z.number().int().min(1).max(1000).default(80),
-  rows: z.number().int().min(1).max(1000).default(24),
-}).strict();
+export const openTerminalRequestSchema = z
+  .object({
+    cols: z.number().int().min(1).max(1000).default(80),
+    rows: z.number().int().min(1).max(1000).default(24),
+  })
+  .strict();
 export type OpenTerminalRequest = z.input<typeof openTerminalRequestSchema>;
 
 export interface TerminalSession {

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Registry } from "@highstate/contract";
 import { beforeAll, describe, expect, onTestFinished, test } from "vitest";
@@ -34,6 +34,21 @@ describe("startDesignerServer", () => {
     expect(session.workspace).toBe(workspace);
     expect(session.runnerVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(session.registryProblems).toEqual([]);
+  });
+
+  test("the session and the registry show a broken package's problems", async () => {
+    const workspace = await fixtureWorkspace();
+    const manifest = join(workspace, "node_modules/@acme/servers/package.json");
+    const pkg = JSON.parse(await readFile(manifest, "utf8")) as { exports: Record<string, string> };
+    pkg.exports = { ".": "./dist/index.js", "./machine": "./dist/machine.js" };
+    await writeFile(manifest, JSON.stringify(pkg));
+    const { client } = await start({ workspace });
+    const session = await client.get<SessionInfo>("/api/session");
+    expect(session.registryProblems).toEqual([
+      { package: "@acme/servers", message: expect.stringContaining('Component "acme.kube.v1" of package "@acme/servers@1.0.0" has source.path "kube"') },
+    ]);
+    const registry = await client.get<Registry>("/api/registry");
+    expect(registry.components["acme.kube.v1"]!.problems?.[0]?.code).toBe("source-path-not-exported");
   });
 
   test("two servers never share a token", async () => {

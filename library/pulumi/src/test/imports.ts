@@ -62,7 +62,17 @@ export async function modulesLoadedOnImport(specifiers: string[], options: Impor
   }
 }
 
-/** The Pulumi modules (any `@pulumi/*` package) among what importing `specifiers` loads; empty when none. */
+/**
+ * The Pulumi modules (any `@pulumi/*` package) among what importing `specifiers` loads; empty when none.
+ * Works in any package without a loader: a package imports its own name (Node's self-reference), so
+ *
+ * ```ts
+ * expect(await pulumiModulesLoadedOnImport(["@acme/highstate-dns"], { cwd: packageDir })).toEqual([]);
+ * ```
+ *
+ * checks the built definitions entry exactly as the runner imports it (build first). Pass
+ * `conditions: ["@highstate/source"], loader: "tsx"` only to check TypeScript sources, which needs `tsx`.
+ */
 export async function pulumiModulesLoadedOnImport(specifiers: string[], options: ImportCheckOptions = {}): Promise<string[]> {
   return (await modulesLoadedOnImport(specifiers, options)).filter((path) => /[\\/]@pulumi[\\/]/.test(path));
 }

@@ -7,18 +7,24 @@ export class ServerWithoutSshError extends Error {
   override name = "ServerWithoutSshError";
 
   constructor(readonly hostname: string) {
-    super(`The server "${hostname}" has no SSH connection, so commands cannot run on it: connect a server that Highstate reaches over SSH.`);
+    super(
+      `The server "${hostname}" has no SSH connection, so commands cannot run on it: connect a server that Highstate reaches over SSH.`,
+    );
   }
 }
 
 /** What to run on a server, see {@link runOnServer}. */
 export interface RunOnServerArgs {
-  /** The command run when the resource is created (and on updates, unless `update` is given). */
-  create: string;
+  /**
+   * The command run when the resource is created (and on updates, unless `update` is given). It may be
+   * an `Output` (for example a script that names another server), but it is stored in plain text: put
+   * secrets in `stdin`, never in a command.
+   */
+  create: pulumi.Input<string>;
   /** The command run when `triggers` or the commands change; defaults to `create`. */
-  update?: string;
+  update?: pulumi.Input<string>;
   /** The command run when the resource is deleted. */
-  delete?: string;
+  delete?: pulumi.Input<string>;
   /** Text piped to the command's standard input; kept secret. */
   stdin?: pulumi.Input<string>;
   /** Values whose change re-runs the command. */
@@ -50,20 +56,23 @@ export function runOnServer(
 ): InstanceType<typeof ServerCommand> {
   const value = pulumi.output(server);
   // Only the address, user and host key go into the plain inputs; they are not secret even when the server value is.
-  const inputs = pulumi.all([pulumi.unsecret(value), pulumi.all(args.triggers ?? [])]).apply(([plain, triggers]) => {
-    if (!plain.ssh) throw new ServerWithoutSshError(plain.hostname);
-    return {
-      host: plain.ssh.host,
-      port: plain.ssh.port,
-      user: plain.ssh.user,
-      hostKey: plain.ssh.hostKey,
-      create: args.create,
-      ...(args.update ? { update: args.update } : {}),
-      ...(args.delete ? { delete: args.delete } : {}),
-      ...(args.triggers ? { triggers } : {}),
-      ...(args.timeoutSeconds ? { timeoutSeconds: args.timeoutSeconds } : {}),
-    };
-  });
+  const commands = pulumi.all([args.create, args.update, args.delete]);
+  const inputs = pulumi
+    .all([pulumi.unsecret(value), pulumi.all(args.triggers ?? []), commands])
+    .apply(([plain, triggers, [create, update, remove]]) => {
+      if (!plain.ssh) throw new ServerWithoutSshError(plain.hostname);
+      return {
+        host: plain.ssh.host,
+        port: plain.ssh.port,
+        user: plain.ssh.user,
+        hostKey: plain.ssh.hostKey,
+        create,
+        ...(update ? { update } : {}),
+        ...(remove ? { delete: remove } : {}),
+        ...(args.triggers ? { triggers } : {}),
+        ...(args.timeoutSeconds ? { timeoutSeconds: args.timeoutSeconds } : {}),
+      };
+    });
   const credentials = pulumi.all([value, args.stdin]).apply(([plain, stdin]) => ({
     ...(plain.ssh?.keyPair ? { privateKey: plain.ssh.keyPair.privateKey } : {}),
     ...(plain.ssh?.password ? { password: plain.ssh.password } : {}),

@@ -7,8 +7,11 @@ import { ServerProbe } from "./probe-resource.js";
 
 /** What is needed to reach a server over SSH and describe it as a `common.server.v1`. */
 export interface ServerConnectionArgs {
-  /** The address the server is reachable at (IP or host name); also the server's first endpoint. */
-  endpoint: string;
+  /**
+   * The address the server is reachable at (IP or host name); also the server's first endpoint. It may
+   * be an `Output`, for example the address a new virtual machine reported.
+   */
+  endpoint: pulumi.Input<string>;
   /** More addresses of the server. */
   extraEndpoints?: string[];
   /** SSH port. */

@@ -40,10 +40,30 @@ export interface KubernetesValidationReport {
   skipped: string[];
 }
 
+/** Options of {@link validateKubernetesResources}. */
+export interface KubernetesValidationOptions {
+  /**
+   * Packages with models of custom resources laid out as `<package>/<group>/<version>/<Kind>`, such as
+   * `@kubernetes-models/cert-manager` and `@kubernetes-models/gateway-api` (install them as dev
+   * dependencies). Custom resources of their groups are validated too.
+   */
+  modelPackages?: string[];
+}
+
+async function loadModel(specifier: string, kind: string): Promise<ModelClass | undefined> {
+  try {
+    const module = (await import(specifier)) as Record<string, ModelClass>;
+    return module[kind];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Checks every Kubernetes object recorded in a mock run against the Kubernetes OpenAPI schema with
  * the `kubernetes-models` package (install it as a dev dependency): the model is built from the
- * recorded inputs and `.validate()` is called. Objects that were only read (`.get`) and custom
+ * recorded inputs and `.validate()` is called. Custom resources are validated when a package in
+ * `options.modelPackages` has their model. Objects that were only read (`.get`) and custom
  * resources without a model are reported as skipped.
  *
  * ```ts
@@ -54,7 +74,10 @@ export interface KubernetesValidationReport {
  *
  * @throws InvalidKubernetesObjectError naming the object and the schema violations.
  */
-export async function validateKubernetesResources(resources: readonly RecordedResource[]): Promise<KubernetesValidationReport> {
+export async function validateKubernetesResources(
+  resources: readonly RecordedResource[],
+  options: KubernetesValidationOptions = {},
+): Promise<KubernetesValidationReport> {
   const report: KubernetesValidationReport = { validated: [], skipped: [] };
   for (const resource of resources) {
     if (!resource.type.startsWith("kubernetes:") || !resource.custom) continue;
@@ -64,12 +87,11 @@ export async function validateKubernetesResources(resources: readonly RecordedRe
       report.skipped.push(label);
       continue;
     }
-    let model: ModelClass | undefined;
-    try {
-      const module = (await import(`kubernetes-models/${path}`)) as Record<string, ModelClass>;
-      model = module[path.split("/").pop()!];
-    } catch {
-      model = undefined;
+    const kind = path.split("/").pop()!;
+    let model = await loadModel(`kubernetes-models/${path}`, kind);
+    for (const modelPackage of options.modelPackages ?? []) {
+      if (model) break;
+      model = await loadModel(`${modelPackage}/${path}`, kind);
     }
     if (!model) {
       report.skipped.push(label);

@@ -126,6 +126,7 @@ export async function cliWorkspace(options: { project?: string } = {}): Promise<
       version: "1.0.0",
       type: "module",
       highstate: { definitions: "./dist/index.js" },
+      exports: { ".": "./dist/index.js", "./machine": "./dist/machine.js", "./app": "./dist/app.js", "./package.json": "./package.json" },
       dependencies: { "@highstate/contract": "^0.1.0" },
     }),
     "node_modules/acme-components/dist/index.js": acmeDefinitions,

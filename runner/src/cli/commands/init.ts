@@ -2,7 +2,7 @@ import { dirname, relative, resolve } from "node:path";
 import { initWorkspace } from "../../workspace/init.js";
 import { detectPackageManager, ensureNodeModulesLinker, findPlugAndPlayFile } from "../../workspace/package-manager.js";
 import type { CommandSpec } from "../command.js";
-import { withWorkspaceLock } from "../lock.js";
+import { waitOption, withWorkspaceLock } from "../lock.js";
 import { jsonOption, startDirectory } from "../workspace.js";
 
 const command: CommandSpec = {
@@ -12,6 +12,7 @@ const command: CommandSpec = {
   description:
     "Makes a directory (the current one by default) a Highstate workspace: creates package.json, Pulumi.yaml, projects/ and a .gitignore ignoring .highstate/ and node_modules/ when they are missing. In a Yarn 2+ project it sets `nodeLinker: node-modules` in .yarnrc.yml (Pulumi needs node_modules). Existing files are never replaced, so it is safe to run again.",
   options: {
+    ...waitOption,
     ...jsonOption,
     name: { type: "string", valueName: "<name>", description: "Package and Pulumi project name (default: the directory name)" },
   },
@@ -36,7 +37,9 @@ const command: CommandSpec = {
       context.print("Next: run `yarn install` to lay packages out in node_modules, then `yarn highstate init` again to finish.");
       return 0;
     }
-    const result = await withWorkspaceLock(dir, "highstate init", () => initWorkspace(dir, typeof name === "string" ? { name } : {}));
+    const result = await withWorkspaceLock(context, dir, "highstate init", () =>
+      initWorkspace(dir, typeof name === "string" ? { name } : {}),
+    );
     if (context.values.json) {
       context.printJson(result);
       return 0;

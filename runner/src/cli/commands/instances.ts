@@ -5,11 +5,11 @@ import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { injectHub } from "../../workspace/hub-ops.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
 import { addInstance, connectInput, findInstance, removeInstance, renameInstance } from "../../workspace/project-ops.js";
+import { ProjectStore } from "../../workspace/project-store.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { CliError, UsageError } from "../errors.js";
-import { withWorkspaceLock } from "../lock.js";
+import { waitOption, withWorkspaceLock } from "../lock.js";
 import { findInstanceId, jsonOption, loadRegistry, openProject, projectOption, requireWorkspace, selectProject } from "../workspace.js";
-import { ProjectStore } from "../../workspace/project-store.js";
 
 /** Loads the project under the workspace lock, applies a change and saves it, so no other writer interleaves. */
 async function changeProject<T>(
@@ -20,7 +20,7 @@ async function changeProject<T>(
   const root = await requireWorkspace(context);
   const store = new ProjectStore(root);
   const name = await selectProject(context, store);
-  return withWorkspaceLock(root, describe, async () => {
+  return withWorkspaceLock(context, root, describe, async () => {
     const project = await store.load(name);
     const { project: changed, result } = await change({ root, store, name, project });
     await store.save(name, changed);
@@ -50,7 +50,8 @@ export function parseArgAssignments(assignments: readonly string[]): Record<stri
 function parseInputAssignment(project: Project, projectName: string, assignment: string): { input: string; from: InputRef } {
   const equals = assignment.indexOf("=");
   const source = assignment.slice(equals + 1);
-  if (equals <= 0 || source === "") throw new UsageError(`--input expects <input>=<instance>.<output> or <input>=hub:<name>, got "${assignment}"`, "instances add");
+  if (equals <= 0 || source === "")
+    throw new UsageError(`--input expects <input>=<instance>.<output> or <input>=hub:<name>, got "${assignment}"`, "instances add");
   const input = assignment.slice(0, equals);
   if (source.startsWith("hub:")) return { input, from: { hubId: source } };
   const dot = source.lastIndexOf(".");
@@ -108,11 +109,27 @@ const add: CommandSpec = {
   description:
     "Adds an instance to the project. Args are validated against the component's definition; inputs may be connected right away. Secrets are set separately with `highstate secrets set`, never on the command line.",
   options: {
+    ...waitOption,
     ...projectOption,
-    arg: { type: "string", multiple: true, valueName: "<name>=<value>", description: "An arg value (JSON when it parses as JSON, else a string); repeat for more" },
+    arg: {
+      type: "string",
+      multiple: true,
+      valueName: "<name>=<value>",
+      description: "An arg value (JSON when it parses as JSON, else a string); repeat for more",
+    },
     args: { type: "string", valueName: "<json>", description: "All args as a JSON object (--arg values are applied on top)" },
-    input: { type: "string", multiple: true, valueName: "<input>=<instance>.<output>", description: "Connect an input to an output of another instance (or to hub:<name>); repeat for more" },
-    inject: { type: "string", multiple: true, valueName: "hub:<name>", description: "Inject a hub: it supplies every matching input left unconnected" },
+    input: {
+      type: "string",
+      multiple: true,
+      valueName: "<input>=<instance>.<output>",
+      description: "Connect an input to an output of another instance (or to hub:<name>); repeat for more",
+    },
+    inject: {
+      type: "string",
+      multiple: true,
+      valueName: "hub:<name>",
+      description: "Inject a hub: it supplies every matching input left unconnected",
+    },
   },
   positionals: { min: 2, max: 2 },
   async run(context) {
@@ -124,7 +141,8 @@ const add: CommandSpec = {
       } catch (error) {
         throw new UsageError(`--args is not valid JSON: ${(error as Error).message}`, "instances add");
       }
-      if (typeof args !== "object" || args === null || Array.isArray(args)) throw new UsageError("--args must be a JSON object", "instances add");
+      if (typeof args !== "object" || args === null || Array.isArray(args))
+        throw new UsageError("--args must be a JSON object", "instances add");
     }
     args = { ...args, ...parseArgAssignments((context.values.arg as string[] | undefined) ?? []) };
     const root = await requireWorkspace(context);
@@ -142,6 +160,8 @@ const add: CommandSpec = {
       return { project: changed, result: added.id };
     });
     context.print(`Added "${id}".`);
+    // Kept in the project (the package may be fixed by an update), but it cannot run until then.
+    for (const problem of registry.component(type)?.problems ?? []) context.note(`Warning: "${id}" cannot run until its package is fixed: ${problem.message}`);
     return 0;
   },
 };
@@ -152,22 +172,32 @@ const remove: CommandSpec = {
   usage: "<instance>",
   description:
     "Removes an instance, every connection to it and its secrets. An instance whose stack still has resources is refused: destroy it first, or pass --force to abandon its resources (its Pulumi stack stays in the state backend).",
-  options: { ...projectOption, force: { type: "boolean", description: "Remove even when the stack still has resources (they are abandoned)" } },
+  options: {
+    ...projectOption,
+    ...waitOption,
+    force: { type: "boolean", description: "Remove even when the stack still has resources (they are abandoned)" },
+  },
   positionals: { min: 1, max: 1 },
   async run(context) {
-    const removed = await changeProject(context, `highstate instances remove ${context.positionals[0]}`, async ({ root, store, name, project }) => {
-      const id = findInstanceId(project, name, context.positionals[0]!);
-      const instance = project.instances.find((item) => item.id === id)!;
-      const states = new InstanceStateStore(root, name);
-      const state = await states.get(instance.uid);
-      if (isCreated(state) && !context.values.force) {
-        throw new CliError(`Instance "${id}" still has ${state!.resourceCount} resource${state!.resourceCount === 1 ? "" : "s"}; destroy it first, or pass --force to abandon them`);
-      }
-      const secrets = await ProjectSecrets.open(store.paths.projectSecretsFile(name));
-      await secrets.removeInstance(id);
-      await states.remove(instance.uid);
-      return { project: removeInstance(project, id), result: { id, abandoned: isCreated(state) } };
-    });
+    const removed = await changeProject(
+      context,
+      `highstate instances remove ${context.positionals[0]}`,
+      async ({ root, store, name, project }) => {
+        const id = findInstanceId(project, name, context.positionals[0]!);
+        const instance = project.instances.find((item) => item.id === id)!;
+        const states = new InstanceStateStore(root, name);
+        const state = await states.get(instance.uid);
+        if (isCreated(state) && !context.values.force) {
+          throw new CliError(
+            `Instance "${id}" still has ${state!.resourceCount} resource${state!.resourceCount === 1 ? "" : "s"}; destroy it first, or pass --force to abandon them`,
+          );
+        }
+        const secrets = await ProjectSecrets.open(store.paths.projectSecretsFile(name));
+        await secrets.removeInstance(id);
+        await states.remove(instance.uid);
+        return { project: removeInstance(project, id), result: { id, abandoned: isCreated(state) } };
+      },
+    );
     context.print(`Removed "${removed.id}".`);
     if (removed.abandoned) context.note(`Its resources were abandoned; its Pulumi stack is still in the state backend.`);
     return 0;
@@ -178,18 +208,23 @@ const rename: CommandSpec = {
   name: "instances rename",
   summary: "Rename an instance (its stack and secrets follow)",
   usage: "<instance> <new-name>",
-  description: "Renames an instance. Connections to it are rewritten, its secrets move with it, and its Pulumi stack stays (stacks are named by the instance's stable uid).",
-  options: { ...projectOption },
+  description:
+    "Renames an instance. Connections to it are rewritten, its secrets move with it, and its Pulumi stack stays (stacks are named by the instance's stable uid).",
+  options: { ...projectOption, ...waitOption },
   positionals: { min: 2, max: 2 },
   async run(context) {
     const [reference, newName] = context.positionals as [string, string];
-    const { from, to } = await changeProject(context, `highstate instances rename ${reference} ${newName}`, async ({ store, name, project }) => {
-      const id = findInstanceId(project, name, reference);
-      const changed = renameInstance(project, id, newName);
-      const newId = instanceId(findInstance(project, id).type, newName);
-      if (newId !== id) await (await ProjectSecrets.open(store.paths.projectSecretsFile(name))).renameInstance(id, newId);
-      return { project: changed, result: { from: id, to: newId } };
-    });
+    const { from, to } = await changeProject(
+      context,
+      `highstate instances rename ${reference} ${newName}`,
+      async ({ store, name, project }) => {
+        const id = findInstanceId(project, name, reference);
+        const changed = renameInstance(project, id, newName);
+        const newId = instanceId(findInstance(project, id).type, newName);
+        if (newId !== id) await (await ProjectSecrets.open(store.paths.projectSecretsFile(name))).renameInstance(id, newId);
+        return { project: changed, result: { from: id, to: newId } };
+      },
+    );
     context.print(from === to ? `"${from}" already has that name.` : `Renamed "${from}" to "${to}".`);
     return 0;
   },

@@ -3,7 +3,7 @@ import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { workspacePaths } from "../../workspace/paths.js";
 import { ProjectStore } from "../../workspace/project-store.js";
 import type { CommandSpec } from "../command.js";
-import { withWorkspaceLock } from "../lock.js";
+import { waitOption, withWorkspaceLock } from "../lock.js";
 import { getPassword } from "../prompt.js";
 import { jsonOption, requireWorkspace } from "../workspace.js";
 
@@ -58,6 +58,7 @@ const create: CommandSpec = {
   usage: "<name>",
   description:
     "Creates projects/<name>.json with no instances and Pulumi.<name>.yaml for its secrets, encrypted with the project password (asked for twice, or taken from HIGHSTATE_PASSWORD). Names use lower-case letters, digits and dashes.",
+  options: { ...waitOption },
   positionals: { min: 1, max: 1 },
   async run(context) {
     const root = await requireWorkspace(context);
@@ -73,7 +74,7 @@ const create: CommandSpec = {
       what: `The password of the new project "${name}"`,
       confirm: true,
     });
-    await withWorkspaceLock(root, `highstate projects create ${name}`, async () => {
+    await withWorkspaceLock(context, root, `highstate projects create ${name}`, async () => {
       const secrets = await ProjectSecrets.open(workspacePaths(root).projectSecretsFile(name));
       // A secrets file left behind (e.g. the project file was deleted) keeps its password: it must match.
       if (secrets.hasPassword) await secrets.unlock(password);
@@ -91,11 +92,12 @@ const rename: CommandSpec = {
   usage: "<name> <new-name>",
   description:
     "Renames projects/<name>.json, Pulumi.<name>.yaml and the project's local data under .highstate/. Instances keep their stacks (they are named by the instances' stable ids).",
+  options: { ...waitOption },
   positionals: { min: 2, max: 2 },
   async run(context) {
     const root = await requireWorkspace(context);
     const [from, to] = context.positionals as [string, string];
-    await withWorkspaceLock(root, `highstate projects rename ${from} ${to}`, () => new ProjectStore(root).rename(from, to));
+    await withWorkspaceLock(context, root, `highstate projects rename ${from} ${to}`, () => new ProjectStore(root).rename(from, to));
     context.print(`Renamed project "${from}" to "${to}".`);
     return 0;
   },

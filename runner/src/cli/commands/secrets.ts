@@ -4,7 +4,7 @@ import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { CliError } from "../errors.js";
-import { withWorkspaceLock } from "../lock.js";
+import { waitOption, withWorkspaceLock } from "../lock.js";
 import { getPassword, getSecretValue } from "../prompt.js";
 import { findInstanceId, jsonOption, loadRegistry, openProject, projectOption } from "../workspace.js";
 
@@ -68,16 +68,22 @@ const list: CommandSpec = {
     const { name, project, secrets } = await openSecrets(context);
     const all = secrets.listSecrets();
     const reference = context.positionals[0];
-    const shown = reference === undefined ? all : (() => {
-      const id = findInstanceId(project, name, reference);
-      return { [id]: all[id] ?? [] };
-    })();
+    const shown =
+      reference === undefined
+        ? all
+        : (() => {
+            const id = findInstanceId(project, name, reference);
+            return { [id]: all[id] ?? [] };
+          })();
     if (context.values.json) {
       context.printJson(shown);
       return 0;
     }
     const entries = Object.entries(shown).filter(([, names]) => names.length > 0);
-    if (entries.length === 0) context.print(reference === undefined ? `No secrets are set in project "${name}".` : `No secrets are set for "${Object.keys(shown)[0]}".`);
+    if (entries.length === 0)
+      context.print(
+        reference === undefined ? `No secrets are set in project "${name}".` : `No secrets are set for "${Object.keys(shown)[0]}".`,
+      );
     for (const [id, names] of entries) context.print(`${id}: ${names.join(", ")}`);
     return 0;
   },
@@ -89,7 +95,7 @@ const set: CommandSpec = {
   usage: "<instance> <secret>",
   description:
     "Sets one secret of an instance, encrypted with the project password into Pulumi.<project>.yaml. The value is read from stdin when it is piped (one trailing newline is removed) or asked for without echo; it is never taken from the command line. The password comes from HIGHSTATE_PASSWORD or a prompt; a project without a password gets one now.",
-  options: { ...projectOption },
+  options: { ...projectOption, ...waitOption },
   positionals: { min: 2, max: 2 },
   async run(context) {
     const { root, name, project, secrets } = await openSecrets(context);
@@ -97,7 +103,7 @@ const set: CommandSpec = {
     const instanceId = await declaredSecret(root, project, name, reference, secretName);
     const { commit } = await unlock(context, secrets, name);
     const value = await getSecretValue(context.io, `Value of secret "${secretName}" of "${instanceId}": `);
-    await withWorkspaceLock(root, `highstate secrets set ${instanceId} ${secretName}`, async () => {
+    await withWorkspaceLock(context, root, `highstate secrets set ${instanceId} ${secretName}`, async () => {
       await commit();
       await secrets.set(instanceId, secretName, value);
     });
@@ -117,7 +123,10 @@ const get: CommandSpec = {
     const { name, project, secrets } = await openSecrets(context);
     const [reference, secretName] = context.positionals as [string, string];
     const instanceId = findInstanceId(project, name, reference);
-    if (!secrets.has(instanceId, secretName)) throw new CliError(`Secret "${secretName}" of "${instanceId}" is not set; set it with \`highstate secrets set ${instanceId} ${secretName}\``);
+    if (!secrets.has(instanceId, secretName))
+      throw new CliError(
+        `Secret "${secretName}" of "${instanceId}" is not set; set it with \`highstate secrets set ${instanceId} ${secretName}\``,
+      );
     await unlock(context, secrets, name);
     context.io.stdout.write(`${secrets.get(instanceId, secretName)}\n`);
     return 0;
@@ -128,14 +137,16 @@ const remove: CommandSpec = {
   name: "secrets delete",
   summary: "Delete a secret of an instance",
   usage: "<instance> <secret>",
-  options: { ...projectOption },
+  options: { ...projectOption, ...waitOption },
   positionals: { min: 2, max: 2 },
   async run(context) {
     const { root, name, project, secrets } = await openSecrets(context);
     const [reference, secretName] = context.positionals as [string, string];
     const instanceId = findInstanceId(project, name, reference);
     if (!secrets.has(instanceId, secretName)) throw new CliError(`Secret "${secretName}" of "${instanceId}" is not set`);
-    await withWorkspaceLock(root, `highstate secrets delete ${instanceId} ${secretName}`, () => secrets.delete(instanceId, secretName));
+    await withWorkspaceLock(context, root, `highstate secrets delete ${instanceId} ${secretName}`, () =>
+      secrets.delete(instanceId, secretName),
+    );
     context.print(`Deleted secret "${secretName}" of "${instanceId}".`);
     return 0;
   },
@@ -146,10 +157,11 @@ const changePassword: CommandSpec = {
   summary: "Re-encrypt a project's secrets with a new password",
   description:
     "Re-encrypts every secret of the project (and the secret outputs stored under .highstate/) with a new password. The current password comes from HIGHSTATE_PASSWORD or a prompt, the new one from HIGHSTATE_NEW_PASSWORD or a prompt asked twice.",
-  options: { ...projectOption },
+  options: { ...projectOption, ...waitOption },
   async run(context) {
     const { root, name, project, secrets } = await openSecrets(context);
-    if (!secrets.hasPassword) throw new CliError(`Project "${name}" has no password yet; it gets one with its first secret (\`highstate secrets set\`)`);
+    if (!secrets.hasPassword)
+      throw new CliError(`Project "${name}" has no password yet; it gets one with its first secret (\`highstate secrets set\`)`);
     const currentPassword = await getPassword(context.io, {
       variable: "HIGHSTATE_PASSWORD",
       prompt: `Current password of project "${name}": `,
@@ -162,7 +174,7 @@ const changePassword: CommandSpec = {
       what: `The new password of project "${name}"`,
       confirm: true,
     });
-    await withWorkspaceLock(root, `highstate secrets change-password --project ${name}`, async () => {
+    await withWorkspaceLock(context, root, `highstate secrets change-password --project ${name}`, async () => {
       const change = await secrets.changePassword(currentPassword, newPassword);
       // Last-success fingerprints hold keyed digests of the secrets: carry them over to the new key so
       // nothing looks outdated just because the password changed.

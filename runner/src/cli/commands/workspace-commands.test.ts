@@ -3,11 +3,15 @@ import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { ensureContractBuilt, installPackage } from "../../registry/__fixtures__/plugin-workspace.js";
 import { testdir } from "../../test-utils/testdir.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
+import { acquireWorkspaceLock } from "../../workspace/lock.js";
 import { cliWorkspace, runCli } from "../__fixtures__/cli-harness.js";
+import type { CliIo } from "../io.js";
+import { main } from "../main.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 
@@ -22,9 +26,15 @@ describe("init", () => {
     const dir = await testdir();
     const first = await runCli(["init", "--name", "infra"], { cwd: dir });
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`Initialised a Highstate workspace in "${dir}":\n  created package.json\n  created Pulumi.yaml\n  created projects\n  created .gitignore\n`);
+    expect(first.stdout).toContain(
+      `Initialised a Highstate workspace in "${dir}":\n  created package.json\n  created Pulumi.yaml\n  created projects\n  created .gitignore\n`,
+    );
     expect(JSON.parse(await readFile(join(dir, "package.json"), "utf8")).name).toBe("infra");
-    expect(await runCli(["init"], { cwd: dir })).toEqual({ code: 0, stdout: `"${dir}" is already a Highstate workspace; nothing to do.\n`, stderr: "" });
+    expect(await runCli(["init"], { cwd: dir })).toEqual({
+      code: 0,
+      stdout: `"${dir}" is already a Highstate workspace; nothing to do.\n`,
+      stderr: "",
+    });
   });
 });
 
@@ -46,7 +56,9 @@ describe("registry", () => {
     await installPackage(join(dir, "node_modules"), { name: "broken-plugin", version: "2.0.0", source: 'throw new Error("kaboom");\n' });
     const run = await runCli(["registry"], { cwd: dir });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/Problems:\n {2}error: Could not load the definitions of package "broken-plugin@2\.0\.0" from ".*": kaboom; reinstall or update the package\n$/);
+    expect(run.stdout).toMatch(
+      /Problems:\n {2}error: Could not load the definitions of package "broken-plugin@2\.0\.0" from ".*": kaboom; reinstall or update the package\n$/,
+    );
   });
 });
 
@@ -58,8 +70,12 @@ describe("projects", () => {
       stdout: 'Created project "prod" (projects/prod.json, secrets in Pulumi.prod.yaml).\n',
       stderr: "",
     });
-    expect(await readFile(join(dir, "Pulumi.prod.yaml"), "utf8")).toMatch(/^encryptionsalt: v1:[A-Za-z0-9+/=]+:v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/m);
-    expect((await runCli(["projects", "create", "dev"], { cwd: join(dir, "projects"), env: { HIGHSTATE_PASSWORD: "project password 1" } })).code).toBe(0);
+    expect(await readFile(join(dir, "Pulumi.prod.yaml"), "utf8")).toMatch(
+      /^encryptionsalt: v1:[A-Za-z0-9+/=]+:v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/m,
+    );
+    expect(
+      (await runCli(["projects", "create", "dev"], { cwd: join(dir, "projects"), env: { HIGHSTATE_PASSWORD: "project password 1" } })).code,
+    ).toBe(0);
     expect((await runCli(["projects", "list"], { cwd: dir })).stdout).toBe("dev   0 instances, 0 hubs\nprod  0 instances, 0 hubs\n");
     expect((await runCli(["projects", "rename", "dev", "staging"], { cwd: dir })).stdout).toBe('Renamed project "dev" to "staging".\n');
     expect(JSON.parse((await runCli(["projects", "list", "--json"], { cwd: dir })).stdout)).toEqual([
@@ -89,15 +105,26 @@ describe("projects", () => {
   it("reports bad names, taken names, missing projects and unreadable files", async () => {
     const dir = await cliWorkspace({ project: "prod" });
     const bad = await runCli(["projects", "create", "Prod"], { cwd: dir });
-    expect([bad.code, bad.stderr]).toEqual([1, 'Error: "Prod" is not a valid project name: use lower-case letters, digits and dashes, starting with a letter (at most 63 characters).\n']);
+    expect([bad.code, bad.stderr]).toEqual([
+      1,
+      'Error: "Prod" is not a valid project name: use lower-case letters, digits and dashes, starting with a letter (at most 63 characters).\n',
+    ]);
     const taken = await runCli(["projects", "create", "prod"], { cwd: dir });
-    expect([taken.code, taken.stderr]).toEqual([1, `Error: Project "prod" already exists ("${join(dir, "projects", "prod.json")}"); choose another name.\n`]);
+    expect([taken.code, taken.stderr]).toEqual([
+      1,
+      `Error: Project "prod" already exists ("${join(dir, "projects", "prod.json")}"); choose another name.\n`,
+    ]);
     const missing = await runCli(["projects", "rename", "nope", "other"], { cwd: dir });
-    expect([missing.code, missing.stderr]).toEqual([1, `Error: Project "nope" does not exist (no "${join(dir, "projects", "nope.json")}"); create it first or check the name.\n`]);
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      `Error: Project "nope" does not exist (no "${join(dir, "projects", "nope.json")}"); create it first or check the name.\n`,
+    ]);
     await writeFile(join(dir, "projects", "broken.json"), "{ not json");
     const list = await runCli(["projects", "list"], { cwd: dir });
     expect(list.code).toBe(1);
-    expect(list.stdout).toMatch(/^broken {2}unreadable: Cannot read ".*broken\.json" \(line 1, column 3\): .*\nprod {4}0 instances, 0 hubs\n$/);
+    expect(list.stdout).toMatch(
+      /^broken {2}unreadable: Cannot read ".*broken\.json" \(line 1, column 3\): .*\nprod {4}0 instances, 0 hubs\n$/,
+    );
   });
 
   it("needs a workspace", async () => {
@@ -115,7 +142,13 @@ describe("projects", () => {
     onTestFinished(() => {
       holder.kill();
     });
-    const lock = { pid: holder.pid, command: "highstate designer", hostname: hostname(), since: "2026-01-01T00:00:00.000Z", token: "t0k3n" };
+    const lock = {
+      pid: holder.pid,
+      command: "highstate designer",
+      hostname: hostname(),
+      since: "2026-01-01T00:00:00.000Z",
+      token: "t0k3n",
+    };
     await writeFile(join(dir, ".highstate", "workspace.lock"), JSON.stringify(lock)).catch(async () => {
       const { mkdir } = await import("node:fs/promises");
       await mkdir(join(dir, ".highstate"));
@@ -124,9 +157,58 @@ describe("projects", () => {
     const run = await runCli(["projects", "create", "dev"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "project password 1" } });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      `Error: The workspace "${dir}" is in use by process ${holder.pid} ("highstate designer") on host "${hostname()}" since 2026-01-01T00:00:00.000Z. Wait for it to finish or stop it; if that process no longer runs, delete "${join(dir, ".highstate", "workspace.lock")}".\n`,
+      `Error: The workspace "${dir}" is in use by process ${holder.pid} ("highstate designer") on host "${hostname()}" since 2026-01-01T00:00:00.000Z. Wait for it to finish or stop it; if that process no longer runs, delete "${join(dir, ".highstate", "workspace.lock")}". To wait for it instead, run the command again with --wait <duration> (e.g. --wait 5m).\n`,
     );
+    // Read-only commands do not need the lock.
     expect((await runCli(["projects", "list"], { cwd: dir })).code).toBe(0);
+    expect((await runCli(["plan", "--project", "prod"], { cwd: dir })).code).toBe(0);
+    expect((await runCli(["instances", "list", "--project", "prod"], { cwd: dir })).code).toBe(0);
+    expect((await runCli(["doctor"], { cwd: dir })).stderr).not.toContain("in use by process");
+
+    // --wait gives up after its time, naming the holder; without a terminal the countdown is a plain line.
+    const waited = await runCli(["projects", "create", "dev", "--wait", "1s"], {
+      cwd: dir,
+      env: { HIGHSTATE_PASSWORD: "project password 1" },
+    });
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain(`Waiting for the workspace, in use by process ${holder.pid} ("highstate designer"): giving up in 1s`);
+    expect(waited.stderr).toContain(
+      `Error: Gave up after waiting 1s for the workspace: it is still in use by process ${holder.pid} ("highstate designer")`,
+    );
+    expect(existsSync(join(dir, "projects", "dev.json"))).toBe(false);
+  });
+
+  it("waits for the workspace with --wait and goes on once the holder is gone", async () => {
+    const dir = await cliWorkspace({ project: "prod" });
+    const lock = await acquireWorkspaceLock(dir, { command: "highstate designer" });
+    let stderr = "";
+    const io: CliIo = {
+      stdout: { write: () => true },
+      stderr: { write: (chunk: string) => (stderr += chunk) },
+      stdin: Readable.from([]) as CliIo["stdin"],
+      env: { HIGHSTATE_PASSWORD: "project password 1" },
+      cwd: dir,
+    };
+    const run = main(["projects", "create", "dev", "--wait", "10m"], io);
+    // Released only once the command has said that it waits.
+    await expect
+      .poll(() => stderr)
+      .toContain(`Waiting for the workspace, in use by process ${process.pid} ("highstate designer"): giving up in 10m 00s`);
+    expect(existsSync(join(dir, "projects", "dev.json"))).toBe(false);
+    await lock.release();
+    expect(await run).toBe(0);
+    expect(stderr).toContain("The workspace is free; going on.");
+    expect(existsSync(join(dir, "projects", "dev.json"))).toBe(true);
+  });
+
+  it("rejects a --wait that is not a duration", async () => {
+    const dir = await cliWorkspace({ project: "prod" });
+    const run = await runCli(["projects", "create", "dev", "--wait", "soon"], {
+      cwd: dir,
+      env: { HIGHSTATE_PASSWORD: "project password 1" },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--wait takes a duration like 90s, 5m or 1h, not "soon"');
   });
 });
 
@@ -138,7 +220,9 @@ describe("instances", () => {
       stdout: 'Added "acme.machine.v1:web".\n',
       stderr: "",
     });
-    const app = await runCli(["instances", "add", "acme.app.v1", "shop", "--args", '{"replicas":2}', "--input", "server=web.server"], { cwd: dir });
+    const app = await runCli(["instances", "add", "acme.app.v1", "shop", "--args", '{"replicas":2}', "--input", "server=web.server"], {
+      cwd: dir,
+    });
     expect(app.code).toBe(0);
     let project = await readProject(dir, "prod");
     // The project file keeps instances sorted by id.
@@ -150,7 +234,9 @@ describe("instances", () => {
     const list = await runCli(["instances", "list"], { cwd: dir });
     expect(list.stdout).toBe("acme.app.v1:shop     not created             App\nacme.machine.v1:web  not created             Machine\n");
 
-    expect((await runCli(["instances", "rename", "web", "db"], { cwd: dir })).stdout).toBe('Renamed "acme.machine.v1:web" to "acme.machine.v1:db".\n');
+    expect((await runCli(["instances", "rename", "web", "db"], { cwd: dir })).stdout).toBe(
+      'Renamed "acme.machine.v1:web" to "acme.machine.v1:db".\n',
+    );
     project = await readProject(dir, "prod");
     expect(project.instances[0]!.inputs).toEqual({ server: [{ instanceId: "acme.machine.v1:db", output: "server" }] });
 
@@ -158,7 +244,15 @@ describe("instances", () => {
     project = await readProject(dir, "prod");
     expect(project.instances.map((instance) => [instance.id, instance.inputs ?? {}])).toEqual([["acme.app.v1:shop", {}]]);
     expect(JSON.parse((await runCli(["instances", "list", "--json"], { cwd: dir })).stdout)).toEqual([
-      { id: "acme.app.v1:shop", type: "acme.app.v1", name: "shop", uid: project.instances[0]!.uid, title: "App", state: "not-created", resourceCount: 0 },
+      {
+        id: "acme.app.v1:shop",
+        type: "acme.app.v1",
+        name: "shop",
+        uid: project.instances[0]!.uid,
+        title: "App",
+        state: "not-created",
+        resourceCount: 0,
+      },
     ]);
   });
 
@@ -175,12 +269,18 @@ describe("instances", () => {
       'Error: Component "acme.nope.v1" is not installed: add the package that provides it to the workspace (npm install <package>) and start again\n',
     ]);
     const badInput = await runCli(["instances", "add", "acme.app.v1", "shop", "--input", "server"], { cwd: dir });
-    expect([badInput.code, badInput.stderr]).toEqual([2, 'Error: --input expects <input>=<instance>.<output> or <input>=hub:<name>, got "server"\n']);
+    expect([badInput.code, badInput.stderr]).toEqual([
+      2,
+      'Error: --input expects <input>=<instance>.<output> or <input>=hub:<name>, got "server"\n',
+    ]);
     const missingSource = await runCli(["instances", "add", "acme.app.v1", "shop", "--input", "server=ghost.server"], { cwd: dir });
     expect(missingSource.stderr).toBe('Error: Project "prod" has no instance "ghost"; `highstate instances list` shows them\n');
     expect((await readProject(dir, "prod")).instances).toEqual([]);
     const rename = await runCli(["instances", "rename", "ghost", "spirit"], { cwd: dir });
-    expect([rename.code, rename.stderr]).toEqual([1, 'Error: Project "prod" has no instance "ghost"; `highstate instances list` shows them\n']);
+    expect([rename.code, rename.stderr]).toEqual([
+      1,
+      'Error: Project "prod" has no instance "ghost"; `highstate instances list` shows them\n',
+    ]);
   });
 
   it("refuses to remove an instance whose stack has resources unless forced", async () => {
@@ -188,12 +288,26 @@ describe("instances", () => {
     await runCli(["instances", "add", "acme.machine.v1", "web"], { cwd: dir });
     const { uid } = (await readProject(dir, "prod")).instances[0]!;
     const now = new Date().toISOString();
-    await new InstanceStateStore(dir, "prod").record(uid, { instanceId: "acme.machine.v1:web", operation: "up", result: "succeeded", startedAt: now, finishedAt: now, resourceCount: 4 });
+    await new InstanceStateStore(dir, "prod").record(uid, {
+      instanceId: "acme.machine.v1:web",
+      operation: "up",
+      result: "succeeded",
+      startedAt: now,
+      finishedAt: now,
+      resourceCount: 4,
+    });
     const refused = await runCli(["instances", "remove", "web"], { cwd: dir });
-    expect([refused.code, refused.stderr]).toEqual([1, 'Error: Instance "acme.machine.v1:web" still has 4 resources; destroy it first, or pass --force to abandon them\n']);
+    expect([refused.code, refused.stderr]).toEqual([
+      1,
+      'Error: Instance "acme.machine.v1:web" still has 4 resources; destroy it first, or pass --force to abandon them\n',
+    ]);
     expect((await runCli(["instances", "list"], { cwd: dir })).stdout).toContain("created (4 resources)");
     const forced = await runCli(["instances", "remove", "web", "--force"], { cwd: dir });
-    expect(forced).toEqual({ code: 0, stdout: 'Removed "acme.machine.v1:web".\n', stderr: "Its resources were abandoned; its Pulumi stack is still in the state backend.\n" });
+    expect(forced).toEqual({
+      code: 0,
+      stdout: 'Removed "acme.machine.v1:web".\n',
+      stderr: "Its resources were abandoned; its Pulumi stack is still in the state backend.\n",
+    });
     expect(await new InstanceStateStore(dir, "prod").get(uid)).toBeUndefined();
   });
 
@@ -201,8 +315,13 @@ describe("instances", () => {
     const dir = await cliWorkspace({ project: "prod" });
     await runCli(["projects", "create", "dev"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "project password 1" } });
     const run = await runCli(["instances", "list"], { cwd: dir });
-    expect([run.code, run.stderr]).toEqual([1, 'Error: The workspace has several projects ("dev", "prod"); choose one with --project <name> or HIGHSTATE_PROJECT\n']);
+    expect([run.code, run.stderr]).toEqual([
+      1,
+      'Error: The workspace has several projects ("dev", "prod"); choose one with --project <name> or HIGHSTATE_PROJECT\n',
+    ]);
     expect((await runCli(["instances", "list", "-p", "dev"], { cwd: dir })).code).toBe(0);
-    expect((await runCli(["instances", "list"], { cwd: dir, env: { HIGHSTATE_PROJECT: "dev" } })).stdout).toContain('Project "dev" has no instances');
+    expect((await runCli(["instances", "list"], { cwd: dir, env: { HIGHSTATE_PROJECT: "dev" } })).stdout).toContain(
+      'Project "dev" has no instances',
+    );
   });
 });

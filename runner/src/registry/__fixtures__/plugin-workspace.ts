@@ -57,6 +57,11 @@ export interface FixturePackage {
   dependencies?: Record<string, string>;
   /** A global counter incremented when the module is evaluated, to observe imports. */
   counter?: string;
+  /**
+   * The `exports` field; by default the definitions module as `.` and every `./<path>` as
+   * `./dist/<path>.js`, so each component's `source.path` is a subpath export.
+   */
+  exports?: unknown;
 }
 
 /** Generates a definitions module from a list of entity and component type ids. */
@@ -88,7 +93,9 @@ export async function writePackage(dir: string, options: FixturePackage): Promis
     type: "module",
     highstate: options.marker === undefined ? { definitions: "./dist/index.js" } : options.marker,
     dependencies: options.dependencies ?? { "@highstate/contract": "^0.1.0" },
+    exports: options.exports === undefined ? { ".": "./dist/index.js", "./package.json": "./package.json", "./*": "./dist/*.js" } : options.exports,
   };
+  if (options.exports === null) delete pkg.exports;
   if (options.marker === null) delete pkg.highstate;
   await writeFile(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   await writeFile(join(dir, "dist", "index.js"), options.source ?? definitionsSource(options));
