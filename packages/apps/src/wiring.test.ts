@@ -6,6 +6,7 @@
 import { analyzeProject, buildRegistry, defineComponent, isComponent, isEntity, type Project } from "@highstate/contract";
 import * as databases from "@highstate/databases";
 import * as k8s from "@highstate/k8s";
+import * as restic from "@highstate/restic";
 import { describe, expect, it } from "vitest";
 import * as apps from "./index.js";
 
@@ -17,7 +18,7 @@ const accessPointSource = defineComponent({
   source: { package: "test", path: "access-point" },
 });
 
-const definitions = [...Object.values(k8s), ...Object.values(databases), ...Object.values(apps)] as unknown[];
+const definitions = [...Object.values(k8s), ...Object.values(restic), ...Object.values(databases), ...Object.values(apps)] as unknown[];
 const registry = buildRegistry([
   {
     package: { name: "test", version: "0.0.0" },
@@ -40,6 +41,7 @@ const database = instance("databases.mariadb-database.v1", "vault-db", {
   server: [ref(server.id, "connection")],
 });
 const postgres = instance("databases.postgresql.v1", "pg", { k8sCluster: [ref(cluster.id, "k8sCluster")] });
+const backups = instance("restic.repository.v1", "backups");
 
 function analyze(instances: unknown[], hubs: unknown[] = []) {
   const project = { version: 1, instances, hubs } as unknown as Project;
@@ -61,21 +63,22 @@ describe("wiring databases to Vaultwarden", () => {
     expect(inputsOf(database.id).server).toEqual([ref(server.id, "connection")]);
   });
 
-  it("hub injection fills the cluster, the access point and the database by exact type", () => {
+  it("hub injection fills the cluster, the access point, the database and the Restic Repo by exact type", () => {
     const hub = {
       id: "hub:apps",
-      inputs: [ref(cluster.id, "k8sCluster"), ref(access.id, "accessPoint"), ref(database.id, "connection")],
+      inputs: [ref(cluster.id, "k8sCluster"), ref(access.id, "accessPoint"), ref(database.id, "connection"), ref(backups.id, "repo")],
       injectionInputs: [],
       position: { x: 0, y: 0 },
     };
     const vault = instance("apps.vaultwarden.v1", "vault", {}, { injectionInputs: ["hub:apps"] });
-    const { analysis, inputsOf } = analyze([cluster, access, server, database, vault], [hub]);
+    const { analysis, inputsOf } = analyze([cluster, access, server, database, backups, vault], [hub]);
     expect(analysis.problems).toEqual([]);
     expect(inputsOf(vault.id)).toEqual({
       k8sCluster: [{ ...ref(cluster.id, "k8sCluster"), viaHub: "hub:apps" }],
       accessPoint: [{ ...ref(access.id, "accessPoint"), viaHub: "hub:apps" }],
       mariadb: [{ ...ref(database.id, "connection"), viaHub: "hub:apps" }],
       postgresql: [],
+      resticRepo: [{ ...ref(backups.id, "repo"), viaHub: "hub:apps" }],
     });
   });
 

@@ -10,9 +10,20 @@ export const cluster: Cluster = clusterSchema.parse({
   externalIps: ["203.0.113.7"],
 });
 
-/** An access point with a gateway in the same cluster (no issuer, no DNS provider). */
+/** An access point with a gateway in the same cluster (see `fixture-gateway`) and a TLS issuer for example.com. */
 export const accessPoint = {
   gateway: { clusterId: "cluster-uid", clusterName: "prod", implRef: { package: "@fixture/gateway", data: { gatewayName: "edge", gatewayNamespace: "gateway" } }, endpoints: ["203.0.113.7"] },
+  tlsIssuers: [{ clusterId: "cluster-uid", zones: ["example.com"], issuerRef: { name: "letsencrypt" } }],
+};
+
+/** A Restic Repo entity as the Restic Repo component outputs it. */
+export const resticRepo = {
+  type: "rclone" as const,
+  remoteName: "backups",
+  remoteType: "s3",
+  rcloneConfig: "[backups]\ntype = s3\nprovider = Minio\nendpoint = https://s3.example.com\naccess_key_id = key\nsecret_access_key = s3cret-value\n",
+  pathPattern: "restic/$clusterName/$appName/$instanceName",
+  remoteEndpoints: ["s3.example.com"],
 };
 
 /** What a MariaDB Database component outputs. */

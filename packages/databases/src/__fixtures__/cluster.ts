@@ -22,3 +22,13 @@ export const serviceMocks = {
     return { id: `${args.name}-id`, state: { ...args.inputs, spec: { ...spec, ports }, status } };
   },
 };
+
+/** A Restic Repo entity as the Restic Repo component outputs it. */
+export const resticRepo = {
+  type: "rclone" as const,
+  remoteName: "backups",
+  remoteType: "s3",
+  rcloneConfig: "[backups]\ntype = s3\nprovider = Minio\nendpoint = https://s3.example.com\naccess_key_id = key\nsecret_access_key = s3cret-value\n",
+  pathPattern: "restic/$clusterName/$appName/$instanceName",
+  remoteEndpoints: ["s3.example.com"],
+};

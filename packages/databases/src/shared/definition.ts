@@ -1,6 +1,7 @@
 import { dnsProviderEntity } from "@highstate/common";
 import { z } from "@highstate/contract";
 import { clusterEntity, kubernetesNameSchema } from "@highstate/k8s";
+import { resticRepositoryEntity } from "@highstate/restic";
 
 /** The args both database servers take. */
 export const serverArgs = {
@@ -29,6 +30,8 @@ export const serverArgs = {
 export const serverSecrets = {
   /** The admin password. Generated (24 random characters) on the first run and kept with the instance's secrets; set it to choose your own. */
   adminPassword: z.string().min(12).optional(),
+  /** The password of the server's backups in the Restic Repo. Generated on the first run with a repository connected and kept with the instance's secrets, so a re-created server can restore. */
+  backupKey: z.string().min(16).optional(),
 };
 
 /** The inputs both database servers take. */
@@ -37,6 +40,8 @@ export const serverInputs = {
   k8sCluster: clusterEntity,
   /** DNS providers; the one serving the `fqdn` arg's zone gets a record for the server. */
   dnsProviders: { entity: dnsProviderEntity, required: false, multiple: true },
+  /** Where backups go. Connected, the server is dumped nightly and before it is destroyed, and a new server restores the latest dump. */
+  resticRepo: { entity: resticRepositoryEntity, required: false },
 } as const;
 
 /** A database or user name: lower-case letters, digits and underscores, starting with a letter, at most 63 characters. */

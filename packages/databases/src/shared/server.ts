@@ -11,9 +11,12 @@ import {
   skipAwaitAnnotations,
 } from "@highstate/k8s/helpers";
 import { type PlatformOutputsInput, resourceName, type StatusFieldsInput } from "@highstate/pulumi";
+import type { ResticRepository } from "@highstate/restic";
+import { BackupKit, generateBackupPassword } from "@highstate/restic/kit";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConnection } from "../entities/connection.js";
+import { databaseBackupOptions } from "./backup.js";
 import { generatePassword } from "./password.js";
 import { type DatabaseScriptName, databaseScript } from "./scripts.js";
 
@@ -54,8 +57,9 @@ export interface DatabaseFlavor {
 export interface ServerUnit {
   name: string;
   args: { namespace?: string; external: boolean; fqdn?: string; storageSize: string; storageClassName?: string };
-  inputs: { k8sCluster: pulumi.Output<Cluster> };
-  getSecret(name: "adminPassword", generate: () => string): pulumi.Output<string>;
+  inputs: { k8sCluster: pulumi.Output<Cluster>; resticRepo?: pulumi.Output<ResticRepository> };
+  invokedTriggers: readonly string[];
+  getSecret(name: "adminPassword" | "backupKey", generate: () => string): pulumi.Output<string>;
 }
 
 /** What the server builder made. */
@@ -69,27 +73,22 @@ export interface DatabaseServer {
   volumeClaim: k8s.core.v1.PersistentVolumeClaim;
   connection: pulumi.Output<DatabaseConnection>;
   serviceValue: ReturnType<typeof serviceEntity>;
-  /** Status fields, terminals for the unit's return value. */
+  /** The backup kit, when a Restic Repo is connected. */
+  backup?: BackupKit;
+  /** Status fields, terminals and triggers for the unit's return value. */
   statusFields: StatusFieldsInput;
   terminals: NonNullable<PlatformOutputsInput["$terminals"]>;
+  triggers: NonNullable<PlatformOutputsInput["$triggers"]>;
 }
 
 /**
  * Creates a database server: its namespace, the admin password Secret, the scripts ConfigMap (hooks
  * and the first-start restore), the data PVC, the Service and a one-replica StatefulSet running the
- * pinned image on that PVC. `beforeStart` lets a caller (the backup kit) add resources the
- * StatefulSet must wait for, such as a restore Job.
+ * pinned image on that PVC. With a Restic Repo, the backup kit (`@highstate/restic/kit`) backs the
+ * dumps up and restores the latest one into a new, empty volume before the server first starts, which
+ * then loads it.
  */
-export function createDatabaseServer(
-  unit: ServerUnit,
-  flavor: DatabaseFlavor,
-  beforeStart?: (context: {
-    namespace: pulumi.Output<string>;
-    claimName: string;
-    provider: k8s.Provider;
-    labels: Record<string, string>;
-  }) => pulumi.Resource[],
-): DatabaseServer {
+export function createDatabaseServer(unit: ServerUnit, flavor: DatabaseFlavor): DatabaseServer {
   const { args } = unit;
   const cluster = unit.inputs.k8sCluster;
   const namespaceName = args.namespace ?? kubernetesName(unit.name);
@@ -143,7 +142,27 @@ export function createDatabaseServer(
     },
     { provider },
   );
-  const waitFor = beforeStart?.({ namespace: namespace.metadata.name, claimName, provider, labels }) ?? [];
+  const host = `${objectName}.${namespaceName}.svc.cluster.local`;
+  const repository = unit.inputs.resticRepo;
+  const backup = repository
+    ? new BackupKit(
+        resourceName(unit, "backup"),
+        {
+          repository,
+          cluster,
+          appName: flavor.app,
+          instanceName: unit.name,
+          objectName,
+          password: unit.getSecret("backupKey", generateBackupPassword),
+          namespace: namespace.metadata.name,
+          claimName: volumeClaim.metadata.name,
+          workloadSelector: selector,
+          ...databaseBackupOptions(flavor, { host, password }),
+          invokedTriggers: unit.invokedTriggers,
+        },
+        { provider },
+      )
+    : undefined;
   const statefulSet = new k8s.apps.v1.StatefulSet(
     resourceName(unit),
     {
@@ -156,6 +175,8 @@ export function createDatabaseServer(
           metadata: { labels },
           spec: {
             securityContext: { fsGroup: flavor.fsGroup },
+            // With backups, the server starts only once the restore Job has finished with the volume.
+            ...(backup ? { initContainers: [backup.gateContainer("data")] } : {}),
             containers: [
               {
                 name: flavor.app,
@@ -184,7 +205,7 @@ export function createDatabaseServer(
         },
       },
     },
-    { provider, dependsOn: [secret, scripts, volumeClaim, service, ...waitFor] },
+    { provider, dependsOn: [secret, scripts, volumeClaim, service, ...(backup ? [backup.restoreJob] : [])] },
   );
 
   const serviceValue = serviceEntity(service, cluster);
@@ -220,8 +241,10 @@ export function createDatabaseServer(
     volumeClaim,
     connection,
     serviceValue,
+    ...(backup ? { backup } : {}),
+    triggers: backup ? backup.triggers : [],
     statusFields: {
-      host: { value: `${objectName}.${namespaceName}.svc.cluster.local:${flavor.port}`, title: "Cluster Host" },
+      host: { value: `${host}:${flavor.port}`, title: "Cluster Host" },
       address: { value: address, title: "Address" },
       adminUser: { value: flavor.adminUser, title: "Admin User" },
       adminPassword: { value: password, title: "Admin Password", secret: true },
@@ -248,6 +271,7 @@ export function createDatabaseServer(
         env: { KUBECONFIG: "${file:kubeconfig}" },
         files: [{ name: "kubeconfig", content: kubeconfig, mode: 0o600 }],
       },
+      ...(backup ? backup.terminals : []),
     ],
   };
 }

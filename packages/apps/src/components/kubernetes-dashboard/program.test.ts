@@ -1,14 +1,18 @@
 import { validateKubernetesResources } from "@highstate/k8s/test";
 import type { Unit } from "@highstate/pulumi";
 import { testUnit } from "@highstate/pulumi/test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useFixtureGateway } from "../../__fixtures__/capabilities.js";
 import { accessPoint, cluster } from "../../__fixtures__/inputs.js";
 import type { kubernetesDashboard } from "./definition.js";
 
 let unit: Unit<typeof kubernetesDashboard>;
+let restoreCapabilities: () => void;
 beforeAll(async () => {
   unit = (await import("./program.js")).default;
+  restoreCapabilities = useFixtureGateway();
 });
+afterAll(() => restoreCapabilities());
 
 /** The token controller fills the Secret's token, as the API server would. */
 const mocks = {
@@ -47,6 +51,11 @@ describe("Kubernetes Dashboard", () => {
       roleRef: { kind: "ClusterRole", name: "cluster-admin" },
       subjects: [{ kind: "ServiceAccount", name: "admin-user", namespace: "kubernetes-dashboard" }],
     });
+    // Published through the access point: the route goes to the chart's Kong proxy on plain HTTP.
+    expect(result.resource("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").inputs.spec).toMatchObject({
+      hostnames: ["dash.example.com"],
+      rules: [{ backendRefs: [{ name: "kubernetes-dashboard-kong-proxy", port: 80 }] }],
+    });
     const secret = result.resource("kubernetes:core/v1:Secret");
     expect(secret.inputs).toMatchObject({
       type: "kubernetes.io/service-account-token",
@@ -58,7 +67,7 @@ describe("Kubernetes Dashboard", () => {
     const result = await testUnit(unit, { args: { fqdn: "dash.example.com" }, inputs: { k8sCluster: cluster, accessPoint }, mocks });
     expect(result.secretOutputs).toContain("$pages");
     const [page] = result.outputs.$pages as Array<{ blocks: Array<Record<string, unknown>> }>;
-    expect(page!.blocks[0]!.content).toContain("[https://dash.example.com](https://dash.example.com)");
+    expect(page!.blocks[0]!.content).toContain("[https://dash.example.com/](https://dash.example.com/)");
     expect(page!.blocks[1]).toEqual({
       type: "file",
       name: "login-token.txt",

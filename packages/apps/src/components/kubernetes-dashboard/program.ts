@@ -1,4 +1,5 @@
 import { appLabels, createClusterProvider, createHelmChart, createNamespace, waitForJsonPath } from "@highstate/k8s/helpers";
+import { PublishedService } from "@highstate/k8s/publish";
 import { defineUnit, resourceName } from "@highstate/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -58,10 +59,23 @@ export default defineUnit(kubernetesDashboard, (unit) => {
     { provider, dependsOn: [serviceAccount], additionalSecretOutputs: ["data"] },
   );
   const token = pulumi.secret(tokenSecret.data.apply((data) => Buffer.from(data?.token ?? "", "base64").toString("utf8")));
-  const url = `https://${args.fqdn}`;
-  void chart;
+  // The chart's Kong proxy serves the dashboard on plain HTTP inside the cluster; the gateway adds TLS.
+  const published = new PublishedService(
+    resourceName(unit),
+    {
+      accessPoint: inputs.accessPoint,
+      cluster: inputs.k8sCluster,
+      provider,
+      fqdn: args.fqdn,
+      namespace: namespace.metadata.name,
+      service: { name: `${release}-kong-proxy`, port: 80 },
+      instanceId: unit.instance.id,
+    },
+    { dependsOn: [chart] },
+  );
+  const url = published.url;
   return {
-    $statusFields: { url: { value: url, title: "URL" }, token: { value: token, title: "Login Token", secret: true } },
+    $statusFields: { ...published.statusFields(), token: { value: token, title: "Login Token", secret: true } },
     $pages: [
       {
         name: "index",
@@ -69,7 +83,7 @@ export default defineUnit(kubernetesDashboard, (unit) => {
         blocks: [
           {
             type: "markdown" as const,
-            content: `Open [${url}](${url}) and sign in with the token below (a \`cluster-admin\` ServiceAccount: keep it safe).`,
+            content: pulumi.interpolate`Open [${url}](${url}) and sign in with the token below (a \`cluster-admin\` ServiceAccount: keep it safe).`,
           },
           { type: "file" as const, name: "login-token.txt", content: token, contentType: "text/plain", secret: true },
         ],

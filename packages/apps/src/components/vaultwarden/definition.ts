@@ -1,6 +1,7 @@
 import { defineComponent, z } from "@highstate/contract";
 import { mariadbConnectionEntity, postgresqlConnectionEntity } from "@highstate/databases";
 import { accessPointEntity, clusterEntity, kubernetesNameSchema } from "@highstate/k8s";
+import { resticRepositoryEntity } from "@highstate/restic";
 
 /** Vaultwarden, the Bitwarden-compatible password manager, in a Kubernetes cluster. */
 export const vaultwarden = defineComponent({
@@ -25,6 +26,8 @@ export const vaultwarden = defineComponent({
   secrets: {
     /** The admin panel's token. Generated on the first run when the panel is on, kept with the instance's secrets; Vaultwarden gets only its Argon2 hash. */
     adminToken: z.string().min(16).optional(),
+    /** The password of Vaultwarden's backups in the Restic Repo. Generated on the first run with a repository connected, kept with the instance's secrets. */
+    backupKey: z.string().min(16).optional(),
   },
   inputs: {
     /** The cluster Vaultwarden runs in. */
@@ -39,6 +42,8 @@ export const vaultwarden = defineComponent({
       required: false,
       description: "A PostgreSQL database (from a PostgreSQL Database component).",
     },
+    /** Where `/data` is backed up (nightly and before destroy); a new instance restores it before Vaultwarden starts. */
+    resticRepo: { entity: resticRepositoryEntity, required: false },
   },
   outputs: {},
   meta: {

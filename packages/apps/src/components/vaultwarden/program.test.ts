@@ -3,14 +3,18 @@ import { timingSafeEqual } from "node:crypto";
 import { validateKubernetesResources } from "@highstate/k8s/test";
 import type { Unit } from "@highstate/pulumi";
 import { runError, testUnit } from "@highstate/pulumi/test";
-import { beforeAll, describe, expect, it } from "vitest";
-import { accessPoint, cluster, mariadbDatabase } from "../../__fixtures__/inputs.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useFixtureGateway } from "../../__fixtures__/capabilities.js";
+import { accessPoint, cluster, mariadbDatabase, resticRepo } from "../../__fixtures__/inputs.js";
 import type { vaultwarden } from "./definition.js";
 
 let unit: Unit<typeof vaultwarden>;
+let restoreCapabilities: () => void;
 beforeAll(async () => {
   unit = (await import("./program.js")).default;
+  restoreCapabilities = useFixtureGateway();
 });
+afterAll(() => restoreCapabilities());
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded inputs are untyped JSON; the assertions check their shape.
 type Json = Record<string, any>;
@@ -72,12 +76,41 @@ describe("Vaultwarden", () => {
     ]);
     expect(spec.template.spec.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "vault-data" } }]);
     expect(JSON.stringify(deployment.inputs)).not.toContain("p@ss");
+    // Published through the access point: a certificate from the zone's issuer and a route to the Service.
+    expect(result.resource("kubernetes:cert-manager.io/v1:Certificate").inputs).toMatchObject({
+      metadata: { namespace: "vault" },
+      spec: { dnsNames: ["vault.example.com"], issuerRef: { name: "letsencrypt" } },
+    });
+    expect(result.resource("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").inputs.spec).toMatchObject({
+      hostnames: ["vault.example.com"],
+      parentRefs: [{ name: "edge", namespace: "gateway", sectionName: "https" }],
+      rules: [{ backendRefs: [{ name: "vault", port: 80 }] }],
+    });
     expect(result.outputs.$statusFields).toEqual(
       expect.arrayContaining([
-        { name: "url", title: "URL", value: "https://vault.example.com", secret: false },
+        { name: "url", title: "URL", value: "https://vault.example.com/", secret: false },
         { name: "adminToken", title: "Admin Token", value: token, secret: true },
       ]),
     );
+  });
+
+  it("with a Restic Repo: restores /data before the first start, backs it up nightly and before destroy", async () => {
+    const result = await testUnit(unit, {
+      name: "vault",
+      args: { fqdn: "vault.example.com" },
+      inputs,
+      secretInputs: { mariadb: mariadbDatabase, resticRepo },
+    });
+    const report = await validateKubernetesResources(result.resources);
+    expect(report.validated).toEqual(
+      expect.arrayContaining(["kubernetes:batch/v1:Job vault-backup-restore", "kubernetes:batch/v1:CronJob vault-backup-backup"]),
+    );
+    expect(result.secrets.backupKey).toMatch(/^[0-9a-f]{64}$/);
+    const spec = (result.resource("kubernetes:apps/v1:Deployment").inputs.spec as Json).template.spec;
+    expect(spec.initContainers).toHaveLength(1);
+    expect(spec.initContainers[0].volumeMounts[0].name).toBe("data");
+    expect(result.outputs.$triggers).toEqual([expect.objectContaining({ type: "before-destroy" })]);
+    expect((result.outputs.$terminals as Json[]).length).toBeGreaterThan(0);
   });
 
   it("keeps its admin token across runs, and has none with the admin panel off", async () => {

@@ -8,7 +8,9 @@ import {
   selectorLabels,
   skipAwaitAnnotations,
 } from "@highstate/k8s/helpers";
+import { PublishedService } from "@highstate/k8s/publish";
 import { defineUnit, resourceName } from "@highstate/pulumi";
+import { BackupKit, generateBackupPassword } from "@highstate/restic/kit";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppDatabaseError, databaseUrl } from "../../shared/database-url.js";
@@ -19,7 +21,8 @@ import { vaultwarden } from "./definition.js";
 /**
  * Vaultwarden: namespace, a Secret with the database URL and the admin token's hash, a `/data`
  * volume, a Deployment of the pinned image and a Service, published at `https://<fqdn>` through the
- * access point.
+ * access point (certificate, route, DNS record). With a Restic Repo, the backup kit restores `/data`
+ * before the first start (the Deployment waits for it) and backs it up nightly and before destroy.
  */
 export default defineUnit(vaultwarden, (unit) => {
   const { args, inputs } = unit;
@@ -73,6 +76,24 @@ export default defineUnit(vaultwarden, (unit) => {
     },
     { provider },
   );
+  const backup = inputs.resticRepo
+    ? new BackupKit(
+        resourceName(unit, "backup"),
+        {
+          repository: inputs.resticRepo,
+          cluster: inputs.k8sCluster,
+          appName: "vaultwarden",
+          instanceName: unit.name,
+          objectName,
+          password: unit.getSecret("backupKey", generateBackupPassword),
+          namespace: namespace.metadata.name,
+          claimName: volumeClaim.metadata.name,
+          workloadSelector: selector,
+          invokedTriggers: unit.invokedTriggers,
+        },
+        { provider },
+      )
+    : undefined;
   const secretEnv = (name: string) => ({ name, valueFrom: { secretKeyRef: { name: envSecretName, key: name } } });
   const deployment = new k8s.apps.v1.Deployment(
     resourceName(unit),
@@ -86,6 +107,8 @@ export default defineUnit(vaultwarden, (unit) => {
         template: {
           metadata: { labels },
           spec: {
+            // With backups, Vaultwarden starts only once the restore Job has finished with the volume.
+            ...(backup ? { initContainers: [backup.gateContainer("data")] } : {}),
             containers: [
               {
                 name: "vaultwarden",
@@ -108,7 +131,7 @@ export default defineUnit(vaultwarden, (unit) => {
         },
       },
     },
-    { provider, dependsOn: [envSecret, volumeClaim] },
+    { provider, dependsOn: [envSecret, volumeClaim, ...(backup ? [backup.restoreJob] : [])] },
   );
   const service = new k8s.core.v1.Service(
     resourceName(unit),
@@ -118,11 +141,24 @@ export default defineUnit(vaultwarden, (unit) => {
     },
     { provider, dependsOn: [deployment] },
   );
-  void service;
+  const published = new PublishedService(
+    resourceName(unit),
+    {
+      accessPoint: inputs.accessPoint,
+      cluster: inputs.k8sCluster,
+      provider,
+      fqdn: args.fqdn,
+      namespace: namespace.metadata.name,
+      service: { name: service.metadata.name, port: 80 },
+      instanceId: unit.instance.id,
+    },
+    { dependsOn: [service] },
+  );
   return {
     $statusFields: {
-      url: { value: `https://${args.fqdn}`, title: "URL" },
+      ...published.statusFields(),
       ...(adminToken ? { adminToken: { value: adminToken, title: "Admin Token", secret: true } } : {}),
     },
+    ...(backup ? { $triggers: backup.triggers, $terminals: backup.terminals } : {}),
   };
 });

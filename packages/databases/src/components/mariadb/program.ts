@@ -40,5 +40,6 @@ export default defineUnit(mariadb, (unit) => {
     service: server.serviceValue,
     $statusFields: server.statusFields,
     $terminals: server.terminals,
+    $triggers: server.triggers,
   };
 });

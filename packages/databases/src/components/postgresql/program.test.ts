@@ -2,7 +2,7 @@ import { validateKubernetesResources } from "@highstate/k8s/test";
 import type { Unit } from "@highstate/pulumi";
 import { runError, testUnit } from "@highstate/pulumi/test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cluster, otherCluster, serviceMocks } from "../../__fixtures__/cluster.js";
+import { cluster, otherCluster, resticRepo, serviceMocks } from "../../__fixtures__/cluster.js";
 import { databaseConnectionSchema } from "../../entities/connection.js";
 import { databaseScript } from "../../shared/scripts.js";
 import type { postgresql } from "./definition.js";
@@ -150,6 +150,56 @@ describe("PostgreSQL", () => {
       },
     ]);
     expect(result.secretOutputs).toContain("$terminals");
+  });
+
+  it("with a Restic Repo: dumps with the hook in the server image, restores before the first start, backs up before destroy", async () => {
+    const result = await testUnit(unit, { name: "pg", inputs: { k8sCluster: cluster }, secretInputs: { resticRepo }, mocks: serviceMocks });
+    const report = await validateKubernetesResources(result.resources);
+    expect(report.validated).toEqual(
+      expect.arrayContaining([
+        "kubernetes:batch/v1:Job pg-backup-restore",
+        "kubernetes:batch/v1:CronJob pg-backup-backup",
+        "kubernetes:core/v1:Secret pg-backup-credentials",
+      ]),
+    );
+    expect(result.secrets.backupKey).toMatch(/^[0-9a-f]{64}$/);
+    const password = result.secrets.adminPassword!;
+
+    // The hook is the package's backup script, run in the PostgreSQL image against the Service.
+    const cronJob = result.resource("kubernetes:batch/v1:CronJob");
+    const job = (cronJob.inputs.spec as Json).jobTemplate.spec.template.spec;
+    const container = job.containers[0];
+    expect(container.image).toBe("postgres:17.6-bookworm");
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        { name: "PGHOST", value: "pg.pg.svc.cluster.local" },
+        { name: "DUMP_DIR", value: "/data/dump" },
+        { name: "BACKUP_ARGS", value: "--exclude=pgdata" },
+      ]),
+    );
+    expect(JSON.stringify(cronJob.inputs)).not.toContain(password);
+    const kitScripts = result.resources
+      .filter((resource) => resource.type === "kubernetes:core/v1:ConfigMap")
+      .map((resource) => resource.inputs.data as Record<string, string>);
+    expect(kitScripts.some((data) => Object.values(data).includes(databaseScript("postgresql-backup.sh")))).toBe(true);
+
+    // The server waits for the restore Job: an init container gate on the same volume.
+    const spec = result.resource("kubernetes:apps/v1:StatefulSet").inputs.spec as Json;
+    expect(spec.template.spec.initContainers).toHaveLength(1);
+    expect(spec.template.spec.initContainers[0].volumeMounts[0].name).toBe("data");
+
+    expect(result.outputs.$triggers).toEqual([expect.objectContaining({ type: "before-destroy" })]);
+    expect((result.outputs.$terminals as Json[]).map((terminal) => terminal.name)).toEqual(expect.arrayContaining(["client"]));
+    expect((result.outputs.$terminals as Json[]).length).toBeGreaterThan(1);
+
+    const again = await testUnit(unit, {
+      name: "pg",
+      inputs: { k8sCluster: cluster },
+      secretInputs: { resticRepo },
+      secrets: result.secrets,
+      mocks: serviceMocks,
+    });
+    expect(again.secrets).toEqual({});
   });
 
   it.each([

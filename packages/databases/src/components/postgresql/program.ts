@@ -45,5 +45,6 @@ export default defineUnit(postgresql, (unit) => {
     service: server.serviceValue,
     $statusFields: server.statusFields,
     $terminals: server.terminals,
+    $triggers: server.triggers,
   };
 });
