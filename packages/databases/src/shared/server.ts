@@ -1,4 +1,4 @@
-import type { Endpoint } from "@highstate/common";
+import type { DnsProvider, Endpoint } from "@highstate/common";
 import type { Cluster } from "@highstate/k8s";
 import {
   appLabels,
@@ -17,6 +17,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConnection } from "../entities/connection.js";
 import { databaseBackupOptions } from "./backup.js";
+import { createDatabaseDnsRecords } from "./dns.js";
 import { generatePassword } from "./password.js";
 import { type DatabaseScriptName, databaseScript } from "./scripts.js";
 
@@ -57,7 +58,8 @@ export interface DatabaseFlavor {
 export interface ServerUnit {
   name: string;
   args: { namespace?: string; external: boolean; fqdn?: string; storageSize: string; storageClassName?: string };
-  inputs: { k8sCluster: pulumi.Output<Cluster>; resticRepo?: pulumi.Output<ResticRepository> };
+  instance: { readonly id: string };
+  inputs: { k8sCluster: pulumi.Output<Cluster>; resticRepo?: pulumi.Output<ResticRepository>; dnsProviders: pulumi.Output<DnsProvider>[] };
   invokedTriggers: readonly string[];
   getSecret(name: "adminPassword" | "backupKey", generate: () => string): pulumi.Output<string>;
 }
@@ -219,7 +221,14 @@ export function createDatabaseServer(unit: ServerUnit, flavor: DatabaseFlavor): 
     }
     return list;
   });
-  const connection = pulumi.all([endpoints, pulumi.output(cluster), password]).apply(
+  // The connection is published only once the FQDN's records exist.
+  const records = createDatabaseDnsRecords(resourceName(unit), {
+    fqdn: args.fqdn,
+    providers: unit.inputs.dnsProviders,
+    endpoints,
+    instanceId: unit.instance.id,
+  });
+  const connection = pulumi.all([endpoints, pulumi.output(cluster), password, records]).apply(
     ([endpointList, clusterValue, passwordValue]): DatabaseConnection => ({
       endpoints: endpointList,
       credentials: { username: flavor.adminUser, password: passwordValue },
@@ -247,6 +256,10 @@ export function createDatabaseServer(unit: ServerUnit, flavor: DatabaseFlavor): 
       host: { value: `${host}:${flavor.port}`, title: "Cluster Host" },
       address: { value: address, title: "Address" },
       adminUser: { value: flavor.adminUser, title: "Admin User" },
+      dns: {
+        value: records.apply((list) => (list.length > 0 ? list.join(", ") : undefined)) as pulumi.Output<string>,
+        title: "DNS Records",
+      },
       adminPassword: { value: password, title: "Admin Password", secret: true },
     },
     terminals: [

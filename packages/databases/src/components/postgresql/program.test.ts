@@ -1,16 +1,20 @@
 import { validateKubernetesResources } from "@highstate/k8s/test";
 import type { Unit } from "@highstate/pulumi";
 import { runError, testUnit } from "@highstate/pulumi/test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dnsProvider, useFixtureDns } from "../../__fixtures__/capabilities.js";
 import { cluster, otherCluster, resticRepo, serviceMocks } from "../../__fixtures__/cluster.js";
 import { databaseConnectionSchema } from "../../entities/connection.js";
 import { databaseScript } from "../../shared/scripts.js";
 import type { postgresql } from "./definition.js";
 
 let unit: Unit<typeof postgresql>;
+let restoreCapabilities: () => void;
 beforeAll(async () => {
   unit = (await import("./program.js")).default;
+  restoreCapabilities = useFixtureDns();
 });
+afterAll(() => restoreCapabilities());
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded inputs are untyped JSON; the assertions check their shape.
 type Json = Record<string, any>;
@@ -200,6 +204,51 @@ describe("PostgreSQL", () => {
       mocks: serviceMocks,
     });
     expect(again.secrets).toEqual({});
+  });
+
+  it("creates A records for its FQDN with the DNS provider serving the zone, pointing at its public addresses", async () => {
+    const result = await testUnit(unit, {
+      name: "pg",
+      args: { external: true, fqdn: "db.example.com" },
+      inputs: { k8sCluster: cluster },
+      secretInputs: { dnsProviders: [dnsProvider] },
+      mocks: serviceMocks,
+    });
+    const records = result.resources.filter((resource) => resource.type === "fixture:dns:Record");
+    expect(records.map((record) => record.inputs)).toEqual([
+      {
+        zone: "example.com",
+        name: "db.example.com",
+        type: "A",
+        value: "203.0.113.7",
+        comment: "Managed by Highstate [databases.postgresql.v1:pg]",
+        token: "dns-token-value",
+      },
+    ]);
+    expect(records[0]!.secretInputs).toContain("token");
+    expect(result.outputs.$statusFields).toContainEqual({ name: "dns", title: "DNS Records", value: "A 203.0.113.7", secret: false });
+  });
+
+  it("explains an FQDN outside the providers' zones, and one without a public address", async () => {
+    const outside = await runError(
+      testUnit(unit, {
+        name: "pg",
+        args: { external: true, fqdn: "db.example.org" },
+        inputs: { k8sCluster: cluster, dnsProviders: [dnsProvider] },
+        mocks: serviceMocks,
+      }),
+    );
+    expect(outside.name).toBe("DatabaseDnsError");
+    expect(outside.message).toContain('"db.example.org" is in none of the zones of the connected DNS providers (example.com)');
+    const internal = await runError(
+      testUnit(unit, {
+        name: "pg",
+        args: { fqdn: "db.example.com" },
+        inputs: { k8sCluster: cluster, dnsProviders: [dnsProvider] },
+        mocks: serviceMocks,
+      }),
+    );
+    expect(internal.message).toContain('needs a public IP address of the server: set "external"');
   });
 
   it.each([
