@@ -34,7 +34,7 @@ function envOf(container: Container): Record<string, unknown> {
 }
 
 function run(
-  options: { invokedTriggers?: string[]; secrets?: Record<string, string>; args?: Record<string, string> } = {},
+  options: { invokedTriggers?: string[]; secrets?: Record<string, string | undefined>; args?: Record<string, string> } = {},
 ): Promise<UnitTestResult> {
   return testUnit(unit, { name: "main", inputs: { k8sCluster: cluster }, secretInputs: { resticRepo: repository }, ...options });
 }
