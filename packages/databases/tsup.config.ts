@@ -1,3 +1,3 @@
-import { defineHighstateConfig } from "../../tooling/tsup.ts";
+import { defineHighstateConfig } from "@highstate/contract/build";
 
 export default defineHighstateConfig(import.meta.dirname);
