@@ -2,7 +2,7 @@ import { validateKubernetesResources } from "@highstate/k8s/test";
 import type { Unit } from "@highstate/pulumi";
 import { runError, testUnit } from "@highstate/pulumi/test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cluster, serviceMocks } from "../../__fixtures__/cluster.js";
+import { cluster, resticRepo, serviceMocks } from "../../__fixtures__/cluster.js";
 import { databaseConnectionSchema } from "../../entities/connection.js";
 import { databaseScript } from "../../shared/scripts.js";
 import type { mariadb } from "./definition.js";
@@ -56,6 +56,30 @@ describe("MariaDB", () => {
     expect(terminal!.title).toBe("mariadb");
     expect(terminal!.command.slice(-3)).toEqual(["sh", "-c", 'MYSQL_PWD="$MARIADB_ROOT_PASSWORD" exec mariadb --user=root']);
     expect(JSON.stringify(terminal)).not.toContain(result.secrets.adminPassword);
+  });
+
+  it("with a Restic Repo: dumps with mariadb-dump in the MariaDB image, the root password as a secret hook variable", async () => {
+    const result = await testUnit(unit, {
+      name: "maria",
+      inputs: { k8sCluster: cluster },
+      secretInputs: { resticRepo },
+      mocks: serviceMocks,
+    });
+    await validateKubernetesResources(result.resources);
+    const cronJob = result.resource("kubernetes:batch/v1:CronJob");
+    const container = (cronJob.inputs.spec as Json).jobTemplate.spec.template.spec.containers[0];
+    expect(container.image).toBe("mariadb:11.8.3-noble");
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        { name: "MARIADB_HOST", value: "maria.maria.svc.cluster.local" },
+        { name: "BACKUP_ARGS", value: "--exclude=mysql" },
+        expect.objectContaining({ name: "MYSQL_PWD", valueFrom: expect.objectContaining({ secretKeyRef: expect.any(Object) }) }),
+      ]),
+    );
+    expect(JSON.stringify(cronJob.inputs)).not.toContain(result.secrets.adminPassword);
+    const spec = result.resource("kubernetes:apps/v1:StatefulSet").inputs.spec as Json;
+    expect(spec.template.spec.initContainers).toHaveLength(1);
+    expect(result.outputs.$triggers).toEqual([expect.objectContaining({ type: "before-destroy" })]);
   });
 
   it("rejects a password shorter than 12 characters", async () => {
