@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { constants, readFileSync } from "node:fs";
 import { access, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { decodeUtf8Strict } from "./strict-text.js";
 
 /** Options of {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -128,7 +129,7 @@ export async function readSmallFiles(files: readonly string[], batchSize = 200):
     const end = Math.min(files.length, start + batchSize);
     for (let position = start; position < end; position += 1) {
       try {
-        texts[position] = readFileSync(files[position]!, "utf8");
+        texts[position] = decodeUtf8Strict(readFileSync(files[position]!), files[position]!);
       } catch (error) {
         texts[position] = (error as NodeJS.ErrnoException).code === "ENOENT" ? undefined : (error as Error);
       }

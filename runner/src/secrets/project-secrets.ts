@@ -1,4 +1,5 @@
-import { readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import { readTextFileIfExists } from "../fs/strict-text.js";
 import {
   IncorrectPasswordError,
   NoProjectPasswordError,
@@ -53,7 +54,7 @@ export class ProjectSecrets {
 
   /** Reads the secrets file (a missing file is an empty one). Throws `UnreadableFileError` when it cannot be read. */
   static async open(file: string): Promise<ProjectSecrets> {
-    const text = await readFileIfExists(file);
+    const text = await readTextFileIfExists(file);
     return new ProjectSecrets(file, text === undefined ? emptySecretsFile() : parseSecretsFile(text, file), text);
   }
 
@@ -263,7 +264,7 @@ export class ProjectSecrets {
 
   /** Re-reads the file when it changed on disk; drops the key when the password changed under us. */
   private async reload(): Promise<void> {
-    const text = await readFileIfExists(this.file);
+    const text = await readTextFileIfExists(this.file);
     if (text === this.lastText) return;
     const content = text === undefined ? emptySecretsFile() : parseSecretsFile(text, this.file);
     this.content = content;

@@ -5,7 +5,7 @@
  */
 import type { Project } from "@highstate/contract";
 import type { ProjectContext } from "../engine/index.js";
-import { readFileIfExists } from "../fs/atomic-write.js";
+import { readTextFileIfExists } from "../fs/strict-text.js";
 import type { WorkspaceRegistry } from "../registry/index.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import { assertProjectName, parseProjectFile, ProjectAlreadyExistsError, ProjectNotFoundError, type ProjectStore, serializeProject } from "../workspace/index.js";
@@ -95,7 +95,7 @@ export class ProjectSessions {
   async session(name: string): Promise<ProjectSession> {
     assertProjectName(name);
     const file = this.store.paths.projectFile(name);
-    const text = await readFileIfExists(file);
+    const text = await readTextFileIfExists(file);
     const current = this.#sessions.get(name);
     if (text === undefined) {
       this.#sessions.delete(name);
