@@ -253,10 +253,15 @@ describe("ProjectSecrets with files it cannot read", () => {
     await expectUnreadable(join(list, "Pulumi.p.yaml"), { problem: /must be a YAML mapping/ });
   });
 
-  it("opens an empty file as a project without a password", async () => {
-    const dir = await testdir({ "Pulumi.p.yaml": "" });
-    const secrets = await ProjectSecrets.open(join(dir, "Pulumi.p.yaml"));
-    expect(secrets.hasPassword).toBe(false);
+  it("refuses an empty file (truncated?) instead of taking it as a project without a password", async () => {
+    for (const text of ["", "\n  \n", "# only a comment\n", "---\n"]) {
+      const dir = await testdir({ "Pulumi.p.yaml": text });
+      await expectUnreadable(join(dir, "Pulumi.p.yaml"), { problem: /the file is empty \(was it truncated\?\)/ });
+      expect(await readFile(join(dir, "Pulumi.p.yaml"), "utf8")).toBe(text);
+    }
+    // A missing file is a project without a password.
+    const dir = await testdir();
+    expect((await ProjectSecrets.open(join(dir, "Pulumi.p.yaml"))).hasPassword).toBe(false);
   });
 
   it("rewrites nothing when only read", async () => {

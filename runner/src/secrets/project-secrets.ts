@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { readTextFileIfExists } from "../fs/strict-text.js";
 import {
@@ -286,7 +287,8 @@ export class ProjectSecrets {
         const text = serializeSecretsFile(next);
         // A change that changes nothing leaves the file (even a hand-formatted one) alone.
         if (text !== serializeSecretsFile(this.content)) {
-          await writeFileAtomic(this.file, text, { mode: 0o644 });
+          if (text === "") await rm(this.file, { force: true });
+          else await writeFileAtomic(this.file, text, { mode: 0o600 });
           this.lastText = text;
         }
         this.content = next;

@@ -134,7 +134,15 @@ export function parseSecretsFile(text: string, file: string): SecretsFileContent
     throw new UnreadableFileError(file, problem, locate(segments), cause !== undefined ? { cause } : undefined);
   };
 
-  if (doc.contents !== null && !isMap(doc.contents) && !(isScalar(doc.contents) && doc.contents.value === null)) {
+  // Highstate never writes an empty file (it removes it instead), so an empty one was truncated or
+  // emptied by something else: taking it as "no password yet" would let the next write pick a new salt.
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    throw new UnreadableFileError(
+      file,
+      'the file is empty (was it truncated?); restore it from version control, or delete it if the project really has no password and no secrets yet',
+    );
+  }
+  if (!isMap(doc.contents)) {
     fail([], "the file must be a YAML mapping");
   }
   checkNodes(doc, (node, problem) => {

@@ -16,6 +16,8 @@ import { ConflictError } from "./http.js";
 export class ProjectSession {
   /** The password, once unlocked (kept in memory only: operations pass it to Pulumi's environment). */
   password: string | undefined;
+  /** When the password was last entered (unlock, create or a reveal that asked for it), in ms since the epoch. */
+  passwordEnteredAt: number | undefined;
   /** Set while this server writes the file, so the write is not mistaken for an edit on disk. */
   writing = false;
 
@@ -143,6 +145,7 @@ export class ProjectSessions {
       const project = await this.store.create(name);
       const session = new ProjectSession(name, project, serializeProject(project), secrets, 1);
       session.password = password;
+      session.passwordEnteredAt = Date.now();
       this.#sessions.set(name, session);
       this.#options.broadcast({ type: "projects-changed" });
       return session;
@@ -159,6 +162,7 @@ export class ProjectSessions {
       if (session.secrets.hasPassword) await session.secrets.unlock(password);
       else await session.secrets.create(password);
       session.password = password;
+      session.passwordEnteredAt = Date.now();
       this.#options.broadcast({ type: "project-changed", project: name, revision: session.revision });
       this.#options.broadcast({ type: "projects-changed" });
       return session;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { readSmallFiles, writeFileAtomic } from "../fs/atomic-write.js";
+import { ensurePrivateDir, readSmallFiles, writeFileAtomic } from "../fs/atomic-write.js";
 import { hashJson, stableJson } from "../fs/canonical.js";
 import { formatValuePath, UnreadableFileError } from "../fs/errors.js";
 import { parseJsonDocument } from "../fs/json-syntax.js";
@@ -195,8 +195,8 @@ export class InstanceStateStore {
       const file = this.file(uid);
       const state = (await this.get(uid)) ?? emptyInstanceState(uid, instanceId);
       const next = change(state);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFileAtomic(file, stableJson(instanceStateSchema.parse(next)));
+      await ensurePrivateDir(dirname(file));
+      await writeFileAtomic(file, stableJson(instanceStateSchema.parse(next)), { mode: 0o600 });
       return next;
     });
   }

@@ -93,3 +93,29 @@ describe("damaged project files", () => {
     await expectRefusedEverywhere(dir, file, damaged, /nested more than 128 levels/, `line ${line}, column ${column}`);
   });
 });
+
+describe("Pulumi.<project>.yaml", () => {
+  it("refuses an empty file instead of choosing a new salt and password", async () => {
+    const { dir } = await fiveMachines();
+    const file = join(dir, "Pulumi.prod.yaml");
+    await writeFile(file, "");
+    const set = await runCli(["secrets", "set", "a", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "new" }, stdin: "v" });
+    expect(set.code).toBe(1);
+    expect(set.stderr).toContain(`Cannot read "${file}": the file is empty (was it truncated?)`);
+    expect(await readFile(file, "utf8")).toBe("");
+  });
+
+  it("does not delete a secret when the password is wrong", async () => {
+    const { dir } = await fiveMachines();
+    const file = join(dir, "Pulumi.prod.yaml");
+    expect((await runCli(["secrets", "set", "a", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "right" }, stdin: "v" })).code).toBe(0);
+    const before = await readFile(file, "utf8");
+    const wrong = await runCli(["secrets", "delete", "a", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "wrong" } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/password/i);
+    expect(await readFile(file, "utf8")).toBe(before);
+    const right = await runCli(["secrets", "delete", "a", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "right" } });
+    expect(right.code).toBe(0);
+    expect(await readFile(file, "utf8")).not.toContain("token");
+  });
+});
