@@ -10,7 +10,7 @@ import {
   SecretsLockedError,
 } from "./errors.js";
 import { createPassphraseCrypter, type PassphraseCrypter } from "./passphrase-crypter.js";
-import { emptySecretsFile, parseSecretsFile, type SecretsFileContent, serializeSecretsFile } from "./secrets-file.js";
+import { emptySecretsFile, parseSecretsFile, type SecretsFileContent, serializeSecretsFile, updateSecretsText } from "./secrets-file.js";
 
 /** The result of {@link ProjectSecrets.changePassword}. */
 export interface PasswordChange {
@@ -284,9 +284,11 @@ export class ProjectSecrets {
       const next = cloneContent(this.content);
       try {
         await change(next);
-        const text = serializeSecretsFile(next);
+        const canonical = serializeSecretsFile(next);
         // A change that changes nothing leaves the file (even a hand-formatted one) alone.
-        if (text !== serializeSecretsFile(this.content)) {
+        if (canonical !== serializeSecretsFile(this.content)) {
+          // An existing file is edited in place, so its comments and layout survive.
+          const text = this.lastText === undefined || canonical === "" ? canonical : updateSecretsText(this.lastText, this.content, next, this.file);
           if (text === "") await rm(this.file, { force: true });
           else await writeFileAtomic(this.file, text, { mode: 0o600 });
           this.lastText = text;

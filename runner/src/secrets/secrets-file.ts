@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from "yaml";
 import { sortKeysDeep } from "../fs/canonical.js";
 import { type FileLocation, formatValuePath, UnreadableFileError } from "../fs/errors.js";
@@ -229,4 +230,42 @@ export function serializeSecretsFile(content: SecretsFileContent): string {
   if (Object.keys(config).length > 0) document.config = config;
   if (Object.keys(document).length === 0) return "";
   return stringify(sortKeysDeep(document), { lineWidth: 0, indent: 2 });
+}
+
+/**
+ * The text of a `Pulumi.<project>.yaml` after a change from `previous` to `next`, edited in place so
+ * comments, tags, quoting and key order of the untouched parts stay as they were (as Pulumi's own
+ * writer keeps them): only the changed `secure:` values, the `encryptionsalt` and emptied sections are
+ * touched. When an in-place edit cannot be made exactly, the canonical form is written instead.
+ */
+export function updateSecretsText(previousText: string, previous: SecretsFileContent, next: SecretsFileContent, file: string): string {
+  try {
+    const doc = parseDocument(previousText, { uniqueKeys: true });
+    if (next.encryptionSalt !== previous.encryptionSalt) {
+      if (next.encryptionSalt === undefined) doc.delete("encryptionsalt");
+      else doc.set("encryptionsalt", next.encryptionSalt);
+    }
+    const base = ["config", projectSecretsConfigKey];
+    for (const [instanceId, values] of Object.entries(previous.secrets)) {
+      for (const name of Object.keys(values)) if (next.secrets[instanceId]?.[name] === undefined) doc.deleteIn([...base, instanceId, name]);
+      if (Object.keys(next.secrets[instanceId] ?? {}).length === 0 && doc.hasIn([...base, instanceId])) doc.deleteIn([...base, instanceId]);
+    }
+    // New entries are appended in sorted order; existing ones keep their place.
+    for (const instanceId of Object.keys(next.secrets).sort()) {
+      const values = next.secrets[instanceId]!;
+      for (const name of Object.keys(values).sort()) {
+        if (previous.secrets[instanceId]?.[name] !== values[name]) doc.setIn([...base, instanceId, name, "secure"], values[name]);
+      }
+    }
+    if (Object.values(next.secrets).every((values) => Object.keys(values).length === 0) && doc.hasIn(base)) {
+      doc.deleteIn(base);
+      const config = doc.get("config");
+      if (isMap(config) && config.items.length === 0) doc.delete("config");
+    }
+    const text = doc.toString({ lineWidth: 0 });
+    if (isDeepStrictEqual(parseSecretsFile(text, file), next)) return text;
+  } catch {
+    // Fall through to the canonical form.
+  }
+  return serializeSecretsFile(next);
 }
