@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureContractBuilt } from "../../registry/__fixtures__/plugin-workspace.js";
@@ -117,5 +117,37 @@ describe("Pulumi.<project>.yaml", () => {
     const right = await runCli(["secrets", "delete", "a", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "right" } });
     expect(right.code).toBe(0);
     expect(await readFile(file, "utf8")).not.toContain("token");
+  });
+});
+
+describe("doctor and the workspace lock", () => {
+  it("reports temp files left by processes killed while taking the lock, and a lock that is a folder", async () => {
+    const { dir } = await fiveMachines();
+    await mkdir(join(dir, ".highstate"), { recursive: true });
+    await writeFile(join(dir, ".highstate", "workspace.lock.999999993.a1b2c3d4e5f6.tmp"), "{}");
+    const report = JSON.parse((await runCli(["doctor", "--json"], { cwd: dir })).stdout) as {
+      checks: Array<{ name: string; status: string; message: string }>;
+    };
+    expect(report.checks.filter((check) => check.name === "lock").map((check) => check.message)).toContainEqual(
+      expect.stringContaining(
+        '1 temp file left by processes killed while taking the lock (".highstate/workspace.lock.999999993.a1b2c3d4e5f6.tmp")',
+      ),
+    );
+    // The next command that takes the lock removes it.
+    expect((await runCli(["instances", "add", "acme.machine.v1", "f"], { cwd: dir })).code).toBe(0);
+    await expect(readFile(join(dir, ".highstate", "workspace.lock.999999993.a1b2c3d4e5f6.tmp"))).rejects.toThrow();
+    await mkdir(join(dir, ".highstate", "workspace.lock"));
+    const broken = JSON.parse((await runCli(["doctor", "--json"], { cwd: dir })).stdout) as {
+      ok: boolean;
+      checks: Array<{ name: string; status: string; message: string }>;
+    };
+    expect(broken.ok).toBe(false);
+    expect(broken.checks.find((check) => check.name === "lock")).toMatchObject({
+      status: "error",
+      message: expect.stringContaining("is a folder, not a lock file"),
+    });
+    const add = await runCli(["instances", "add", "acme.machine.v1", "g"], { cwd: dir });
+    expect(add.code).toBe(1);
+    expect(add.stderr).toContain("is a folder, not a lock file");
   });
 });
