@@ -5,16 +5,13 @@ import "@xyflow/react/dist/style.css";
 import "./styles/base.css";
 import "./styles/canvas.css";
 import "./styles/panels.css";
+import { captureAccessToken } from "./api/access-token.js";
 import { App } from "./app/App.js";
 import { installBenchHooks } from "./bench-hooks.js";
 import { preloadIconSet } from "./icons/Icon.js";
 
-// The server hands out the access token once in the URL and then as a cookie; drop it from the address bar.
-if (new URLSearchParams(location.search).has("token")) {
-  const url = new URL(location.href);
-  url.searchParams.delete("token");
-  history.replaceState(null, "", url);
-}
+// The printed URL carries the access token in its fragment: keep it for this tab, out of the address bar.
+captureAccessToken();
 installBenchHooks();
 void preloadIconSet();
 createRoot(document.getElementById("root")!).render(

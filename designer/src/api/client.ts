@@ -21,6 +21,7 @@ import type {
   TerminalSession,
 } from "@highstate/runner/api";
 import type { Page, Registry } from "@highstate/contract";
+import { authorizationHeaders } from "./access-token.js";
 
 /** A request the server refused or could not answer; `code` is the server's stable error code. */
 export class ApiRequestError extends Error {
@@ -53,8 +54,13 @@ export class ApiClient {
     try {
       response = await fetch(`${this.base}${path}`, {
         method,
-        credentials: "same-origin",
-        headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+        // The token goes in a header, never in a cookie (cookies reach every port of the host).
+        credentials: "omit",
+        headers: {
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...authorizationHeaders(),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
@@ -107,8 +113,9 @@ export class ApiClient {
   setSecrets(project: string, instanceId: string, body: SetSecretsRequest): Promise<InstanceSecretsInfo> {
     return this.request("PUT", `/api/projects/${enc(project)}/instances/${enc(instanceId)}/secrets`, body);
   }
-  revealSecret(project: string, instanceId: string, secret: string): Promise<RevealSecretResponse> {
-    return this.request("POST", `/api/projects/${enc(project)}/instances/${enc(instanceId)}/secrets/${enc(secret)}/reveal`, {});
+  /** Reveals a secret; the server asks for the project password (401 `password-required`) unless it was entered within the last minute. */
+  revealSecret(project: string, instanceId: string, secret: string, password?: string): Promise<RevealSecretResponse> {
+    return this.request("POST", `/api/projects/${enc(project)}/instances/${enc(instanceId)}/secrets/${enc(secret)}/reveal`, password === undefined ? {} : { password });
   }
   plan(project: string): Promise<PlanResponse> {
     return this.request("GET", `/api/projects/${enc(project)}/plan`);

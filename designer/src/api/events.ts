@@ -4,6 +4,7 @@
  * re-established so the app can reload what it may have missed.
  */
 import type { ClientEventMessage, ServerEvent } from "@highstate/runner/api";
+import { openApiSocket } from "./access-token.js";
 
 type Listener = (event: ServerEvent) => void;
 
@@ -60,7 +61,7 @@ export class EventStream {
   #connect(): void {
     if (this.#stopped) return;
     this.#setState("connecting");
-    const socket = new WebSocket(this.url);
+    const socket = openApiSocket(this.url);
     this.#socket = socket;
     socket.onopen = () => {
       const reconnected = this.#everOpened;

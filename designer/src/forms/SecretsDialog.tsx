@@ -39,6 +39,8 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState("");
   const [revealed, setRevealed] = useState<string>();
+  const [askPassword, setAskPassword] = useState(false);
+  const [password, setPassword] = useState("");
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const label = fieldTitle(name, info.schema);
@@ -72,10 +74,20 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
     }
     void apply({ set: { [name]: text } }, `Secret "${label}" saved`);
   };
-  const reveal = async () => {
+  const reveal = async (password?: string) => {
     try {
-      setRevealed((await store.api.revealSecret(store.name, instanceId, name)).value);
+      setRevealed((await store.api.revealSecret(store.name, instanceId, name, password)).value);
+      setAskPassword(false);
+      setPassword("");
+      setError(undefined);
     } catch (caught) {
+      const code = (caught as { code?: string }).code;
+      if (code === "password-required" || code === "incorrect-password") {
+        // Showing plaintext asks for the project password again (unless entered within the last minute).
+        setAskPassword(true);
+        setError(code === "incorrect-password" ? "The password is not correct." : undefined);
+        return;
+      }
       toastError(`Secret "${label}" could not be revealed`, caught);
     }
   };
@@ -91,6 +103,30 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
           {isSet ? "set" : "not set"}
         </span>
       </div>
+      {askPassword && revealed === undefined && (
+        <form
+          className="secret-edit"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (password !== "") void reveal(password);
+          }}
+        >
+          <label htmlFor={`${id}-password`}>Project password (needed to reveal {label})</label>
+          <input id={`${id}-password`} type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} data-autofocus />
+          <div className="secret-actions">
+            <button type="button" className="button" onClick={() => {
+                setAskPassword(false);
+                setPassword("");
+                setError(undefined);
+              }}>
+              Cancel
+            </button>
+            <button type="submit" className="button button-primary" disabled={password === ""}>
+              Reveal with password
+            </button>
+          </div>
+        </form>
+      )}
       {revealed !== undefined && (
         <div className="secret-revealed">
           <textarea readOnly aria-label={`Value of ${label}`} value={revealed} rows={Math.min(8, revealed.split("\n").length)} spellCheck={false} />
@@ -132,7 +168,7 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
             {isSet ? "Replace…" : "Set…"}
           </button>
           {isSet && revealed === undefined && (
-            <button type="button" className="button small" disabled={!store.snapshot.unlocked} onClick={reveal}>
+            <button type="button" className="button small" disabled={!store.snapshot.unlocked} onClick={() => void reveal()}>
               <UiIcon name="eye" size={14} /> Reveal
             </button>
           )}

@@ -6,6 +6,7 @@
  * piles up in the page.
  */
 import type { TerminalControlMessage, TerminalSession } from "@highstate/runner/api";
+import { openApiSocket } from "../api/access-token.js";
 
 /** Where a terminal connection is. */
 export type TerminalConnectionState =
@@ -24,7 +25,7 @@ export interface TerminalConnectionOptions {
   onState(state: TerminalConnectionState): void;
   /** Turns the session's socket path into a URL. Default: same host as the page, `ws:` or `wss:`. */
   socketUrl?(path: string): string;
-  /** Creates the socket. Default: `new WebSocket(url)`. */
+  /** Creates the socket. Default: an authenticated `WebSocket` (the access token as a subprotocol entry). */
   createSocket?(url: string): WebSocket;
   /** Undrawn bytes above which output is paused. Default 1 MiB. */
   highWaterMark?: number;
@@ -81,7 +82,7 @@ export class TerminalConnection {
       return;
     }
     const url = (this.#options.socketUrl ?? sameHostSocketUrl)(session.url);
-    const socket = (this.#options.createSocket ?? ((target: string) => new WebSocket(target)))(url);
+    const socket = (this.#options.createSocket ?? openApiSocket)(url);
     if (this.#closed) {
       // Closed while the session was opening: attach and close at once, so the server frees it now
       // rather than when its attach timeout runs out.

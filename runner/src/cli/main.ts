@@ -7,6 +7,7 @@ import { formatHelp, runCommand } from "./command.js";
 import { type CommandEntry, commandTable } from "./command-table.js";
 import { exitCodeOf, formatError, UsageError } from "./errors.js";
 import { type CliIo, processIo } from "./io.js";
+import { installProcessHandlers } from "./process-signals.js";
 import { runnerVersion } from "../registry/runner-version.js";
 
 export type { CliIo } from "./io.js";
@@ -52,7 +53,11 @@ function closest(name: string, candidates: string[]): string | undefined {
 }
 
 /** Runs the CLI with the given arguments (without `node` and the script) and resolves to the exit code. */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: string[], io?: CliIo): Promise<number> {
+  if (io === undefined) {
+    installProcessHandlers();
+    io = processIo();
+  }
   const debug = Boolean(io.env.HIGHSTATE_DEBUG && io.env.HIGHSTATE_DEBUG !== "0");
   try {
     // Global options may come before the command; they are handed on to it.

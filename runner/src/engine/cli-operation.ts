@@ -291,12 +291,14 @@ export async function runOperationCommand(context: CommandContext, type: Operati
         handle.cancel({ force: true });
       }
     };
-    process.on("SIGINT", onInterrupt);
+    // A closed terminal (SIGHUP) or SIGTERM cancels gracefully like Ctrl+C: stacks unlocked, then the
+    // workspace lock released as the command returns.
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onInterrupt);
     let result: OperationInfo;
     try {
       result = await handle.done;
     } finally {
-      process.off("SIGINT", onInterrupt);
+      for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, onInterrupt);
       unsubscribe();
     }
     if (json) {

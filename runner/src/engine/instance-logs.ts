@@ -5,7 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { readFileIfExists, writeFileAtomic } from "../fs/index.js";
+import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from "../fs/index.js";
 import type { InstanceLogEntry } from "../server/api-types.js";
 import type { EngineEvent } from "./types.js";
 import { highstateDirName } from "./unit-workdir.js";
@@ -58,8 +58,8 @@ export class InstanceLogBook {
     if (!log.uid) return;
     await this.load(project, instanceId, log.uid);
     const file = this.file(project, log.uid);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFileAtomic(file, `${JSON.stringify({ version: 1, instanceId, entries: log.entries })}\n`);
+    await ensurePrivateDir(dirname(file));
+    await writeFileAtomic(file, `${JSON.stringify({ version: 1, instanceId, entries: log.entries })}\n`, { mode: 0o600 });
   }
 
   /** The entries of an instance, oldest first (read from disk the first time). */

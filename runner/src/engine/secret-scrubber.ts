@@ -30,17 +30,59 @@ export interface SecretScrubber {
   scrub(text: string): string;
 }
 
-/** Builds a scrubber for the string leaves of the given secret values (longest first, so no secret is half-masked). */
+/** Variants shorter than this are left out: a short base64 or hex fragment would garble ordinary text. */
+const minimumVariantLength = 8;
+
+/**
+ * The forms a secret commonly takes when a program, a provider or a log line re-encodes it: as written
+ * (matched regardless of case, which also covers upper- and lower-cased copies), JSON-escaped,
+ * URL-encoded (also with `+` for spaces), base64 and base64url (also inside a longer base64 text, at each
+ * of the three byte alignments) and hex.
+ */
+export function secretVariants(secret: string): string[] {
+  const variants = new Set<string>([secret]);
+  const add = (variant: string) => {
+    if (variant.length >= minimumVariantLength || variant === secret) variants.add(variant);
+  };
+  add(JSON.stringify(secret).slice(1, -1));
+  add(encodeURIComponent(secret));
+  add(encodeURIComponent(secret).replace(/%20/g, "+"));
+  const bytes = Buffer.from(secret, "utf8");
+  add(bytes.toString("hex"));
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
+    // Only the characters that depend on the secret's bytes alone, whatever comes before and after it.
+    const start = Math.ceil((shift * 4) / 3);
+    const end = Math.floor(((shift + bytes.length) * 4) / 3);
+    for (const text of [encoded, encoded.replace(/\+/g, "-").replace(/\//g, "_")]) {
+      add(text.slice(start, end));
+      if (shift === 0) {
+        add(text);
+        add(text.replace(/=+$/, ""));
+      }
+    }
+  }
+  return [...variants];
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Builds a scrubber for the string leaves of the given secret values: each secret and its common
+ * encodings ({@link secretVariants}) are masked, longest first, so no secret is half-masked.
+ */
 export function createSecretScrubber(...secretValues: unknown[]): SecretScrubber {
   const strings = new Set<string>();
   for (const value of secretValues) collectStrings(value, strings);
-  const sorted = [...strings].sort((a, b) => b.length - a.length);
+  const variants = new Set<string>();
+  for (const secret of strings) for (const variant of secretVariants(secret)) variants.add(variant);
+  const sorted = [...variants].sort((a, b) => b.length - a.length);
   if (sorted.length === 0) return { scrub: (text) => text };
+  const pattern = new RegExp(sorted.map(escapeRegExp).join("|"), "gi");
   return {
     scrub(text) {
-      let result = text;
-      for (const secret of sorted) if (result.includes(secret)) result = result.split(secret).join(secretMask);
-      return result;
+      pattern.lastIndex = 0;
+      return text.replace(pattern, secretMask);
     },
   };
 }

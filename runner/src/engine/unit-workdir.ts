@@ -9,7 +9,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { encodeUnitConfig } from "@highstate/contract";
 import { parse, stringify } from "yaml";
-import { readFileIfExists, writeFileAtomic } from "../fs/index.js";
+import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from "../fs/index.js";
 import { UnitModuleNotFoundError } from "./errors.js";
 import type { UnitRunRequest } from "./types.js";
 
@@ -143,7 +143,7 @@ export async function prepareUnitWorkDir(request: UnitRunRequest): Promise<Prepa
   const { workspaceRoot, project, instance, component } = request;
   const workDir = unitWorkDir(workspaceRoot, project, instance.uid);
   const stackName = unitStackName(instance.uid);
-  await mkdir(workDir, { recursive: true });
+  await ensurePrivateDir(workDir);
 
   const runsProgram = request.operation === "up" || request.operation === "preview";
   if (!component.source) {

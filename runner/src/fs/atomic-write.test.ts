@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { testdir } from "../test-utils/testdir.js";
-import { readFileIfExists, readSmallFiles, writeFileAtomic } from "./atomic-write.js";
+import { ensurePrivateDir, readFileIfExists, readSmallFiles, writeFileAtomic } from "./atomic-write.js";
 import { parseVersion, versionContent } from "./__fixtures__/versions.js";
 
 const writer = join(import.meta.dirname, "__fixtures__", "atomic-writer.ts");
@@ -47,6 +47,29 @@ describe("writeFileAtomic", () => {
     const dir = await testdir();
     await writeFileAtomic(join(dir, "secret"), "x", { mode: 0o600 });
     expect((await stat(join(dir, "secret"))).mode & 0o777).toBe(0o600);
+  });
+
+  it("keeps the mode of an existing file, whatever the umask and the mode asked for", async () => {
+    const dir = await testdir({ "secret.yaml": "a", "shared.json": "b" });
+    await chmod(join(dir, "secret.yaml"), 0o600);
+    await chmod(join(dir, "shared.json"), 0o664);
+    await writeFileAtomic(join(dir, "secret.yaml"), "new", { mode: 0o644 });
+    await writeFileAtomic(join(dir, "shared.json"), "new");
+    expect((await stat(join(dir, "secret.yaml"))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, "shared.json"))).mode & 0o777).toBe(0o664);
+    await writeFileAtomic(join(dir, "fresh.json"), "x");
+    expect((await stat(join(dir, "fresh.json"))).mode & 0o777).toBe(0o644 & ~process.umask());
+  });
+
+  it("makes local data folders private and tightens ones an older version left open", async () => {
+    const dir = await testdir();
+    await mkdir(join(dir, ".highstate", "instances"), { recursive: true, mode: 0o755 });
+    await chmod(join(dir, ".highstate"), 0o755);
+    await chmod(join(dir, ".highstate", "instances"), 0o755);
+    await ensurePrivateDir(join(dir, ".highstate", "instances", "prod"));
+    for (const path of [".highstate", ".highstate/instances", ".highstate/instances/prod"]) {
+      expect((await stat(join(dir, path))).mode & 0o777, path).toBe(0o700);
+    }
   });
 
   it("removes its temp file and keeps the old content when the rename fails", async () => {

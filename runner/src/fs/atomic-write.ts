@@ -1,11 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { constants, readFileSync } from "node:fs";
-import { access, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { access, chmod, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, sep } from "node:path";
+import { decodeUtf8Strict } from "./strict-text.js";
 
 /** Options of {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
-  /** File mode of a newly written file, e.g. `0o600` for files only the user may read. Default `0o644` (before umask). */
+  /**
+   * File mode of a newly written file, e.g. `0o600` for files only the user may read. Default `0o644`
+   * (before umask). A file that already exists keeps its own mode (a `chmod 600` survives every write).
+   */
   mode?: number;
 }
 
@@ -86,11 +90,18 @@ async function fsyncDirectory(dir: string): Promise<void> {
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
   await removeStaleTempFiles(file);
+  const existingMode = await stat(file).then(
+    (info) => info.mode & 0o7777,
+    () => undefined,
+  );
   const temp = tempName(file);
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, options.mode ?? 0o644);
+  // Only the owner can read the temp file while it is written; it gets its final mode before the rename.
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   let renamed = false;
   try {
     try {
+      if (existingMode !== undefined) await handle.chmod(existingMode);
+      else if ((options.mode ?? 0o644) !== 0o600) await handle.chmod((options.mode ?? 0o644) & ~currentUmask());
       await handle.writeFile(data);
       await handle.sync();
     } finally {
@@ -102,6 +113,44 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   } finally {
     if (!renamed) await unlink(temp).catch(() => undefined);
   }
+}
+
+let umaskValue: number | undefined;
+
+/** The process umask, read once (reading it means setting it, so it is set straight back). */
+function currentUmask(): number {
+  if (umaskValue === undefined) {
+    const mask = process.umask(0o022);
+    process.umask(mask);
+    umaskValue = mask;
+  }
+  return umaskValue;
+}
+
+const fixedPrivateDirs = new Set<string>();
+
+/**
+ * Creates a folder of the workspace's local data (under `.highstate/`) readable only by the user
+ * (0700), and tightens the folders from `.highstate` down to it when an older version created them
+ * world-readable. Secrets never sit there in plaintext, but state, outputs and logs are nobody else's
+ * business on a shared machine.
+ */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  if (fixedPrivateDirs.has(dir)) return;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const marker = `${sep}.highstate`;
+  const at = dir.lastIndexOf(`${marker}${sep}`) >= 0 ? dir.lastIndexOf(`${marker}${sep}`) : dir.endsWith(marker) ? dir.length - marker.length : -1;
+  if (at >= 0) {
+    let current = dir.slice(0, at + marker.length);
+    const rest = dir.slice(current.length).split(sep).filter(Boolean);
+    for (let index = 0; ; index++) {
+      const info = await stat(current);
+      if ((info.mode & 0o077) !== 0) await chmod(current, info.mode & 0o700);
+      if (index >= rest.length) break;
+      current = join(current, rest[index]!);
+    }
+  }
+  fixedPrivateDirs.add(dir);
 }
 
 /** Reads a file as UTF-8, or returns `undefined` when it does not exist. */
@@ -128,7 +177,7 @@ export async function readSmallFiles(files: readonly string[], batchSize = 200):
     const end = Math.min(files.length, start + batchSize);
     for (let position = start; position < end; position += 1) {
       try {
-        texts[position] = readFileSync(files[position]!, "utf8");
+        texts[position] = decodeUtf8Strict(readFileSync(files[position]!), files[position]!);
       } catch (error) {
         texts[position] = (error as NodeJS.ErrnoException).code === "ENOENT" ? undefined : (error as Error);
       }

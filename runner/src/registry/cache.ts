@@ -12,7 +12,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import type { Registry } from "@highstate/contract";
-import { readFileIfExists, writeFileAtomic } from "../fs/index.js";
+import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from "../fs/index.js";
 import type { PluginPackage } from "./discover.js";
 import type { RegistryProblem } from "./problems.js";
 import { runnerVersion } from "./runner-version.js";
@@ -138,8 +138,8 @@ export async function writeRegistryCache(workspaceDir: string, content: Omit<Reg
   const file = registryCacheFile(workspaceDir);
   try {
     if (!(await isWorkspace(workspaceDir))) return undefined;
-    await mkdir(dirname(file), { recursive: true });
-    await writeFileAtomic(file, `${JSON.stringify({ format: registryCacheFormat, ...content })}\n`);
+    await ensurePrivateDir(dirname(file));
+    await writeFileAtomic(file, `${JSON.stringify({ format: registryCacheFormat, ...content })}\n`, { mode: 0o600 });
     return undefined;
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));

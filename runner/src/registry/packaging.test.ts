@@ -153,7 +153,8 @@ describe("the CLI with a broken package", () => {
 
     const env = { HIGHSTATE_PASSWORD: "pw", HIGHSTATE_ENGINE: "fake" };
     const up = await runCli(["up", "shop", "--project", "prod", "--include-dependencies"], { cwd: dir, env });
-    expect(up.code).toBe(1);
+    // A configuration problem found before anything runs: exit code 2.
+    expect(up.code).toBe(2);
     expect(up.stderr).toContain(
       'Instance "acme.app.v1:shop" cannot run: Component "acme.app.v1" of package "acme-components@1.0.0" has source.path "app"',
     );

@@ -80,10 +80,10 @@ describe("ProjectSecrets", () => {
 
     const text = await readFile(file, "utf8");
     const lines = text.split("\n");
-    expect(lines[0]).toBe("config:");
-    expect(lines.slice(1, 4)).toEqual(["  aws:region: eu-west-1", "  highstate:secrets:", `    ${server}:`]);
+    // The user's keys keep their order; what Highstate adds is nested under config and sorted.
+    expect(lines.slice(0, 5)).toEqual(["config:", "  zeta:key: 1", "  aws:region: eu-west-1", "  highstate:secrets:", `    ${server}:`]);
     expect(text).toMatch(/\n {6}apiToken:\n {8}secure: v1:[^\n]+\n {6}sshPassword:\n {8}secure: v1:/);
-    expect(text).toMatch(/\n {2}zeta:key: 1\nencryptionsalt: v1:[^\n]+\n$/);
+    expect(text).toMatch(/\nencryptionsalt: v1:[^\n]+\n$/);
     expect(text).not.toContain("hunter2");
 
     const yaml = parse(text) as { encryptionsalt: string; config: Record<string, Record<string, Record<string, { secure: string }>>> };
@@ -253,10 +253,15 @@ describe("ProjectSecrets with files it cannot read", () => {
     await expectUnreadable(join(list, "Pulumi.p.yaml"), { problem: /must be a YAML mapping/ });
   });
 
-  it("opens an empty file as a project without a password", async () => {
-    const dir = await testdir({ "Pulumi.p.yaml": "" });
-    const secrets = await ProjectSecrets.open(join(dir, "Pulumi.p.yaml"));
-    expect(secrets.hasPassword).toBe(false);
+  it("refuses an empty file (truncated?) instead of taking it as a project without a password", async () => {
+    for (const text of ["", "\n  \n", "# only a comment\n", "---\n"]) {
+      const dir = await testdir({ "Pulumi.p.yaml": text });
+      await expectUnreadable(join(dir, "Pulumi.p.yaml"), { problem: /the file is empty \(was it truncated\?\)/ });
+      expect(await readFile(join(dir, "Pulumi.p.yaml"), "utf8")).toBe(text);
+    }
+    // A missing file is a project without a password.
+    const dir = await testdir();
+    expect((await ProjectSecrets.open(join(dir, "Pulumi.p.yaml"))).hasPassword).toBe(false);
   });
 
   it("rewrites nothing when only read", async () => {
@@ -267,5 +272,32 @@ describe("ProjectSecrets with files it cannot read", () => {
     await secrets.unlock(vectorE.passphrase);
     secrets.getInstanceSecrets(server);
     expect(await readFile(file)).toEqual(before);
+  });
+
+  it("keeps comments, tags and key order of the untouched parts when it writes, as Pulumi's writer does", async () => {
+    const file = await fileWithVectorE();
+    const original = (await readFile(file, "utf8"))
+      .replace(`encryptionsalt: ${vectorE.salt}`, `# Secrets of project prod: encrypted, safe to commit.\nencryptionsalt: ${vectorE.salt} # keep this line`)
+      .replace("  aws:region: eu-west-1", "  zeta:first: !!str 0123 # a tagged string\n  aws:region: eu-west-1 # the region");
+    await writeFile(file, original);
+    const secrets = await ProjectSecrets.open(file);
+    await secrets.unlock(vectorE.passphrase);
+    await secrets.set(db, "rootPassword", "s3cret");
+    await secrets.set(server, "sshPassword", "changed");
+    const text = await readFile(file, "utf8");
+    for (const kept of ["# Secrets of project prod: encrypted, safe to commit.", "# keep this line", "zeta:first: !!str", "# a tagged string", "aws:region: eu-west-1 # the region"]) {
+      expect(text).toContain(kept);
+    }
+    expect(text.indexOf("zeta:first")).toBeLessThan(text.indexOf("aws:region"));
+    const reopened = await ProjectSecrets.open(file);
+    await reopened.unlock(vectorE.passphrase);
+    expect(reopened.getInstanceSecrets(server)).toEqual({ sshPassword: "changed" });
+    expect(reopened.getInstanceSecrets(db)).toEqual({ rootPassword: "s3cret" });
+    await reopened.delete(db, "rootPassword");
+    await reopened.delete(server, "sshPassword");
+    const emptied = await readFile(file, "utf8");
+    expect(emptied).toContain("# keep this line");
+    expect(emptied).not.toContain("highstate:secrets");
+    expect(parse(emptied)).toMatchObject({ encryptionsalt: vectorE.salt, config: { "zeta:first": "0123", "aws:region": "eu-west-1" } });
   });
 });

@@ -1,4 +1,6 @@
-import { readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
+import { rm } from "node:fs/promises";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import { readTextFileIfExists } from "../fs/strict-text.js";
 import {
   IncorrectPasswordError,
   NoProjectPasswordError,
@@ -8,7 +10,7 @@ import {
   SecretsLockedError,
 } from "./errors.js";
 import { createPassphraseCrypter, type PassphraseCrypter } from "./passphrase-crypter.js";
-import { emptySecretsFile, parseSecretsFile, type SecretsFileContent, serializeSecretsFile } from "./secrets-file.js";
+import { emptySecretsFile, parseSecretsFile, type SecretsFileContent, serializeSecretsFile, updateSecretsText } from "./secrets-file.js";
 
 /** The result of {@link ProjectSecrets.changePassword}. */
 export interface PasswordChange {
@@ -53,7 +55,7 @@ export class ProjectSecrets {
 
   /** Reads the secrets file (a missing file is an empty one). Throws `UnreadableFileError` when it cannot be read. */
   static async open(file: string): Promise<ProjectSecrets> {
-    const text = await readFileIfExists(file);
+    const text = await readTextFileIfExists(file);
     return new ProjectSecrets(file, text === undefined ? emptySecretsFile() : parseSecretsFile(text, file), text);
   }
 
@@ -263,7 +265,7 @@ export class ProjectSecrets {
 
   /** Re-reads the file when it changed on disk; drops the key when the password changed under us. */
   private async reload(): Promise<void> {
-    const text = await readFileIfExists(this.file);
+    const text = await readTextFileIfExists(this.file);
     if (text === this.lastText) return;
     const content = text === undefined ? emptySecretsFile() : parseSecretsFile(text, this.file);
     this.content = content;
@@ -282,10 +284,13 @@ export class ProjectSecrets {
       const next = cloneContent(this.content);
       try {
         await change(next);
-        const text = serializeSecretsFile(next);
+        const canonical = serializeSecretsFile(next);
         // A change that changes nothing leaves the file (even a hand-formatted one) alone.
-        if (text !== serializeSecretsFile(this.content)) {
-          await writeFileAtomic(this.file, text, { mode: 0o644 });
+        if (canonical !== serializeSecretsFile(this.content)) {
+          // An existing file is edited in place, so its comments and layout survive.
+          const text = this.lastText === undefined || canonical === "" ? canonical : updateSecretsText(this.lastText, this.content, next, this.file);
+          if (text === "") await rm(this.file, { force: true });
+          else await writeFileAtomic(this.file, text, { mode: 0o600 });
           this.lastText = text;
         }
         this.content = next;

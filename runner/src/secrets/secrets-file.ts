@@ -1,6 +1,8 @@
-import { isMap, isScalar, LineCounter, parseDocument, stringify } from "yaml";
-import { type FileLocation, formatValuePath, UnreadableFileError } from "../fs/errors.js";
+import { isDeepStrictEqual } from "node:util";
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from "yaml";
 import { sortKeysDeep } from "../fs/canonical.js";
+import { type FileLocation, formatValuePath, UnreadableFileError } from "../fs/errors.js";
+import { lineAndColumn, maxJsonDepth } from "../fs/json-syntax.js";
 import type { MalformedEncryptionSaltError, MalformedSecureValueError } from "./errors.js";
 import { parseEncryptionSalt, parseSecureValue } from "./passphrase-crypter.js";
 
@@ -36,15 +38,85 @@ function typeName(value: unknown): string {
 }
 
 /**
+ * The offset where flow collections (`[`, `{`) nest deeper than {@link maxJsonDepth}, found before
+ * parsing: the YAML parser recurses per level and would overflow the stack on a hostile file.
+ * Quoted strings and comments are skipped; block nesting needs an indentation per level, which the
+ * parser's own limits and the check after parsing cover.
+ */
+function deepFlowNesting(text: string): number | undefined {
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === "[" || char === "{") {
+      depth += 1;
+      if (depth > maxJsonDepth) return index;
+    } else if (char === "]" || char === "}") depth = Math.max(0, depth - 1);
+    else if (char === "#" && (index === 0 || /\s/.test(text[index - 1]!))) {
+      while (index < text.length && text[index] !== "\n") index++;
+    } else if (char === '"' || char === "'") {
+      for (index++; index < text.length && text[index] !== char; index++) if (char === '"' && text[index] === "\\") index++;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Walks the syntax tree without recursion and reports the first node that cannot be read without
+ * loss: a key `__proto__` (JavaScript objects drop it), a string holding a lone surrogate (not text;
+ * it would be replaced when written), or nesting deeper than {@link maxJsonDepth}.
+ */
+function checkNodes(doc: Document.Parsed, report: (node: Node, problem: string) => never): void {
+  const pending: Array<[unknown, number]> = [[doc.contents, 0]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (isScalar(node)) {
+      if (typeof node.value === "string" && !(node.value as string & { isWellFormed(): boolean }).isWellFormed())
+        report(node, "a string holds a lone surrogate (an escape such as \\ud800 that is not text); remove it");
+    } else if (isMap(node) || isSeq(node)) {
+      if (depth >= maxJsonDepth) report(node, `the document is nested more than ${maxJsonDepth} levels deep (a damaged or hostile file)`);
+      for (const item of node.items) {
+        if (isPair(item)) {
+          if (isScalar(item.key) && item.key.value === "__proto__")
+            report(
+              item.key,
+              'the key "__proto__" cannot be kept (JavaScript treats it as the object\'s prototype, so it would be dropped on the next write); rename it',
+            );
+          pending.push([item.key, depth + 1], [item.value, depth + 1]);
+        } else pending.push([item, depth + 1]);
+      }
+    }
+  }
+}
+
+/**
  * Parses a `Pulumi.<project>.yaml`. Every problem (YAML syntax, a malformed `encryptionsalt`, a secret
  * that is not a well-formed `secure:` value, another secrets provider) is an `UnreadableFileError`
  * naming the file, the line and the key path.
  */
 export function parseSecretsFile(text: string, file: string): SecretsFileContent {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const deepAt = deepFlowNesting(text);
+  if (deepAt !== undefined)
+    throw new UnreadableFileError(
+      file,
+      `the document is nested more than ${maxJsonDepth} levels deep (a damaged or hostile file)`,
+      lineAndColumn(text, deepAt),
+    );
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  } catch (error) {
+    // The parser recurses per nesting level; a hostile depth overflows the stack.
+    if (error instanceof RangeError)
+      throw new UnreadableFileError(file, "the document is nested too deeply (a damaged or hostile file)", undefined, { cause: error });
+    throw error;
+  }
   const firstError = doc.errors[0];
   if (firstError) {
+    if (/call stack/i.test(firstError.message))
+      throw new UnreadableFileError(file, "the document is nested too deeply (a damaged or hostile file)", undefined, {
+        cause: firstError,
+      });
     const position = lineCounter.linePos(firstError.pos[0]);
     throw new UnreadableFileError(
       file,
@@ -63,10 +135,33 @@ export function parseSecretsFile(text: string, file: string): SecretsFileContent
     throw new UnreadableFileError(file, problem, locate(segments), cause !== undefined ? { cause } : undefined);
   };
 
-  if (doc.contents !== null && !isMap(doc.contents) && !(isScalar(doc.contents) && doc.contents.value === null)) {
+  // Highstate never writes an empty file (it removes it instead), so an empty one was truncated or
+  // emptied by something else: taking it as "no password yet" would let the next write pick a new salt.
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    throw new UnreadableFileError(
+      file,
+      'the file is empty (was it truncated?); restore it from version control, or delete it if the project really has no password and no secrets yet',
+    );
+  }
+  if (!isMap(doc.contents)) {
     fail([], "the file must be a YAML mapping");
   }
-  const root: unknown = doc.toJS() ?? {};
+  checkNodes(doc, (node, problem) => {
+    const offset = node.range?.[0];
+    const position = offset !== undefined ? lineCounter.linePos(offset) : undefined;
+    throw new UnreadableFileError(file, problem, position ? { line: position.line, column: position.col } : undefined);
+  });
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new UnreadableFileError(
+      file,
+      `${(error as Error).message} (YAML aliases that expand into a huge document); remove the aliases`,
+      undefined,
+      { cause: error },
+    );
+  }
   if (!isPlainObject(root)) return fail([], "the file must be a YAML mapping");
   const content = emptySecretsFile();
 
@@ -135,4 +230,42 @@ export function serializeSecretsFile(content: SecretsFileContent): string {
   if (Object.keys(config).length > 0) document.config = config;
   if (Object.keys(document).length === 0) return "";
   return stringify(sortKeysDeep(document), { lineWidth: 0, indent: 2 });
+}
+
+/**
+ * The text of a `Pulumi.<project>.yaml` after a change from `previous` to `next`, edited in place so
+ * comments, tags, quoting and key order of the untouched parts stay as they were (as Pulumi's own
+ * writer keeps them): only the changed `secure:` values, the `encryptionsalt` and emptied sections are
+ * touched. When an in-place edit cannot be made exactly, the canonical form is written instead.
+ */
+export function updateSecretsText(previousText: string, previous: SecretsFileContent, next: SecretsFileContent, file: string): string {
+  try {
+    const doc = parseDocument(previousText, { uniqueKeys: true });
+    if (next.encryptionSalt !== previous.encryptionSalt) {
+      if (next.encryptionSalt === undefined) doc.delete("encryptionsalt");
+      else doc.set("encryptionsalt", next.encryptionSalt);
+    }
+    const base = ["config", projectSecretsConfigKey];
+    for (const [instanceId, values] of Object.entries(previous.secrets)) {
+      for (const name of Object.keys(values)) if (next.secrets[instanceId]?.[name] === undefined) doc.deleteIn([...base, instanceId, name]);
+      if (Object.keys(next.secrets[instanceId] ?? {}).length === 0 && doc.hasIn([...base, instanceId])) doc.deleteIn([...base, instanceId]);
+    }
+    // New entries are appended in sorted order; existing ones keep their place.
+    for (const instanceId of Object.keys(next.secrets).sort()) {
+      const values = next.secrets[instanceId]!;
+      for (const name of Object.keys(values).sort()) {
+        if (previous.secrets[instanceId]?.[name] !== values[name]) doc.setIn([...base, instanceId, name, "secure"], values[name]);
+      }
+    }
+    if (Object.values(next.secrets).every((values) => Object.keys(values).length === 0) && doc.hasIn(base)) {
+      doc.deleteIn(base);
+      const config = doc.get("config");
+      if (isMap(config) && config.items.length === 0) doc.delete("config");
+    }
+    const text = doc.toString({ lineWidth: 0 });
+    if (isDeepStrictEqual(parseSecretsFile(text, file), next)) return text;
+  } catch {
+    // Fall through to the canonical form.
+  }
+  return serializeSecretsFile(next);
 }

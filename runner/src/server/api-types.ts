@@ -4,7 +4,12 @@
  * the app for typing); responses and events are plain types. This module imports only the contract and
  * zod, so the browser bundle can import it.
  *
- * HTTP routes (JSON; every request carries the access token cookie; errors are `ApiError` bodies):
+ * Authentication: the URL `highstate designer` prints carries the access token in its fragment
+ * (`#token=…`, never sent over the network); the app moves it to session storage and sends it as
+ * `Authorization: Bearer <token>` on every API request, and on every WebSocket as the subprotocol entry
+ * `highstate.token.<token>` next to `highstate.v1` (the one the server selects). No cookie is used.
+ *
+ * HTTP routes (JSON; errors are `ApiError` bodies):
  *   GET    /api/session                                         → SessionInfo
  *   GET    /api/registry                                        → Registry
  *   GET    /api/projects                                        → ProjectList
@@ -14,7 +19,7 @@
  *   POST   /api/projects/:project/rename      RenameProjectRequest → ProjectSnapshot
  *   POST   /api/projects/:project/mutations   MutateProjectRequest → ProjectSnapshot (409 stale revision)
  *   PUT    /api/projects/:project/instances/:instanceId/secrets   SetSecretsRequest → InstanceSecretsInfo (423 locked project)
- *   POST   /api/projects/:project/instances/:instanceId/secrets/:secret/reveal → RevealSecretResponse
+ *   POST   /api/projects/:project/instances/:instanceId/secrets/:secret/reveal RevealSecretRequest → RevealSecretResponse (401 password-required)
  *   GET    /api/projects/:project/plan                          → PlanResponse
  *   POST   /api/projects/:project/operations  StartOperationRequest → OperationInfo (202)
  *   GET    /api/projects/:project/operations                    → OperationInfo[] (recent first)
@@ -92,9 +97,18 @@ export interface ProjectList {
   projects: ProjectSummary[];
 }
 
-export const projectNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, "project names use lower-case letters, digits and dashes, starting with a letter");
+/** The subprotocol every designer WebSocket speaks; the server selects it in the handshake. */
+export const apiWebSocketProtocol = "highstate.v1";
+
+/** Prefix of the handshake-only subprotocol entry that carries the access token (never selected, never echoed). */
+export const tokenWebSocketProtocolPrefix = "highstate.token.";
+
+/** The WebSocket subprotocols a browser offers: the API protocol and the token entry. */
+export function apiWebSocketProtocols(token: string): string[] {
+  return [apiWebSocketProtocol, `${tokenWebSocketProtocolPrefix}${token}`];
+}
+
+export const projectNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "project names use lower-case letters, digits and dashes, starting with a letter");
 
 export const createProjectRequestSchema = z
   .object({
@@ -210,6 +224,16 @@ export interface InstanceSecretsInfo {
   /** Names of the secrets that are set. */
   secrets: string[];
 }
+
+/**
+ * Body of a reveal: the project password, required unless it was entered (unlock or an earlier reveal)
+ * within the last {@link revealWithoutPasswordMs}. Without it the server answers 401 `password-required`.
+ */
+export const revealSecretRequestSchema = z.object({ password: z.string().min(1).optional() }).strict();
+export type RevealSecretRequest = z.infer<typeof revealSecretRequestSchema>;
+
+/** How long after the password was entered a secret may be revealed without entering it again. */
+export const revealWithoutPasswordMs = 60_000;
 
 export interface RevealSecretResponse {
   name: string;

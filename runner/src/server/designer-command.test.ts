@@ -56,7 +56,7 @@ async function startDesignerProcess(workspace: string, env: Record<string, strin
     const match = /Open (http:\/\/\S+)/.exec(stdout);
     if (match) {
       const url = new URL(match[1]!);
-      return { child, url, client: new ApiClient(Number(url.port), url.searchParams.get("token")!), stdout: () => stdout, stderr: () => stderr, exited };
+      return { child, url, client: new ApiClient(Number(url.port), new URLSearchParams(url.hash.slice(1)).get("token")!), stdout: () => stdout, stderr: () => stderr, exited };
     }
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the designer did not start:\n${stdout}\n${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -89,7 +89,8 @@ describe("highstate designer", () => {
     const workspace = await fixtureWorkspace();
     const designer = await startDesignerProcess(workspace);
     expect(designer.url.hostname).toBe("127.0.0.1");
-    expect(designer.url.searchParams.get("token")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(designer.url.hash).toMatch(/^#token=[A-Za-z0-9_-]{43}$/);
+    expect(designer.url.search).toBe("");
     expect(designer.stdout()).toContain(`Highstate designer for "${workspace}"`);
     const registry = await designer.client.get<{ components: Record<string, unknown> }>("/api/registry");
     expect(Object.keys(registry.components)).toContain("acme.machine.v1");
@@ -138,6 +139,16 @@ describe("highstate designer", () => {
     expect(code).toBe(1);
     expect(stderr.text()).toContain("--allow-remote");
     await expect(readFile(join(workspace, ".highstate", "workspace.lock"))).rejects.toThrow();
+  });
+
+  test("a closed terminal (SIGHUP) stops the server cleanly and releases the lock", async () => {
+    const workspace = await fixtureWorkspace();
+    const designer = await startDesignerProcess(workspace);
+    expect((await designer.client.request("GET", "/api/session")).status).toBe(200);
+    designer.child.kill("SIGHUP");
+    expect(await designer.exited).toBe(0);
+    expect(designer.stderr()).toContain("the workspace lock is released");
+    expect(await listFiles(workspace)).not.toContain(join(".highstate", "workspace.lock"));
   });
 
   test("--allow-remote binds every interface and prints a warning", async () => {

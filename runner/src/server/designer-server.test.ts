@@ -20,7 +20,7 @@ async function start(options: Partial<DesignerServerOptions> = {}) {
 describe("startDesignerServer", () => {
   test("listens on loopback, prints a token URL and serves the registry to token holders only", async () => {
     const { server, client } = await start();
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{43}$`));
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#token=[A-Za-z0-9_-]{43}$`));
     expect((await rawRequest(server.port, { path: "/api/registry" })).status).toBe(401);
     const registry = await client.get<Registry>("/api/registry");
     expect(Object.keys(registry.components)).toEqual(["acme.kube.v1", "acme.machine.v1"]);
@@ -73,7 +73,7 @@ describe("startDesignerServer", () => {
 
   test("with allowRemote it binds to every interface and still checks the Host", async () => {
     const { server, client } = await start({ host: "0.0.0.0", allowRemote: true });
-    expect(server.url.startsWith(`http://127.0.0.1:${server.port}/?token=`)).toBe(true);
+    expect(server.url.startsWith(`http://127.0.0.1:${server.port}/#token=`)).toBe(true);
     expect((await client.request("GET", "/api/session")).status).toBe(200);
     expect((await client.request("GET", "/api/session", undefined, { host: `attacker.example:${server.port}` })).status).toBe(421);
   });

@@ -20,7 +20,7 @@ import { operationRoutes } from "./routes/operation-routes.js";
 import { projectRoutes } from "./routes/project-routes.js";
 import { secretRoutes } from "./routes/secret-routes.js";
 import { sessionRoutes } from "./routes/session-routes.js";
-import { isLoopbackHost } from "./security.js";
+import { isLoopbackHost, selectApiProtocol } from "./security.js";
 import { findDesignerAssets, StaticFiles } from "./static-files.js";
 
 /** Options of {@link startDesignerServer}. */
@@ -61,7 +61,7 @@ export interface DesignerCloseOptions {
 
 /** A running designer server. */
 export interface DesignerServer {
-  /** The URL to open: the server's address with `?token=…`. */
+  /** The URL to open: the server's address with `#token=…` (a fragment: browsers never send it anywhere). */
   url: string;
   /** The server's address without the token, e.g. `http://127.0.0.1:3000/`. */
   baseUrl: string;
@@ -105,7 +105,7 @@ export async function startDesignerServer(options: DesignerServerOptions): Promi
       terminalsReady = new module.TerminalManager({ ...options.terminals, local: { cwd: workspace, ...options.terminals?.local } });
       return terminalsReady;
     }));
-  const terminalSockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const terminalSockets = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: selectApiProtocol });
   let orchestrator: Orchestrator;
   let context: DesignerContext | undefined;
   let listening: Awaited<ReturnType<typeof listenHttpServer>>;

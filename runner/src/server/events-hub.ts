@@ -7,6 +7,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { ClientEventMessage, ServerEvent } from "./api-types.js";
+import { selectApiProtocol } from "./security.js";
 
 /** How much unsent data one client may have queued before it is dropped. */
 const maxBufferedBytes = 16 * 1024 * 1024;
@@ -14,7 +15,7 @@ const pingIntervalMs = 20_000;
 
 /** Broadcasts `ServerEvent`s to every connected client. */
 export class EventsHub {
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false, handleProtocols: selectApiProtocol });
   readonly #alive = new WeakSet<WebSocket>();
   readonly #timer: NodeJS.Timeout;
 

@@ -38,13 +38,12 @@ describe("admission", () => {
     expect(response.json()).toMatchObject({ error: { code: "unauthorized" } });
   });
 
-  test("a wrong token is refused, in the header, the cookie and the URL", async () => {
+  test("a wrong token is refused, and the right one counts only as a bearer token: never from a cookie or the URL", async () => {
     const { port, server } = await startServer();
     expect((await rawRequest(port, { path: "/api/ping", headers: { authorization: "Bearer nope" } })).status).toBe(401);
-    expect((await rawRequest(port, { path: "/api/ping", headers: { cookie: `highstate-token-${port}=nope` } })).status).toBe(401);
-    expect((await rawRequest(port, { path: "/api/ping?token=nope" })).status).toBe(401);
-    // The right token in a cookie named for another port does not count.
-    expect((await rawRequest(port, { path: "/api/ping", headers: { cookie: `highstate-token-1=${server.token}` } })).status).toBe(401);
+    // A cookie is sent to every port of a host, so the server never reads one; nor a token in the query.
+    expect((await rawRequest(port, { path: "/api/ping", headers: { cookie: `highstate-token-${port}=${server.token}` } })).status).toBe(401);
+    expect((await rawRequest(port, { path: `/api/ping?token=${server.token}` })).status).toBe(401);
   });
 
   test("the bearer token is accepted", async () => {
@@ -54,18 +53,14 @@ describe("admission", () => {
     expect(response.json()).toEqual({ pong: true });
   });
 
-  test("a token in the URL sets an HttpOnly SameSite=Strict cookie and redirects to the clean URL", async () => {
+  test("the printed URL carries the token in its fragment, and no response sets a cookie", async () => {
     const { port, token, server } = await startServer();
-    expect(server.url).toBe(`http://127.0.0.1:${port}/?token=${token}`);
-    const response = await rawRequest(port, { path: `/projects/demo?token=${token}&x=1` });
-    expect(response.status).toBe(303);
-    expect(response.headers.location).toBe("/projects/demo?x=1");
-    const cookie = response.headers["set-cookie"]?.[0] ?? "";
-    expect(cookie).toContain(`highstate-token-${port}=${token}`);
-    expect(cookie).toContain("HttpOnly");
-    expect(cookie).toContain("SameSite=Strict");
-    const withCookie = await rawRequest(port, { path: "/api/ping", headers: { cookie: cookie.split(";")[0]! } });
-    expect(withCookie.status).toBe(200);
+    expect(server.url).toBe(`http://127.0.0.1:${port}/#token=${token}`);
+    for (const path of ["/", `/?token=${token}`, "/api/ping"]) {
+      const response = await rawRequest(port, { path, headers: { authorization: `Bearer ${token}` } });
+      expect(response.status, path).not.toBe(303);
+      expect(response.headers["set-cookie"], path).toBeUndefined();
+    }
   });
 
   test("a Host that is not the server's own is refused even with the token (DNS rebinding)", async () => {
@@ -97,7 +92,11 @@ describe("admission", () => {
     await expect(openSocket(port, "/api/events", { authorization: `Bearer ${token}`, origin: "http://evil.example" })).rejects.toThrow("status 403");
     await expect(openSocket(port, "/api/events", { authorization: `Bearer ${token}`, host: `evil.example:${port}` })).rejects.toThrow("status 421");
     await expect(openSocket(port, "/api/nothing", { authorization: `Bearer ${token}` })).rejects.toThrow("status 404");
-    const ws = await openSocket(port, "/api/events", { cookie: `highstate-token-${port}=${token}`, origin: `http://127.0.0.1:${port}` });
+    // A cookie does not open a socket; the token as a subprotocol entry does, and only the API protocol is echoed.
+    await expect(openSocket(port, "/api/events", { cookie: `highstate-token-${port}=${token}`, origin: `http://127.0.0.1:${port}` })).rejects.toThrow("status 401");
+    await expect(openSocket(port, "/api/events", { origin: `http://127.0.0.1:${port}` }, ["highstate.v1", "highstate.token.wrong"])).rejects.toThrow("status 401");
+    const ws = await openSocket(port, "/api/events", { origin: `http://127.0.0.1:${port}` }, ["highstate.v1", `highstate.token.${token}`]);
+    expect(ws.protocol).toBe("highstate.v1");
     const hello = await nextMessage<{ type: string }>(ws, (message) => message.type === "hello");
     expect(hello.type).toBe("hello");
     const received = nextMessage<{ type: string; project?: string }>(ws, (message) => message.type === "project-changed");
@@ -144,6 +143,11 @@ describe("responses", () => {
     expect(asset.headers["content-type"]).toContain("text/javascript");
     expect(asset.headers["cache-control"]).toContain("immutable");
     expect((await rawRequest(port, { path: "/assets/missing.js", headers: auth })).status).toBe(404);
+    // The public build loads without the token (the page reads it from its URL fragment), under the
+    // same Host and Origin rules; the API does not.
+    expect((await rawRequest(port, { path: "/projects/demo" })).status).toBe(200);
+    expect((await rawRequest(port, { path: "/", headers: { host: `evil.example:${port}` } })).status).toBe(421);
+    expect((await rawRequest(port, { path: "/", headers: { origin: `http://127.0.0.1:${port + 1}` } })).status).toBe(403);
     for (const path of ["/../secret.txt", "/%2e%2e/secret.txt", "/assets/..%2f..%2fsecret.txt"]) {
       const response = await rawRequest(port, { path, headers: auth });
       expect(response.text, path).not.toContain("secret");

@@ -1,7 +1,8 @@
 /**
- * The designer's HTTP + WebSocket listener: admits every request and upgrade (Host, Origin, token),
- * turns a token in the URL into a cookie and a redirect to the clean URL, dispatches `/api/*` to the
- * router and WebSocket paths to their handlers, and serves the app for everything else.
+ * The designer's HTTP + WebSocket listener: admits every request and upgrade (Host and Origin always,
+ * the token for the API and every WebSocket), dispatches `/api/*` to the router and WebSocket paths to
+ * their handlers, and serves the app for everything else. The URL it prints carries the token in its
+ * fragment, which browsers never send to any server; the page keeps it in session storage.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,7 +19,6 @@ import {
   createAdmissionPolicy,
   formatHost,
   generateAccessToken,
-  tokenCookie,
 } from "./security.js";
 import type { StaticFiles } from "./static-files.js";
 
@@ -79,7 +79,7 @@ export async function listenHttpServer(options: HttpServerOptions): Promise<List
   const baseUrl = `http://${formatHost(options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host)}:${port}/`;
   let closing: Promise<void> | undefined;
   return {
-    url: `${baseUrl}?token=${token}`,
+    url: `${baseUrl}#token=${token}`,
     baseUrl,
     token,
     host: options.host,
@@ -94,14 +94,13 @@ export async function listenHttpServer(options: HttpServerOptions): Promise<List
   };
 }
 
-function admissionFacts(request: IncomingMessage, url: URL) {
+function admissionFacts(request: IncomingMessage) {
   const origin = request.headers.origin;
   return {
     host: request.headers.host,
     origin: Array.isArray(origin) ? origin[0] : origin,
     authorization: request.headers.authorization,
-    cookie: request.headers.cookie,
-    queryToken: url.searchParams.get("token") ?? undefined,
+    webSocketProtocols: request.headers["sec-websocket-protocol"],
   };
 }
 
@@ -120,16 +119,9 @@ async function handleRequest(policy: AdmissionPolicy, options: HttpServerOptions
     return;
   }
   const isApi = url.pathname === "/api" || url.pathname.startsWith("/api/");
-  const admission = admitRequest(policy, admissionFacts(request, url));
+  const admission = admitRequest(policy, admissionFacts(request), isApi);
   if (!admission.ok) {
     sendRefusal(response, admission.refusal, isApi);
-    return;
-  }
-  if (admission.via === "query" && (request.method === "GET" || request.method === "HEAD")) {
-    url.searchParams.delete("token");
-    const clean = `${url.pathname}${url.searchParams.size > 0 ? `?${url.searchParams}` : ""}`;
-    response.writeHead(303, { ...baseSecurityHeaders, Location: clean, "Set-Cookie": tokenCookie(policy), "Cache-Control": "no-store", "Content-Length": 0 });
-    response.end();
     return;
   }
   if (isApi) {
@@ -160,7 +152,7 @@ function handleUpgrade(policy: AdmissionPolicy, options: HttpServerOptions, requ
     rejectUpgrade(socket, 400, "bad-request", "the request URL is malformed");
     return;
   }
-  const admission = admitRequest(policy, admissionFacts(request, url));
+  const admission = admitRequest(policy, admissionFacts(request));
   if (!admission.ok) {
     rejectUpgrade(socket, admission.refusal.status, admission.refusal.code, admission.refusal.message);
     return;

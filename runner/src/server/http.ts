@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
+import { findStrictJsonProblem } from "../fs/json-syntax.js";
 import type { ApiError } from "./api-types.js";
 import { apiContentSecurityPolicy, baseSecurityHeaders } from "./security.js";
 
@@ -85,11 +86,9 @@ export async function readJson<S extends z.ZodType>(request: IncomingMessage, sc
   }
   let value: unknown = {};
   if (text.trim() !== "") {
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new BadRequestError(`the request body is not valid JSON: ${(error as Error).message}`, undefined, { cause: error });
-    }
+    const problem = findStrictJsonProblem(text);
+    if (problem) throw new BadRequestError(`the request body cannot be read: ${problem.message} (line ${problem.line}, column ${problem.column})`);
+    value = JSON.parse(text);
   }
   const result = schema.safeParse(value);
   if (!result.success) {

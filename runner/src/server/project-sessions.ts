@@ -5,7 +5,7 @@
  */
 import type { Project } from "@highstate/contract";
 import type { ProjectContext } from "../engine/index.js";
-import { readFileIfExists } from "../fs/atomic-write.js";
+import { readTextFileIfExists } from "../fs/strict-text.js";
 import type { WorkspaceRegistry } from "../registry/index.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import { assertProjectName, parseProjectFile, ProjectAlreadyExistsError, ProjectNotFoundError, type ProjectStore, serializeProject } from "../workspace/index.js";
@@ -16,6 +16,8 @@ import { ConflictError } from "./http.js";
 export class ProjectSession {
   /** The password, once unlocked (kept in memory only: operations pass it to Pulumi's environment). */
   password: string | undefined;
+  /** When the password was last entered (unlock, create or a reveal that asked for it), in ms since the epoch. */
+  passwordEnteredAt: number | undefined;
   /** Set while this server writes the file, so the write is not mistaken for an edit on disk. */
   writing = false;
 
@@ -95,7 +97,7 @@ export class ProjectSessions {
   async session(name: string): Promise<ProjectSession> {
     assertProjectName(name);
     const file = this.store.paths.projectFile(name);
-    const text = await readFileIfExists(file);
+    const text = await readTextFileIfExists(file);
     const current = this.#sessions.get(name);
     if (text === undefined) {
       this.#sessions.delete(name);
@@ -143,6 +145,7 @@ export class ProjectSessions {
       const project = await this.store.create(name);
       const session = new ProjectSession(name, project, serializeProject(project), secrets, 1);
       session.password = password;
+      session.passwordEnteredAt = Date.now();
       this.#sessions.set(name, session);
       this.#options.broadcast({ type: "projects-changed" });
       return session;
@@ -159,6 +162,7 @@ export class ProjectSessions {
       if (session.secrets.hasPassword) await session.secrets.unlock(password);
       else await session.secrets.create(password);
       session.password = password;
+      session.passwordEnteredAt = Date.now();
       this.#options.broadcast({ type: "project-changed", project: name, revision: session.revision });
       this.#options.broadcast({ type: "projects-changed" });
       return session;

@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
-import type { ApiError, InstanceSecretsInfo, ProjectSnapshot, RevealSecretResponse } from "./api-types.js";
+import { type ApiError, type InstanceSecretsInfo, type ProjectSnapshot, type RevealSecretResponse, revealWithoutPasswordMs } from "./api-types.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
 
@@ -96,5 +96,33 @@ describe("secrets over the API", () => {
     expect((await client.request("POST", `${secretsPath}/password/reveal`)).status).toBe(423);
     await client.request("POST", "/api/projects/demo/unlock", { password: "the right password" });
     expect((await client.request("POST", `${secretsPath}/password/reveal`)).json<RevealSecretResponse>().value).toBe(sentinel);
+  });
+
+  test("revealing asks for the password again once a minute has passed since it was entered, and checks it", async () => {
+    const { client } = await startTestServer();
+    await createProject(client, "demo", "the right password");
+    await mutate(client, "demo", 1, [{ op: "add-instance", type: "acme.machine.v1", name: "a", args: { endpoint: "a.example" } }]);
+    await client.request("PUT", secretsPath, { set: { password: sentinel } });
+    const reveal = (body: unknown = {}) => client.request("POST", `${secretsPath}/password/reveal`, body);
+    expect((await reveal()).status).toBe(200);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + revealWithoutPasswordMs + 1000 });
+    try {
+      // Still unlocked (units can run), but the plaintext needs the password.
+      expect((await client.get<ProjectSnapshot>("/api/projects/demo")).unlocked).toBe(true);
+      const required = await reveal();
+      expect(required.status).toBe(401);
+      expect(required.json<ApiError>().error).toMatchObject({ code: "password-required", field: "password" });
+      expect(required.text).not.toContain(sentinel);
+      const wrong = await reveal({ password: "a wrong password" });
+      expect(wrong.status).toBe(401);
+      expect(wrong.json<ApiError>().error.code).toBe("incorrect-password");
+      expect(wrong.text).not.toContain(sentinel);
+      const right = await reveal({ password: "the right password" });
+      expect(right.json<RevealSecretResponse>().value).toBe(sentinel);
+      // Entering it opens the window again.
+      expect((await reveal()).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

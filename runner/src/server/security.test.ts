@@ -1,7 +1,16 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { findDesignerAssets } from "./static-files.js";
-import { admitRequest, allowedHostHeaders, createAdmissionPolicy, generateAccessToken, isLoopbackHost, parseCookies, tokensEqual } from "./security.js";
+import {
+  admitRequest,
+  allowedHostHeaders,
+  createAdmissionPolicy,
+  generateAccessToken,
+  isLoopbackHost,
+  selectApiProtocol,
+  tokensEqual,
+  webSocketProtocolToken,
+} from "./security.js";
 
 describe("tokens", () => {
   test("tokens are 256-bit base64url and never repeat", () => {
@@ -35,18 +44,29 @@ describe("hosts", () => {
 
   test("admission checks Host, then Origin, then the token", () => {
     const policy = createAdmissionPolicy({ token: "secret-token", host: "127.0.0.1", port: 4000 });
-    const base = { host: "127.0.0.1:4000", origin: undefined, authorization: "Bearer secret-token", cookie: undefined, queryToken: undefined };
+    const base = { host: "127.0.0.1:4000", origin: undefined, authorization: "Bearer secret-token" };
     expect(admitRequest(policy, base)).toEqual({ ok: true, via: "bearer" });
     expect(admitRequest(policy, { ...base, host: "evil.example:4000" })).toMatchObject({ ok: false, refusal: { status: 421 } });
     expect(admitRequest(policy, { ...base, origin: "http://evil.example" })).toMatchObject({ ok: false, refusal: { status: 403 } });
     expect(admitRequest(policy, { ...base, authorization: undefined })).toMatchObject({ ok: false, refusal: { status: 401 } });
-    expect(admitRequest(policy, { ...base, authorization: undefined, cookie: "a=b; highstate-token-4000=secret-token" })).toEqual({ ok: true, via: "cookie" });
-    expect(admitRequest(policy, { ...base, authorization: undefined, queryToken: "secret-token" })).toEqual({ ok: true, via: "query" });
+    const protocols = "highstate.v1, highstate.token.secret-token";
+    expect(admitRequest(policy, { ...base, authorization: undefined, webSocketProtocols: protocols })).toEqual({ ok: true, via: "websocket-protocol" });
+    expect(admitRequest(policy, { ...base, authorization: undefined, webSocketProtocols: "highstate.v1, highstate.token.wrong" })).toMatchObject({
+      ok: false,
+      refusal: { status: 401 },
+    });
+    // The app's static files need no token, but Host and Origin still apply.
+    expect(admitRequest(policy, { ...base, authorization: undefined }, false)).toEqual({ ok: true, via: "none" });
+    expect(admitRequest(policy, { ...base, authorization: undefined, origin: "http://127.0.0.1:4001" }, false)).toMatchObject({ ok: false, refusal: { status: 403 } });
+    expect(admitRequest(policy, { ...base, authorization: undefined, host: "evil.example:4000" }, false)).toMatchObject({ ok: false, refusal: { status: 421 } });
   });
 
-  test("cookies parse with the first occurrence winning", () => {
-    expect(parseCookies("a=1; b=2; a=3")).toEqual(new Map([["a", "1"], ["b", "2"]]));
-    expect(parseCookies(undefined).size).toBe(0);
+  test("the WebSocket token travels as a subprotocol entry that is never selected", () => {
+    expect(webSocketProtocolToken("highstate.v1, highstate.token.abc_-1")).toBe("abc_-1");
+    expect(webSocketProtocolToken("highstate.v1")).toBeUndefined();
+    expect(webSocketProtocolToken(undefined)).toBeUndefined();
+    expect(selectApiProtocol(new Set(["highstate.token.abc", "highstate.v1"]))).toBe("highstate.v1");
+    expect(selectApiProtocol(new Set(["highstate.token.abc"]))).toBe(false);
   });
 });
 

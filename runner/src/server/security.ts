@@ -1,12 +1,15 @@
 /**
- * Request admission for the designer server: the access token (URL once, then an HttpOnly cookie, or
- * `Authorization: Bearer`), the DNS-rebinding defence (the `Host` header must name this server) and the
- * cross-site defence (a present `Origin` must be this server). Pure functions over headers, so the HTTP
- * handler and the WebSocket upgrade apply exactly the same rules.
+ * Request admission for the designer server: the access token (`Authorization: Bearer` on HTTP; on a
+ * WebSocket handshake, where browsers cannot set headers, a `Sec-WebSocket-Protocol` entry
+ * `highstate.token.<token>`), the DNS-rebinding defence (the `Host` header must name this server) and
+ * the cross-site defence (a present `Origin` must be this server). No cookie ever carries the token:
+ * cookies are scoped by host, not port, so any other server on 127.0.0.1 would receive it. Pure
+ * functions over headers, so the HTTP handler and the WebSocket upgrade apply exactly the same rules.
  */
 import { randomBytes, timingSafeEqual, createHash } from "node:crypto";
 import { isIP } from "node:net";
 import { hostname as osHostname, networkInterfaces } from "node:os";
+import { apiWebSocketProtocol, tokenWebSocketProtocolPrefix } from "./api-types.js";
 
 /** A fresh random access token: 32 bytes, base64url (43 characters). */
 export function generateAccessToken(): string {
@@ -78,34 +81,36 @@ export interface AdmissionRequest {
   origin: string | undefined;
   /** `Authorization` header. */
   authorization: string | undefined;
-  /** `Cookie` header. */
-  cookie: string | undefined;
-  /** The `token` query parameter, if any. */
-  queryToken: string | undefined;
+  /** `Sec-WebSocket-Protocol` header of a WebSocket handshake. */
+  webSocketProtocols?: string | undefined;
 }
 
 /** What admission concluded: refused, or admitted together with how the token was presented. */
-export type AdmissionResult = { ok: false; refusal: AdmissionRefusal } | { ok: true; via: "cookie" | "bearer" | "query" };
+export type AdmissionResult = { ok: false; refusal: AdmissionRefusal } | { ok: true; via: "bearer" | "websocket-protocol" | "none" };
 
-/** Parses a `Cookie` header into a map (first occurrence wins). */
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  if (!header) return cookies;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (!cookies.has(name)) cookies.set(name, value);
+export { apiWebSocketProtocol, tokenWebSocketProtocolPrefix };
+
+/**
+ * Chooses the subprotocol of an admitted WebSocket handshake (for `ws`'s `handleProtocols`): always
+ * the API protocol, never the token entry, so the token is not echoed in the response. A browser fails
+ * a handshake whose response selects none of the protocols it offered.
+ */
+export function selectApiProtocol(offered: Set<string>): string | false {
+  return offered.has(apiWebSocketProtocol) ? apiWebSocketProtocol : false;
+}
+
+/** The token presented in a `Sec-WebSocket-Protocol` header, if any. */
+export function webSocketProtocolToken(header: string | undefined): string | undefined {
+  for (const entry of (header ?? "").split(",")) {
+    const protocol = entry.trim();
+    if (protocol.startsWith(tokenWebSocketProtocolPrefix)) return protocol.slice(tokenWebSocketProtocolPrefix.length);
   }
-  return cookies;
+  return undefined;
 }
 
 /** The checks one server applies; built once at start. */
 export interface AdmissionPolicy {
   token: string;
-  /** Name of the cookie carrying the token (includes the port: cookies are shared across ports). */
-  cookieName: string;
   /** Allowed `Host` header values (`host:port`, lower-case). */
   allowedHosts: Set<string>;
   /** Allowed `Origin` values (`http://host:port`, lower-case). */
@@ -117,7 +122,6 @@ export function createAdmissionPolicy(options: { token: string; host: string; po
   const allowedHosts = allowedHostHeaders(options.host, options.port, options.extraHosts);
   return {
     token: options.token,
-    cookieName: `highstate-token-${options.port}`,
     allowedHosts,
     allowedOrigins: new Set([...allowedHosts].map((host) => `http://${host}`)),
   };
@@ -126,9 +130,11 @@ export function createAdmissionPolicy(options: { token: string; host: string; po
 /**
  * Decides whether a request (HTTP or WebSocket upgrade) may proceed. The `Host` check runs first so a
  * rebinding attacker learns nothing, then the `Origin` check (browsers send it on every cross-origin
- * request and on every WebSocket handshake; its absence means a non-browser client), then the token.
+ * request and on every WebSocket handshake; its absence means a non-browser client), then the token,
+ * unless `tokenRequired` is false (the app's static files, which hold nothing but the public build:
+ * the page must load before it can present the token it finds in its URL fragment).
  */
-export function admitRequest(policy: AdmissionPolicy, request: AdmissionRequest): AdmissionResult {
+export function admitRequest(policy: AdmissionPolicy, request: AdmissionRequest, tokenRequired = true): AdmissionResult {
   const host = request.host?.toLowerCase();
   if (!host || !policy.allowedHosts.has(host)) {
     return {
@@ -146,23 +152,20 @@ export function admitRequest(policy: AdmissionPolicy, request: AdmissionRequest)
       refusal: { status: 403, code: "forbidden", message: `requests from origin "${request.origin}" are not allowed; use the designer served by this server` },
     };
   }
-  if (request.queryToken !== undefined && tokensEqual(request.queryToken, policy.token)) return { ok: true, via: "query" };
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.authorization ?? "")?.[1];
   if (bearer !== undefined && tokensEqual(bearer, policy.token)) return { ok: true, via: "bearer" };
-  if (tokensEqual(parseCookies(request.cookie).get(policy.cookieName), policy.token)) return { ok: true, via: "cookie" };
+  const protocolToken = webSocketProtocolToken(request.webSocketProtocols);
+  if (protocolToken !== undefined && tokensEqual(protocolToken, policy.token)) return { ok: true, via: "websocket-protocol" };
+  if (!tokenRequired) return { ok: true, via: "none" };
   return {
     ok: false,
     refusal: {
       status: 401,
       code: "unauthorized",
-      message: 'a valid access token is required; open the URL printed by "highstate designer" (or send "Authorization: Bearer <token>")',
+      message:
+        'a valid access token is required; open the URL printed by "highstate designer" (the token travels in its #fragment), or send "Authorization: Bearer <token>"',
     },
   };
-}
-
-/** The `Set-Cookie` value that stores the token in the browser. */
-export function tokenCookie(policy: AdmissionPolicy): string {
-  return `${policy.cookieName}=${policy.token}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
 /** Headers sent with every response. */

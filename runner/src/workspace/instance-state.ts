@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { readFileIfExists, readSmallFiles, writeFileAtomic } from "../fs/atomic-write.js";
+import { ensurePrivateDir, readSmallFiles, writeFileAtomic } from "../fs/atomic-write.js";
 import { hashJson, stableJson } from "../fs/canonical.js";
 import { formatValuePath, UnreadableFileError } from "../fs/errors.js";
 import { parseJsonDocument } from "../fs/json-syntax.js";
-import type { PassphraseCrypter } from "../secrets/passphrase-crypter.js";
+import { readTextFileIfExists } from "../fs/strict-text.js";
 import { SecretsLockedError } from "../secrets/errors.js";
+import type { PassphraseCrypter } from "../secrets/passphrase-crypter.js";
 import {
   emptyInstanceState,
   type InstanceOperation,
@@ -100,7 +101,7 @@ export class InstanceStateStore {
   /** The state of one instance, or `undefined` when it has never been run. Throws `UnreadableFileError` for a broken file. */
   async get(uid: string): Promise<InstanceState | undefined> {
     const file = this.file(uid);
-    const text = await readFileIfExists(file);
+    const text = await readTextFileIfExists(file);
     return text === undefined ? undefined : parseInstanceState(text, file);
   }
 
@@ -194,8 +195,8 @@ export class InstanceStateStore {
       const file = this.file(uid);
       const state = (await this.get(uid)) ?? emptyInstanceState(uid, instanceId);
       const next = change(state);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFileAtomic(file, stableJson(instanceStateSchema.parse(next)));
+      await ensurePrivateDir(dirname(file));
+      await writeFileAtomic(file, stableJson(instanceStateSchema.parse(next)), { mode: 0o600 });
       return next;
     });
   }

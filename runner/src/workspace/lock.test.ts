@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { testdir } from "../test-utils/testdir.js";
-import { acquireWorkspaceLock, readWorkspaceLock, WorkspaceLockedError } from "./lock.js";
+import { acquireWorkspaceLock, BrokenWorkspaceLockError, readWorkspaceLock, staleLockTempFiles, WorkspaceLockedError } from "./lock.js";
 
 const holderScript = join(import.meta.dirname, "__fixtures__", "lock-holder.ts");
 
@@ -159,5 +159,45 @@ describe("acquireWorkspaceLock", () => {
     const lock = await acquireWorkspaceLock(corrupt, { command: "y" });
     expect(JSON.parse(await readFile(lockFile, "utf8")).command).toBe("y");
     await lock.release();
+  });
+
+  it("refuses a lock that is a folder or a symbolic link with what to do, instead of saying it keeps changing", async () => {
+    for (const make of [
+      (lock: string) => mkdir(lock),
+      (lock: string) => symlink("/nonexistent/target", lock),
+      (lock: string) => symlink("/", lock),
+    ]) {
+      const dir = await testdir({ ".highstate/.keep": "" });
+      const lock = join(dir, ".highstate", "workspace.lock");
+      await make(lock);
+      const error = await acquireWorkspaceLock(dir, { command: "test" }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(BrokenWorkspaceLockError);
+      expect((error as Error).message).toMatch(/is a (folder|symbolic link), not a lock file.*Remove it/);
+    }
+  });
+
+  it("removes temp files that processes killed while taking the lock left behind", async () => {
+    const dir = await testdir({
+      ".highstate/workspace.lock.999999991.a1b2c3d4e5f6.tmp": "{}",
+      ".highstate/workspace.lock.999999992.0a0b0c0d0e0f.tmp": "{}",
+      [`.highstate/workspace.lock.${process.pid}.abcdefabcdef.tmp`]: "{}",
+    });
+    const lockFile = join(dir, ".highstate", "workspace.lock");
+    expect((await staleLockTempFiles(lockFile)).length).toBe(2);
+    const lock = await acquireWorkspaceLock(dir, { command: "test" });
+    await lock.release();
+    expect(await staleLockTempFiles(lockFile)).toEqual([]);
+    // A temp file of a live process (this one) is left alone.
+    expect(await readdir(join(dir, ".highstate"))).toContain(`workspace.lock.${process.pid}.abcdefabcdef.tmp`);
+  });
+
+  it("escapes control characters (ANSI escapes) another process wrote into the lock", async () => {
+    const holder = { pid: 1, command: "\u001b[2J\u001b]0;pwned\u0007highstate up", hostname: "other-host", since: "2026-01-01T00:00:00Z", token: "t" };
+    const dir = await testdir({ ".highstate/workspace.lock": JSON.stringify(holder) });
+    const error = await acquireWorkspaceLock(dir, { command: "test" }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WorkspaceLockedError);
+    expect((error as Error).message).not.toContain("\u001b");
+    expect((error as Error).message).not.toContain("\u0007");
+    expect((error as Error).message).toContain("\\u001b[2J\\u001b]0;pwned\\u0007highstate up");
   });
 });

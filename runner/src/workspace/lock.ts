@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync } from "node:fs";
-import { link, mkdir, open, readFile, rmdir, stat, unlink } from "node:fs/promises";
+import { link, lstat, mkdir, open, readdir, readFile, rmdir, stat, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { hostname } from "node:os";
-import { isProcessAlive } from "../fs/atomic-write.js";
+import { ensurePrivateDir, isProcessAlive } from "../fs/atomic-write.js";
 import { workspacePaths } from "./paths.js";
 
 /** Who holds a workspace lock, as written in `.highstate/workspace.lock`. */
@@ -29,6 +30,26 @@ export interface WorkspaceLock {
   release(): Promise<void>;
 }
 
+/** Shows a value written by another process without letting it drive the terminal: control characters (ANSI escapes) are escaped. */
+export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Thrown when the lock path is something other than a lock file (a folder, a symbolic link). */
+export class BrokenWorkspaceLockError extends Error {
+  override name = "BrokenWorkspaceLockError";
+
+  constructor(
+    /** The lock path. */
+    readonly file: string,
+    /** What is there instead. */
+    readonly found: string,
+  ) {
+    super(`The workspace lock "${file}" is ${found}, not a lock file; no Highstate process makes one. Remove it (e.g. \`rm -r "${file}"\`) and try again.`);
+  }
+}
+
 /** Thrown when another process holds the workspace lock; names the holder. */
 export class WorkspaceLockedError extends Error {
   override name = "WorkspaceLockedError";
@@ -42,7 +63,7 @@ export class WorkspaceLockedError extends Error {
     readonly holder: WorkspaceLockHolder,
   ) {
     super(
-      `The workspace "${workspace}" is in use by process ${holder.pid} ("${holder.command}") on host "${holder.hostname}" since ${holder.since}. ` +
+      `The workspace "${workspace}" is in use by process ${holder.pid} ("${printable(holder.command)}") on host "${printable(holder.hostname)}" since ${printable(String(holder.since))}. ` +
         `Wait for it to finish or stop it; if that process no longer runs, delete "${file}".`,
     );
   }
@@ -98,7 +119,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Creates the lock file with its content in one step: a complete temp file hard-linked to the lock name. */
 async function createLockFile(file: string, content: string): Promise<boolean> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  const handle = await open(temp, "wx", 0o644);
+  const handle = await open(temp, "wx", 0o600);
   try {
     await handle.writeFile(content);
     await handle.sync();
@@ -114,7 +135,7 @@ async function createLockFile(file: string, content: string): Promise<boolean> {
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
     // File systems without hard links: exclusive create (readers treat a briefly empty file as being written).
     try {
-      const exclusive = await open(file, "wx", 0o644);
+      const exclusive = await open(file, "wx", 0o600);
       try {
         await exclusive.writeFile(content);
         await exclusive.sync();
@@ -153,6 +174,23 @@ async function removeStaleLock(file: string, staleToken: string | undefined): Pr
   }
 }
 
+const lockTempPattern = /^\.?workspace\.lock\.(\d+)\.[0-9a-f]+\.tmp$/;
+
+/** Temp files of lock attempts whose process is gone (killed while taking the lock): they are never used again. */
+export async function staleLockTempFiles(lockFile: string): Promise<string[]> {
+  const names = await readdir(dirname(lockFile)).catch(() => [] as string[]);
+  const stale: string[] = [];
+  for (const name of names) {
+    const match = lockTempPattern.exec(name);
+    if (match && Number(match[1]) !== process.pid && !isProcessAlive(Number(match[1]))) stale.push(join(dirname(lockFile), name));
+  }
+  return stale.sort();
+}
+
+async function removeStaleLockTempFiles(lockFile: string): Promise<void> {
+  for (const path of await staleLockTempFiles(lockFile)) await unlink(path).catch(() => undefined);
+}
+
 /**
  * Takes the workspace lock, so only one process writes the workspace at a time. Throws
  * `WorkspaceLockedError` naming the holder (pid, command, host, since when) when another live process
@@ -162,7 +200,8 @@ async function removeStaleLock(file: string, staleToken: string | undefined): Pr
 export async function acquireWorkspaceLock(dir: string, options: { command: string }): Promise<WorkspaceLock> {
   const paths = workspacePaths(dir);
   const file = paths.lockFile;
-  await mkdir(paths.highstateDir, { recursive: true });
+  await ensurePrivateDir(paths.highstateDir);
+  await removeStaleLockTempFiles(file);
   const startTime = processStartTime(process.pid);
   const holder: WorkspaceLockHolder = {
     pid: process.pid,
@@ -176,7 +215,14 @@ export async function acquireWorkspaceLock(dir: string, options: { command: stri
     if (attempt > 200) throw new Error(`Could not take the workspace lock "${file}": it keeps changing; try again.`);
     if (await createLockFile(file, `${JSON.stringify(holder, null, 2)}\n`)) break;
     const text = await readFile(file, "utf8").catch(() => undefined);
-    if (text === undefined) continue; // released meanwhile
+    if (text === undefined) {
+      // Released meanwhile, unless the path is something no lock holder makes.
+      const found = await lstat(file).catch(() => undefined);
+      if (found?.isDirectory()) throw new BrokenWorkspaceLockError(file, "a folder");
+      if (found?.isSymbolicLink()) throw new BrokenWorkspaceLockError(file, "a symbolic link");
+      if (found && !found.isFile()) throw new BrokenWorkspaceLockError(file, "a special file");
+      continue;
+    }
     const current = parseHolder(text);
     if (!current) {
       const age = Date.now() - ((await stat(file).catch(() => undefined))?.mtimeMs ?? 0);

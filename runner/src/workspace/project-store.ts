@@ -1,11 +1,11 @@
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { emptyProject, type Project, projectNamePattern } from "@highstate/contract";
-import { pathExists, readFileIfExists, writeFileAtomic } from "../fs/atomic-write.js";
+import { pathExists, writeFileAtomic } from "../fs/atomic-write.js";
+import { readTextFileIfExists } from "../fs/strict-text.js";
 import { ProjectAlreadyExistsError, ProjectHasResourcesError, ProjectNotFoundError } from "./errors.js";
 import { InstanceStateStore } from "./instance-state.js";
-import { parseProjectFile, serializeProject } from "./project-file.js";
 import { assertProjectName, type WorkspacePaths, workspacePaths } from "./paths.js";
-
+import { parseProjectFile, serializeProject } from "./project-file.js";
 
 /**
  * The projects of a workspace: `projects/<name>.json` plus, for rename and delete, the project's
@@ -44,7 +44,7 @@ export class ProjectStore {
   /** Loads a project. Throws `ProjectNotFoundError` or `UnreadableFileError` (naming the file, location and problem). */
   async load(name: string): Promise<Project> {
     const file = this.paths.projectFile(name);
-    const text = await readFileIfExists(file);
+    const text = await readTextFileIfExists(file);
     if (text === undefined) throw new ProjectNotFoundError(name, file);
     return parseProjectFile(text, file);
   }
@@ -58,7 +58,7 @@ export class ProjectStore {
   async save(name: string, project: Project): Promise<void> {
     const file = this.paths.projectFile(name);
     const text = serializeProject(project);
-    const existing = await readFileIfExists(file);
+    const existing = await readTextFileIfExists(file);
     if (existing === text) return;
     if (existing !== undefined) parseProjectFile(existing, file);
     await mkdir(this.paths.projectsDir, { recursive: true });

@@ -21,6 +21,11 @@ export const serviceSchema = z
     namespace: kubernetesNameSchema,
     /** The service type. */
     type: z.enum(["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"]).default("ClusterIP"),
+    /**
+     * The service's cluster IP, where pods (and networks routed into the cluster, such as WireGuard
+     * peers) reach it; left out for headless and ExternalName services and when unknown.
+     */
+    clusterIp: z.union([z.ipv4(), z.ipv6()]).optional(),
     /** The pod labels the service selects. */
     selector: z.record(z.string(), z.string()).default({}),
     /**

@@ -146,6 +146,19 @@ describe("Kubernetes helpers in a unit", () => {
     expect(spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } });
   });
 
+  it("describe a Service with the cluster IP the API server assigned, but not a headless one's", async () => {
+    const assign = (clusterIP: string) => ({
+      newResource: (args: { type: string; name: string; inputs: Record<string, unknown> }) =>
+        args.type === "kubernetes:core/v1:Service"
+          ? { id: args.name, state: { ...args.inputs, spec: { ...(args.inputs.spec as object), clusterIP } } }
+          : undefined,
+    });
+    const assigned = await testUnit(demoUnit, { name: "vault", inputs: { k8sCluster: cluster }, mocks: assign("10.43.7.7") });
+    expect(serviceSchema.parse(assigned.outputs.service).clusterIp).toBe("10.43.7.7");
+    const headless = await testUnit(demoUnit, { name: "vault", inputs: { k8sCluster: cluster }, mocks: assign("None") });
+    expect(serviceSchema.parse(headless.outputs.service).clusterIp).toBeUndefined();
+  });
+
   it("report an invalid object with the schema violation", async () => {
     const broken = defineUnit(demo, (unit) => {
       const provider = createClusterProvider(resourceName(unit), unit.inputs.k8sCluster);

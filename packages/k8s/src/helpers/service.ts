@@ -5,9 +5,10 @@ import type { Cluster } from "../entities/cluster.js";
 import type { Service } from "../entities/resources.js";
 
 /**
- * Describes a Kubernetes Service as a `k8s.service.v1` entity value. Its endpoints are the in-cluster
- * DNS name for every port (`internal`), and for `NodePort` services every cluster external IP with the
- * node port, for `LoadBalancer` services every load-balancer address (`public`).
+ * Describes a Kubernetes Service as a `k8s.service.v1` entity value, with its cluster IP once the API
+ * server assigned one (not for headless services). Its endpoints are the in-cluster DNS name for every
+ * port (`internal`), and for `NodePort` services every cluster external IP with the node port, for
+ * `LoadBalancer` services every load-balancer address (`public`).
  */
 export function serviceEntity(service: k8s.core.v1.Service, cluster: pulumi.Input<Cluster>): pulumi.Output<Service> {
   return pulumi
@@ -31,6 +32,8 @@ export function serviceEntity(service: k8s.core.v1.Service, cluster: pulumi.Inpu
           }
         }
       }
-      return { clusterId: clusterValue.id, clusterName: clusterValue.name, name, namespace, type, selector: spec?.selector ?? {}, endpoints };
+      const clusterIp = spec?.clusterIP && spec.clusterIP !== "None" ? { clusterIp: spec.clusterIP } : {};
+      const selector = spec?.selector ?? {};
+      return { clusterId: clusterValue.id, clusterName: clusterValue.name, name, namespace, type, ...clusterIp, selector, endpoints };
     });
 }

@@ -17,7 +17,7 @@ function parsePort(value: string | boolean | string[] | undefined): number | und
 }
 
 /**
- * Resolves on the first SIGINT/SIGTERM; `onAgain` is called for later ones with how many came so far.
+ * Resolves on the first SIGINT/SIGTERM/SIGHUP; `onAgain` is called for later ones with how many came so far.
  * While installed, the signals no longer end the process by themselves.
  */
 function untilSignal(onAgain: (count: number) => void): { stopped: Promise<NodeJS.Signals>; dispose(): void } {
@@ -31,13 +31,12 @@ function untilSignal(onAgain: (count: number) => void): { stopped: Promise<NodeJ
     if (count === 1) first!(signal);
     else onAgain(count);
   };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+  // A closed terminal (SIGHUP) stops the server as cleanly as Ctrl+C: sockets closed, lock released.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, handler);
   return {
     stopped,
     dispose() {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
+      for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, handler);
     },
   };
 }

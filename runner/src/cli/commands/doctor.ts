@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { lstat, readdir } from "node:fs/promises";
 import { hostname } from "node:os";
 import { relative } from "node:path";
 import type { Project } from "@highstate/contract";
@@ -7,7 +7,8 @@ import { isProcessAlive } from "../../fs/atomic-write.js";
 import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { findWorkspaceRoot } from "../../workspace/init.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
-import { readWorkspaceLock } from "../../workspace/lock.js";
+import { printable, readWorkspaceLock, staleLockTempFiles } from "../../workspace/lock.js";
+import { workspacePaths } from "../../workspace/paths.js";
 import { detectPackageManager } from "../../workspace/package-manager.js";
 import { ProjectStore } from "../../workspace/project-store.js";
 import type { CommandSpec } from "../command.js";
@@ -52,7 +53,26 @@ async function pulumiCheck(): Promise<DoctorCheck> {
   };
 }
 
+async function lockTempCheck(root: string): Promise<DoctorCheck | undefined> {
+  const stale = await staleLockTempFiles(workspacePaths(root).lockFile);
+  if (stale.length === 0) return undefined;
+  return {
+    name: "lock",
+    status: "warning",
+    message: `${stale.length} temp file${stale.length === 1 ? "" : "s"} left by processes killed while taking the lock (${stale.map((path) => `"${relative(root, path)}"`).join(", ")})`,
+    hint: "they are removed by the next command that takes the lock",
+  };
+}
+
 async function lockCheck(root: string): Promise<DoctorCheck> {
+  const found = await lstat(workspacePaths(root).lockFile).catch(() => undefined);
+  if (found && !found.isFile())
+    return {
+      name: "lock",
+      status: "error",
+      message: `"${relative(root, workspacePaths(root).lockFile)}" is ${found.isDirectory() ? "a folder" : found.isSymbolicLink() ? "a symbolic link" : "a special file"}, not a lock file`,
+      hint: "remove it",
+    };
   const holder = await readWorkspaceLock(root);
   if (!holder) return { name: "lock", status: "ok", message: "the workspace is not locked" };
   const here = holder.hostname === hostname();
@@ -60,14 +80,14 @@ async function lockCheck(root: string): Promise<DoctorCheck> {
     return {
       name: "lock",
       status: "warning",
-      message: `a lock left by process ${holder.pid} ("${holder.command}"), which no longer runs`,
+      message: `a lock left by process ${holder.pid} ("${printable(holder.command)}"), which no longer runs`,
       hint: "it is recovered automatically by the next command that writes",
     };
   }
   return {
     name: "lock",
     status: "warning",
-    message: `in use by process ${holder.pid} ("${holder.command}") on host "${holder.hostname}" since ${holder.since}`,
+    message: `in use by process ${holder.pid} ("${printable(holder.command)}") on host "${printable(holder.hostname)}" since ${printable(String(holder.since))}`,
     hint: "commands that write wait for it to finish",
   };
 }
@@ -153,6 +173,8 @@ const command: CommandSpec = {
     }
     if (root && checks.at(-1)!.status !== "error") {
       checks.push(await lockCheck(root));
+      const temps = await lockTempCheck(root);
+      if (temps) checks.push(temps);
       const store = new ProjectStore(root);
       const fileFindings: DoctorCheck[] = [];
       const projects = await fileChecks(root, store, fileFindings);

@@ -1,5 +1,6 @@
 import { argsValidatorFromDefinitions, type InputRef, instanceId, type Project } from "@highstate/contract";
 import { isCreated } from "../../engine/project-state.js";
+import { findJsonSyntaxError, findStrictJsonProblem } from "../../fs/json-syntax.js";
 import type { WorkspaceRegistry } from "../../registry/workspace-registry.js";
 import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { injectHub } from "../../workspace/hub-ops.js";
@@ -35,13 +36,13 @@ export function parseArgAssignments(assignments: readonly string[]): Record<stri
     const equals = assignment.indexOf("=");
     if (equals <= 0) throw new UsageError(`--arg expects <name>=<value>, got "${assignment}"`, "instances add");
     const raw = assignment.slice(equals + 1);
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // Not JSON: a plain string.
-    }
-    args[assignment.slice(0, equals)] = value;
+    const name = assignment.slice(0, equals);
+    if (name === "__proto__") throw new UsageError('an arg may not be named "__proto__"', "instances add");
+    // Not JSON: a plain string. JSON that would lose data (a duplicate key, a lone surrogate) is refused.
+    const syntax = findJsonSyntaxError(raw);
+    const problem = syntax ? undefined : findStrictJsonProblem(raw);
+    if (problem) throw new UsageError(`--arg ${name}: ${problem.message}`, "instances add");
+    args[name] = syntax ? raw : JSON.parse(raw);
   }
   return args;
 }
@@ -136,13 +137,10 @@ const add: CommandSpec = {
     const [type, instanceName] = context.positionals as [string, string];
     let args: Record<string, unknown> = {};
     if (typeof context.values.args === "string") {
-      try {
-        args = JSON.parse(context.values.args) as Record<string, unknown>;
-      } catch (error) {
-        throw new UsageError(`--args is not valid JSON: ${(error as Error).message}`, "instances add");
-      }
-      if (typeof args !== "object" || args === null || Array.isArray(args))
-        throw new UsageError("--args must be a JSON object", "instances add");
+      const problem = findStrictJsonProblem(context.values.args);
+      if (problem) throw new UsageError(`--args is not valid JSON: ${problem.message} (column ${problem.column})`, "instances add");
+      args = JSON.parse(context.values.args) as Record<string, unknown>;
+      if (typeof args !== "object" || args === null || Array.isArray(args)) throw new UsageError("--args must be a JSON object", "instances add");
     }
     args = { ...args, ...parseArgAssignments((context.values.arg as string[] | undefined) ?? []) };
     const root = await requireWorkspace(context);

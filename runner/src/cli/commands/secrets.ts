@@ -137,6 +137,7 @@ const remove: CommandSpec = {
   name: "secrets delete",
   summary: "Delete a secret of an instance",
   usage: "<instance> <secret>",
+  description: "Deletes one secret of an instance. The password comes from HIGHSTATE_PASSWORD or a prompt; a wrong one changes nothing.",
   options: { ...projectOption, ...waitOption },
   positionals: { min: 2, max: 2 },
   async run(context) {
@@ -144,9 +145,9 @@ const remove: CommandSpec = {
     const [reference, secretName] = context.positionals as [string, string];
     const instanceId = findInstanceId(project, name, reference);
     if (!secrets.has(instanceId, secretName)) throw new CliError(`Secret "${secretName}" of "${instanceId}" is not set`);
-    await withWorkspaceLock(context, root, `highstate secrets delete ${instanceId} ${secretName}`, () =>
-      secrets.delete(instanceId, secretName),
-    );
+    // Deleting needs the password like every other change, so a wrong one changes nothing.
+    if (secrets.hasPassword) await unlock(context, secrets, name);
+    await withWorkspaceLock(context, root, `highstate secrets delete ${instanceId} ${secretName}`, () => secrets.delete(instanceId, secretName));
     context.print(`Deleted secret "${secretName}" of "${instanceId}".`);
     return 0;
   },

@@ -74,10 +74,10 @@ export class ApiClient {
 }
 
 /** Opens a WebSocket to `127.0.0.1:port`; rejects with `Error("status <n>")` when refused. */
-export function openSocket(port: number, path: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+export function openSocket(port: number, path: string, headers: Record<string, string> = {}, protocols: string[] = []): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const { host, origin, ...rest } = headers;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, protocols, {
       headers: { host: host ?? `127.0.0.1:${port}`, ...rest },
       ...(origin !== undefined ? { origin } : {}),
     });

@@ -4,11 +4,18 @@
  * the user asked for that one.
  */
 import type { z } from "@highstate/contract";
-import { type InstanceSecretsInfo, type RevealSecretResponse, setSecretsRequestSchema } from "../api-types.js";
+import {
+  type InstanceSecretsInfo,
+  type RevealSecretResponse,
+  revealSecretRequestSchema,
+  revealWithoutPasswordMs,
+  setSecretsRequestSchema,
+} from "../api-types.js";
 import type { DesignerContext } from "../context.js";
 import { BadRequestError, HttpError, NotFoundError, readJson, sendJson } from "../http.js";
 import { requireInstance } from "../project-views.js";
 import type { Router } from "../router.js";
+import { tokensEqual } from "../security.js";
 
 function requireUnlocked(project: string, unlocked: boolean): void {
   if (!unlocked) throw new HttpError(423, "locked", `Project "${project}" is locked; unlock it with its password to set or reveal secrets.`);
@@ -56,10 +63,20 @@ export function secretRoutes(router: Router, context: DesignerContext): void {
     sendJson(response, 200, info);
   });
 
-  router.post("/api/projects/:project/instances/:instanceId/secrets/:secret/reveal", async ({ response, params }) => {
+  router.post("/api/projects/:project/instances/:instanceId/secrets/:secret/reveal", async ({ request, response, params }) => {
+    const input = await readJson(request, revealSecretRequestSchema);
     const session = await sessions.session(params.project!);
     requireInstance(session, params.instanceId!);
     requireUnlocked(session.name, session.unlocked);
+    // An unlocked project stays unlocked for running units; showing a plaintext secret asks for the
+    // password again, so a stolen session (or an unattended screen) cannot read secrets.
+    if (input.password !== undefined) {
+      if (!tokensEqual(input.password, session.password!))
+        throw new HttpError(401, "incorrect-password", `The password of project "${session.name}" is not correct.`, { field: "password" });
+      session.passwordEnteredAt = Date.now();
+    } else if (session.passwordEnteredAt === undefined || Date.now() - session.passwordEnteredAt > revealWithoutPasswordMs) {
+      throw new HttpError(401, "password-required", `Enter the password of project "${session.name}" to reveal a secret.`, { field: "password" });
+    }
     const value = session.secrets.get(params.instanceId!, params.secret!);
     if (value === undefined) throw new NotFoundError(`Secret "${params.secret}" of "${params.instanceId}" is not set.`);
     const body: RevealSecretResponse = { name: params.secret!, value };

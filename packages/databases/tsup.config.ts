@@ -1,0 +1,3 @@
+import { defineHighstateConfig } from "@highstate/contract/build";
+
+export default defineHighstateConfig(import.meta.dirname);
