@@ -18,14 +18,20 @@ const cli = join(repositoryRoot, "runner/bin/highstate.js");
 const example = join(repositoryRoot, "examples/homelab");
 const manifest = JSON.parse(readFileSync(join(example, "package.json"), "utf8")) as { dependencies: Record<string, string> };
 const project = JSON.parse(readFileSync(join(example, "projects/homelab.json"), "utf8")) as {
-  hubs: Array<{ id: string; inputs: Array<{ instanceId: string }> }>;
+  hubs: Array<{ id: string; inputs: Array<{ instanceId: string; output: string }> }>;
   instances: Array<{
     id: string;
     type: string;
     position: { x: number; y: number };
     inputs: Record<string, Array<{ instanceId?: string; hubId?: string }>>;
+    injectionInputs: string[];
   }>;
 };
+
+/** What the tests read of `highstate registry --json`. */
+interface Registry {
+  components: Record<string, { inputs: Record<string, { entity: string }>; outputs: Record<string, { entity: string }> }>;
+}
 
 interface Plan {
   layers: string[][];
@@ -116,9 +122,9 @@ describe("the homelab example (examples/homelab)", () => {
   });
 
   it("finds every component of the project in the real registry, without problems", async () => {
-    const registry = await highstate(workspace, ["registry", "--json"]);
-    expect(registry.code, registry.stderr).toBe(0);
-    const parsed = JSON.parse(registry.stdout) as { components: Record<string, unknown>; problems: unknown[] };
+    const result = await highstate(workspace, ["registry", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { components: Registry["components"]; problems: unknown[] };
     for (const type of new Set(project.instances.map((instance) => instance.type))) expect(Object.keys(parsed.components)).toContain(type);
     expect(parsed.problems).toEqual([]);
   }, 120_000);
@@ -127,6 +133,7 @@ describe("the homelab example (examples/homelab)", () => {
     const plan = await highstate(workspace, ["plan", "--project", "homelab", "--json"]);
     expect(plan.code, plan.stderr).toBe(0);
     const result = JSON.parse(plan.stdout) as Plan;
+    const registry = JSON.parse((await highstate(workspace, ["registry", "--json"])).stdout) as Registry;
     expect(result.problems).toEqual([]);
     expect(result.cycles).toEqual([]);
     expect(result.blocked).toEqual({});
@@ -137,17 +144,38 @@ describe("the homelab example (examples/homelab)", () => {
       return layer;
     };
     const before = (first: string, then: string) => expect(layerOf(first), `${first} runs before ${then}`).toBeLessThan(layerOf(then));
-    // Every direct edge and every hub edge runs its source first.
+    // Every direct edge runs its source first, and so does every hub entry of the entity a hub edge or a hub injection feeds.
+    const entityOf = (instanceId: string, output: string) => {
+      const type = project.instances.find((instance) => instance.id === instanceId)!.type;
+      return registry.components[type]!.outputs[output]!.entity;
+    };
+    const hubSources = (hubId: string, entities: string[]) =>
+      project.hubs
+        .find((hub) => hub.id === hubId)!
+        .inputs.filter((input) => entities.includes(entityOf(input.instanceId, input.output)))
+        .map((input) => input.instanceId);
+    let hubEdges = 0;
     for (const instance of project.instances) {
-      for (const refs of Object.values(instance.inputs)) {
+      const inputs = registry.components[instance.type]!.inputs;
+      for (const [name, refs] of Object.entries(instance.inputs)) {
         for (const ref of refs) {
-          const sources = ref.hubId
-            ? project.hubs.find((hub) => hub.id === ref.hubId)!.inputs.map((input) => input.instanceId)
-            : [ref.instanceId!];
+          const sources = ref.hubId ? hubSources(ref.hubId, [inputs[name]!.entity]) : [ref.instanceId!];
+          expect(sources.length, `${instance.id}.${name} gets something`).toBeGreaterThan(0);
           for (const source of sources) before(source, instance.id);
+          if (ref.hubId) hubEdges++;
         }
       }
+      for (const hubId of instance.injectionInputs) {
+        const sources = hubSources(
+          hubId,
+          Object.values(inputs).map((input) => input.entity),
+        );
+        expect(sources.length, `${instance.id} takes something from ${hubId}`).toBeGreaterThan(0);
+        for (const source of sources) before(source, instance.id);
+        hubEdges++;
+      }
     }
+    expect(hubEdges).toBeGreaterThanOrEqual(4);
     // The alpha's chains, spelled out.
     before("common.ssh-key-pair.v1:admin", "common.existing-server.v1:node-1");
     before("common.existing-server.v1:node-1", "k3s.cluster.v1:home");
@@ -159,8 +187,27 @@ describe("the homelab example (examples/homelab)", () => {
     before("proxmox.connection.v1:pve", "proxmox.existing-image.v1:talos-1-11");
     before("proxmox.existing-image.v1:talos-1-11", "proxmox.virtual-machine.v1:talos-cp-1");
     before("proxmox.virtual-machine.v1:talos-cp-1", "talos.cluster.v1:lab");
+    before("restic.repository.v1:backups", "databases.mariadb.v1:mariadb");
+    before("databases.mariadb.v1:mariadb", "databases.mariadb-database.v1:vaultwarden");
+    before("databases.mariadb-database.v1:vaultwarden", "apps.vaultwarden.v1:vaultwarden");
+    // Through the hub: the K3s cluster and the access point before both apps.
+    before("k8s.access-point.v1:public", "apps.vaultwarden.v1:vaultwarden");
+    before("k8s.access-point.v1:public", "apps.kubernetes-dashboard.v1:dashboard");
+    before("k3s.cluster.v1:home", "databases.mariadb.v1:mariadb");
+    before("wireguard.network.v1:homelab-vpn", "wireguard.identity.v1:home-cluster");
+    before("wireguard.identity.v1:node-1", "wireguard.node.v1:home-cluster");
+    before("k3s.cluster.v1:home", "wireguard.node.v1:home-cluster");
+    before("common.existing-server.v1:node-1", "wireguard.server-node.v1:node-1");
+    before("wireguard.identity.v1:home-cluster", "wireguard.config.v1:laptop");
+    // A hub edge depends only on the hub entries of its entity: MariaDB does not wait for the access point.
+    expect(layerOf("databases.mariadb.v1:mariadb")).toBeLessThan(layerOf("k8s.access-point.v1:public"));
     expect(result.layers[0]).toEqual(
-      expect.arrayContaining(["common.ssh-key-pair.v1:admin", "cloudflare.connection.v1:example-com", "restic.repository.v1:backups"]),
+      expect.arrayContaining([
+        "common.ssh-key-pair.v1:admin",
+        "cloudflare.connection.v1:example-com",
+        "restic.repository.v1:backups",
+        "wireguard.network.v1:homelab-vpn",
+      ]),
     );
   }, 120_000);
 
