@@ -51,6 +51,25 @@ describe("registry", () => {
     expect(parsed.problems).toEqual([]);
   });
 
+  it("--no-cache shows fresh definitions and rewrites the cache for the next call", async () => {
+    const dir = await cliWorkspace();
+    expect((await runCli(["registry"], { cwd: dir })).code).toBe(0);
+    // A stale cache under the current key: what the next plain call starts from.
+    const cacheFile = join(dir, ".highstate", "cache", "registry.json");
+    const cache = JSON.parse(await readFile(cacheFile, "utf8")) as { registry: { components: Record<string, { meta: { title: string } }> } };
+    cache.registry.components["acme.app.v1"]!.meta.title = "Stale App";
+    await writeFile(cacheFile, JSON.stringify(cache));
+    expect((await runCli(["registry"], { cwd: dir })).stdout).toContain("  acme.app.v1      Stale App  inputs: server");
+
+    const fresh = await runCli(["registry", "--no-cache"], { cwd: dir });
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toContain("  acme.app.v1      App  inputs: server  outputs: endpoint\n");
+    expect(fresh.stdout).not.toContain("Stale App");
+    const rewritten = JSON.parse(await readFile(cacheFile, "utf8")) as typeof cache;
+    expect(rewritten.registry.components["acme.app.v1"]!.meta.title).toBe("App");
+    expect((await runCli(["registry"], { cwd: dir })).stdout).toContain("  acme.app.v1      App  inputs: server  outputs: endpoint\n");
+  });
+
   it("exits with 1 and names a package that fails to load", async () => {
     const dir = await cliWorkspace();
     await installPackage(join(dir, "node_modules"), { name: "broken-plugin", version: "2.0.0", source: 'throw new Error("kaboom");\n' });
