@@ -17,8 +17,8 @@ import * as packageManager from "../workspace/package-manager.js";
 import * as projectFile from "../workspace/project-file.js";
 import * as projectOpsErrors from "../workspace/project-ops-errors.js";
 import * as serverErrors from "./errors.js";
-import { HttpError } from "./http.js";
 import * as http from "./http.js";
+import { HttpError } from "./http.js";
 import * as router from "./router.js";
 
 type ErrorClass = abstract new (...args: never[]) => Error;
