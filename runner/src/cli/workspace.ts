@@ -84,7 +84,7 @@ export function findInstanceId(project: Project, projectName: string, reference:
   throw new CliError(`Project "${projectName}" has no instance "${reference}"; \`highstate instances list\` shows them`);
 }
 
-/** Loads the workspace's registry; `--no-cache`-style callers pass `cache: false`. */
-export function loadRegistry(root: string, options: { cache?: boolean } = {}): Promise<WorkspaceRegistry> {
+/** Loads the workspace's registry; `--no-cache` passes `cache: "refresh"` (import afresh, then rewrite the cache). */
+export function loadRegistry(root: string, options: { cache?: boolean | "refresh" } = {}): Promise<WorkspaceRegistry> {
   return loadWorkspaceRegistry(root, options);
 }

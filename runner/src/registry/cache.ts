@@ -1,16 +1,18 @@
 /**
  * The registry cache under `.highstate/cache/registry.json`. Its key is a hash of every plugin
- * package's name, version, location, package.json (its exports decide the packaging problems) and
- * definitions file (size and modification time), of the packages
- * whose definitions are missing, and of the runner's own version, so `npm update`, a rebuilt workspace
- * package or a runner upgrade is picked up on the next start, and an unchanged workspace starts from
- * the cache without importing any definitions module.
+ * package's name, version, location, package.json (its exports decide the packaging problems) and the
+ * list of files its definitions module may load (path, size and modification time of every file in the
+ * folders of the package's `files` field and the definitions module's folder, or of the whole package
+ * without a `files` field), of the packages whose definitions are missing, and of the runner's own
+ * version, so `npm update`, a rebuilt workspace package (a changed chunk included) or a runner upgrade
+ * is picked up on the next start, and an unchanged workspace starts from the cache without importing
+ * any definitions module.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { mkdir, stat } from "node:fs/promises";
+import { type Dirent, readFileSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, posix, relative, sep } from "node:path";
 import type { Registry } from "@highstate/contract";
 import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from "../fs/index.js";
 import type { PluginPackage } from "./discover.js";
@@ -18,7 +20,7 @@ import type { RegistryProblem } from "./problems.js";
 import { runnerVersion } from "./runner-version.js";
 
 /** Bumped whenever the cache file's shape or the registry JSON's meaning changes. */
-export const registryCacheFormat = 1;
+export const registryCacheFormat = 2;
 
 /** The path of the registry cache file of a workspace. */
 export function registryCacheFile(workspaceDir: string): string {
@@ -58,14 +60,118 @@ function manifestDigest(dir: string): string {
   }
 }
 
+/** The package.json of a package (undefined when it cannot be read or parsed). */
+function readManifest(dir: string): { text: string; files?: unknown } | undefined {
+  try {
+    const text = readFileSync(join(dir, "package.json"), "utf8");
+    let files: unknown;
+    try {
+      files = (JSON.parse(text) as { files?: unknown }).files;
+    } catch {
+      files = undefined;
+    }
+    return { text, files };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The folders (relative to the package, `""` for the whole package) whose files a package's
+ * definitions module may load: the fixed leading part of every `files` entry (`dist/*.js` gives
+ * `dist`) and the definitions module's own folder. Without a usable `files` field, the whole package.
+ * Negated entries are ignored, which only makes the list longer.
+ */
+export function definitionsFileRoots(files: unknown, definitions: string): string[] {
+  const normalize = (path: string) =>
+    posix
+      .normalize(path.replaceAll("\\", "/"))
+      .replace(/^(\.\/)+/, "")
+      .replace(/\/+$/, "");
+  const roots = new Set<string>();
+  const entryDir = normalize(posix.dirname(normalize(definitions)));
+  roots.add(entryDir === "." || entryDir === ".." || entryDir.startsWith("../") ? "" : entryDir);
+  if (!Array.isArray(files) || files.length === 0 || !files.every((item) => typeof item === "string")) return [""];
+  for (const entry of files as string[]) {
+    if (entry.startsWith("!")) continue;
+    const segments = normalize(entry).split("/");
+    const fixed: string[] = [];
+    for (const segment of segments) {
+      if (/[*?[\]{}]/.test(segment)) break;
+      fixed.push(segment);
+    }
+    // `dist/index.js` is a file, `dist` a folder: a plain entry is walked as is (a file is simply stat'ed).
+    const root = fixed.join("/");
+    roots.add(root === "." || root === ".." || root.startsWith("../") ? "" : root);
+  }
+  if (roots.has("")) return [""];
+  // Drop roots inside other roots.
+  const sorted = [...roots].sort();
+  return sorted.filter((root) => !sorted.some((other) => other !== root && root.startsWith(`${other}/`)));
+}
+
+/** Folders never walked: installed dependencies and tool state (`.git`, `.turbo`, `.cache`). */
+function skipEntry(name: string): boolean {
+  return name === "node_modules" || name.startsWith(".");
+}
+
+/**
+ * Lists `path size mtime` of every file under `root` (a file or a folder) inside a package, sorted,
+ * following symlinks to a bounded depth. A missing root lists nothing.
+ */
+async function listFiles(packageDir: string, root: string): Promise<string[]> {
+  const lines: string[] = [];
+  const describe = (path: string, size: number, mtimeMs: number) => `${relative(packageDir, path).split(sep).join("/")} ${size} ${Math.trunc(mtimeMs)}`;
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth > 32) return;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    await Promise.all(
+      entries.map(async (entry) => {
+        if (skipEntry(entry.name)) return;
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) return walk(path, depth + 1);
+        if (!entry.isFile() && !entry.isSymbolicLink()) return;
+        const info = await stat(path).catch(() => undefined);
+        if (!info) return;
+        if (info.isDirectory()) return walk(path, depth + 1);
+        if (info.isFile()) lines.push(describe(path, info.size, info.mtimeMs));
+      }),
+    );
+  };
+  const start = root === "" ? packageDir : join(packageDir, ...root.split("/"));
+  const info = await stat(start).catch(() => undefined);
+  if (info?.isFile()) lines.push(describe(start, info.size, info.mtimeMs));
+  else if (info?.isDirectory()) await walk(start, 0);
+  return lines;
+}
+
+/**
+ * A digest of the files a package's definitions module may load (see {@link definitionsFileRoots}):
+ * their paths, sizes and modification times. A rebuilt chunk the entry imports changes it even when the
+ * entry file itself is untouched.
+ */
+export async function packageFilesDigest(pkg: Pick<PluginPackage, "realDir" | "definitions">): Promise<string> {
+  const manifest = readManifest(pkg.realDir);
+  const roots = definitionsFileRoots(manifest?.files, pkg.definitions);
+  const lists = await Promise.all(roots.map((root) => listFiles(pkg.realDir, root)));
+  const lines = [...new Set(lists.flat())].sort();
+  return createHash("sha256").update(lines.join("\n")).digest("hex");
+}
+
 /**
  * Computes the cache key of a workspace's registry from what discovery found. Paths are relative to
  * the workspace so a moved workspace keeps its cache.
  */
-export function registryCacheKey(workspaceDir: string, packages: readonly PluginPackage[], discoveryProblems: readonly RegistryProblem[]): string {
+export async function registryCacheKey(workspaceDir: string, packages: readonly PluginPackage[], discoveryProblems: readonly RegistryProblem[]): Promise<string> {
   const hash = createHash("sha256");
   hash.update(JSON.stringify({ format: registryCacheFormat, runner: runnerVersion(), contract: contractVersion() }));
-  for (const pkg of packages) {
+  const digests = await Promise.all(packages.map((pkg) => packageFilesDigest(pkg)));
+  for (const [index, pkg] of packages.entries()) {
     hash.update("\n");
     hash.update(
       JSON.stringify([
@@ -77,6 +183,7 @@ export function registryCacheKey(workspaceDir: string, packages: readonly Plugin
         Math.trunc(pkg.definitionsMtimeMs),
         pkg.definitionsSize,
         manifestDigest(pkg.realDir),
+        digests[index],
       ]),
     );
   }

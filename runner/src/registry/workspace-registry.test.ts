@@ -1,8 +1,9 @@
-import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testdir } from "../test-utils/testdir.js";
-import { ensureContractBuilt, installPackage, installPlainPackage, linkContract, writePackage } from "./__fixtures__/plugin-workspace.js";
+import { definitionsSource, ensureContractBuilt, installPackage, installPlainPackage, linkContract, writePackage } from "./__fixtures__/plugin-workspace.js";
+import { definitionsFileRoots, packageFilesDigest } from "./cache.js";
 import { discoverPluginPackages } from "./discover.js";
 import { DuplicateDefinitionError, NoSuchComponentError } from "./errors.js";
 import { loadWorkspaceRegistry } from "./workspace-registry.js";
@@ -205,6 +206,67 @@ describe("loadWorkspaceRegistry", () => {
     expect(rebuilt.fromCache).toBe(false);
     expect(rebuilt.registry.components["mine.two.v1"]!.meta.title).toBe("Second");
     expect(first.registry.components["mine.two.v1"]).toBeUndefined();
+  });
+
+  it("rebuilds when a chunk the definitions module imports changes while the entry file is untouched", async () => {
+    const dir = await workspace();
+    const pkgDir = await installPackage(join(dir, "node_modules"), {
+      name: "chunked",
+      source: 'export * from "./chunk-a.js";\n',
+    });
+    await writeFile(join(pkgDir, "dist", "chunk-a.js"), definitionsSource({ name: "chunked", components: [{ type: "chunked.one.v1" }] }));
+    const manifest = JSON.parse(await readFile(join(pkgDir, "package.json"), "utf8")) as Record<string, unknown>;
+    await writeFile(join(pkgDir, "package.json"), JSON.stringify({ ...manifest, files: ["dist"] }));
+    await writeFile(join(pkgDir, "README.md"), "# chunked\n");
+
+    const cold = await loadWorkspaceRegistry(dir);
+    expect(Object.keys(cold.registry.components)).toEqual(["chunked.one.v1"]);
+    expect((await loadWorkspaceRegistry(dir)).fromCache).toBe(true);
+
+    // A file outside the package's `files` is never loaded by its definitions: the cache stays valid.
+    await writeFile(join(pkgDir, "README.md"), "# chunked, documented at length\n");
+    expect((await loadWorkspaceRegistry(dir)).fromCache).toBe(true);
+
+    // The chunk is rewritten with content of the same size; only its modification time tells.
+    const chunk = join(pkgDir, "dist", "chunk-a.js");
+    const text = await readFile(chunk, "utf8");
+    await writeFile(chunk, text.replace("chunked.one.v1", "chunked.two.v1"));
+    await utimes(chunk, new Date(2030, 0, 1), new Date(2030, 0, 1));
+    const changed = await loadWorkspaceRegistry(dir);
+    expect(changed.fromCache).toBe(false);
+    expect(changed.cacheKey).not.toBe(cold.cacheKey);
+
+    // A new chunk next to it (a rebuild with content-hashed names) changes the key too.
+    await writeFile(join(pkgDir, "dist", "chunk-b.js"), "export {};\n");
+    const added = await loadWorkspaceRegistry(dir);
+    expect(added.fromCache).toBe(false);
+    expect(added.cacheKey).not.toBe(changed.cacheKey);
+    expect((await loadWorkspaceRegistry(dir)).fromCache).toBe(true);
+  });
+
+  it("fingerprints the folders a package's files field names, or the whole package without one", async () => {
+    expect(definitionsFileRoots(["dist", "README.md"], "./dist/index.js")).toEqual(["README.md", "dist"]);
+    expect(definitionsFileRoots(["dist/**/*.js", "!dist/**/*.test.js", "./assets/"], "./lib/definitions.js")).toEqual(["assets", "dist", "lib"]);
+    expect(definitionsFileRoots(["*.js"], "./index.js")).toEqual([""]);
+    expect(definitionsFileRoots(undefined, "./dist/index.js")).toEqual([""]);
+    expect(definitionsFileRoots(["dist", 3], "./dist/index.js")).toEqual([""]);
+    expect(definitionsFileRoots(["dist/sub", "dist"], "dist/index.js")).toEqual(["dist"]);
+
+    // Without `files`, every file of the package except node_modules and dot-folders counts.
+    const pkgDir = await testdir({
+      "package.json": JSON.stringify({ name: "loose" }),
+      "dist/index.js": "export {};\n",
+      "src/helper.js": "export const a = 1;\n",
+      "node_modules/dep/index.js": "",
+      ".turbo/log": "",
+    });
+    const pkg = { realDir: pkgDir, definitions: "./dist/index.js" };
+    const before = await packageFilesDigest(pkg);
+    await writeFile(join(pkgDir, "node_modules", "dep", "index.js"), "changed\n");
+    await writeFile(join(pkgDir, ".turbo", "log"), "changed\n");
+    expect(await packageFilesDigest(pkg)).toBe(before);
+    await writeFile(join(pkgDir, "src", "helper.js"), "export const a = 22;\n");
+    expect(await packageFilesDigest(pkg)).not.toBe(before);
   });
 
   it("does not create .highstate/ in a folder that has none", async () => {

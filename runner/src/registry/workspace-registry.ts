@@ -14,8 +14,12 @@ import { isTransientProblem, type RegistryProblem } from "./problems.js";
 
 /** Options of {@link loadWorkspaceRegistry}. */
 export interface LoadRegistryOptions {
-  /** Whether to start from and write the cache under `.highstate/cache/` (default `true`). */
-  cache?: boolean;
+  /**
+   * Whether to start from and write the cache under `.highstate/cache/` (default `true`); `"refresh"`
+   * imports every definitions module as `false` does, and writes the fresh result to the cache for the
+   * next start.
+   */
+  cache?: boolean | "refresh";
   /**
    * Whether to import the definitions modules in a child process to find the ones that load Pulumi
    * (default `true`; the result is cached with the registry).
@@ -129,10 +133,11 @@ export class WorkspaceRegistry {
  * still loads.
  */
 export async function loadWorkspaceRegistry(workspaceDir: string, options: LoadRegistryOptions = {}): Promise<WorkspaceRegistry> {
-  const useCache = options.cache ?? true;
+  const readCache = (options.cache ?? true) === true;
+  const writeCache = options.cache !== false;
   const discovery = await discoverPluginPackages(workspaceDir);
-  const key = registryCacheKey(workspaceDir, discovery.packages, discovery.problems);
-  if (useCache) {
+  const key = await registryCacheKey(workspaceDir, discovery.packages, discovery.problems);
+  if (readCache) {
     const cached = await readRegistryCache(workspaceDir, key);
     if (cached) {
       return new WorkspaceRegistry(workspaceDir, cached.registry, discovery.packages, [...discovery.problems, ...cached.problems], true, key);
@@ -151,7 +156,7 @@ export async function loadWorkspaceRegistry(workspaceDir: string, options: LoadR
   const loaded = discovery.packages.filter((pkg) => imported.some((item) => item.package === pkg));
   const packagingProblems = await checkPackaging(build.registry, loaded, { pulumiChains });
   const buildProblems = [...importProblems, ...build.problems, ...packagingProblems];
-  if (useCache && !buildProblems.some(isTransientProblem)) {
+  if (writeCache && !buildProblems.some(isTransientProblem)) {
     await writeRegistryCache(workspaceDir, { key, registry: build.registry, problems: buildProblems });
   }
   return new WorkspaceRegistry(

@@ -1,4 +1,4 @@
-import { argsValidatorFromDefinitions, type InputRef, instanceId, type Project } from "@highstate/contract";
+import { argsValidatorFromDefinitions, type InputRef, instanceId, isHubRef, type Project } from "@highstate/contract";
 import { isCreated } from "../../engine/project-state.js";
 import { findJsonSyntaxError, findStrictJsonProblem } from "../../fs/json-syntax.js";
 import type { WorkspaceRegistry } from "../../registry/workspace-registry.js";
@@ -65,9 +65,18 @@ async function argsValidatorFor(registry: WorkspaceRegistry, type: string) {
   return argsValidatorFromDefinitions([live.component]);
 }
 
+/** Describes what a hub bundles, e.g. `hub, 2 outputs, 1 hub`. */
+function describeHub(outputs: number, hubs: number): string {
+  const parts = [`${outputs} output${outputs === 1 ? "" : "s"}`];
+  if (hubs > 0) parts.push(`${hubs} hub${hubs === 1 ? "" : "s"}`);
+  return `hub, ${parts.join(", ")}`;
+}
+
 const list: CommandSpec = {
   name: "instances list",
-  summary: "List the instances of a project with their state",
+  summary: "List the instances of a project with their state, and its hubs",
+  description:
+    'Lists every instance with its state and every hub with what it bundles. With --json, one array: instances have `kind: "instance"`, hubs `kind: "hub"` with the outputs and hubs they bundle and the instances they are injected into or connected to.',
   options: { ...projectOption, ...jsonOption },
   async run(context) {
     const { root, name, project } = await openProject(context);
@@ -77,6 +86,7 @@ const list: CommandSpec = {
       const component = registry.component(instance.type);
       const state = states[instance.uid];
       return {
+        kind: "instance" as const,
         id: instance.id,
         type: instance.type,
         name: instance.name,
@@ -86,18 +96,38 @@ const list: CommandSpec = {
         resourceCount: state?.resourceCount ?? 0,
       };
     });
+    const hubRows = project.hubs.map((hub) => {
+      const usedBy = project.instances
+        .filter(
+          (instance) =>
+            instance.injectionInputs.includes(hub.id) ||
+            Object.values(instance.inputs).some((refs) => refs.some((ref) => isHubRef(ref) && ref.hubId === hub.id)),
+        )
+        .map((instance) => instance.id);
+      return {
+        kind: "hub" as const,
+        id: hub.id,
+        title: hub.title ?? null,
+        outputs: hub.inputs.map((ref) => ({ instanceId: ref.instanceId, output: ref.output })),
+        injectedHubs: [...hub.injectionInputs],
+        usedBy,
+      };
+    });
     if (context.values.json) {
-      context.printJson(rows);
+      context.printJson([...rows, ...hubRows]);
       return 0;
     }
-    if (rows.length === 0) {
+    if (rows.length === 0 && hubRows.length === 0) {
       context.print(`Project "${name}" has no instances; add one with \`highstate instances add <component type> <name>\`.`);
       return 0;
     }
-    const width = Math.max(...rows.map((row) => row.id.length));
+    const width = Math.max(...rows.map((row) => row.id.length), ...hubRows.map((row) => row.id.length));
     for (const row of rows) {
       const state = row.state === "created" ? `created (${row.resourceCount} resources)` : row.state.replace("-", " ");
       context.print(`${row.id.padEnd(width)}  ${state.padEnd(22)}  ${row.title ?? ""}`);
+    }
+    for (const row of hubRows) {
+      context.print(`${row.id.padEnd(width)}  ${describeHub(row.outputs.length, row.injectedHubs.length).padEnd(22)}  ${row.title ?? ""}`.trimEnd());
     }
     return 0;
   },

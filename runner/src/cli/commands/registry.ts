@@ -14,11 +14,11 @@ const command: CommandSpec = {
     "Lists every component and entity defined by the packages installed in the workspace (packages whose package.json has a \"highstate\" field), with the problems found: packages that fail to load and type ids defined twice. Exits with 1 when there is such a problem.",
   options: {
     ...jsonOption,
-    "no-cache": { type: "boolean", description: "Import every package's definitions instead of starting from the cache" },
+    "no-cache": { type: "boolean", description: "Import every package's definitions instead of starting from the cache, and rewrite the cache with the result" },
   },
   async run(context) {
     const root = await workspaceOrStart(context);
-    const registry = await loadRegistry(root, { cache: !context.values["no-cache"] });
+    const registry = await loadRegistry(root, { cache: context.values["no-cache"] ? "refresh" : true });
     const failed = registry.problems.some((problem) => problem.severity === "error");
     if (context.values.json) {
       context.printJson({

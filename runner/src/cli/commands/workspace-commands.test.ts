@@ -51,6 +51,25 @@ describe("registry", () => {
     expect(parsed.problems).toEqual([]);
   });
 
+  it("--no-cache shows fresh definitions and rewrites the cache for the next call", async () => {
+    const dir = await cliWorkspace();
+    expect((await runCli(["registry"], { cwd: dir })).code).toBe(0);
+    // A stale cache under the current key: what the next plain call starts from.
+    const cacheFile = join(dir, ".highstate", "cache", "registry.json");
+    const cache = JSON.parse(await readFile(cacheFile, "utf8")) as { registry: { components: Record<string, { meta: { title: string } }> } };
+    cache.registry.components["acme.app.v1"]!.meta.title = "Stale App";
+    await writeFile(cacheFile, JSON.stringify(cache));
+    expect((await runCli(["registry"], { cwd: dir })).stdout).toContain("  acme.app.v1      Stale App  inputs: server");
+
+    const fresh = await runCli(["registry", "--no-cache"], { cwd: dir });
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toContain("  acme.app.v1      App  inputs: server  outputs: endpoint\n");
+    expect(fresh.stdout).not.toContain("Stale App");
+    const rewritten = JSON.parse(await readFile(cacheFile, "utf8")) as typeof cache;
+    expect(rewritten.registry.components["acme.app.v1"]!.meta.title).toBe("App");
+    expect((await runCli(["registry"], { cwd: dir })).stdout).toContain("  acme.app.v1      App  inputs: server  outputs: endpoint\n");
+  });
+
   it("exits with 1 and names a package that fails to load", async () => {
     const dir = await cliWorkspace();
     await installPackage(join(dir, "node_modules"), { name: "broken-plugin", version: "2.0.0", source: 'throw new Error("kaboom");\n' });
@@ -245,6 +264,7 @@ describe("instances", () => {
     expect(project.instances.map((instance) => [instance.id, instance.inputs ?? {}])).toEqual([["acme.app.v1:shop", {}]]);
     expect(JSON.parse((await runCli(["instances", "list", "--json"], { cwd: dir })).stdout)).toEqual([
       {
+        kind: "instance",
         id: "acme.app.v1:shop",
         type: "acme.app.v1",
         name: "shop",
@@ -254,6 +274,54 @@ describe("instances", () => {
         resourceCount: 0,
       },
     ]);
+  });
+
+  it("lists the project's hubs with what they bundle, as JSON too", async () => {
+    const dir = await cliWorkspace({ project: "prod" });
+    expect((await runCli(["instances", "add", "acme.machine.v1", "web"], { cwd: dir })).code).toBe(0);
+    const file = join(dir, "projects", "prod.json");
+    const project = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown> & { hubs?: unknown[] };
+    project.hubs = [
+      { id: "hub:base", inputs: [], injectionInputs: [], position: { x: 0, y: 0 } },
+      { id: "hub:edge", title: "Edge servers", inputs: [{ instanceId: "acme.machine.v1:web", output: "server" }], injectionInputs: ["hub:base"], position: { x: 0, y: 0 } },
+    ];
+    await writeFile(file, JSON.stringify(project, null, 2));
+    expect((await runCli(["instances", "add", "acme.app.v1", "shop", "--inject", "hub:edge"], { cwd: dir })).code).toBe(0);
+
+    const list = await runCli(["instances", "list"], { cwd: dir });
+    expect(list.stdout).toBe(
+      [
+        "acme.app.v1:shop     not created             App",
+        "acme.machine.v1:web  not created             Machine",
+        "hub:base             hub, 0 outputs",
+        "hub:edge             hub, 1 output, 1 hub    Edge servers",
+        "",
+      ].join("\n"),
+    );
+    const rows = JSON.parse((await runCli(["instances", "list", "--json"], { cwd: dir })).stdout) as Array<{ kind: string; id: string }>;
+    expect(rows.map((row) => [row.kind, row.id])).toEqual([
+      ["instance", "acme.app.v1:shop"],
+      ["instance", "acme.machine.v1:web"],
+      ["hub", "hub:base"],
+      ["hub", "hub:edge"],
+    ]);
+    expect(rows[3]).toEqual({
+      kind: "hub",
+      id: "hub:edge",
+      title: "Edge servers",
+      outputs: [{ instanceId: "acme.machine.v1:web", output: "server" }],
+      injectedHubs: ["hub:base"],
+      usedBy: ["acme.app.v1:shop"],
+    });
+    expect(rows[2]).toMatchObject({ title: null, outputs: [], injectedHubs: [], usedBy: [] });
+  });
+
+  it("lists a project that has only hubs", async () => {
+    const dir = await cliWorkspace({ project: "prod" });
+    const file = join(dir, "projects", "prod.json");
+    const project = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...project, hubs: [{ id: "hub:lonely", inputs: [], injectionInputs: [], position: { x: 0, y: 0 } }] }));
+    expect((await runCli(["instances", "list"], { cwd: dir })).stdout).toBe("hub:lonely  hub, 0 outputs\n");
   });
 
   it("reports invalid args, unknown components, bad inputs and unknown instances", async () => {
