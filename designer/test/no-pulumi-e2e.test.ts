@@ -81,6 +81,9 @@ describe("the designer with the real engine and no pulumi CLI", () => {
     await card.waitFor();
     const run = page.getByRole("button", { name: "Run main", exact: true });
     expect(await run.getAttribute("title")).toContain("Runs cannot start now: The Pulumi CLI");
+    await page.getByRole("button", { name: "More actions for main" }).click();
+    expect(await page.getByRole("menuitem", { name: "Preview" }).getAttribute("title")).toContain("Runs cannot start now: The Pulumi CLI");
+    await page.keyboard.press("Escape");
     await run.click();
 
     // The card: FAILED with the reason.

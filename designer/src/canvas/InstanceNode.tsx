@@ -61,6 +61,7 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
   const { instance, component, status } = view;
   const chip = statusChip(status);
   const blocker = engineBlocker(useObservable(engineReadiness));
+  const runHint = blocker ? { hint: `Runs cannot start now: ${blocker}` } : {};
   const id = instance.id;
   const created = status.state === "created" || (status.state === "failed" && (status.resourceCount ?? 0) > 0);
   const hasSecrets = Object.keys((component?.secrets as { properties?: object } | undefined)?.properties ?? {}).length > 0;
@@ -206,9 +207,9 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
             label={`More actions for ${instance.name}`}
             className="icon-button card-button"
             items={[
-              { label: "Preview", onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
-              { label: "Refresh", onSelect: () => actions.runOperation(id, "refresh"), disabled: busy || !created },
-              { label: "Destroy…", onSelect: () => actions.runOperation(id, "destroy"), disabled: busy || !created, danger: true },
+              { label: "Preview", ...runHint, onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
+              { label: "Refresh", ...runHint, onSelect: () => actions.runOperation(id, "refresh"), disabled: busy || !created },
+              { label: "Destroy…", ...runHint, onSelect: () => actions.runOperation(id, "destroy"), disabled: busy || !created, danger: true },
               { label: "Connections…", onSelect: () => actions.editConnections(id) },
               { label: "Show logs", onSelect: () => actions.showLogs(id) },
               { label: "Show outputs", onSelect: () => actions.showOutputs(id) },
