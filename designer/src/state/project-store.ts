@@ -350,7 +350,10 @@ export class ProjectStore {
     const failed = operation.instanceIds.filter((id) => operation.results[id] === "failed");
     const names = failed.map((id) => `“${this.views.get(id)?.instance.name ?? id}”`);
     const shown = names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", ");
-    toast("error", `The ${operation.type} of ${shown || "the project"} failed`, operation.error);
+    // One failed instance: its own error says more than the operation's summary ("1 instance failed: …").
+    const reasons = failed.flatMap((id) => this.views.get(id)?.status.error ?? []);
+    const detail = failed.length === 1 && reasons[0] ? reasons[0] : (operation.error ?? reasons[0]);
+    toast("error", `The ${operation.type} of ${shown || "the project"} failed`, detail);
     void refreshEngineReadiness(this.api).catch(() => undefined);
   }
 
