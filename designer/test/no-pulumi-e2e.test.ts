@@ -5,7 +5,7 @@
  * a Run that is pressed anyway ends visibly: the error on the card, in a toast and in the instance's log.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -117,5 +117,18 @@ describe("the designer with the real engine and no pulumi CLI", () => {
     await card.waitFor();
     expect(await card.getByTestId("run-error").textContent()).toContain("was not found");
     await page.getByTestId("engine-banner").waitFor();
+
+    // Installing a CLI while the designer is open: "Check again" finds it. This one is not the pinned
+    // version, so the banner turns into a warning that says so, and Run no longer explains a blocker.
+    await writeFile(join(home, "bin/pulumi"), "#!/bin/sh\necho v3.200.0\n", { mode: 0o755 });
+    await page.getByTestId("engine-banner").getByRole("button", { name: "Check again" }).click();
+    await expect
+      .poll(() => page.getByTestId("engine-banner").textContent())
+      .toContain("Pulumi 3.200.0 is installed; Highstate is tested with");
+    expect(await page.getByTestId("engine-banner").getAttribute("class")).toContain("notice-warning");
+    expect(await run.getAttribute("title")).toBe("Run (up)");
+    await screenshot(page, "run-pulumi-other-version");
+    await page.getByTestId("engine-banner").getByRole("button", { name: "Dismiss" }).click();
+    await page.getByTestId("engine-banner").waitFor({ state: "detached" });
   });
 });

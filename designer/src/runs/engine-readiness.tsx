@@ -4,7 +4,7 @@
  * command when runs cannot start (e.g. no `pulumi` CLI).
  */
 import type { EngineReadiness } from "@highstate/runner/api";
-import { Fragment } from "react";
+import { Fragment, useState } from "react";
 import type { ApiClient } from "../api/client.js";
 import { Observable, useObservable } from "../state/store.js";
 import { toastError } from "../ui/toasts.js";
@@ -37,11 +37,29 @@ export function InlineCode({ text }: { text: string }) {
   );
 }
 
-/** The banner over the canvas while runs cannot start. */
+/**
+ * The banner over the canvas: an error while runs cannot start; a dismissible warning when they can but
+ * something is worth knowing (e.g. a `pulumi` CLI other than the pinned version).
+ */
 export function EngineBanner({ api }: { api: ApiClient }) {
   const readiness = useObservable(engineReadiness);
+  const [dismissed, setDismissed] = useState<EngineReadiness>();
   const blocker = engineBlocker(readiness);
-  if (!readiness || !blocker) return null;
+  const check = () => refreshEngineReadiness(api).catch((error: unknown) => toastError("The engine could not be checked", error));
+  if (!readiness) return null;
+  if (!blocker) {
+    if (!readiness.problem || dismissed === readiness) return null;
+    return (
+      <div className="notice notice-warning engine-banner" role="status" data-testid="engine-banner">
+        <div className="engine-banner-text">
+          <InlineCode text={readiness.problem} />
+        </div>
+        <button type="button" className="button small" onClick={() => setDismissed(readiness)}>
+          Dismiss
+        </button>
+      </div>
+    );
+  }
   return (
     <div className="notice notice-error engine-banner" role="alert" data-testid="engine-banner">
       <div className="engine-banner-text">
@@ -52,11 +70,7 @@ export function EngineBanner({ api }: { api: ApiClient }) {
           </div>
         )}
       </div>
-      <button
-        type="button"
-        className="button small"
-        onClick={() => refreshEngineReadiness(api).catch((error: unknown) => toastError("The engine could not be checked", error))}
-      >
+      <button type="button" className="button small" onClick={check}>
         Check again
       </button>
     </div>
