@@ -268,7 +268,7 @@ export class Orchestrator {
       const event = { type: "diagnostic" as const, severity: "error" as const, message: `The ${request.type} could not start: ${info.error}` };
       for (const id of info.instanceIds) {
         info.results[id] = "failed";
-        cache.notStarted.set(id, { operation: request.type, error: info.error });
+        cache.notStarted.set(uidOf(id), { operation: request.type, error: info.error });
         this.logs.begin(context.name, id, uidOf(id), info.id);
         this.logs.append(context.name, id, info.id, event);
         this.hub.emit({ type: "engine-event", operationId: info.id, project: context.name, instanceId: id, event, time: new Date().toISOString() });
@@ -278,7 +278,7 @@ export class Orchestrator {
       return this.finish(operation, "failed");
     }
 
-    for (const id of info.instanceIds) cache.notStarted.delete(id);
+    for (const id of info.instanceIds) cache.notStarted.delete(uidOf(id));
     for (const id of info.instanceIds) cache.live.set(id, { state: "pending", operation: request.type });
     for (const id of info.instanceIds) emitStatus(id);
 

@@ -56,9 +56,10 @@ export class ProjectStateCache {
   /** Instances of running operations, by instance id. */
   readonly live = new Map<string, LiveInstanceState>();
   /**
-   * Instances whose last operation failed before it could start (e.g. no `pulumi` CLI), by instance
-   * id: shown as failed with that error until an operation starts for them. Kept in memory only, as
-   * nothing on disk changed.
+   * Instances whose last operation failed before it could start (e.g. no `pulumi` CLI), by uid (so a
+   * rename keeps it and a new instance under a removed one's name does not inherit it): shown as
+   * failed with that error until an operation starts for them. Kept in memory only, as nothing on
+   * disk changed.
    */
   readonly notStarted = new Map<string, { operation: OperationType; error: string }>();
   private loaded = false;
@@ -139,7 +140,7 @@ export class ProjectStateCache {
     const planned = instancePlan(plan, instanceId);
     const live = this.live.get(instanceId);
     const last = stored?.log.at(-1);
-    const notStarted = live ? undefined : this.notStarted.get(instanceId);
+    const notStarted = live ? undefined : this.notStarted.get(uid);
     let state: InstanceStatus["state"];
     if (live) state = live.state;
     else if (planned?.state === "unknown-component") state = "unknown-component";
