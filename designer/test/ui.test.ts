@@ -188,7 +188,11 @@ describe("the canvas", () => {
     expect(await node(page, webId).getByTestId("run-error").textContent()).toContain('cannot connect to "fail.invalid": name does not resolve');
     const log = page.getByRole("log", { name: `Log of ${webId}` });
     await expect.poll(() => log.locator(".level-error").textContent()).toContain("name does not resolve");
+    const toast = page.locator(".toast-error", { hasText: "The up of “web” failed" });
+    await toast.waitFor();
+    expect(await toast.textContent()).toContain('cannot connect to "fail.invalid": name does not resolve');
     await screenshot(page, "run-failed");
+    await toast.getByRole("button", { name: "Dismiss" }).click();
 
     await page.getByRole("button", { name: "Run main", exact: true }).focus();
     await page.keyboard.press("Enter");

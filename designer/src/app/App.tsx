@@ -7,6 +7,7 @@ import { UiIconSprite } from "../icons/Icon.js";
 import { EventStream, eventsUrl } from "../api/events.js";
 import { ProjectScreen } from "../project/ProjectScreen.js";
 import { ProjectsScreen } from "../projects/ProjectsScreen.js";
+import { engineReadiness } from "../runs/engine-readiness.js";
 import { DialogHost } from "../ui/dialogs.js";
 import { ErrorBoundary } from "../ui/ErrorBoundary.js";
 import { Toasts } from "../ui/toasts.js";
@@ -21,7 +22,10 @@ export function App() {
   useEffect(() => {
     events.start();
     Promise.all([api.session(), api.registry()])
-      .then(([session, registry]) => setLoaded({ session, registry }))
+      .then(([session, registry]) => {
+        engineReadiness.set(session.engine);
+        setLoaded({ session, registry });
+      })
       .catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
     const unsubscribe = events.onReconnect(() => {
       api.registry().then((registry) => setLoaded((current) => (current ? { ...current, registry } : current)), () => undefined);

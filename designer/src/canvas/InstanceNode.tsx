@@ -9,6 +9,8 @@ import { zoomedOut } from "./CardsCanvas.js";
 import { memo } from "react";
 import { useApp } from "../app/context.js";
 import { EntityIcon, UiIcon } from "../icons/Icon.js";
+import { engineBlocker, engineReadiness } from "../runs/engine-readiness.js";
+import { useObservable } from "../state/store.js";
 import { MenuButton } from "../ui/Menu.js";
 import { useCanvasActions } from "./actions.js";
 import type { InstanceNode as InstanceNodeType } from "./graph.js";
@@ -58,6 +60,8 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
   const { view, layout, collapsed } = data;
   const { instance, component, status } = view;
   const chip = statusChip(status);
+  const blocker = engineBlocker(useObservable(engineReadiness));
+  const runHint = blocker ? { hint: `Runs cannot start now: ${blocker}` } : {};
   const id = instance.id;
   const created = status.state === "created" || (status.state === "failed" && (status.resourceCount ?? 0) > 0);
   const hasSecrets = Object.keys((component?.secrets as { properties?: object } | undefined)?.properties ?? {}).length > 0;
@@ -178,7 +182,7 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
           {chip.text}
         </span>
         <div className="card-buttons nodrag">
-          <button type="button" className="icon-button card-button" aria-label={`Run ${instance.name}`} title="Run (up)" disabled={busy || !component} onClick={() => actions.runOperation(id, "up")}>
+          <button type="button" className="icon-button card-button" aria-label={`Run ${instance.name}`} title={blocker ? `Run (up). Runs cannot start now: ${blocker}` : "Run (up)"} disabled={busy || !component} onClick={() => actions.runOperation(id, "up")}>
             <UiIcon name="play" size={16} />
           </button>
           <button type="button" className="icon-button card-button" aria-label={`Edit args of ${instance.name}`} title="Edit args" disabled={!component} onClick={() => actions.editArgs(id)}>
@@ -203,9 +207,9 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
             label={`More actions for ${instance.name}`}
             className="icon-button card-button"
             items={[
-              { label: "Preview", onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
-              { label: "Refresh", onSelect: () => actions.runOperation(id, "refresh"), disabled: busy || !created },
-              { label: "Destroy…", onSelect: () => actions.runOperation(id, "destroy"), disabled: busy || !created, danger: true },
+              { label: "Preview", ...runHint, onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
+              { label: "Refresh", ...runHint, onSelect: () => actions.runOperation(id, "refresh"), disabled: busy || !created },
+              { label: "Destroy…", ...runHint, onSelect: () => actions.runOperation(id, "destroy"), disabled: busy || !created, danger: true },
               { label: "Connections…", onSelect: () => actions.editConnections(id) },
               { label: "Show logs", onSelect: () => actions.showLogs(id) },
               { label: "Show outputs", onSelect: () => actions.showOutputs(id) },

@@ -30,8 +30,11 @@ export function startOperation(store: ProjectStore, type: OperationType, instanc
     store.api
       .startOperation(store.name, { type, instanceIds, includeDependencies: type === "up", cascade })
       .then((operation) => {
-        store.operations = new Map(store.operations).set(operation.id, operation);
-        store.emitter.emit("operations");
+        // The event stream may already have told how it ended (an operation that cannot start fails at once).
+        if (!store.operations.has(operation.id)) {
+          store.operations = new Map(store.operations).set(operation.id, operation);
+          store.emitter.emit("operations");
+        }
         for (const id of instanceIds) openLogs(id);
       })
       .catch((error: unknown) => toastError(`The ${type} could not start`, error));

@@ -13,6 +13,7 @@ import { NameDialog } from "../forms/NameDialog.js";
 import { instanceNameProblem, suggestHubId } from "../model/names.js";
 import { Palette, hubPaletteType } from "../palette/Palette.js";
 import { UnlockDialog } from "../projects/UnlockDialog.js";
+import { EngineBanner } from "../runs/engine-readiness.js";
 import { LogPanel } from "../runs/LogPanel.js";
 import { OutputsPanel } from "../runs/OutputsPanel.js";
 import "../terminal/index.js";
@@ -168,6 +169,7 @@ function ProjectLayout({ store }: { store: ProjectStore }) {
       <div className="project-body">
         <Palette onAdd={onAddSafe} />
         <main className="canvas-column">
+          <EngineBanner api={store.api} />
           <div className="canvas-area">
             <Canvas onAdd={onAddSafe} />
           </div>

@@ -7,6 +7,8 @@ import type { Hub, Instance, Project, ProjectProblem, Registry, RegistryComponen
 import type { InstanceStatus, OperationInfo, ProjectMutation, ProjectSnapshot, ServerEvent } from "@highstate/runner/api";
 import { ApiRequestError, type ApiClient } from "../api/client.js";
 import { applyMutations, invertMutations } from "../model/mutations.js";
+import { refreshEngineReadiness } from "../runs/engine-readiness.js";
+import { toast } from "../ui/toasts.js";
 import { KeyedEmitter } from "./store.js";
 
 /** Everything one instance card shows. Objects are kept while their content is unchanged. */
@@ -320,7 +322,10 @@ export class ProjectStore {
         this.operations = new Map(this.operations).set(event.operation.id, event.operation);
         this.emitter.emit(keys.operations);
         // A finished operation changes outputs and status fields: take the server's full state.
-        if (event.operation.state !== "running" && event.operation.state !== "cancelling") this.#reloadSoon();
+        if (event.operation.state !== "running" && event.operation.state !== "cancelling") {
+          this.#reloadSoon();
+          this.#finished(event.operation);
+        }
         return;
       case "engine-event": {
         if (event.project !== this.name) return;
@@ -330,6 +335,26 @@ export class ProjectStore {
       default:
         return;
     }
+  }
+
+  #announced = new Set<string>();
+  /**
+   * A finished operation: a failure is announced once (a toast naming the failed instances and the
+   * reason; the cards and logs show it per instance), the open logs are re-read from the server (so a
+   * line written while the log was loading is not lost), and after a failure the engine is checked again.
+   */
+  #finished(operation: OperationInfo): void {
+    for (const id of operation.instanceIds) if (this.logs.has(id)) void this.loadLogs(id).catch(() => undefined);
+    if (operation.state !== "failed" || this.#announced.has(operation.id)) return;
+    this.#announced.add(operation.id);
+    const failed = operation.instanceIds.filter((id) => operation.results[id] === "failed");
+    const names = failed.map((id) => `“${this.views.get(id)?.instance.name ?? id}”`);
+    const shown = names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", ");
+    // One failed instance: its own error says more than the operation's summary ("1 instance failed: …").
+    const reasons = failed.flatMap((id) => this.views.get(id)?.status.error ?? []);
+    const detail = failed.length === 1 && reasons[0] ? reasons[0] : (operation.error ?? reasons[0]);
+    toast("error", `The ${operation.type} of ${shown || "the project"} failed`, detail);
+    void refreshEngineReadiness(this.api).catch(() => undefined);
   }
 
   #reloadTimer: ReturnType<typeof setTimeout> | undefined;

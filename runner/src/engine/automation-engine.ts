@@ -6,10 +6,10 @@
  */
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation/index.js";
 import { StackLockedError, UnitRunCancelledError, UnitRunError } from "./errors.js";
-import { locatePulumiCli, type PulumiCli, type PulumiCliLocation } from "./pulumi-cli.js";
+import { checkPulumiCli, locatePulumiCli, type PulumiCli, type PulumiCliLocation } from "./pulumi-cli.js";
 import { mapPulumiEvent, normalizeChanges, type PulumiEngineEvent, resourceCountFromChanges } from "./pulumi-events.js";
 import { describeLock, recoverStaleLocks } from "./stack-locks.js";
-import type { Engine, EngineEvent, EngineOutputValue, UnitRunRequest, UnitRunResult } from "./types.js";
+import type { Engine, EngineEvent, EngineOutputValue, EngineReadiness, UnitRunRequest, UnitRunResult } from "./types.js";
 import { prepareUnitWorkDir } from "./unit-workdir.js";
 
 /** Options of {@link AutomationEngine}. */
@@ -59,6 +59,20 @@ export class AutomationEngine implements Engine {
 
   async preflight(): Promise<void> {
     await this.cli();
+  }
+
+  /** Whether the `pulumi` CLI is found and usable, with its version and how to install the pinned one. */
+  async readiness(): Promise<EngineReadiness> {
+    const check = await checkPulumiCli(this.options.cli ?? {});
+    return {
+      name: this.name,
+      ready: check.ok,
+      pinnedVersion: check.pinnedVersion,
+      installHint: check.installHint,
+      ...(check.problem !== undefined ? { problem: check.problem } : {}),
+      ...(check.version !== undefined ? { version: check.version } : {}),
+      ...(check.command !== undefined ? { command: check.command } : {}),
+    };
   }
 
   async runOperation(request: UnitRunRequest): Promise<UnitRunResult> {

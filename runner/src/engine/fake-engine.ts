@@ -4,7 +4,7 @@
  * cancellation. It keeps "stacks" in memory, so destroy after up behaves like the real thing.
  */
 import { UnitRunCancelledError, UnitRunError } from "./errors.js";
-import type { Engine, EngineEvent, EngineOutputValue, OperationType, UnitRunRequest, UnitRunResult } from "./types.js";
+import type { Engine, EngineEvent, EngineOutputValue, EngineReadiness, OperationType, UnitRunRequest, UnitRunResult } from "./types.js";
 
 /** How the fake engine behaves for one instance (or by default). */
 export interface FakeUnitBehavior {
@@ -112,6 +112,12 @@ export class FakeEngine implements Engine {
 
   async preflight(): Promise<void> {
     if (this.options.preflightError) throw this.options.preflightError;
+  }
+
+  /** Ready unless a preflight error is configured. */
+  async readiness(): Promise<EngineReadiness> {
+    const error = this.options.preflightError;
+    return error ? { name: this.name, ready: false, problem: error.message } : { name: this.name, ready: true };
   }
 
   async runOperation(request: UnitRunRequest): Promise<UnitRunResult> {

@@ -246,14 +246,31 @@ describe("Orchestrator with the fake engine", () => {
 
   it("fails every run at once when the engine cannot run, touching nothing", async () => {
     const missing = new PulumiCliNotFoundError("3.270.0", ["PATH"]);
-    const { orchestrator, context, engine } = await setup({ engine: new FakeEngine({ preflightError: missing }) });
+    const engine = new FakeEngine({ preflightError: missing });
+    const { orchestrator, context, events } = await setup({ engine });
     const result = await orchestrator.run(context, { type: "up", instanceIds: [A("a1")], includeDependencies: true });
     expect(result.state).toBe("failed");
     expect(result.error).toBe(missing.message);
     expect(Object.values(result.results)).toEqual(["failed", "failed", "failed"]);
     expect(engine.calls).toEqual([]);
     expect(await orchestrator.stateStore("demo").getAll()).toEqual({});
-    expect((await orchestrator.statuses(context))[M("m1")]!.state).toBe("not-created");
+    // Each instance shows the reason: its status, a streamed log event and its stored log.
+    const statuses = await orchestrator.statuses(context);
+    expect(statuses[M("m1")]).toMatchObject({ state: "failed", operation: "up", error: missing.message });
+    expect(statuses[M("m2")]!.state).toBe("not-created");
+    const line = `The up could not start: ${missing.message}`;
+    const streamed = events.flatMap((event) => (event.type === "engine-event" && event.event.type === "diagnostic" ? [[event.instanceId, event.event.message]] : []));
+    expect(streamed).toEqual([M("m1"), K("k1"), A("a1")].map((id) => [id, line]));
+    const a1 = context.project.instances.find((instance) => instance.id === A("a1"))!;
+    const logged = await orchestrator.logs.entries("demo", A("a1"), a1.uid);
+    expect(logged.map((entry) => entry.event)).toEqual([{ type: "diagnostic", severity: "error", message: line }]);
+    expect(statusEvents(events, M("m1")).at(-1)).toMatchObject({ state: "failed", error: missing.message });
+
+    // Once the engine can run, the next operation clears the error.
+    delete (engine as unknown as { options: { preflightError?: Error } }).options.preflightError;
+    expect((await orchestrator.run(context, { type: "up", instanceIds: [M("m1")] })).state).toBe("completed");
+    expect((await orchestrator.statuses(context))[M("m1")]).toMatchObject({ state: "created" });
+    expect((await orchestrator.statuses(context))[M("m1")]!.error).toBeUndefined();
   });
 
   it("refuses a second operation on an instance that is already running", async () => {
@@ -266,6 +283,10 @@ describe("Orchestrator with the fake engine", () => {
     await first.done;
   });
 });
+
+function statusEvents(events: OrchestratorEvent[], instanceId: string) {
+  return events.flatMap((event) => (event.type === "instance-status" && event.instanceId === instanceId ? [event.status] : []));
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const started = Date.now();

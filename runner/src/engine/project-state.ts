@@ -55,6 +55,13 @@ export class ProjectStateCache {
   states = new Map<string, InstanceState>();
   /** Instances of running operations, by instance id. */
   readonly live = new Map<string, LiveInstanceState>();
+  /**
+   * Instances whose last operation failed before it could start (e.g. no `pulumi` CLI), by uid (so a
+   * rename keeps it and a new instance under a removed one's name does not inherit it): shown as
+   * failed with that error until an operation starts for them. Kept in memory only, as nothing on
+   * disk changed.
+   */
+  readonly notStarted = new Map<string, { operation: OperationType; error: string }>();
   private loaded = false;
   private key: { salt: string; password: string; key: Promise<FingerprintKey> } | undefined;
 
@@ -133,9 +140,11 @@ export class ProjectStateCache {
     const planned = instancePlan(plan, instanceId);
     const live = this.live.get(instanceId);
     const last = stored?.log.at(-1);
+    const notStarted = live ? undefined : this.notStarted.get(uid);
     let state: InstanceStatus["state"];
     if (live) state = live.state;
     else if (planned?.state === "unknown-component") state = "unknown-component";
+    else if (notStarted) state = "failed";
     else if (stored?.status === "failed") state = "failed";
     else state = isCreated(stored) ? "created" : "not-created";
     const outdated = planned?.outdated ?? false;
@@ -145,8 +154,8 @@ export class ProjectStateCache {
       ...(outdated && planned && planned.reasons.length > 0 ? { outdatedReasons: [...planned.reasons] } : {}),
       ...(stored && isCreated(stored) ? { resourceCount: stored.resourceCount } : {}),
       ...(live?.progress ? { progress: { ...live.progress } } : {}),
-      ...(live ? { operation: live.operation } : last ? { operation: last.operation } : {}),
-      ...(!live && stored?.lastError ? { error: stored.lastError.message } : {}),
+      ...(live ? { operation: live.operation } : notStarted ? { operation: notStarted.operation } : last ? { operation: last.operation } : {}),
+      ...(notStarted ? { error: notStarted.error } : !live && stored?.lastError ? { error: stored.lastError.message } : {}),
       ...(last ? { updatedAt: last.finishedAt } : {}),
     };
   }

@@ -1,7 +1,7 @@
 import type { ComponentSource, UnitInputsConfig, UnitInstanceConfig } from "@highstate/contract";
-import type { EngineEvent, OperationInfo, OperationType } from "../server/api-types.js";
+import type { EngineEvent, EngineReadiness, OperationInfo, OperationType } from "../server/api-types.js";
 
-export type { EngineEvent, OperationType } from "../server/api-types.js";
+export type { EngineEvent, EngineReadiness, OperationType } from "../server/api-types.js";
 
 /**
  * Encrypts values for a stack's `Pulumi.<stack>.yaml` in Pulumi's passphrase format. The project
@@ -89,6 +89,11 @@ export interface Engine {
    * with that error and nothing else is touched.
    */
   preflight(): Promise<void>;
+  /**
+   * Reports, without throwing, whether {@link Engine.preflight} would pass and what to do if not (the
+   * designer shows it up front). Optional: engines without it are taken as ready.
+   */
+  readiness?(): Promise<EngineReadiness>;
   /**
    * Runs one operation for one instance, streaming events through `request.onEvent`. Rejects with
    * {@link UnitRunError} when the operation fails and {@link UnitRunCancelledError} when it was cancelled.

@@ -82,6 +82,29 @@ export interface SessionInfo {
   runnerVersion: string;
   /** Problems found while building the registry (broken packages, duplicate ids). */
   registryProblems: Array<{ package?: string; message: string }>;
+  /** Whether the engine can run operations (e.g. the `pulumi` CLI is installed); absent when the engine cannot tell. */
+  engine?: EngineReadiness;
+}
+
+/**
+ * Whether the engine that runs units can run at all, checked when asked (so installing the CLI while
+ * the designer is open is noticed on the next check).
+ */
+export interface EngineReadiness {
+  /** The engine's short name (`pulumi`, `fake`). */
+  name: string;
+  /** Whether runs can start. When `false`, every operation fails at once with `problem`. */
+  ready: boolean;
+  /** What is wrong (when not ready) or worth knowing (e.g. a CLI version other than the pinned one). */
+  problem?: string;
+  /** How to fix it, e.g. the `highstate install-pulumi` command. */
+  installHint?: string;
+  /** The version of the tool found (e.g. the `pulumi` CLI). */
+  version?: string;
+  /** The version Highstate is tested with. */
+  pinnedVersion?: string;
+  /** The executable found. */
+  command?: string;
 }
 
 export interface ProjectSummary {

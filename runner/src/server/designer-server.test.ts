@@ -1,7 +1,10 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Registry } from "@highstate/contract";
 import { beforeAll, describe, expect, onTestFinished, test } from "vitest";
+import { AutomationEngine, FakeEngine } from "../engine/index.js";
+import { PINNED_PULUMI_VERSION } from "../engine/pulumi-cli.js";
 import type { SessionInfo } from "./api-types.js";
 import { ApiClient, rawRequest } from "./__fixtures__/client.js";
 import { ensureContractBuilt, fixtureWorkspace } from "./__fixtures__/workspace.js";
@@ -34,6 +37,18 @@ describe("startDesignerServer", () => {
     expect(session.workspace).toBe(workspace);
     expect(session.runnerVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(session.registryProblems).toEqual([]);
+  });
+
+  test("the session reports whether the engine can run: no pulumi CLI gives the reason and the install command", async () => {
+    const home = await mkdtemp(join(tmpdir(), "highstate-no-pulumi-"));
+    onTestFinished(() => rm(home, { recursive: true, force: true }));
+    const { client } = await start({ engine: new AutomationEngine({ cli: { path: join(home, "bin"), homeDir: home } }) });
+    const session = await client.get<SessionInfo>("/api/session");
+    expect(session.engine).toMatchObject({ name: "pulumi", ready: false, pinnedVersion: PINNED_PULUMI_VERSION });
+    expect(session.engine!.problem).toMatch(/Pulumi CLI/i);
+    expect(session.engine!.installHint).toContain("highstate install-pulumi");
+    const fake = await start({ engine: new FakeEngine() });
+    expect((await fake.client.get<SessionInfo>("/api/session")).engine).toEqual({ name: "fake", ready: true });
   });
 
   test("the session and the registry show a broken package's problems", async () => {

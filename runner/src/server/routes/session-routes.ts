@@ -9,7 +9,7 @@ import type { Router } from "../router.js";
 
 export function sessionRoutes(router: Router, context: DesignerContext): void {
   router.get("/api/session", async ({ response }) => {
-    const registry = await context.registry();
+    const [registry, engine] = await Promise.all([context.registry(), context.orchestrator.engine.readiness?.()]);
     const body: SessionInfo = {
       workspace: context.workspace,
       runnerVersion: context.runnerVersion,
@@ -17,6 +17,7 @@ export function sessionRoutes(router: Router, context: DesignerContext): void {
         ...(problem.packages[0] !== undefined ? { package: problem.packages[0] } : {}),
         message: problem.message,
       })),
+      ...(engine ? { engine } : {}),
     };
     sendJson(response, 200, body);
   });
