@@ -24,7 +24,10 @@ function packageDirs(): string[] {
 }
 
 const projects = packageDirs().map((dir) => {
-  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; highstateTest?: { environment?: string; timeout?: number; fileParallelism?: boolean } };
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    name: string;
+    highstateTest?: { environment?: string; timeout?: number; fileParallelism?: boolean };
+  };
   return {
     plugins: [jsdocVitePlugin()],
     resolve: { conditions },

@@ -6,8 +6,16 @@
 import { type AnyComponent, defineComponent, defineEntity, type Entity, type Project, z } from "@highstate/contract";
 import type { InstanceStatus } from "@highstate/runner/api";
 
-export const benchEntity = defineEntity({ type: "bench.link.v1", schema: z.object({ id: z.string() }), meta: { title: "Link", color: "#3f8fd8" } });
-export const benchEntity2 = defineEntity({ type: "bench.data.v1", schema: z.object({ id: z.string() }), meta: { title: "Data", color: "#1f9e89" } });
+export const benchEntity = defineEntity({
+  type: "bench.link.v1",
+  schema: z.object({ id: z.string() }),
+  meta: { title: "Link", color: "#3f8fd8" },
+});
+export const benchEntity2 = defineEntity({
+  type: "bench.data.v1",
+  schema: z.object({ id: z.string() }),
+  meta: { title: "Data", color: "#1f9e89" },
+});
 
 export const benchComponent = defineComponent({
   type: "bench.node.v1",
@@ -22,7 +30,9 @@ export const benchComponent = defineComponent({
   source: { package: "@highstate/bench", path: "node" },
 });
 
-export const benchPackages = [{ name: "@highstate/bench", entities: [benchEntity, benchEntity2] as Entity[], components: [benchComponent as AnyComponent] }];
+export const benchPackages = [
+  { name: "@highstate/bench", entities: [benchEntity, benchEntity2] as Entity[], components: [benchComponent as AnyComponent] },
+];
 
 function mulberry32(seed: number): () => number {
   let a = seed;
@@ -57,7 +67,12 @@ export function benchProject(n: number, seed = 42): { project: Project; statuses
       position: { x: (i % cols) * (320 + 80), y: Math.floor(i / cols) * (266 + 70) },
     });
     const pick = rnd();
-    statuses[id] = pick < 0.5 ? { state: "created", outdated: false, resourceCount: 4 } : pick < 0.8 ? { state: "not-created", outdated: false } : { state: "failed", outdated: false, error: "boom" };
+    statuses[id] =
+      pick < 0.5
+        ? { state: "created", outdated: false, resourceCount: 4 }
+        : pick < 0.8
+          ? { state: "not-created", outdated: false }
+          : { state: "failed", outdated: false, error: "boom" };
   }
   const edges = Math.round(n * 1.5);
   for (let e = 0; e < edges && n > 1; e++) {
@@ -68,7 +83,8 @@ export function benchProject(n: number, seed = 42): { project: Project; statuses
     const input = output === "data" ? "feeds" : rnd() < 0.5 ? "links" : "more";
     const target = instances[t]!;
     const refs = target.inputs[input] ?? [];
-    if (!refs.some((ref) => "instanceId" in ref && ref.instanceId === instances[s]!.id && ref.output === output)) refs.push({ instanceId: instances[s]!.id, output });
+    if (!refs.some((ref) => "instanceId" in ref && ref.instanceId === instances[s]!.id && ref.output === output))
+      refs.push({ instanceId: instances[s]!.id, output });
     target.inputs[input] = refs;
   }
   return { project: { version: 1, instances, hubs: [] }, statuses };

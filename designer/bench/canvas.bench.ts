@@ -11,8 +11,8 @@
  * Prints one line per run, then medians and the designer/baseline ratios.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,7 +24,15 @@ import { type RunResult, summarize } from "./summary.ts";
 const N = Number(process.env.N ?? 1000);
 const REPS = Number(process.env.REPS ?? 3);
 const PAN_MS = 3000;
-const ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--enable-precise-memory-info"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--enable-precise-memory-info",
+];
 const baselineSource = process.env.HIGHSTATE_CANVAS_BASELINE ?? "/work/shared/bench/canvas-baseline";
 const designerDist = fileURLToPath(new URL("../dist/", import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -32,11 +40,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Copies the baseline to a cache folder keyed by its lock file, installs and builds it once. */
 function prepareBaseline(): string {
   const lock = readFileSync(join(baselineSource, "package-lock.json"));
-  const key = createHash("sha256").update(lock).update(readFileSync(join(baselineSource, "src/App.tsx"))).digest("hex").slice(0, 12);
+  const key = createHash("sha256")
+    .update(lock)
+    .update(readFileSync(join(baselineSource, "src/App.tsx")))
+    .digest("hex")
+    .slice(0, 12);
   const dir = join(tmpdir(), `highstate-canvas-baseline-${key}`);
   if (!existsSync(join(dir, "dist/index.html"))) {
     mkdirSync(dir, { recursive: true });
-    cpSync(baselineSource, dir, { recursive: true, filter: (source) => !source.includes("node_modules") && !source.endsWith("results.jsonl") });
+    cpSync(baselineSource, dir, {
+      recursive: true,
+      filter: (source) => !source.includes("node_modules") && !source.endsWith("results.jsonl"),
+    });
     execFileSync("chmod", ["-R", "u+w", dir]);
     console.log(`baseline: npm ci + build in ${dir}`);
     execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, stdio: "inherit" });
@@ -52,7 +67,11 @@ async function startBaselinePreview(dir: string): Promise<{ url: string; stop: (
   } catch (error) {
     if (error instanceof Error && error.message.startsWith("port 4173")) throw error;
   }
-  const child = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", "4173", "--strictPort"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", "4173", "--strictPort"], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
@@ -130,18 +149,26 @@ async function runOne(target: "baseline" | "designer", url: string, view: string
     const cdp = await context.newCDPSession(page);
     await cdp.send("Performance.enable");
     await page.goto(url, { waitUntil: "commit" });
-    await page.waitForFunction(() => (window as never as { __bench?: { renderDone?: number } }).__bench?.renderDone !== undefined, null, { timeout: 180_000, polling: 50 });
+    await page.waitForFunction(() => (window as never as { __bench?: { renderDone?: number } }).__bench?.renderDone !== undefined, null, {
+      timeout: 180_000,
+      polling: 50,
+    });
     const render = await page.evaluate(() => {
       const b = (window as never as { __bench: Record<string, number> }).__bench;
       return { firstNodeAt: b.firstNodeAt!, renderDone: b.renderDone!, domNodes: b.domNodesAtDone!, domEdges: b.domEdgesAtDone! };
     });
     await sleep(1000);
-    const heapAfterRender = await page.evaluate(() => (performance as never as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
+    const heapAfterRender = await page.evaluate(
+      () => (performance as never as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
+    );
     await cdp.send("HeapProfiler.collectGarbage");
     await sleep(200);
     const heapAfterGC = await page.evaluate(() => (performance as never as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
     const m0 = await metrics(cdp);
-    const panFrames = await page.evaluate((ms) => (window as never as { __bench: { panProgrammatic(ms: number): Promise<number[]> } }).__bench.panProgrammatic(ms), PAN_MS);
+    const panFrames = await page.evaluate(
+      (ms) => (window as never as { __bench: { panProgrammatic(ms: number): Promise<number[]> } }).__bench.panProgrammatic(ms),
+      PAN_MS,
+    );
     const m1 = await metrics(cdp);
     await sleep(300);
     const drag = await mouseDragPan(page, view);
@@ -168,7 +195,11 @@ async function runOne(target: "baseline" | "designer", url: string, view: string
 const baselineDir = prepareBaseline();
 const preview = await startBaselinePreview(baselineDir);
 const { project, statuses } = benchProject(N);
-const fake = await startFakeServer({ assetsDir: designerDist, packages: benchPackages, projects: { bench: { password: "bench-password", unlocked: true, project, statuses } } });
+const fake = await startFakeServer({
+  assetsDir: designerDist,
+  packages: benchPackages,
+  projects: { bench: { password: "bench-password", unlocked: true, project, statuses } },
+});
 const results: RunResult[] = [];
 const variants: Array<{ target: "baseline" | "designer"; view: string; ovr: number }> = [
   { target: "baseline", view: "fit", ovr: 0 },

@@ -54,7 +54,16 @@ function row(runs: RunResult[]): Row {
     };
   });
   const pick = (key: keyof Row) => median(per.map((item) => item[key]));
-  return { render: pick("render"), first: pick("first"), heap: pick("heap"), heapGc: pick("heapGc"), p50: pick("p50"), p95: pick("p95"), fps: pick("fps"), dragFps: pick("dragFps") };
+  return {
+    render: pick("render"),
+    first: pick("first"),
+    heap: pick("heap"),
+    heapGc: pick("heapGc"),
+    p50: pick("p50"),
+    p95: pick("p95"),
+    fps: pick("fps"),
+    dragFps: pick("dragFps"),
+  };
 }
 
 /** A Markdown table of medians and the ratios. */
@@ -74,7 +83,9 @@ export function summarize(results: RunResult[], n: number): string {
   ];
   for (const [key, value] of rows) {
     const [target, view, ovr] = key.split("|");
-    lines.push(`| ${target} | ${view === "fit" ? "whole graph" : "zoom 1.0"} | ${ovr === "1" ? "yes" : ovr === "-1" ? "auto" : "no"} | ${value.render.toFixed(0)} | ${value.first.toFixed(0)} | ${value.heap.toFixed(1)} (${value.heapGc.toFixed(1)}) | ${value.p50.toFixed(1)} | ${value.p95.toFixed(1)} | ${value.fps.toFixed(1)} | ${value.dragFps.toFixed(1)} |`);
+    lines.push(
+      `| ${target} | ${view === "fit" ? "whole graph" : "zoom 1.0"} | ${ovr === "1" ? "yes" : ovr === "-1" ? "auto" : "no"} | ${value.render.toFixed(0)} | ${value.first.toFixed(0)} | ${value.heap.toFixed(1)} (${value.heapGc.toFixed(1)}) | ${value.p50.toFixed(1)} | ${value.p95.toFixed(1)} | ${value.fps.toFixed(1)} | ${value.dragFps.toFixed(1)} |`,
+    );
   }
   const base = rows.get("baseline|fit|0");
   const mine = rows.get("designer|fit|-1");
@@ -82,11 +93,17 @@ export function summarize(results: RunResult[], n: number): string {
   const mineZ = rows.get("designer|z1|-1");
   lines.push("");
   if (base && mine) {
-    lines.push(`whole graph: pan fps ratio designer/baseline = ${(mine.fps / base.fps).toFixed(2)}× (target ≥ 3×); pan p95 ${mine.p95.toFixed(1)} vs ${base.p95.toFixed(1)} ms`);
-    lines.push(`whole graph: time to first render ratio designer/baseline = ${(mine.render / base.render).toFixed(2)} (target ≤ 1.00); heap ratio ${(mine.heapGc / base.heapGc).toFixed(2)}`);
+    lines.push(
+      `whole graph: pan fps ratio designer/baseline = ${(mine.fps / base.fps).toFixed(2)}× (target ≥ 3×); pan p95 ${mine.p95.toFixed(1)} vs ${base.p95.toFixed(1)} ms`,
+    );
+    lines.push(
+      `whole graph: time to first render ratio designer/baseline = ${(mine.render / base.render).toFixed(2)} (target ≤ 1.00); heap ratio ${(mine.heapGc / base.heapGc).toFixed(2)}`,
+    );
   }
   if (baseZ && mineZ) {
-    lines.push(`zoom 1.0: pan fps ratio designer/baseline(visible-only) = ${(mineZ.fps / baseZ.fps).toFixed(2)}×; render ratio ${(mineZ.render / baseZ.render).toFixed(2)}; heap ratio ${(mineZ.heapGc / baseZ.heapGc).toFixed(2)}`);
+    lines.push(
+      `zoom 1.0: pan fps ratio designer/baseline(visible-only) = ${(mineZ.fps / baseZ.fps).toFixed(2)}×; render ratio ${(mineZ.render / baseZ.render).toFixed(2)}; heap ratio ${(mineZ.heapGc / baseZ.heapGc).toFixed(2)}`,
+    );
   }
   const errors = results.flatMap((result) => result.errors.map((error) => `${result.target} ${result.view}: ${error}`));
   if (errors.length > 0) lines.push("", `page errors: ${[...new Set(errors)].slice(0, 5).join("; ")}`);

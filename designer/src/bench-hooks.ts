@@ -4,7 +4,7 @@
  * one script measures both the same way.
  */
 import type { Project } from "@highstate/contract";
-import { getViewportForBounds, type Viewport, useReactFlow, useStoreApi } from "@xyflow/react";
+import { getViewportForBounds, useReactFlow, useStoreApi, type Viewport } from "@xyflow/react";
 import { useEffect } from "react";
 
 const params = typeof location === "undefined" ? new URLSearchParams() : new URLSearchParams(location.search);

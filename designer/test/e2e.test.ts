@@ -6,8 +6,15 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { openBrowser, type BrowserSession } from "./support/browser.ts";
-import { createWorkspace, type DesignerProcess, ensureBuilt, ensureDesignerBuilt, monorepoRoot, startDesigner } from "./support/designer-process.ts";
+import { type BrowserSession, openBrowser } from "./support/browser.ts";
+import {
+  createWorkspace,
+  type DesignerProcess,
+  ensureBuilt,
+  ensureDesignerBuilt,
+  monorepoRoot,
+  startDesigner,
+} from "./support/designer-process.ts";
 import { addInstance, dragBetween, handle, node, screenshot } from "./support/ui.ts";
 
 const password = "correct horse battery staple";
@@ -59,7 +66,10 @@ describe("the designer against highstate designer", () => {
 
     await addInstance(page, "SSH Key Pair", "main");
     // Existing Server requires its endpoint: the add dialog asks for it.
-    await page.getByRole("complementary", { name: "Components" }).getByRole("button", { name: /^Existing Server/ }).click();
+    await page
+      .getByRole("complementary", { name: "Components" })
+      .getByRole("button", { name: /^Existing Server/ })
+      .click();
     const addServer = page.getByRole("dialog", { name: "New Existing Server" });
     await addServer.getByLabel("Instance name").fill("web");
     await addServer.getByRole("button", { name: "Add" }).click();
@@ -72,7 +82,10 @@ describe("the designer against highstate designer", () => {
     await node(page, webId).waitFor();
 
     // A name that is taken for the type is refused in the dialog.
-    await page.getByRole("complementary", { name: "Components" }).getByRole("button", { name: /^Existing Server/ }).click();
+    await page
+      .getByRole("complementary", { name: "Components" })
+      .getByRole("button", { name: /^Existing Server/ })
+      .click();
     const nameDialog = page.getByRole("dialog", { name: "New Existing Server" });
     await nameDialog.getByLabel("Instance name").fill("web");
     await expect.poll(() => nameDialog.getByText('an instance of this component is already named "web"').count()).toBe(1);
@@ -146,10 +159,14 @@ describe("the designer against highstate designer", () => {
     await dragBetween(page, handle(page, webId, "out:server"), handle(page, dbId, "in:sshKeyPair"));
     const toast = page.locator(".toast-error", { hasText: "Connection refused" });
     await toast.waitFor();
-    expect(await toast.textContent()).toContain('takes SSH Key Pair (common.ssh-key-pair.v1), but output "server" of Existing Server "web" gives Server (common.server.v1)');
+    expect(await toast.textContent()).toContain(
+      'takes SSH Key Pair (common.ssh-key-pair.v1), but output "server" of Existing Server "web" gives Server (common.server.v1)',
+    );
     await screenshot(page, "incompatible-connection");
     expect(await page.locator(`.react-flow__edge[data-id="${webId}/server>${dbId}/sshKeyPair"]`).count()).toBe(0);
-    const saved = JSON.parse(await readFile(join(workspace.dir, "projects/home-lab.json"), "utf8")) as { instances: Array<{ id: string; inputs: Record<string, unknown> }> };
+    const saved = JSON.parse(await readFile(join(workspace.dir, "projects/home-lab.json"), "utf8")) as {
+      instances: Array<{ id: string; inputs: Record<string, unknown> }>;
+    };
     expect(saved.instances.find((instance) => instance.id === dbId)!.inputs ?? {}).toEqual({});
     await toast.getByRole("button", { name: "Dismiss" }).click();
   });

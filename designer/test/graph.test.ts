@@ -1,18 +1,29 @@
 import { buildRegistry } from "@highstate/contract";
 import type { ProjectSnapshot } from "@highstate/runner/api";
 import { describe, expect, it } from "vitest";
+import { benchPackages, benchProject } from "../bench/bench-project.ts";
 import { ApiClient } from "../src/api/client.ts";
 import { buildEdges, buildNodes } from "../src/canvas/graph.ts";
 import { layoutCard } from "../src/canvas/layout.ts";
 import { statusChip } from "../src/canvas/status.ts";
 import { ProjectStore } from "../src/state/project-store.ts";
-import { benchPackages, benchProject } from "../bench/bench-project.ts";
 
-const registry = buildRegistry(benchPackages.map((pkg) => ({ package: { name: pkg.name, version: "0.1.0" }, entities: pkg.entities, components: pkg.components })));
+const registry = buildRegistry(
+  benchPackages.map((pkg) => ({ package: { name: pkg.name, version: "0.1.0" }, entities: pkg.entities, components: pkg.components })),
+);
 
 function store(n = 200): ProjectStore {
   const { project, statuses } = benchProject(n);
-  const snapshot: ProjectSnapshot = { name: "bench", revision: 1, project, unlocked: true, problems: [], statuses, secrets: {}, statusFields: {} };
+  const snapshot: ProjectSnapshot = {
+    name: "bench",
+    revision: 1,
+    project,
+    unlocked: true,
+    problems: [],
+    statuses,
+    secrets: {},
+    statusFields: {},
+  };
   return new ProjectStore(new ApiClient("http://127.0.0.1:9"), registry, snapshot);
 }
 
@@ -26,7 +37,12 @@ describe("graph building", () => {
     s.emitter.subscribe(`instance:${id}`, () => notified++);
     let otherNotified = 0;
     s.emitter.subscribe(`instance:${nodes[18]!.id}`, () => otherNotified++);
-    s.handleEvent({ type: "instance-status", project: "bench", instanceId: id, status: { state: "created", outdated: true, outdatedReasons: ["args changed"], resourceCount: 4 } });
+    s.handleEvent({
+      type: "instance-status",
+      project: "bench",
+      instanceId: id,
+      status: { state: "created", outdated: true, outdatedReasons: ["args changed"], resourceCount: 4 },
+    });
     const next = buildNodes(s, new Set(), nodes);
     const changed = next.filter((node, index) => node !== nodes[index]);
     expect(changed.map((node) => node.id)).toEqual([id]);
@@ -39,7 +55,12 @@ describe("graph building", () => {
     const s = store();
     const edges = buildEdges(s, s.running, []);
     const source = edges[0]!.source;
-    s.handleEvent({ type: "instance-status", project: "bench", instanceId: source, status: { state: "running", outdated: false, progress: { done: 1, total: 4 }, operation: "up" } });
+    s.handleEvent({
+      type: "instance-status",
+      project: "bench",
+      instanceId: source,
+      status: { state: "running", outdated: false, progress: { done: 1, total: 4 }, operation: "up" },
+    });
     const next = buildEdges(s, s.running, edges);
     const changed = next.filter((edge, index) => edge !== edges[index]);
     expect(changed.length).toBeGreaterThan(0);
@@ -57,7 +78,12 @@ describe("graph building", () => {
     const failed = [...s.views.values()].find((item) => item.status.state === "failed");
     if (failed) expect(layoutCard(failed, false).problemsHeight).toBe(8 * 2 + 18);
     expect(layout.height).toBe(60 + 52 + 106 + 48);
-    expect(layout.handles.find((handle) => handle.id === "in:links")).toMatchObject({ x: -4, y: 60 + 52 + 8 + 13 - 11, width: 8, height: 22 });
+    expect(layout.handles.find((handle) => handle.id === "in:links")).toMatchObject({
+      x: -4,
+      y: 60 + 52 + 8 + 13 - 11,
+      width: 8,
+      height: 22,
+    });
     expect(layout.handles.find((handle) => handle.id === "out:data")).toMatchObject({ x: 316, y: 60 + 52 + 8 + 32 + 13 - 11 });
     const collapsed = layoutCard(view, true);
     expect(collapsed.inputRows).toEqual(["3 inputs"]);
@@ -68,9 +94,18 @@ describe("graph building", () => {
   it("names statuses like the original designer", () => {
     expect(statusChip({ state: "created", outdated: false, resourceCount: 4 }).text).toBe("CREATED 4/4");
     expect(statusChip({ state: "running", outdated: false, progress: { done: 3, total: 7 }, operation: "up" }).text).toBe("RUNNING 3/7");
-    expect(statusChip({ state: "running", outdated: false, progress: { done: 1, total: 2 }, operation: "destroy" }).text).toBe("DESTROYING 1/2");
+    expect(statusChip({ state: "running", outdated: false, progress: { done: 1, total: 2 }, operation: "destroy" }).text).toBe(
+      "DESTROYING 1/2",
+    );
     expect(statusChip({ state: "not-created", outdated: false }).text).toBe("NOT CREATED");
-    expect(statusChip({ state: "failed", outdated: false, error: "boom" })).toMatchObject({ text: "FAILED", detail: "boom", tone: "error" });
-    expect(statusChip({ state: "created", outdated: true, outdatedReasons: ["args changed"] })).toMatchObject({ text: "OUTDATED", tone: "warning" });
+    expect(statusChip({ state: "failed", outdated: false, error: "boom" })).toMatchObject({
+      text: "FAILED",
+      detail: "boom",
+      tone: "error",
+    });
+    expect(statusChip({ state: "created", outdated: true, outdatedReasons: ["args changed"] })).toMatchObject({
+      text: "OUTDATED",
+      tone: "warning",
+    });
   });
 });

@@ -7,7 +7,9 @@ import { instanceNameProblem, projectNameProblem, suggestInstanceName } from "..
 import { passwordStrength } from "../src/model/password.ts";
 import { testPackages } from "./support/definitions.ts";
 
-const registry = buildRegistry(testPackages.map((pkg) => ({ package: { name: pkg.name, version: "0.1.0" }, entities: pkg.entities, components: pkg.components })));
+const registry = buildRegistry(
+  testPackages.map((pkg) => ({ package: { name: pkg.name, version: "0.1.0" }, entities: pkg.entities, components: pkg.components })),
+);
 const key = "common.ssh-key-pair.v1:main";
 const server = "common.existing-server.v1:web";
 const cluster = "test.existing-cluster.v1:local";
@@ -17,9 +19,36 @@ function project(): Project {
     version: 1,
     hubs: [{ id: "hub:shared", inputs: [{ instanceId: key, output: "keyPair" }], injectionInputs: [], position: { x: 0, y: 400 } }],
     instances: [
-      { id: key, type: "common.ssh-key-pair.v1", name: "main", uid: "uid00001", args: {}, inputs: {}, injectionInputs: [], position: { x: 0, y: 0 } },
-      { id: server, type: "common.existing-server.v1", name: "web", uid: "uid00002", args: { endpoint: "10.0.0.1" }, inputs: { sshKeyPair: [{ instanceId: key, output: "keyPair" }] }, injectionInputs: ["hub:shared"], position: { x: 400, y: 0 } },
-      { id: cluster, type: "test.existing-cluster.v1", name: "local", uid: "uid00003", args: {}, inputs: { servers: [{ instanceId: server, output: "server" }] }, injectionInputs: [], position: { x: 800, y: 0 } },
+      {
+        id: key,
+        type: "common.ssh-key-pair.v1",
+        name: "main",
+        uid: "uid00001",
+        args: {},
+        inputs: {},
+        injectionInputs: [],
+        position: { x: 0, y: 0 },
+      },
+      {
+        id: server,
+        type: "common.existing-server.v1",
+        name: "web",
+        uid: "uid00002",
+        args: { endpoint: "10.0.0.1" },
+        inputs: { sshKeyPair: [{ instanceId: key, output: "keyPair" }] },
+        injectionInputs: ["hub:shared"],
+        position: { x: 400, y: 0 },
+      },
+      {
+        id: cluster,
+        type: "test.existing-cluster.v1",
+        name: "local",
+        uid: "uid00003",
+        args: {},
+        inputs: { servers: [{ instanceId: server, output: "server" }] },
+        injectionInputs: [],
+        position: { x: 800, y: 0 },
+      },
     ],
   };
 }
@@ -35,14 +64,37 @@ function normalized(value: Project) {
 describe("mutations and their inverses", () => {
   const cases: Array<[string, ProjectMutation[]]> = [
     ["remove an instance with connections both ways and a hub reference", [{ op: "remove-instance", instanceId: server }]],
-    ["remove two connected instances at once", [{ op: "remove-instance", instanceId: key }, { op: "remove-instance", instanceId: server }]],
+    [
+      "remove two connected instances at once",
+      [
+        { op: "remove-instance", instanceId: key },
+        { op: "remove-instance", instanceId: server },
+      ],
+    ],
     ["rename an instance others refer to", [{ op: "rename-instance", instanceId: key, newName: "primary" }]],
-    ["move", [{ op: "move", nodeId: server, position: { x: 1, y: 2 } }, { op: "move", nodeId: "hub:shared", position: { x: 5, y: 5 } }]],
+    [
+      "move",
+      [
+        { op: "move", nodeId: server, position: { x: 1, y: 2 } },
+        { op: "move", nodeId: "hub:shared", position: { x: 5, y: 5 } },
+      ],
+    ],
     ["set args", [{ op: "set-args", instanceId: server, args: { endpoint: "10.0.0.2", sshPort: 2222 } }]],
     ["connect to a multiple input", [{ op: "connect", instanceId: cluster, input: "servers", source: { hubId: "hub:shared" } }]],
     ["disconnect", [{ op: "disconnect", instanceId: server, input: "sshKeyPair", source: { instanceId: key, output: "keyPair" } }]],
     ["remove a hub used for injection", [{ op: "remove-hub", hubId: "hub:shared" }]],
-    ["add and connect", [{ op: "add-instance", type: "common.ssh-key-pair.v1", name: "other", position: { x: 3, y: 3 } }, { op: "connect", instanceId: server, input: "sshKeyPair", source: { instanceId: "common.ssh-key-pair.v1:other", output: "keyPair" } }]],
+    [
+      "add and connect",
+      [
+        { op: "add-instance", type: "common.ssh-key-pair.v1", name: "other", position: { x: 3, y: 3 } },
+        {
+          op: "connect",
+          instanceId: server,
+          input: "sshKeyPair",
+          source: { instanceId: "common.ssh-key-pair.v1:other", output: "keyPair" },
+        },
+      ],
+    ],
   ];
   for (const [title, mutations] of cases) {
     it(`undoes: ${title}`, () => {
@@ -56,16 +108,27 @@ describe("mutations and their inverses", () => {
 
   it("replaces a single input and restores the old source on undo", () => {
     const before = applyMutations(project(), [{ op: "add-instance", type: "common.ssh-key-pair.v1", name: "second" }], registry);
-    const connect: ProjectMutation = { op: "connect", instanceId: server, input: "sshKeyPair", source: { instanceId: "common.ssh-key-pair.v1:second", output: "keyPair" } };
+    const connect: ProjectMutation = {
+      op: "connect",
+      instanceId: server,
+      input: "sshKeyPair",
+      source: { instanceId: "common.ssh-key-pair.v1:second", output: "keyPair" },
+    };
     const after = applyMutations(before, [connect], registry);
-    expect(after.instances.find((instance) => instance.id === server)!.inputs.sshKeyPair).toEqual([{ instanceId: "common.ssh-key-pair.v1:second", output: "keyPair" }]);
+    expect(after.instances.find((instance) => instance.id === server)!.inputs.sshKeyPair).toEqual([
+      { instanceId: "common.ssh-key-pair.v1:second", output: "keyPair" },
+    ]);
     const undone = applyMutations(after, invertMutations(before, [connect], registry), registry);
-    expect(undone.instances.find((instance) => instance.id === server)!.inputs.sshKeyPair).toEqual([{ instanceId: key, output: "keyPair" }]);
+    expect(undone.instances.find((instance) => instance.id === server)!.inputs.sshKeyPair).toEqual([
+      { instanceId: key, output: "keyPair" },
+    ]);
   });
 
   it("renaming re-points references in instances and hubs", () => {
     const after = applyMutations(project(), [{ op: "rename-instance", instanceId: key, newName: "primary" }], registry);
-    expect(after.instances.find((instance) => instance.id === server)!.inputs.sshKeyPair).toEqual([{ instanceId: "common.ssh-key-pair.v1:primary", output: "keyPair" }]);
+    expect(after.instances.find((instance) => instance.id === server)!.inputs.sshKeyPair).toEqual([
+      { instanceId: "common.ssh-key-pair.v1:primary", output: "keyPair" },
+    ]);
     expect(after.hubs[0]!.inputs).toEqual([{ instanceId: "common.ssh-key-pair.v1:primary", output: "keyPair" }]);
   });
 });
@@ -76,9 +139,21 @@ describe("connection rules", () => {
     const result = checkConnection(p, registry, { nodeId: server, handleId: "out:server" }, { nodeId: cluster, handleId: "in:servers" });
     expect(result).toEqual({ ok: false, reason: 'input "servers" is already connected to that output' });
     const fresh = applyMutations(p, [{ op: "add-instance", type: "common.existing-server.v1", name: "db" }], registry);
-    expect(checkConnection(fresh, registry, { nodeId: "common.existing-server.v1:db", handleId: "out:server" }, { nodeId: cluster, handleId: "in:servers" })).toEqual({
+    expect(
+      checkConnection(
+        fresh,
+        registry,
+        { nodeId: "common.existing-server.v1:db", handleId: "out:server" },
+        { nodeId: cluster, handleId: "in:servers" },
+      ),
+    ).toEqual({
       ok: true,
-      mutation: { op: "connect", instanceId: cluster, input: "servers", source: { instanceId: "common.existing-server.v1:db", output: "server" } },
+      mutation: {
+        op: "connect",
+        instanceId: cluster,
+        input: "servers",
+        source: { instanceId: "common.existing-server.v1:db", output: "server" },
+      },
     });
   });
   it("refuses a different entity type and says why", () => {
@@ -89,11 +164,19 @@ describe("connection rules", () => {
     );
   });
   it("refuses self-connections and cycles", () => {
-    expect(checkConnection(p, registry, { nodeId: server, handleId: "out:server" }, { nodeId: server, handleId: "in:sshKeyPair" })).toMatchObject({ ok: false, reason: "an instance cannot take its own outputs" });
+    expect(
+      checkConnection(p, registry, { nodeId: server, handleId: "out:server" }, { nodeId: server, handleId: "in:sshKeyPair" }),
+    ).toMatchObject({ ok: false, reason: "an instance cannot take its own outputs" });
     const withCycle = applyMutations(p, [{ op: "add-instance", type: "common.existing-server.v1", name: "b" }], registry);
     // cluster takes web; connecting cluster's output back is of another type, so build a server→server chain instead
-    const chain = applyMutations(withCycle, [{ op: "connect", instanceId: cluster, input: "servers", source: { instanceId: "common.existing-server.v1:b", output: "server" } }], registry);
-    expect(checkConnection(chain, registry, { nodeId: cluster, handleId: "out:cluster" }, { nodeId: cluster, handleId: "in:servers" }).ok).toBe(false);
+    const chain = applyMutations(
+      withCycle,
+      [{ op: "connect", instanceId: cluster, input: "servers", source: { instanceId: "common.existing-server.v1:b", output: "server" } }],
+      registry,
+    );
+    expect(
+      checkConnection(chain, registry, { nodeId: cluster, handleId: "out:cluster" }, { nodeId: cluster, handleId: "in:servers" }).ok,
+    ).toBe(false);
   });
   it("turns hub connections into hub mutations", () => {
     expect(checkConnection(p, registry, { nodeId: server, handleId: "out:server" }, { nodeId: "hub:shared", handleId: "hub-in" })).toEqual({
@@ -104,7 +187,9 @@ describe("connection rules", () => {
       ok: true,
       mutation: { op: "inject-hub", instanceId: cluster, hubId: "hub:shared" },
     });
-    expect(checkConnection(p, registry, { nodeId: key, handleId: "out:keyPair" }, { nodeId: cluster, handleId: "inject" })).toMatchObject({ ok: false });
+    expect(checkConnection(p, registry, { nodeId: key, handleId: "out:keyPair" }, { nodeId: cluster, handleId: "inject" })).toMatchObject({
+      ok: false,
+    });
   });
 });
 

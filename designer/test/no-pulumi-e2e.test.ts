@@ -30,7 +30,8 @@ let browser: BrowserSession;
 
 // The system folders must stay on PATH (sh, env, …): a machine with pulumi in one of them cannot hide it.
 const systemPulumi = systemDirs.map((dir) => join(dir, "pulumi")).find((file) => existsSync(file));
-if (systemPulumi) console.log(`Skipping the no-pulumi end-to-end test: ${systemPulumi} exists, so a PATH without pulumi cannot be made here.`);
+if (systemPulumi)
+  console.log(`Skipping the no-pulumi end-to-end test: ${systemPulumi} exists, so a PATH without pulumi cannot be made here.`);
 
 beforeAll(async () => {
   if (systemPulumi) return;

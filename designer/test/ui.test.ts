@@ -58,7 +58,9 @@ describe("the canvas", () => {
     await expect.poll(() => server.projects.get("lab")!.project.hubs[0]?.inputs).toEqual([{ instanceId: keyId, output: "keyPair" }]);
     await node(page, webId).hover();
     await dragBetween(page, handle(page, "hub:keys", "hub-out"), handle(page, webId, "inject"));
-    await expect.poll(() => server.projects.get("lab")!.project.instances.find((instance) => instance.id === webId)!.injectionInputs).toEqual(["hub:keys"]);
+    await expect
+      .poll(() => server.projects.get("lab")!.project.instances.find((instance) => instance.id === webId)!.injectionInputs)
+      .toEqual(["hub:keys"]);
     await screenshot(page, "hub");
   });
 
@@ -71,7 +73,8 @@ describe("the canvas", () => {
     await menu.getByRole("menuitem", { name: "Connections…" }).focus();
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "Connections of “web”" });
-    const sshKeyPair = () => server.projects.get("lab")!.project.instances.find((instance) => instance.id === webId)!.inputs.sshKeyPair ?? [];
+    const sshKeyPair = () =>
+      server.projects.get("lab")!.project.instances.find((instance) => instance.id === webId)!.inputs.sshKeyPair ?? [];
     await dialog.getByLabel("Connect to SSH Key Pair").selectOption({ label: "SSH Key Pair “main” → Key Pair" });
     await expect.poll(sshKeyPair).toEqual([{ instanceId: keyId, output: "keyPair" }]);
     await screenshot(page, "connections-dialog");
@@ -87,7 +90,10 @@ describe("the canvas", () => {
     const { page } = browser;
     const pane = page.locator(".react-flow__pane");
     const box = (await pane.boundingBox())!;
-    await page.getByRole("complementary", { name: "Components" }).getByRole("button", { name: /^SSH Key Pair/ }).dragTo(pane, { targetPosition: { x: 120, y: box.height - 140 } });
+    await page
+      .getByRole("complementary", { name: "Components" })
+      .getByRole("button", { name: /^SSH Key Pair/ })
+      .dragTo(pane, { targetPosition: { x: 120, y: box.height - 140 } });
     const dialog = page.getByRole("dialog", { name: "New SSH Key Pair" });
     await dialog.getByLabel("Instance name").fill("dragged");
     await dialog.getByRole("button", { name: "Add" }).click();
@@ -109,7 +115,11 @@ describe("the canvas", () => {
 
   test("undo and redo, copy and paste, delete with confirmation", async () => {
     const { page } = browser;
-    const ids = () => server.projects.get("lab")!.project.instances.map((instance) => instance.id).sort();
+    const ids = () =>
+      server.projects
+        .get("lab")!
+        .project.instances.map((instance) => instance.id)
+        .sort();
     await page.getByRole("button", { name: "Fit view" }).click();
     await node(page, keyId).click({ position: { x: 150, y: 20 } });
     await page.keyboard.press("Control+c");
@@ -141,7 +151,9 @@ describe("the canvas", () => {
     await page.mouse.down();
     await page.mouse.move(box.x + 150, box.y + 120, { steps: 8 });
     await page.mouse.up();
-    await expect.poll(() => server.projects.get("lab")!.project.instances.find((instance) => instance.id === keyId)!.position.y).toBeGreaterThan(before.y + 60);
+    await expect
+      .poll(() => server.projects.get("lab")!.project.instances.find((instance) => instance.id === keyId)!.position.y)
+      .toBeGreaterThan(before.y + 60);
   });
 
   test("args with code use a highlighted editor; validation shows inline", async () => {
@@ -185,7 +197,9 @@ describe("the canvas", () => {
     await expect.poll(() => chip.textContent(), { timeout: 15_000 }).toMatch(/^RUNNING \d\/4$/);
     await expect.poll(() => chip.textContent(), { timeout: 15_000 }).toBe("FAILED");
     expect(await chip.getAttribute("title")).toContain('cannot connect to "fail.invalid"');
-    expect(await node(page, webId).getByTestId("run-error").textContent()).toContain('cannot connect to "fail.invalid": name does not resolve');
+    expect(await node(page, webId).getByTestId("run-error").textContent()).toContain(
+      'cannot connect to "fail.invalid": name does not resolve',
+    );
     const log = page.getByRole("log", { name: `Log of ${webId}` });
     await expect.poll(() => log.locator(".level-error").textContent()).toContain("name does not resolve");
     const toast = page.locator(".toast-error", { hasText: "The up of “web” failed" });
@@ -232,17 +246,25 @@ describe("projects", () => {
 describe("a 1,000-instance project", () => {
   test("draws zoomed out and switches to full cards when zoomed in", async () => {
     const { project, statuses } = benchProject(1000);
-    const big = await startFakeServer({ assetsDir: dist, packages: benchPackages, projects: { big: { password: "x", unlocked: true, project, statuses } } });
+    const big = await startFakeServer({
+      assetsDir: dist,
+      packages: benchPackages,
+      projects: { big: { password: "x", unlocked: true, project, statuses } },
+    });
     const session = await openBrowser();
     try {
       const { page } = session;
       await page.goto(`${big.url}?bench=1&view=fit#/projects/big`);
-      await page.waitForFunction(() => (window as never as { __bench?: { renderDone?: number } }).__bench?.renderDone !== undefined, null, { timeout: 60_000 });
+      await page.waitForFunction(() => (window as never as { __bench?: { renderDone?: number } }).__bench?.renderDone !== undefined, null, {
+        timeout: 60_000,
+      });
       expect(await page.locator(".cards-canvas").count()).toBe(1);
       expect(await page.locator(".react-flow__node").count()).toBe(1000);
       expect(await page.locator(".card-title").count()).toBe(0);
       await screenshot(page, "zoomed-out-1000");
-      await page.evaluate(() => (window as never as { __rf: { setViewport(v: object): void } }).__rf.setViewport({ x: -200, y: -150, zoom: 0.3 }));
+      await page.evaluate(() =>
+        (window as never as { __rf: { setViewport(v: object): void } }).__rf.setViewport({ x: -200, y: -150, zoom: 0.3 }),
+      );
       await page.waitForTimeout(300);
       expect(await page.locator(".card-title").count()).toBe(0);
       await screenshot(page, "zoomed-mid-1000");

@@ -40,7 +40,11 @@ function needsBuild(dir: string, entry: string): boolean {
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;
   return readdirSync(join(dir, "src"), { recursive: true, withFileTypes: true }).some(
-    (item) => item.isFile() && /\.tsx?$/.test(item.name) && !item.name.includes(".test.") && statSync(join(item.parentPath, item.name)).mtimeMs > builtAt,
+    (item) =>
+      item.isFile() &&
+      /\.tsx?$/.test(item.name) &&
+      !item.name.includes(".test.") &&
+      statSync(join(item.parentPath, item.name)).mtimeMs > builtAt,
   );
 }
 
@@ -51,7 +55,8 @@ function build(dir: string, what: string): void {
 
 /** Builds the contract, the component packages and the runner where their dist is missing or stale, so figures are for the code as it is. */
 export function buildWhatIsStale(packages: PackageInfo[]): void {
-  for (const pkg of packages) if ((pkg.plugin || pkg.name === "@highstate/contract") && needsBuild(pkg.dir, "index.js")) build(pkg.dir, pkg.name);
+  for (const pkg of packages)
+    if ((pkg.plugin || pkg.name === "@highstate/contract") && needsBuild(pkg.dir, "index.js")) build(pkg.dir, pkg.name);
   if (needsBuild(runnerDir, join("cli", "main.js"))) build(runnerDir, "@highstate/runner");
 }
 
@@ -69,7 +74,11 @@ export async function makeWorkspace(packages: PackageInfo[], label: string): Pro
 
 /** Runs the built CLI in a workspace (with a project password in the environment) and returns its output. */
 export function highstate(workspace: string, args: string[]): string {
-  return execFileSync(process.execPath, [bin, ...args], { cwd: workspace, env: { ...process.env, HIGHSTATE_PASSWORD: "bench-password" }, encoding: "utf8" });
+  return execFileSync(process.execPath, [bin, ...args], {
+    cwd: workspace,
+    env: { ...process.env, HIGHSTATE_PASSWORD: "bench-password" },
+    encoding: "utf8",
+  });
 }
 
 /**
@@ -82,7 +91,12 @@ export async function writeLargeProject(workspace: string, name: string, count: 
   const time = new Date(Date.UTC(2026, 0, 1)).toISOString();
   await mkdir(join(workspace, ".highstate", "instances", name), { recursive: true });
   for (let index = 0; index < count / 2; index += 1) {
-    const keyPair = { id: `common.ssh-key-pair.v1:k${index}`, name: `k${index}`, type: "common.ssh-key-pair.v1", uid: `k${String(index).padStart(9, "0")}` };
+    const keyPair = {
+      id: `common.ssh-key-pair.v1:k${index}`,
+      name: `k${index}`,
+      type: "common.ssh-key-pair.v1",
+      uid: `k${String(index).padStart(9, "0")}`,
+    };
     const server = {
       args: { endpoint: `10.0.${Math.floor(index / 250)}.${index % 250}` },
       id: `common.existing-server.v1:s${index}`,
@@ -113,7 +127,10 @@ export async function writeLargeProject(workspace: string, name: string, count: 
 }
 
 /** Starts `highstate designer` on a free port in a workspace; resolves once it printed its URL. */
-export async function startDesigner(workspace: string, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; port: number; token: string }> {
+export async function startDesigner(
+  workspace: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; port: number; token: string }> {
   const child = spawn(process.execPath, [bin, "designer", "--port", "0"], { cwd: workspace, stdio: ["ignore", "pipe", "pipe"], env });
   let output = "";
   child.stderr!.on("data", (chunk: Buffer) => {

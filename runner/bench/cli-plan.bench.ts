@@ -35,7 +35,13 @@ try {
       if (plan.problems.length > 0) throw new Error(`the bench project has problems: ${JSON.stringify(plan.problems.slice(0, 3))}`);
       toRun = plan.layers.flat().length;
     }
-    console.log(`highstate plan, ${String(count).padStart(5)} instances (${toRun} to run): ${median(times).toFixed(0).padStart(5)} ms median, ${Math.min(...times).toFixed(0).padStart(5)} ms min`);
+    console.log(
+      `highstate plan, ${String(count).padStart(5)} instances (${toRun} to run): ${median(times).toFixed(0).padStart(5)} ms median, ${Math.min(
+        ...times,
+      )
+        .toFixed(0)
+        .padStart(5)} ms min`,
+    );
   }
 } finally {
   await rm(workspace, { recursive: true, force: true });

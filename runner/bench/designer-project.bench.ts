@@ -20,7 +20,14 @@ function median(values: number[]): number {
 function call(port: number, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, path, method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, agent: false },
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));

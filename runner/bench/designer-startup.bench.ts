@@ -64,7 +64,9 @@ buildWhatIsStale(packages);
 const workspace = await makeWorkspace(packages, "designer");
 try {
   const plugins = packages.filter((pkg) => pkg.plugin).map((pkg) => pkg.name);
-  console.log(`workspace with ${packages.length} @highstate packages installed, ${plugins.length} of them component packages (${plugins.join(", ")})`);
+  console.log(
+    `workspace with ${packages.length} @highstate packages installed, ${plugins.length} of them component packages (${plugins.join(", ")})`,
+  );
   console.log(`node ${process.version}, ${runs} runs each, built CLI (${bin})`);
   const cold: Sample[] = [];
   const warm: Sample[] = [];

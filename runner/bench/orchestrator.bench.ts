@@ -36,11 +36,15 @@ async function run(project: Project, engine: FakeEngine, parallelism: number) {
 
 const flat = flatProject(200);
 const noop = await run(flat, new FakeEngine({ defaultBehavior: { delayMs: 0, resourceCount: 0 } }), 8);
-console.log(`scheduler overhead, 200 independent no-op units at parallelism 8: ${(noop.elapsed / 200).toFixed(2)} ms/unit (${noop.elapsed.toFixed(0)} ms total, ${noop.events} events; target < 20 ms)`);
+console.log(
+  `scheduler overhead, 200 independent no-op units at parallelism 8: ${(noop.elapsed / 200).toFixed(2)} ms/unit (${noop.elapsed.toFixed(0)} ms total, ${noop.events} events; target < 20 ms)`,
+);
 
 const chain = relayChainProject(50);
 const chained = await run(chain, new FakeEngine({ defaultBehavior: { delayMs: 0, resourceCount: 0 } }), 8);
-console.log(`scheduler overhead, 50 dependent no-op units: ${(chained.elapsed / 50).toFixed(2)} ms/unit (${chained.elapsed.toFixed(0)} ms total; target < 20 ms)`);
+console.log(
+  `scheduler overhead, 50 dependent no-op units: ${(chained.elapsed / 50).toFixed(2)} ms/unit (${chained.elapsed.toFixed(0)} ms total; target < 20 ms)`,
+);
 
 const units = 64;
 const parallelism = 8;

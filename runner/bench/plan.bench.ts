@@ -29,15 +29,19 @@ function prepare(count: number) {
   const registry = benchRegistry();
   const project = benchProject(count);
   const states = new Map<string, PlanInstanceState>();
-  for (const instance of project.instances) states.set(instance.id, { created: true, outputDigests: { out: hashJson({ id: instance.id }) } });
-  for (const item of planProject({ project, registry, states }).instances) states.set(item.id, { ...states.get(item.id)!, lastSuccess: item.fingerprint! });
-  for (let index = 0; index < project.instances.length; index += Math.max(1, Math.floor(count / 10))) project.instances[index]!.args = { size: 99 };
+  for (const instance of project.instances)
+    states.set(instance.id, { created: true, outputDigests: { out: hashJson({ id: instance.id }) } });
+  for (const item of planProject({ project, registry, states }).instances)
+    states.set(item.id, { ...states.get(item.id)!, lastSuccess: item.fingerprint! });
+  for (let index = 0; index < project.instances.length; index += Math.max(1, Math.floor(count / 10)))
+    project.instances[index]!.args = { size: 99 };
   // The least any planner does: visit every edge and look its source up by id.
   const byId = new Map(project.instances.map((instance) => [instance.id, instance]));
   const walk = () => {
     let found = 0;
     for (const instance of project.instances) {
-      for (const refs of Object.values(instance.inputs)) for (const ref of refs) if ("instanceId" in ref && byId.get(ref.instanceId)) found += 1;
+      for (const refs of Object.values(instance.inputs))
+        for (const ref of refs) if ("instanceId" in ref && byId.get(ref.instanceId)) found += 1;
     }
     return found;
   };
@@ -98,7 +102,9 @@ export function runPlanBench(): void {
   const largePlan = large.run();
   for (const plan of [smallPlan, largePlan]) {
     const outdated = plan.instances.filter((item) => item.outdated).length;
-    console.log(`plan of ${plan.instances.length} instances / ${plan.graph.upstream.list.length} edges: ${outdated} outdated in ${plan.layers.length} layers`);
+    console.log(
+      `plan of ${plan.instances.length} instances / ${plan.graph.upstream.list.length} edges: ${outdated} outdated in ${plan.layers.length} layers`,
+    );
   }
   const modes: Array<{ label: string; mode: Mode; budget: boolean }> = [
     { label: "fresh, back to back", mode: "back to back", budget: false },
@@ -117,11 +123,19 @@ export function runPlanBench(): void {
     const a = stats(samples.small);
     const b = stats(samples.large);
     console.log(`${label}:`);
-    console.log(`  500 instances:   ${a.median.toFixed(1).padStart(6)} ms median, ${a.min.toFixed(1).padStart(6)} ms min, ${a.cpu.toFixed(1).padStart(6)} ms CPU`);
-    console.log(`  5,000 instances: ${b.median.toFixed(1).padStart(6)} ms median, ${b.min.toFixed(1).padStart(6)} ms min, ${b.cpu.toFixed(1).padStart(6)} ms CPU`);
+    console.log(
+      `  500 instances:   ${a.median.toFixed(1).padStart(6)} ms median, ${a.min.toFixed(1).padStart(6)} ms min, ${a.cpu.toFixed(1).padStart(6)} ms CPU`,
+    );
+    console.log(
+      `  5,000 instances: ${b.median.toFixed(1).padStart(6)} ms median, ${b.min.toFixed(1).padStart(6)} ms min, ${b.cpu.toFixed(1).padStart(6)} ms CPU`,
+    );
     const ratio = b.median / a.median;
-    const verdict = budget ? ` — budget ≤ 12×: ${ratio <= 12 ? "met" : "MISSED"}; 5,000 in < 200 ms: ${b.median < 200 ? "met" : "MISSED"}` : "";
-    console.log(`  scaling 5,000 vs 500: ${ratio.toFixed(1)}× (median), ${(b.min / a.min).toFixed(1)}× (min), ${(b.cpu / a.cpu).toFixed(1)}× (CPU)${verdict}`);
+    const verdict = budget
+      ? ` — budget ≤ 12×: ${ratio <= 12 ? "met" : "MISSED"}; 5,000 in < 200 ms: ${b.median < 200 ? "met" : "MISSED"}`
+      : "";
+    console.log(
+      `  scaling 5,000 vs 500: ${ratio.toFixed(1)}× (median), ${(b.min / a.min).toFixed(1)}× (min), ${(b.cpu / a.cpu).toFixed(1)}× (CPU)${verdict}`,
+    );
     for (const [label, pick] of [
       ["a deep copy of the project (structuredClone)", (item: typeof small) => item.clone],
       ["a walk over every edge with a lookup by id", (item: typeof small) => item.walk],
@@ -129,7 +143,9 @@ export function runPlanBench(): void {
       const reference = measure(pick(small), pick(large), mode, mode === "after other work" ? 21 : 15);
       const x = stats(reference.small);
       const y = stats(reference.large);
-      console.log(`  reference, ${label}, 5,000 vs 500: ${(y.median / x.median).toFixed(1)}× (median), ${(y.cpu / x.cpu).toFixed(1)}× (CPU)`);
+      console.log(
+        `  reference, ${label}, 5,000 vs 500: ${(y.median / x.median).toFixed(1)}× (median), ${(y.cpu / x.cpu).toFixed(1)}× (CPU)`,
+      );
     }
   }
   console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs`);

@@ -61,9 +61,14 @@ async function syntheticWorkspace(dir: string, count: number, components: number
     const name = `bench-plugin-${index}`;
     const pkgDir = join(dir, "node_modules", name);
     await mkdir(join(pkgDir, "dist"), { recursive: true });
-    await writeFile(join(pkgDir, "package.json"), JSON.stringify({ name, version: "1.0.0", type: "module", highstate: { definitions: "./dist/index.js" } }));
+    await writeFile(
+      join(pkgDir, "package.json"),
+      JSON.stringify({ name, version: "1.0.0", type: "module", highstate: { definitions: "./dist/index.js" } }),
+    );
     const lines = ['import { defineComponent, defineEntity, z } from "@highstate/contract";'];
-    lines.push(`export const item = defineEntity({ type: "bench${index}.item.v1", schema: z.object({ host: z.string(), port: z.number().int() }), meta: { title: "Item" } });`);
+    lines.push(
+      `export const item = defineEntity({ type: "bench${index}.item.v1", schema: z.object({ host: z.string(), port: z.number().int() }), meta: { title: "Item" } });`,
+    );
     for (let component = 0; component < components; component += 1) {
       lines.push(
         `export const c${component} = defineComponent({ type: "bench${index}.c${component}.v1", args: { size: z.number().int().default(1), label: z.string().optional(), tags: z.array(z.string()).default([]) }, secrets: { token: z.string().optional() }, inputs: { source: { entity: item, required: false, multiple: true } }, outputs: { item }, meta: { title: "Component ${component}" }, source: { package: "${name}", path: "c${component}" } });`,

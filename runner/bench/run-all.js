@@ -4,7 +4,9 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = import.meta.dirname;
-const benches = readdirSync(dir).filter((name) => name.endsWith(".bench.ts")).sort();
+const benches = readdirSync(dir)
+  .filter((name) => name.endsWith(".bench.ts"))
+  .sort();
 for (const name of benches) {
   console.log(`\n# ${name}`);
   execFileSync("npx", ["tsx", "--conditions=@highstate/source", join(dir, name)], { stdio: "inherit", cwd: join(dir, "..") });

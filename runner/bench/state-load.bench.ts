@@ -48,7 +48,11 @@ export async function runStateLoadBench(): Promise<void> {
         times.push(performance.now() - start);
         if (Object.keys(states).length !== count) throw new Error(`loaded ${Object.keys(states).length} states, expected ${count}`);
       }
-      console.log(`load ${String(count).padStart(5)} instance states: ${median(times).toFixed(1).padStart(6)} ms median, ${Math.min(...times).toFixed(1).padStart(6)} ms min`);
+      console.log(
+        `load ${String(count).padStart(5)} instance states: ${median(times).toFixed(1).padStart(6)} ms median, ${Math.min(...times)
+          .toFixed(1)
+          .padStart(6)} ms min`,
+      );
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -5,8 +5,8 @@
  */
 import { performance } from "node:perf_hooks";
 import type { TerminalSpecInput } from "@highstate/contract";
-import { startTerminalTestServer, TerminalTestClient, type TerminalTestServer } from "../src/terminals/testing/harness.js";
 import { sshdUnavailableReason, startTestSshd } from "@highstate/test-support/sshd";
+import { startTerminalTestServer, TerminalTestClient, type TerminalTestServer } from "../src/terminals/testing/harness.js";
 
 function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;

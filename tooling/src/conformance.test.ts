@@ -12,7 +12,15 @@ import { type AnyComponent, buildRegistry, type Entity, isComponent, isEntity } 
 import { describe, expect, it } from "vitest";
 import type { PluginPackage } from "../../runner/src/registry/discover.js";
 import { definitionsPulumiChains } from "../../runner/src/registry/pulumi-imports.js";
-import { componentExport, nodeEngine, packageFiles, peerRanges, pluginMarker, templateFiles, tsupConfigSource } from "../../runner/src/scaffold/template.js";
+import {
+  componentExport,
+  nodeEngine,
+  packageFiles,
+  peerRanges,
+  pluginMarker,
+  templateFiles,
+  tsupConfigSource,
+} from "../../runner/src/scaffold/template.js";
 import { repositoryRoot, type WorkspacePackage, workspacePackages } from "./workspace-packages.js";
 
 const conditionOrder = ["@highstate/source", "types", "import", "default"];
@@ -36,7 +44,8 @@ export function skeletonProblems(pkg: WorkspacePackage): string[] {
       continue;
     }
     const keys = Object.keys(target);
-    if (keys.join(",") !== conditionOrder.join(",")) problems.push(`exports["${subpath}"] conditions are ${keys.join(", ")}; expected ${conditionOrder.join(", ")}`);
+    if (keys.join(",") !== conditionOrder.join(","))
+      problems.push(`exports["${subpath}"] conditions are ${keys.join(", ")}; expected ${conditionOrder.join(", ")}`);
     const source = (target as Record<string, string>)["@highstate/source"];
     if (source && !existsSync(join(dir, source))) problems.push(`exports["${subpath}"] source "${source}" does not exist`);
   }
@@ -54,11 +63,14 @@ export function skeletonProblems(pkg: WorkspacePackage): string[] {
   if (!peers.zod) problems.push("zod must be a peer dependency");
   if (folder.startsWith("packages/")) {
     if (!peers["@pulumi/pulumi"]) problems.push("@pulumi/pulumi must be a peer dependency");
-    if (json.highstate?.definitions !== "./dist/index.js") problems.push('package.json needs the plugin marker "highstate": { "definitions": "./dist/index.js" }');
+    if (json.highstate?.definitions !== "./dist/index.js")
+      problems.push('package.json needs the plugin marker "highstate": { "definitions": "./dist/index.js" }');
     const index = existsSync(join(dir, "src/index.ts")) ? readFileSync(join(dir, "src/index.ts"), "utf8") : "";
     if (/@pulumi\//.test(index)) problems.push("src/index.ts exports definitions only and must not import Pulumi");
     const componentsDir = join(dir, "src/components");
-    const components = existsSync(componentsDir) ? readdirSync(componentsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()) : [];
+    const components = existsSync(componentsDir)
+      ? readdirSync(componentsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory())
+      : [];
     if (components.length === 0) problems.push("no components under src/components/");
     for (const component of components) {
       for (const file of ["definition.ts", "program.ts", "program.test.ts"]) {
@@ -85,14 +97,21 @@ export function templateProblems(pkg: WorkspacePackage): string[] {
     problems.push(`package.json "highstate" must be ${JSON.stringify(pluginMarker)} (the plugin marker the runner discovers packages by)`);
   }
   if (manifest.engines?.node !== nodeEngine) problems.push(`package.json must say "engines": { "node": "${nodeEngine}" }`);
-  const hasTypeTests = existsSync(join(dir, "src")) && readdirSync(join(dir, "src"), { recursive: true }).some((file) => String(file).endsWith(".test-d.ts"));
+  const hasTypeTests =
+    existsSync(join(dir, "src")) && readdirSync(join(dir, "src"), { recursive: true }).some((file) => String(file).endsWith(".test-d.ts"));
   for (const pattern of packageFiles) {
     // Type tests only need leaving out where there are some.
     if (pattern === "!src/**/*.test-d.ts" && !hasTypeTests) continue;
-    if (!manifest.files?.includes(pattern)) problems.push(`package.json "files" must include ${JSON.stringify(pattern)} (it is ${JSON.stringify(manifest.files ?? [])}; the template's is ${JSON.stringify(packageFiles)})`);
+    if (!manifest.files?.includes(pattern))
+      problems.push(
+        `package.json "files" must include ${JSON.stringify(pattern)} (it is ${JSON.stringify(manifest.files ?? [])}; the template's is ${JSON.stringify(packageFiles)})`,
+      );
   }
   for (const [peer, range] of Object.entries(peerRanges)) {
-    if (json.dependencies?.[peer]) problems.push(`${peer} is in "dependencies": move it to "peerDependencies" ("${range}") and "devDependencies", so the workspace has one copy and tsup does not bundle it`);
+    if (json.dependencies?.[peer])
+      problems.push(
+        `${peer} is in "dependencies": move it to "peerDependencies" ("${range}") and "devDependencies", so the workspace has one copy and tsup does not bundle it`,
+      );
   }
   if (!json.dependencies?.["@highstate/contract"]) problems.push('"@highstate/contract" must be in "dependencies" (a caret range)');
   const tsup = existsSync(join(dir, "tsup.config.ts")) ? readFileSync(join(dir, "tsup.config.ts"), "utf8") : undefined;
@@ -105,7 +124,11 @@ export function templateProblems(pkg: WorkspacePackage): string[] {
   }
   const exports = (json.exports ?? {}) as Record<string, unknown>;
   const componentsDir = join(dir, "src/components");
-  const folders = existsSync(componentsDir) ? readdirSync(componentsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : [];
+  const folders = existsSync(componentsDir)
+    ? readdirSync(componentsDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+    : [];
   for (const folder of folders) {
     const expected = componentExport(folder);
     if (JSON.stringify(exports[`./${folder}`]) !== JSON.stringify(expected)) {
@@ -134,7 +157,13 @@ describe("the component package template", () => {
   it("generates, for the monorepo, a package that passes these checks (as every first-party package must)", () => {
     const dir = mkdtempSync(join(tmpdir(), "highstate-template-"));
     try {
-      const files = templateFiles({ name: "@highstate/example", domain: "example", contractRange: "^0.1.0", pulumiRange: "^0.1.0", layout: "monorepo" });
+      const files = templateFiles({
+        name: "@highstate/example",
+        domain: "example",
+        contractRange: "^0.1.0",
+        pulumiRange: "^0.1.0",
+        layout: "monorepo",
+      });
       for (const [path, content] of Object.entries(files)) {
         mkdirSync(dirname(join(dir, path)), { recursive: true });
         writeFileSync(join(dir, path), content);
@@ -151,11 +180,16 @@ describe("domain packages (the package checks, once for every package)", () => {
   const domain = workspacePackages().filter((pkg) => pkg.folder.startsWith("packages/"));
 
   it("import their built definitions without loading Pulumi (the chain names the module that pulled it in)", async () => {
-    const packages = domain.map((pkg) => ({ name: pkg.json.name, realDir: pkg.dir, definitionsFile: join(pkg.dir, "dist/index.js") }) as PluginPackage);
+    const packages = domain.map(
+      (pkg) => ({ name: pkg.json.name, realDir: pkg.dir, definitionsFile: join(pkg.dir, "dist/index.js") }) as PluginPackage,
+    );
     const unbuilt = packages.filter((pkg) => !existsSync(pkg.definitionsFile)).map((pkg) => pkg.name);
     expect(unbuilt, "build them first: npx turbo run build --filter=@highstate/tooling...").toEqual([]);
     const chains = await definitionsPulumiChains(packages);
-    const loading = [...chains].map(([name, chain]) => `${name}: ${chain.join(" → ")} (export only entities and components from src/index.ts; Pulumi code goes in program subpaths)`);
+    const loading = [...chains].map(
+      ([name, chain]) =>
+        `${name}: ${chain.join(" → ")} (export only entities and components from src/index.ts; Pulumi code goes in program subpaths)`,
+    );
     expect(loading).toEqual([]);
   }, 120_000);
 
@@ -165,12 +199,17 @@ describe("domain packages (the package checks, once for every package)", () => {
       const entities = values.filter(isEntity) as Entity[];
       const components = values.filter(isComponent);
       const componentsDir = join(pkg.dir, "src/components");
-      const folders = existsSync(componentsDir) ? readdirSync(componentsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : [];
+      const folders = existsSync(componentsDir)
+        ? readdirSync(componentsDir, { withFileTypes: true })
+            .filter((entry) => entry.isDirectory())
+            .map((entry) => entry.name)
+        : [];
       expect(sourceProblems(pkg.json.name, folders, components)).toEqual([]);
       const registry = buildRegistry([{ package: { name: pkg.json.name, version: "0.0.0-snapshot" }, entities, components }]);
-      await expect(`${JSON.stringify(registry, null, 2)}\n`, `${pkg.folder}/src/__snapshots__/registry.json (run the test with -u to accept a change)`).toMatchFileSnapshot(
-        join(pkg.dir, "src/__snapshots__/registry.json"),
-      );
+      await expect(
+        `${JSON.stringify(registry, null, 2)}\n`,
+        `${pkg.folder}/src/__snapshots__/registry.json (run the test with -u to accept a change)`,
+      ).toMatchFileSnapshot(join(pkg.dir, "src/__snapshots__/registry.json"));
     });
   }
 });
@@ -181,11 +220,22 @@ describe("package skeleton", () => {
 
   it("checks what it should", () => {
     expect(published.map((pkg) => pkg.json.name)).toContain("@highstate/contract");
-    const broken = { folder: "packages/broken", dir: "/nonexistent", json: { name: "broken", version: "x", exports: {} } } as WorkspacePackage;
+    const broken = {
+      folder: "packages/broken",
+      dir: "/nonexistent",
+      json: { name: "broken", version: "x", exports: {} },
+    } as WorkspacePackage;
     expect(skeletonProblems(broken)).toEqual(
-      expect.arrayContaining(['package.json name is "broken", expected "@highstate/broken"', "missing README.md", "no components under src/components/"]),
+      expect.arrayContaining([
+        'package.json name is "broken", expected "@highstate/broken"',
+        "missing README.md",
+        "no components under src/components/",
+      ]),
     );
-    const copiedOld = { ...broken, json: { ...broken.json, highstate: { definitions: "./dist/index.js" }, dependencies: { "@pulumi/pulumi": "^3.0.0" } } } as WorkspacePackage;
+    const copiedOld = {
+      ...broken,
+      json: { ...broken.json, highstate: { definitions: "./dist/index.js" }, dependencies: { "@pulumi/pulumi": "^3.0.0" } },
+    } as WorkspacePackage;
     expect(templateProblems(copiedOld)).toEqual(
       expect.arrayContaining([
         '@pulumi/pulumi is in "dependencies": move it to "peerDependencies" ("^3.200.0") and "devDependencies", so the workspace has one copy and tsup does not bundle it',

@@ -39,12 +39,17 @@ async function highstate(args: string[], env: Record<string, string> = {}) {
 
 describe("docs/getting-started.md", () => {
   beforeAll(async () => {
-    if (!existsSync(join(repositoryRoot, "runner/dist/cli/main.js"))) throw new Error("build the runner first (`npm run build`; `npm test` does it)");
+    if (!existsSync(join(repositoryRoot, "runner/dist/cli/main.js")))
+      throw new Error("build the runner first (`npm run build`; `npm test` does it)");
     workspace = await mkdtemp(join(tmpdir(), "highstate-getting-started-"));
     // `npm init -y` + `npm install @highstate/runner @highstate/common @highstate/k8s`, offline.
-    await writeFile(join(workspace, "package.json"), `${JSON.stringify({ name: "infra", version: "1.0.0", dependencies: { "@highstate/common": "*", "@highstate/k8s": "*", "@highstate/runner": "*" } }, null, 2)}\n`);
+    await writeFile(
+      join(workspace, "package.json"),
+      `${JSON.stringify({ name: "infra", version: "1.0.0", dependencies: { "@highstate/common": "*", "@highstate/k8s": "*", "@highstate/runner": "*" } }, null, 2)}\n`,
+    );
     await mkdir(join(workspace, "node_modules/@highstate"), { recursive: true });
-    for (const [name, folder] of Object.entries(linked)) await symlink(join(repositoryRoot, folder), join(workspace, "node_modules", name), "dir");
+    for (const [name, folder] of Object.entries(linked))
+      await symlink(join(repositoryRoot, folder), join(workspace, "node_modules", name), "dir");
   });
 
   afterAll(async () => {
@@ -53,7 +58,16 @@ describe("docs/getting-started.md", () => {
 
   it("the page still shows the commands this test runs", async () => {
     const page = await readFile(join(repositoryRoot, "docs/getting-started.md"), "utf8");
-    for (const command of ["npx highstate init", "npx highstate registry", "npx highstate projects create home", "npx highstate designer", "npx highstate plan --project home", "npx highstate up <instance id> --project home", "npx highstate doctor", "npx highstate install-pulumi"]) {
+    for (const command of [
+      "npx highstate init",
+      "npx highstate registry",
+      "npx highstate projects create home",
+      "npx highstate designer",
+      "npx highstate plan --project home",
+      "npx highstate up <instance id> --project home",
+      "npx highstate doctor",
+      "npx highstate install-pulumi",
+    ]) {
       expect(page).toContain(command);
     }
   });
@@ -83,7 +97,9 @@ describe("docs/getting-started.md", () => {
     expect(plan.stdout).toContain("common.ssh-key-pair.v1:deploy");
 
     // Without the pulumi CLI, `up` fails at once and says how to install it.
-    const up = await highstate(["up", "common.ssh-key-pair.v1:deploy", "--project", "home"], { HIGHSTATE_PASSWORD: "correct horse battery staple" });
+    const up = await highstate(["up", "common.ssh-key-pair.v1:deploy", "--project", "home"], {
+      HIGHSTATE_PASSWORD: "correct horse battery staple",
+    });
     expect(up.code).not.toBe(0);
     expect(`${up.stdout}${up.stderr}`).toMatch(/install-pulumi/);
 

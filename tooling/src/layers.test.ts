@@ -15,7 +15,9 @@ export function allowedImports(pkg: WorkspacePackage, all: WorkspacePackage[]): 
   const name = pkg.json.name;
   const coreIndex = core.indexOf(name);
   if (coreIndex >= 0) return new Set(core.slice(0, coreIndex));
-  const domain = all.filter((other) => other.folder.startsWith("packages/") && !core.includes(other.json.name)).map((other) => other.json.name);
+  const domain = all
+    .filter((other) => other.folder.startsWith("packages/") && !core.includes(other.json.name))
+    .map((other) => other.json.name);
   if (pkg.folder.startsWith("packages/")) return new Set([...core, ...domain.filter((other) => other !== name)]);
   if (name === "@highstate/runner") return new Set(["@highstate/contract", "@highstate/designer"]);
   if (name === "@highstate/designer") return new Set(["@highstate/contract"]);
@@ -49,11 +51,9 @@ describe("layer direction", () => {
 
   it("finds the imports it checks", () => {
     expect(isShippedSource(`${repositoryRoot}/library/pulumi/src/test/index.ts`)).toBe(true);
-    expect(importedSpecifiers('import { a } from "@highstate/k8s";\nexport * from "./x.js";\nconst m = await import("@highstate/runner/api");')).toEqual([
-      "@highstate/k8s",
-      "./x.js",
-      "@highstate/runner/api",
-    ]);
+    expect(
+      importedSpecifiers('import { a } from "@highstate/k8s";\nexport * from "./x.js";\nconst m = await import("@highstate/runner/api");'),
+    ).toEqual(["@highstate/k8s", "./x.js", "@highstate/runner/api"]);
     expect(isShippedSource(`${repositoryRoot}/runner/src/engine/orchestrator.ts`)).toBe(true);
     expect(isShippedSource(`${repositoryRoot}/runner/src/engine/orchestrator.test.ts`)).toBe(false);
     expect(isShippedSource(`${repositoryRoot}/designer/test/e2e.test.ts`)).toBe(false);
@@ -80,9 +80,12 @@ describe("layer direction", () => {
           const target = packageOfSpecifier(specifier);
           // The designer shares only the runner's API types (a module of zod schemas and types, no runtime).
           const sharedApiTypes = pkg.json.name === "@highstate/designer" && specifier === "@highstate/runner/api";
-          if (target && target !== pkg.json.name && !allowed.has(target) && !sharedApiTypes) violations.push(`${relative(repositoryRoot, file)} imports "${specifier}"`);
+          if (target && target !== pkg.json.name && !allowed.has(target) && !sharedApiTypes)
+            violations.push(`${relative(repositoryRoot, file)} imports "${specifier}"`);
           if (specifier.includes("/runner/src/") && pkg.json.name === "@highstate/designer") {
-            violations.push(`${relative(repositoryRoot, file)} imports runner source "${specifier}" (only "@highstate/runner/api" is shared)`);
+            violations.push(
+              `${relative(repositoryRoot, file)} imports runner source "${specifier}" (only "@highstate/runner/api" is shared)`,
+            );
           }
         }
       }

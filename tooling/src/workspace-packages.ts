@@ -42,7 +42,11 @@ export function workspaceFolders(root: string = repositoryRoot): string[] {
 
 /** Every package of the npm workspaces, read from disk. */
 export function workspacePackages(): WorkspacePackage[] {
-  return workspaceFolders().map((dir) => ({ folder: relative(repositoryRoot, dir), dir, json: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) }));
+  return workspaceFolders().map((dir) => ({
+    folder: relative(repositoryRoot, dir),
+    dir,
+    json: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")),
+  }));
 }
 
 /** Source files of a package (TypeScript and JavaScript under src/, bench/, test/), skipping build output. */

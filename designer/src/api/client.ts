@@ -2,6 +2,8 @@
  * The HTTP side of the designer API: one typed method per route of `@highstate/runner/api`. Every
  * failure becomes an `ApiRequestError` carrying the server's stable `code` and its message.
  */
+
+import type { Page, Registry } from "@highstate/contract";
 import type {
   ApiError,
   CreateProjectRequest,
@@ -20,7 +22,6 @@ import type {
   StartOperationRequest,
   TerminalSession,
 } from "@highstate/runner/api";
-import type { Page, Registry } from "@highstate/contract";
 import { authorizationHeaders } from "./access-token.js";
 
 /** A request the server refused or could not answer; `code` is the server's stable error code. */
@@ -64,14 +65,28 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw new ApiRequestError(0, "network", "The designer server cannot be reached; check that `highstate designer` is still running.", undefined, undefined, { cause: error });
+      throw new ApiRequestError(
+        0,
+        "network",
+        "The designer server cannot be reached; check that `highstate designer` is still running.",
+        undefined,
+        undefined,
+        { cause: error },
+      );
     }
     const text = await response.text();
     let parsed: unknown;
     try {
       parsed = text.length > 0 ? JSON.parse(text) : undefined;
     } catch (error) {
-      throw new ApiRequestError(response.status, "bad-response", `The server answered ${method} ${path} with something that is not JSON (HTTP ${response.status}).`, undefined, undefined, { cause: error });
+      throw new ApiRequestError(
+        response.status,
+        "bad-response",
+        `The server answered ${method} ${path} with something that is not JSON (HTTP ${response.status}).`,
+        undefined,
+        undefined,
+        { cause: error },
+      );
     }
     if (!response.ok) {
       const error = (parsed as ApiError | undefined)?.error;
@@ -115,7 +130,11 @@ export class ApiClient {
   }
   /** Reveals a secret; the server asks for the project password (401 `password-required`) unless it was entered within the last minute. */
   revealSecret(project: string, instanceId: string, secret: string, password?: string): Promise<RevealSecretResponse> {
-    return this.request("POST", `/api/projects/${enc(project)}/instances/${enc(instanceId)}/secrets/${enc(secret)}/reveal`, password === undefined ? {} : { password });
+    return this.request(
+      "POST",
+      `/api/projects/${enc(project)}/instances/${enc(instanceId)}/secrets/${enc(secret)}/reveal`,
+      password === undefined ? {} : { password },
+    );
   }
   plan(project: string): Promise<PlanResponse> {
     return this.request("GET", `/api/projects/${enc(project)}/plan`);

@@ -3,8 +3,8 @@ import type { Registry } from "@highstate/contract";
 import type { SessionInfo } from "@highstate/runner/api";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "../api/client.js";
-import { UiIconSprite } from "../icons/Icon.js";
 import { EventStream, eventsUrl } from "../api/events.js";
+import { UiIconSprite } from "../icons/Icon.js";
 import { ProjectScreen } from "../project/ProjectScreen.js";
 import { ProjectsScreen } from "../projects/ProjectsScreen.js";
 import { engineReadiness } from "../runs/engine-readiness.js";
@@ -28,7 +28,10 @@ export function App() {
       })
       .catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
     const unsubscribe = events.onReconnect(() => {
-      api.registry().then((registry) => setLoaded((current) => (current ? { ...current, registry } : current)), () => undefined);
+      api.registry().then(
+        (registry) => setLoaded((current) => (current ? { ...current, registry } : current)),
+        () => undefined,
+      );
     });
     return () => {
       unsubscribe();
@@ -42,14 +45,23 @@ export function App() {
         <UiIconSprite />
         <h1>The designer cannot start</h1>
         <p role="alert">{error}</p>
-        <p className="muted">Open the address `highstate designer` printed (it carries the access token), and check that the server is still running.</p>
+        <p className="muted">
+          Open the address `highstate designer` printed (it carries the access token), and check that the server is still running.
+        </p>
       </main>
     );
   }
-  if (!services) return <main className="loading" aria-busy="true">Loading…</main>;
+  if (!services)
+    return (
+      <main className="loading" aria-busy="true">
+        Loading…
+      </main>
+    );
   return (
     <AppContext.Provider value={services}>
-      <ErrorBoundary label="screen">{route.screen === "project" ? <ProjectScreen key={route.project} name={route.project} /> : <ProjectsScreen />}</ErrorBoundary>
+      <ErrorBoundary label="screen">
+        {route.screen === "project" ? <ProjectScreen key={route.project} name={route.project} /> : <ProjectsScreen />}
+      </ErrorBoundary>
       <DialogHost />
       <Toasts />
       <UiIconSprite />

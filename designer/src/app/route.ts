@@ -19,6 +19,10 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useRoute(): Route {
-  const hash = useSyncExternalStore(subscribe, () => location.hash, () => "");
+  const hash = useSyncExternalStore(
+    subscribe,
+    () => location.hash,
+    () => "",
+  );
   return parseRoute(hash);
 }

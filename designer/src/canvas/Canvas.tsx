@@ -14,9 +14,9 @@ import {
   type IsValidConnection,
   type NodeChange,
   ReactFlow,
-  type Viewport,
   useReactFlow,
   useStore,
+  type Viewport,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useApp, useProjectStore } from "../app/context.js";
@@ -34,9 +34,9 @@ import { buildEdges, buildNodes, type CanvasEdge, type CanvasNode } from "./grap
 import { HubNode } from "./HubNode.js";
 import { InstanceNode } from "./InstanceNode.js";
 import { CanvasMinimap } from "./Minimap.js";
+import { useActions } from "./use-actions.js";
 import { useCanvasKeyboard } from "./use-keyboard.js";
 import { ViewportLayer } from "./ViewportLayer.js";
-import { useActions } from "./use-actions.js";
 
 const nodeTypes = { instance: InstanceNode, hub: HubNode };
 export const GRID = 16;
@@ -119,16 +119,30 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
           title={ids.length === 1 ? `Delete “${names[0]}”?` : `Delete ${ids.length} nodes?`}
           message={
             <>
-              <p>{ids.length === 1 ? "It is removed from the project with its connections." : `${names.join(", ")} are removed from the project with their connections.`} You can undo this.</p>
-              {created.length > 0 && <p className="warning-text">{created.length === 1 ? "It is" : `${created.length} of them are`} still created: deleting does not destroy resources. Destroy first to remove them.</p>}
+              <p>
+                {ids.length === 1
+                  ? "It is removed from the project with its connections."
+                  : `${names.join(", ")} are removed from the project with their connections.`}{" "}
+                You can undo this.
+              </p>
+              {created.length > 0 && (
+                <p className="warning-text">
+                  {created.length === 1 ? "It is" : `${created.length} of them are`} still created: deleting does not destroy resources.
+                  Destroy first to remove them.
+                </p>
+              )}
             </>
           }
           confirmLabel="Delete"
           danger
           onClose={close}
           onConfirm={() => {
-            const mutations = ids.map((id) => (id.startsWith("hub:") ? { op: "remove-hub" as const, hubId: id } : { op: "remove-instance" as const, instanceId: id }));
-            store.mutate(mutations, { label: ids.length === 1 ? `delete ${names[0]}` : `delete ${ids.length} nodes` }).catch((error: unknown) => toastError("The deletion failed", error));
+            const mutations = ids.map((id) =>
+              id.startsWith("hub:") ? { op: "remove-hub" as const, hubId: id } : { op: "remove-instance" as const, instanceId: id },
+            );
+            store
+              .mutate(mutations, { label: ids.length === 1 ? `delete ${names[0]}` : `delete ${ids.length} nodes` })
+              .catch((error: unknown) => toastError("The deletion failed", error));
           }}
         />
       ));
@@ -138,7 +152,16 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
   const actions = useActions(store, toggleCollapsed, removeNodes);
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => setNodes((current) => applyNodeChanges(changes, current)), []);
-  const onEdgesChange = useCallback((changes: EdgeChange<CanvasEdge>[]) => setEdges((current) => applyEdgeChanges(changes.filter((change) => change.type === "select"), current)), []);
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<CanvasEdge>[]) =>
+      setEdges((current) =>
+        applyEdgeChanges(
+          changes.filter((change) => change.type === "select"),
+          current,
+        ),
+      ),
+    [],
+  );
 
   const onNodeDragStop = useCallback(
     (_event: unknown, _node: CanvasNode, dragged: CanvasNode[]) => {
@@ -147,15 +170,27 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
           const before = node.id.startsWith("hub:") ? store.hubs.get(node.id)?.position : store.views.get(node.id)?.instance.position;
           return !before || before.x !== node.position.x || before.y !== node.position.y;
         })
-        .map((node) => ({ op: "move" as const, nodeId: node.id, position: { x: Math.round(node.position.x), y: Math.round(node.position.y) } }));
-      if (moves.length > 0) store.mutate(moves, { label: moves.length === 1 ? "move" : `move ${moves.length} nodes` }).catch((error: unknown) => toastError("The new position was not saved", error));
+        .map((node) => ({
+          op: "move" as const,
+          nodeId: node.id,
+          position: { x: Math.round(node.position.x), y: Math.round(node.position.y) },
+        }));
+      if (moves.length > 0)
+        store
+          .mutate(moves, { label: moves.length === 1 ? "move" : `move ${moves.length} nodes` })
+          .catch((error: unknown) => toastError("The new position was not saved", error));
     },
     [store],
   );
 
   const check = useCallback(
     (connection: Connection | { source: string; sourceHandle?: string | null; target: string; targetHandle?: string | null }) =>
-      checkConnection(store.project, registry, { nodeId: connection.source, handleId: connection.sourceHandle }, { nodeId: connection.target, handleId: connection.targetHandle }),
+      checkConnection(
+        store.project,
+        registry,
+        { nodeId: connection.source, handleId: connection.sourceHandle },
+        { nodeId: connection.target, handleId: connection.targetHandle },
+      ),
     [store, registry],
   );
   const isValidConnection: IsValidConnection<CanvasEdge> = useCallback((connection) => check(connection).ok, [check]);
@@ -174,8 +209,16 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
     (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
       setConnecting(undefined);
       if (state.isValid || !state.fromHandle || !state.toHandle) return;
-      const from = { source: state.fromHandle.nodeId, sourceHandle: state.fromHandle.id, target: state.toHandle.nodeId, targetHandle: state.toHandle.id };
-      const normalized = state.fromHandle.type === "target" ? { source: from.target, sourceHandle: from.targetHandle, target: from.source, targetHandle: from.sourceHandle } : from;
+      const from = {
+        source: state.fromHandle.nodeId,
+        sourceHandle: state.fromHandle.id,
+        target: state.toHandle.nodeId,
+        targetHandle: state.toHandle.id,
+      };
+      const normalized =
+        state.fromHandle.type === "target"
+          ? { source: from.target, sourceHandle: from.targetHandle, target: from.source, targetHandle: from.sourceHandle }
+          : from;
       const result = check(normalized);
       if (!result.ok) toast("error", "Connection refused", result.reason);
     },
@@ -195,7 +238,9 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
-        onConnectStart={(_event, params) => params.nodeId && setConnecting({ nodeId: params.nodeId, handleId: params.handleId, handleType: params.handleType ?? "source" })}
+        onConnectStart={(_event, params) =>
+          params.nodeId && setConnecting({ nodeId: params.nodeId, handleId: params.handleId, handleType: params.handleType ?? "source" })
+        }
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         connectionMode={ConnectionMode.Strict}

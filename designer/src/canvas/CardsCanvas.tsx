@@ -40,7 +40,11 @@ function handlePoint(node: CanvasNode, handleId: string | null | undefined): { x
   const handle = (node.handles as HandleSpec[] | undefined)?.find((item) => item.id === handleId);
   if (!handle) return undefined;
   const right = handle.position === Position.Right;
-  return { x: node.position.x + handle.x + (right ? handle.width : 0), y: node.position.y + handle.y + handle.height / 2, position: handle.position };
+  return {
+    x: node.position.x + handle.x + (right ? handle.width : 0),
+    y: node.position.y + handle.y + handle.height / 2,
+    position: handle.position,
+  };
 }
 
 function CardsCanvasLayer({ edges }: { edges: readonly CanvasEdge[] }) {
@@ -104,7 +108,15 @@ function CardsCanvasLayer({ edges }: { edges: readonly CanvasEdge[] }) {
         const from = handlePoint(source, edge.sourceHandle);
         const to = handlePoint(target, edge.targetHandle);
         if (!from || !to) continue;
-        const [path] = getSmoothStepPath({ sourceX: from.x, sourceY: from.y, sourcePosition: from.position, targetX: to.x, targetY: to.y, targetPosition: to.position, borderRadius: 0 });
+        const [path] = getSmoothStepPath({
+          sourceX: from.x,
+          sourceY: from.y,
+          sourcePosition: from.position,
+          targetX: to.x,
+          targetY: to.y,
+          targetPosition: to.position,
+          borderRadius: 0,
+        });
         context.strokeStyle = (edge.style?.stroke as string | undefined) ?? "#8b949e";
         context.stroke(new Path2D(path));
       }

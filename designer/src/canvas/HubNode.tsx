@@ -7,7 +7,10 @@ import { hubHandles } from "./layout.js";
 
 function HubNodeComponent({ data, selected }: NodeProps<HubNodeType>) {
   return (
-    <div className={`hub${selected ? " selected" : ""}`} title={`Hub "${data.title}": ${data.count} source${data.count === 1 ? "" : "s"}. Connect outputs on the left; connect the right side to inputs or to an instance's injection handle.`}>
+    <div
+      className={`hub${selected ? " selected" : ""}`}
+      title={`Hub "${data.title}": ${data.count} source${data.count === 1 ? "" : "s"}. Connect outputs on the left; connect the right side to inputs or to an instance's injection handle.`}
+    >
       {hubHandles.map((handle) => (
         <Handle
           key={handle.id}

@@ -5,7 +5,6 @@
  */
 import type { Registry } from "@highstate/contract";
 import { Handle, type NodeProps, useStore } from "@xyflow/react";
-import { zoomedOut } from "./CardsCanvas.js";
 import { memo } from "react";
 import { useApp } from "../app/context.js";
 import { EntityIcon, UiIcon } from "../icons/Icon.js";
@@ -13,10 +12,10 @@ import { engineBlocker, engineReadiness } from "../runs/engine-readiness.js";
 import { useObservable } from "../state/store.js";
 import { MenuButton } from "../ui/Menu.js";
 import { useCanvasActions } from "./actions.js";
+import { zoomedOut } from "./CardsCanvas.js";
 import type { InstanceNode as InstanceNodeType } from "./graph.js";
-import { CHIP_HEIGHT, CHIP_ROW, type CardLayout, cardProblemText, entityColor, fieldTitle, MAX_PROBLEM_ROWS } from "./layout.js";
+import { type CardLayout, CHIP_HEIGHT, CHIP_ROW, cardProblemText, entityColor, fieldTitle, MAX_PROBLEM_ROWS } from "./layout.js";
 import { statusChip } from "./status.js";
-
 
 function Handles({ layout }: { layout: CardLayout }) {
   const { registry } = useApp();
@@ -30,7 +29,11 @@ function Handles({ layout }: { layout: CardLayout }) {
           type={handle.type}
           position={handle.position}
           className={`hs-handle${handle.id === "inject" ? " inject-handle" : ""}`}
-          style={handle.entity ? ({ top: handle.y, height: handle.height, "--chip": entityColorOf(handle.entity) } as React.CSSProperties) : { top: handle.y, height: handle.height }}
+          style={
+            handle.entity
+              ? ({ top: handle.y, height: handle.height, "--chip": entityColorOf(handle.entity) } as React.CSSProperties)
+              : { top: handle.y, height: handle.height }
+          }
           data-entity={handle.entity}
           title={handle.id === "inject" ? "Inject a hub here" : undefined}
         />
@@ -55,7 +58,17 @@ function InstanceNodeComponent({ data, selected }: NodeProps<InstanceNodeType>) 
   return <FullCard data={data} selected={selected ?? false} title={title} registry={registry} />;
 }
 
-function FullCard({ data, selected, title, registry }: { data: InstanceNodeType["data"]; selected: boolean; title: string; registry: Registry }) {
+function FullCard({
+  data,
+  selected,
+  title,
+  registry,
+}: {
+  data: InstanceNodeType["data"];
+  selected: boolean;
+  title: string;
+  registry: Registry;
+}) {
   const actions = useCanvasActions();
   const { view, layout, collapsed } = data;
   const { instance, component, status } = view;
@@ -68,7 +81,10 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
   const busy = status.state === "running" || status.state === "pending";
   const inputCount = (name: string) => instance.inputs[name]?.length ?? 0;
   return (
-    <div className={`card tone-${chip.tone}${selected ? " selected" : ""}${view.problems.length > 0 ? " has-problems" : ""}`} style={{ height: layout.height }}>
+    <div
+      className={`card tone-${chip.tone}${selected ? " selected" : ""}${view.problems.length > 0 ? " has-problems" : ""}`}
+      style={{ height: layout.height }}
+    >
       <Handles layout={layout} />
       <div className="card-header">
         <EntityIcon icon={component?.meta.icon} fallback={title} color={component?.meta.color} />
@@ -93,13 +109,22 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
         </div>
       )}
       {layout.ioHeight > 0 && (
-        <div className="card-section card-io" style={{ height: layout.ioHeight, gridAutoRows: CHIP_HEIGHT, rowGap: CHIP_ROW - CHIP_HEIGHT }}>
+        <div
+          className="card-section card-io"
+          style={{ height: layout.ioHeight, gridAutoRows: CHIP_HEIGHT, rowGap: CHIP_ROW - CHIP_HEIGHT }}
+        >
           <div className="io-col">
             {layout.inputRows.map((name) => {
               const spec = component?.inputs[name];
               if (collapsed && layout.inputRows.length === 1 && !spec) {
                 return (
-                  <button key={name} type="button" className="chip-io summary nodrag" onClick={() => actions.toggleCollapsed(id)} title="Show every input">
+                  <button
+                    key={name}
+                    type="button"
+                    className="chip-io summary nodrag"
+                    onClick={() => actions.toggleCollapsed(id)}
+                    title="Show every input"
+                  >
                     {name}
                   </button>
                 );
@@ -126,14 +151,26 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
               const spec = component?.outputs[name];
               if (!spec) {
                 return (
-                  <button key={name} type="button" className="chip-io summary nodrag" onClick={() => actions.toggleCollapsed(id)} title="Show every output">
+                  <button
+                    key={name}
+                    type="button"
+                    className="chip-io summary nodrag"
+                    onClick={() => actions.toggleCollapsed(id)}
+                    title="Show every output"
+                  >
                     {name}
                   </button>
                 );
               }
               const entity = registry.entities[spec.entity];
               return (
-                <div key={name} className="chip-io out" data-entity={spec.entity} style={{ "--chip": entityColor(registry, spec.entity) } as React.CSSProperties} title={`${fieldTitle(name)}: ${entity?.meta.title ?? spec.entity}${spec.description ? ` — ${spec.description}` : ""}`}>
+                <div
+                  key={name}
+                  className="chip-io out"
+                  data-entity={spec.entity}
+                  style={{ "--chip": entityColor(registry, spec.entity) } as React.CSSProperties}
+                  title={`${fieldTitle(name)}: ${entity?.meta.title ?? spec.entity}${spec.description ? ` — ${spec.description}` : ""}`}
+                >
                   <span>{fieldTitle(name)}</span>
                 </div>
               );
@@ -150,7 +187,13 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
                 {field.value ?? "••••••"}
               </span>
               {field.value !== null && (
-                <button type="button" className="copy-button nodrag" aria-label={`Copy ${field.title ?? field.name}`} title="Copy" onClick={() => actions.copyText(field.value!, field.title ?? field.name)}>
+                <button
+                  type="button"
+                  className="copy-button nodrag"
+                  aria-label={`Copy ${field.title ?? field.name}`}
+                  title="Copy"
+                  onClick={() => actions.copyText(field.value!, field.title ?? field.name)}
+                >
                   <UiIcon name="content-copy" size={14} />
                 </button>
               )}
@@ -162,7 +205,9 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
         <div
           className="card-section card-problems"
           style={{ height: layout.problemsHeight }}
-          title={[status.state === "failed" ? status.error : undefined, ...view.problems.map((problem) => problem.message)].filter(Boolean).join("\n")}
+          title={[status.state === "failed" ? status.error : undefined, ...view.problems.map((problem) => problem.message)]
+            .filter(Boolean)
+            .join("\n")}
         >
           {status.state === "failed" && status.error && (
             <div className="problem run-error" data-testid="run-error">
@@ -174,7 +219,9 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
               <UiIcon name="alert" size={13} /> <span>{cardProblemText(problem.message, id)}</span>
             </div>
           ))}
-          {view.problems.length > MAX_PROBLEM_ROWS && <div className="problem more">+{view.problems.length - MAX_PROBLEM_ROWS} more problems</div>}
+          {view.problems.length > MAX_PROBLEM_ROWS && (
+            <div className="problem more">+{view.problems.length - MAX_PROBLEM_ROWS} more problems</div>
+          )}
         </div>
       )}
       <div className="card-footer">
@@ -182,23 +229,55 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
           {chip.text}
         </span>
         <div className="card-buttons nodrag">
-          <button type="button" className="icon-button card-button" aria-label={`Run ${instance.name}`} title={blocker ? `Run (up). Runs cannot start now: ${blocker}` : "Run (up)"} disabled={busy || !component} onClick={() => actions.runOperation(id, "up")}>
+          <button
+            type="button"
+            className="icon-button card-button"
+            aria-label={`Run ${instance.name}`}
+            title={blocker ? `Run (up). Runs cannot start now: ${blocker}` : "Run (up)"}
+            disabled={busy || !component}
+            onClick={() => actions.runOperation(id, "up")}
+          >
             <UiIcon name="play" size={16} />
           </button>
-          <button type="button" className="icon-button card-button" aria-label={`Edit args of ${instance.name}`} title="Edit args" disabled={!component} onClick={() => actions.editArgs(id)}>
+          <button
+            type="button"
+            className="icon-button card-button"
+            aria-label={`Edit args of ${instance.name}`}
+            title="Edit args"
+            disabled={!component}
+            onClick={() => actions.editArgs(id)}
+          >
             <UiIcon name="pencil" size={16} />
           </button>
           {hasSecrets && (
-            <button type="button" className="icon-button card-button" aria-label={`Secrets of ${instance.name}`} title={`Secrets (${view.secrets.length} set)`} onClick={() => actions.editSecrets(id)}>
+            <button
+              type="button"
+              className="icon-button card-button"
+              aria-label={`Secrets of ${instance.name}`}
+              title={`Secrets (${view.secrets.length} set)`}
+              onClick={() => actions.editSecrets(id)}
+            >
               <UiIcon name="key" size={16} />
             </button>
           )}
           {created && (
             <>
-              <button type="button" className="icon-button card-button" aria-label={`Terminal of ${instance.name}`} title="Terminal" onClick={() => actions.openTerminal(id)}>
+              <button
+                type="button"
+                className="icon-button card-button"
+                aria-label={`Terminal of ${instance.name}`}
+                title="Terminal"
+                onClick={() => actions.openTerminal(id)}
+              >
                 <UiIcon name="console" size={16} />
               </button>
-              <button type="button" className="icon-button card-button" aria-label={`Page of ${instance.name}`} title="Page" onClick={() => actions.openPage(id)}>
+              <button
+                type="button"
+                className="icon-button card-button"
+                aria-label={`Page of ${instance.name}`}
+                title="Page"
+                onClick={() => actions.openPage(id)}
+              >
                 <UiIcon name="file-document-outline" size={16} />
               </button>
             </>
@@ -209,11 +288,20 @@ function FullCard({ data, selected, title, registry }: { data: InstanceNodeType[
             items={[
               { label: "Preview", ...runHint, onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
               { label: "Refresh", ...runHint, onSelect: () => actions.runOperation(id, "refresh"), disabled: busy || !created },
-              { label: "Destroy…", ...runHint, onSelect: () => actions.runOperation(id, "destroy"), disabled: busy || !created, danger: true },
+              {
+                label: "Destroy…",
+                ...runHint,
+                onSelect: () => actions.runOperation(id, "destroy"),
+                disabled: busy || !created,
+                danger: true,
+              },
               { label: "Connections…", onSelect: () => actions.editConnections(id) },
               { label: "Show logs", onSelect: () => actions.showLogs(id) },
               { label: "Show outputs", onSelect: () => actions.showOutputs(id) },
-              { label: collapsed ? "Expand inputs and outputs" : "Collapse inputs and outputs", onSelect: () => actions.toggleCollapsed(id) },
+              {
+                label: collapsed ? "Expand inputs and outputs" : "Collapse inputs and outputs",
+                onSelect: () => actions.toggleCollapsed(id),
+              },
               { label: "Rename…", onSelect: () => actions.rename(id) },
               { label: "Delete…", onSelect: () => actions.remove([id]), danger: true },
             ]}

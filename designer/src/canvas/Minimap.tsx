@@ -81,7 +81,12 @@ export function CanvasMinimap() {
       for (const node of nodes) {
         context.fillStyle = nodeColor(node);
         context.globalAlpha = node.selected ? 1 : 0.7;
-        context.fillRect(offsetX + (node.position.x - minX) * scale, offsetY + (node.position.y - minY) * scale, Math.max(1.5, (node.width ?? 0) * scale), Math.max(1.5, (node.height ?? 0) * scale));
+        context.fillRect(
+          offsetX + (node.position.x - minX) * scale,
+          offsetY + (node.position.y - minY) * scale,
+          Math.max(1.5, (node.width ?? 0) * scale),
+          Math.max(1.5, (node.height ?? 0) * scale),
+        );
       }
       placeFrame(state);
     };

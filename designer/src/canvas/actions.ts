@@ -1,6 +1,7 @@
 /** The actions a card's buttons and menu trigger; provided by the canvas, stable for the session. */
-import { createContext, useContext } from "react";
+
 import type { OperationType } from "@highstate/runner/api";
+import { createContext, useContext } from "react";
 
 export interface CanvasActions {
   runOperation(instanceId: string, type: OperationType): void;

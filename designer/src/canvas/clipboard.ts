@@ -25,7 +25,15 @@ export function copyInstances(project: Project, ids: Iterable<string>): CopiedGr
   const wanted = new Set(ids);
   const instances = project.instances
     .filter((instance) => wanted.has(instance.id))
-    .map(({ id, type, name, args, position, inputs, injectionInputs }) => ({ id, type, name, args: structuredClone(args), position: { ...position }, inputs: structuredClone(inputs), injectionInputs: [...injectionInputs] }));
+    .map(({ id, type, name, args, position, inputs, injectionInputs }) => ({
+      id,
+      type,
+      name,
+      args: structuredClone(args),
+      position: { ...position },
+      inputs: structuredClone(inputs),
+      injectionInputs: [...injectionInputs],
+    }));
   return instances.length > 0 ? { format: "highstate/instances@1", instances } : undefined;
 }
 
@@ -44,13 +52,26 @@ export function parseCopiedGraph(text: string): CopiedGraph | undefined {
  * free name, connections among the copied instances re-pointed at the copies, connections to
  * instances and hubs still in the project kept. Returns the new instance ids too.
  */
-export function pasteMutations(project: Project, copied: CopiedGraph, offset: { x: number; y: number }): { mutations: ProjectMutation[]; ids: string[] } {
+export function pasteMutations(
+  project: Project,
+  copied: CopiedGraph,
+  offset: { x: number; y: number },
+): { mutations: ProjectMutation[]; ids: string[] } {
   const names = new Map<string, string>();
   const working: Project = { ...project, instances: [...project.instances] };
   for (const instance of copied.instances) {
     const name = suggestInstanceName(working, instance.type, instance.name);
     names.set(instance.id, `${instance.type}:${name}`);
-    working.instances.push({ id: `${instance.type}:${name}`, type: instance.type, name, uid: "pending0", args: {}, inputs: {}, injectionInputs: [], position: { x: 0, y: 0 } });
+    working.instances.push({
+      id: `${instance.type}:${name}`,
+      type: instance.type,
+      name,
+      uid: "pending0",
+      args: {},
+      inputs: {},
+      injectionInputs: [],
+      position: { x: 0, y: 0 },
+    });
   }
   const existing = new Set(project.instances.map((instance) => instance.id));
   const hubs = new Set(project.hubs.map((hub) => hub.id));
@@ -58,7 +79,13 @@ export function pasteMutations(project: Project, copied: CopiedGraph, offset: { 
   const connects: ProjectMutation[] = [];
   for (const instance of copied.instances) {
     const id = names.get(instance.id)!;
-    adds.push({ op: "add-instance", type: instance.type, name: id.slice(instance.type.length + 1), args: instance.args, position: { x: instance.position.x + offset.x, y: instance.position.y + offset.y } });
+    adds.push({
+      op: "add-instance",
+      type: instance.type,
+      name: id.slice(instance.type.length + 1),
+      args: instance.args,
+      position: { x: instance.position.x + offset.x, y: instance.position.y + offset.y },
+    });
     for (const [input, refs] of Object.entries(instance.inputs)) {
       for (const ref of refs) {
         if ("hubId" in ref) {

@@ -46,7 +46,8 @@ export function buildNodes(store: ProjectStore, collapsed: ReadonlySet<string>, 
       nodes.push(prev);
       continue;
     }
-    const layout = prev && prev.data.view === view && prev.data.collapsed === isCollapsed ? prev.data.layout : layoutCard(view, isCollapsed);
+    const layout =
+      prev && prev.data.view === view && prev.data.collapsed === isCollapsed ? prev.data.layout : layoutCard(view, isCollapsed);
     nodes.push({
       id: instance.id,
       type: "instance",
@@ -112,14 +113,35 @@ export function buildEdges(store: ProjectStore, running: ReadonlySet<string>, pr
     const source = instances.get(instanceId);
     return source ? registry.components[source.type]?.outputs[output]?.entity : undefined;
   };
-  const push = (id: string, source: string, sourceHandle: string, target: string, targetHandle: string, color: string, animated: boolean, data: EntityEdgeData) => {
+  const push = (
+    id: string,
+    source: string,
+    sourceHandle: string,
+    target: string,
+    targetHandle: string,
+    color: string,
+    animated: boolean,
+    data: EntityEdgeData,
+  ) => {
     const prev = old.get(id);
     const style = edgeStyle(color);
     if (prev && prev.style === style && (prev.animated ?? false) === animated) {
       edges.push(prev);
       return;
     }
-    edges.push({ id, source, sourceHandle, target, targetHandle, type: "step", style, animated, selected: prev?.selected ?? false, data, interactionWidth: 12 });
+    edges.push({
+      id,
+      source,
+      sourceHandle,
+      target,
+      targetHandle,
+      type: "step",
+      style,
+      animated,
+      selected: prev?.selected ?? false,
+      data,
+      interactionWidth: 12,
+    });
   };
   for (const instance of store.project.instances) {
     const component = registry.components[instance.type];
@@ -128,41 +150,76 @@ export function buildEdges(store: ProjectStore, running: ReadonlySet<string>, pr
       for (const ref of refs) {
         if ("hubId" in ref) {
           if (!hubIds.has(ref.hubId)) continue;
-          push(`${ref.hubId}>${instance.id}/${input}`, ref.hubId, "hub-out", instance.id, `in:${input}`, entityColor(registry, inputType), false, {
-            kind: "input",
-            target: instance.id,
-            input,
-            source: ref,
-          });
+          push(
+            `${ref.hubId}>${instance.id}/${input}`,
+            ref.hubId,
+            "hub-out",
+            instance.id,
+            `in:${input}`,
+            entityColor(registry, inputType),
+            false,
+            {
+              kind: "input",
+              target: instance.id,
+              input,
+              source: ref,
+            },
+          );
         } else {
           if (!instances.has(ref.instanceId)) continue;
           const color = entityColor(registry, outputEntity(ref.instanceId, ref.output) ?? inputType);
-          push(`${ref.instanceId}/${ref.output}>${instance.id}/${input}`, ref.instanceId, `out:${ref.output}`, instance.id, `in:${input}`, color, running.has(ref.instanceId), {
-            kind: "input",
-            target: instance.id,
-            input,
-            source: ref,
-          });
+          push(
+            `${ref.instanceId}/${ref.output}>${instance.id}/${input}`,
+            ref.instanceId,
+            `out:${ref.output}`,
+            instance.id,
+            `in:${input}`,
+            color,
+            running.has(ref.instanceId),
+            {
+              kind: "input",
+              target: instance.id,
+              input,
+              source: ref,
+            },
+          );
         }
       }
     }
     for (const hubId of instance.injectionInputs) {
       if (!hubIds.has(hubId)) continue;
-      push(`${hubId}>${instance.id}/inject`, hubId, "hub-out", instance.id, "inject", "#9aa4b2", false, { kind: "inject", target: instance.id, source: { hubId } });
+      push(`${hubId}>${instance.id}/inject`, hubId, "hub-out", instance.id, "inject", "#9aa4b2", false, {
+        kind: "inject",
+        target: instance.id,
+        source: { hubId },
+      });
     }
   }
   for (const hub of store.hubs.values()) {
     for (const ref of hub.inputs) {
       if (!instances.has(ref.instanceId)) continue;
-      push(`${ref.instanceId}/${ref.output}>${hub.id}`, ref.instanceId, `out:${ref.output}`, hub.id, "hub-in", entityColor(registry, outputEntity(ref.instanceId, ref.output)), running.has(ref.instanceId), {
-        kind: "hub-input",
-        target: hub.id,
-        source: ref,
-      });
+      push(
+        `${ref.instanceId}/${ref.output}>${hub.id}`,
+        ref.instanceId,
+        `out:${ref.output}`,
+        hub.id,
+        "hub-in",
+        entityColor(registry, outputEntity(ref.instanceId, ref.output)),
+        running.has(ref.instanceId),
+        {
+          kind: "hub-input",
+          target: hub.id,
+          source: ref,
+        },
+      );
     }
     for (const other of hub.injectionInputs) {
       if (!hubIds.has(other)) continue;
-      push(`${other}>${hub.id}`, other, "hub-out", hub.id, "hub-in", "#9aa4b2", false, { kind: "hub-include", target: hub.id, source: { hubId: other } });
+      push(`${other}>${hub.id}`, other, "hub-out", hub.id, "hub-in", "#9aa4b2", false, {
+        kind: "hub-include",
+        target: hub.id,
+        source: { hubId: other },
+      });
     }
   }
   return edges;

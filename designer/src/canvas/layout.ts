@@ -61,13 +61,32 @@ export function formatArgValue(value: unknown): string {
   if (value === null || value === undefined) return "—";
   if (typeof value === "string") return value.includes("\n") ? `${value.split("\n")[0]} …` : value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return value.length === 0 ? "[]" : value.every((item) => typeof item !== "object") ? value.join(", ") : `[${value.length} items]`;
+  if (Array.isArray(value))
+    return value.length === 0 ? "[]" : value.every((item) => typeof item !== "object") ? value.join(", ") : `[${value.length} items]`;
   return "{…}";
 }
 
 const acronyms: Record<string, string> = {
-  ssh: "SSH", dns: "DNS", tls: "TLS", ip: "IP", ips: "IPs", api: "API", url: "URL", id: "ID", http: "HTTP", https: "HTTPS",
-  vm: "VM", cpu: "CPU", os: "OS", k8s: "k8s", tcp: "TCP", udp: "UDP", wg: "WG", ca: "CA", mtu: "MTU", acme: "ACME",
+  ssh: "SSH",
+  dns: "DNS",
+  tls: "TLS",
+  ip: "IP",
+  ips: "IPs",
+  api: "API",
+  url: "URL",
+  id: "ID",
+  http: "HTTP",
+  https: "HTTPS",
+  vm: "VM",
+  cpu: "CPU",
+  os: "OS",
+  k8s: "k8s",
+  tcp: "TCP",
+  udp: "UDP",
+  wg: "WG",
+  ca: "CA",
+  mtu: "MTU",
+  acme: "ACME",
 };
 
 /** A title for a camelCase field name: `sshPort` → `SSH Port`, unless the schema gives one. */
@@ -97,7 +116,9 @@ function argSchema(component: RegistryComponent | undefined, name: string): Reco
 export function layoutCard(view: InstanceView, collapsed: boolean): CardLayout {
   const { component, instance } = view;
   const setArgs = Object.entries(instance.args).filter(([, value]) => value !== undefined && value !== "");
-  const argRows = setArgs.slice(0, MAX_ARG_ROWS).map(([name, value]): [string, string] => [fieldTitle(name, argSchema(component, name)), formatArgValue(value)]);
+  const argRows = setArgs
+    .slice(0, MAX_ARG_ROWS)
+    .map(([name, value]): [string, string] => [fieldTitle(name, argSchema(component, name)), formatArgValue(value)]);
   const argMore = Math.max(0, setArgs.length - MAX_ARG_ROWS);
   const inputs = Object.keys(component?.inputs ?? {});
   // Inputs the instance has that its component no longer declares still show, so they can be removed.
@@ -132,12 +153,30 @@ export function layoutCard(view: InstanceView, collapsed: boolean): CardLayout {
   inputs.forEach((name, index) => {
     const row = inputRows.length === inputs.length ? index : 0;
     const entity = component?.inputs[name]?.entity;
-    handles.push({ id: `in:${name}`, type: "target", position: Position.Left, x: -HANDLE_WIDTH / 2, y: chipCenter(row) - HANDLE_HEIGHT / 2, width: HANDLE_WIDTH, height: HANDLE_HEIGHT, ...(entity ? { entity } : {}) });
+    handles.push({
+      id: `in:${name}`,
+      type: "target",
+      position: Position.Left,
+      x: -HANDLE_WIDTH / 2,
+      y: chipCenter(row) - HANDLE_HEIGHT / 2,
+      width: HANDLE_WIDTH,
+      height: HANDLE_HEIGHT,
+      ...(entity ? { entity } : {}),
+    });
   });
   outputs.forEach((name, index) => {
     const row = outputRows.length === outputs.length ? index : 0;
     const entity = component?.outputs[name]?.entity;
-    handles.push({ id: `out:${name}`, type: "source", position: Position.Right, x: CARD_WIDTH - HANDLE_WIDTH / 2, y: chipCenter(row) - HANDLE_HEIGHT / 2, width: HANDLE_WIDTH, height: HANDLE_HEIGHT, ...(entity ? { entity } : {}) });
+    handles.push({
+      id: `out:${name}`,
+      type: "source",
+      position: Position.Right,
+      x: CARD_WIDTH - HANDLE_WIDTH / 2,
+      y: chipCenter(row) - HANDLE_HEIGHT / 2,
+      width: HANDLE_WIDTH,
+      height: HANDLE_HEIGHT,
+      ...(entity ? { entity } : {}),
+    });
   });
   handles.push({ id: "inject", type: "target", position: Position.Left, x: -HANDLE_WIDTH / 2, y: 18, width: HANDLE_WIDTH, height: 24 });
   return {
@@ -162,8 +201,24 @@ export function layoutCard(view: InstanceView, collapsed: boolean): CardLayout {
 
 /** Hub nodes: a square with one input on the left and one output on the right. */
 export const hubHandles: HandleSpec[] = [
-  { id: "hub-in", type: "target", position: Position.Left, x: -HANDLE_WIDTH / 2, y: HUB_SIZE / 2 - HANDLE_HEIGHT / 2, width: HANDLE_WIDTH, height: HANDLE_HEIGHT },
-  { id: "hub-out", type: "source", position: Position.Right, x: HUB_SIZE - HANDLE_WIDTH / 2, y: HUB_SIZE / 2 - HANDLE_HEIGHT / 2, width: HANDLE_WIDTH, height: HANDLE_HEIGHT },
+  {
+    id: "hub-in",
+    type: "target",
+    position: Position.Left,
+    x: -HANDLE_WIDTH / 2,
+    y: HUB_SIZE / 2 - HANDLE_HEIGHT / 2,
+    width: HANDLE_WIDTH,
+    height: HANDLE_HEIGHT,
+  },
+  {
+    id: "hub-out",
+    type: "source",
+    position: Position.Right,
+    x: HUB_SIZE - HANDLE_WIDTH / 2,
+    y: HUB_SIZE / 2 - HANDLE_HEIGHT / 2,
+    width: HANDLE_WIDTH,
+    height: HANDLE_HEIGHT,
+  },
 ];
 
 /** The colour of an entity type's edges and chips. */

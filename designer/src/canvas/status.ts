@@ -16,7 +16,11 @@ export function statusChip(status: InstanceStatus): StatusChip {
   const progress = status.progress ? ` ${status.progress.done}/${status.progress.total}` : "";
   switch (status.state) {
     case "unknown-component":
-      return { text: "UNKNOWN COMPONENT", tone: "warning", detail: "The component's package is not installed; the instance is kept as it is." };
+      return {
+        text: "UNKNOWN COMPONENT",
+        tone: "warning",
+        detail: "The component's package is not installed; the instance is kept as it is.",
+      };
     case "not-created":
       return { text: "NOT CREATED", tone: "muted", detail: "Not deployed yet." };
     case "pending":
@@ -32,7 +36,11 @@ export function statusChip(status: InstanceStatus): StatusChip {
     case "created": {
       const count = status.resourceCount ?? 0;
       if (status.outdated) {
-        return { text: "OUTDATED", tone: "warning", detail: `Changed since the last run: ${status.outdatedReasons?.join("; ") ?? "args, secrets or inputs"}.` };
+        return {
+          text: "OUTDATED",
+          tone: "warning",
+          detail: `Changed since the last run: ${status.outdatedReasons?.join("; ") ?? "args, secrets or inputs"}.`,
+        };
       }
       return { text: `CREATED ${count}/${count}`, tone: "ok", detail: `Created with ${count} resource${count === 1 ? "" : "s"}.` };
     }

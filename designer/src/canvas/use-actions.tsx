@@ -65,7 +65,11 @@ function choose(title: string, options: Array<{ name: string; title: string }>, 
   ));
 }
 
-export function useActions(store: ProjectStore, toggleCollapsed: (id: string) => void, removeNodes: (ids: string[]) => void): CanvasActions {
+export function useActions(
+  store: ProjectStore,
+  toggleCollapsed: (id: string) => void,
+  removeNodes: (ids: string[]) => void,
+): CanvasActions {
   return useMemo<CanvasActions>(
     () => ({
       runOperation(instanceId, type) {
@@ -80,7 +84,9 @@ export function useActions(store: ProjectStore, toggleCollapsed: (id: string) =>
             message={
               <>
                 <p>Every resource of this instance is deleted. Its args and secrets stay in the project, so it can be created again.</p>
-                {deps.length > 0 && <p>These created instances depend on it and are destroyed first: {deps.map((id) => nameOf(store, id)).join(", ")}.</p>}
+                {deps.length > 0 && (
+                  <p>These created instances depend on it and are destroyed first: {deps.map((id) => nameOf(store, id)).join(", ")}.</p>
+                )}
               </>
             }
             confirmLabel="Destroy"
@@ -104,9 +110,18 @@ export function useActions(store: ProjectStore, toggleCollapsed: (id: string) =>
           .instanceDetails(store.name, instanceId)
           .then((details) => {
             const options = details.terminals.map((terminal) => ({ name: terminal.name, title: terminal.title ?? terminal.name }));
-            if (options.length === 0) toast("info", `“${nameOf(store, instanceId)}” offers no terminal`, "Terminals appear once the instance has run and its component provides one.");
-            else if (options.length === 1) openTerminal(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
-            else choose("Open a terminal", options, (name) => openTerminal(instanceId, name, `${nameOf(store, instanceId)} · ${options.find((o) => o.name === name)!.title}`));
+            if (options.length === 0)
+              toast(
+                "info",
+                `“${nameOf(store, instanceId)}” offers no terminal`,
+                "Terminals appear once the instance has run and its component provides one.",
+              );
+            else if (options.length === 1)
+              openTerminal(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
+            else
+              choose("Open a terminal", options, (name) =>
+                openTerminal(instanceId, name, `${nameOf(store, instanceId)} · ${options.find((o) => o.name === name)!.title}`),
+              );
           })
           .catch((error: unknown) => toastError("The terminals could not be listed", error));
       },
@@ -115,9 +130,17 @@ export function useActions(store: ProjectStore, toggleCollapsed: (id: string) =>
           .instanceDetails(store.name, instanceId)
           .then((details) => {
             const options = details.pages.map((page) => ({ name: page.name, title: page.title }));
-            if (options.length === 0) toast("info", `“${nameOf(store, instanceId)}” offers no page`, "Pages appear once the instance has run and its component provides one.");
+            if (options.length === 0)
+              toast(
+                "info",
+                `“${nameOf(store, instanceId)}” offers no page`,
+                "Pages appear once the instance has run and its component provides one.",
+              );
             else if (options.length === 1) openPage(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
-            else choose("Open a page", options, (name) => openPage(instanceId, name, `${nameOf(store, instanceId)} · ${options.find((o) => o.name === name)!.title}`));
+            else
+              choose("Open a page", options, (name) =>
+                openPage(instanceId, name, `${nameOf(store, instanceId)} · ${options.find((o) => o.name === name)!.title}`),
+              );
           })
           .catch((error: unknown) => toastError("The pages could not be listed", error));
       },
@@ -132,7 +155,8 @@ export function useActions(store: ProjectStore, toggleCollapsed: (id: string) =>
             check={(name) => instanceNameProblem(store.project, view.instance.type, name, instanceId)}
             onClose={close}
             onSubmit={async (name) => {
-              if (name !== view.instance.name) await store.mutate([{ op: "rename-instance", instanceId, newName: name }], { label: `rename ${view.instance.name}` });
+              if (name !== view.instance.name)
+                await store.mutate([{ op: "rename-instance", instanceId, newName: name }], { label: `rename ${view.instance.name}` });
             }}
           />
         ));

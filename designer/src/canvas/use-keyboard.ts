@@ -13,7 +13,12 @@ import { type CanvasEdge, type CanvasNode, edgeRemoval } from "./graph.js";
 function isEditable(target: EventTarget | null): boolean {
   const element = target as HTMLElement | null;
   if (!element) return false;
-  return element.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(element.tagName) || element.closest("dialog") !== null || element.closest(".dock") !== null;
+  return (
+    element.isContentEditable ||
+    ["INPUT", "TEXTAREA", "SELECT"].includes(element.tagName) ||
+    element.closest("dialog") !== null ||
+    element.closest(".dock") !== null
+  );
 }
 
 export function useCanvasKeyboard({
@@ -62,19 +67,30 @@ export function useCanvasKeyboard({
         else if (edges.length > 0) {
           store
             .mutate(edges.map(edgeRemoval), { label: edges.length === 1 ? "disconnect" : `disconnect ${edges.length}` })
-            .then(() => toast("info", edges.length === 1 ? "Connection removed" : `${edges.length} connections removed`, "Press Ctrl+Z to undo."))
+            .then(() =>
+              toast("info", edges.length === 1 ? "Connection removed" : `${edges.length} connections removed`, "Press Ctrl+Z to undo."),
+            )
             .catch((error: unknown) => toastError("The connection was not removed", error));
         } else return;
         event.preventDefault();
       } else if (mod && key === "z" && !event.shiftKey) {
         event.preventDefault();
-        store.undo().then((label) => label && toast("info", `Undone: ${label}`), (error: unknown) => toastError("Undo failed", error));
+        store.undo().then(
+          (label) => label && toast("info", `Undone: ${label}`),
+          (error: unknown) => toastError("Undo failed", error),
+        );
       } else if (mod && ((key === "z" && event.shiftKey) || key === "y")) {
         event.preventDefault();
-        store.redo().then((label) => label && toast("info", `Redone: ${label}`), (error: unknown) => toastError("Redo failed", error));
+        store.redo().then(
+          (label) => label && toast("info", `Redone: ${label}`),
+          (error: unknown) => toastError("Redo failed", error),
+        );
       } else if (mod && key === "c" && !event.shiftKey) {
         // The copy event (below) also fills the system clipboard; this covers browsers that send none.
-        const copied = copyInstances(store.project, selectedNodes().map((node) => node.id));
+        const copied = copyInstances(
+          store.project,
+          selectedNodes().map((node) => node.id),
+        );
         if (copied) {
           memory.current = copied;
           pasteCount.current = 0;
@@ -97,7 +113,10 @@ export function useCanvasKeyboard({
     };
     const onCopy = (event: ClipboardEvent) => {
       if (isEditable(event.target) || document.querySelector("dialog[open]")) return;
-      const copied = copyInstances(store.project, selectedNodes().map((node) => node.id));
+      const copied = copyInstances(
+        store.project,
+        selectedNodes().map((node) => node.id),
+      );
       if (!copied) return;
       memory.current = copied;
       pasteCount.current = 0;

@@ -3,7 +3,15 @@ import { useSyncExternalStore } from "react";
 import { useApp, useProjectStore } from "../app/context.js";
 import { UiIcon } from "../icons/Icon.js";
 import { useObservable } from "../state/store.js";
-import { activeDockPanel, closeDockPanel, type DockPanel, dockHeight, dockPanelRenderer, dockPanels, onDockPanelKinds } from "./dock-store.js";
+import {
+  activeDockPanel,
+  closeDockPanel,
+  type DockPanel,
+  dockHeight,
+  dockPanelRenderer,
+  dockPanels,
+  onDockPanelKinds,
+} from "./dock-store.js";
 
 let kindsVersion = 0;
 const subscribeKinds = (listener: () => void) =>
@@ -80,7 +88,12 @@ export function Dock() {
           </div>
         ))}
         <span className="dock-spacer" />
-        <button type="button" className="icon-button" aria-label={collapsed ? "Expand panels" : "Collapse panels"} onClick={() => dockHeight.set(collapsed ? 280 : 32)}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={collapsed ? "Expand panels" : "Collapse panels"}
+          onClick={() => dockHeight.set(collapsed ? 280 : 32)}
+        >
           <UiIcon name={collapsed ? "chevron-right" : "chevron-down"} size={16} />
         </button>
       </div>

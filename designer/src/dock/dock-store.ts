@@ -81,7 +81,13 @@ export function resetDock(): void {
 
 /** Opens the terminal `name` of an instance in the dock (rendered by the `terminal` panel kind). */
 export function openTerminal(instanceId: string, name: string, title?: string): void {
-  openDockPanel({ id: `terminal:${instanceId}:${name}`, kind: "terminal", instanceId, name, title: title ?? `${shortName(instanceId)} · ${name}` });
+  openDockPanel({
+    id: `terminal:${instanceId}:${name}`,
+    kind: "terminal",
+    instanceId,
+    name,
+    title: title ?? `${shortName(instanceId)} · ${name}`,
+  });
 }
 
 /** Opens the page `name` of an instance in the dock (rendered by the `page` panel kind). */

@@ -8,7 +8,7 @@ import { instanceNameProblem, suggestInstanceName } from "../model/names.js";
 import type { ProjectStore } from "../state/project-store.js";
 import { Dialog, FormButtons } from "../ui/Dialog.js";
 import { SchemaFields } from "./SchemaForm.js";
-import { type Schema, validateValue, pruneUndefined } from "./schema.js";
+import { pruneUndefined, type Schema, validateValue } from "./schema.js";
 import { argErrorFromServer } from "./server-errors.js";
 
 /** The part of an args schema the user must fill in before the instance can exist. */
@@ -43,7 +43,10 @@ export function AddInstanceDialog({
   const hasArgs = Object.keys(schema.properties ?? {}).length > 0;
   const nameProblem = instanceNameProblem(store.project, component.type, name);
   const argErrors = useMemo(() => validateValue(pruneUndefined(args), schema, component.args as Schema), [args, schema, component]);
-  const shownArgErrors = { ...serverErrors, ...(attempted ? argErrors : Object.fromEntries(Object.entries(argErrors).filter(([, message]) => message !== "is required"))) };
+  const shownArgErrors = {
+    ...serverErrors,
+    ...(attempted ? argErrors : Object.fromEntries(Object.entries(argErrors).filter(([, message]) => message !== "is required"))),
+  };
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     setAttempted(true);
@@ -51,7 +54,10 @@ export function AddInstanceDialog({
     setBusy(true);
     setFormError(undefined);
     try {
-      await store.mutate([{ op: "add-instance", type: component.type, name, position, ...(hasArgs ? { args: pruneUndefined(args) } : {}) }], { label: `add ${name}` });
+      await store.mutate(
+        [{ op: "add-instance", type: component.type, name, position, ...(hasArgs ? { args: pruneUndefined(args) } : {}) }],
+        { label: `add ${name}` },
+      );
       onClose();
       onAdded?.(`${component.type}:${name}`);
     } catch (error) {
@@ -81,16 +87,23 @@ export function AddInstanceDialog({
             aria-describedby={`${id}-help`}
           />
           <div id={`${id}-help`} className={nameProblem ? "field-error" : "field-help"} role={nameProblem ? "alert" : undefined}>
-            {nameProblem ?? "Lower-case letters, digits and dashes, starting with a letter; at most 63 characters; unique among instances of this component."}
+            {nameProblem ??
+              "Lower-case letters, digits and dashes, starting with a letter; at most 63 characters; unique among instances of this component."}
           </div>
         </div>
         {hasArgs && (
           <>
             <h3 className="form-section">Required args</h3>
-            <SchemaFields schema={schema} root={component.args as Schema} value={args} errors={shownArgErrors} onChange={(next) => {
+            <SchemaFields
+              schema={schema}
+              root={component.args as Schema}
+              value={args}
+              errors={shownArgErrors}
+              onChange={(next) => {
                 setArgs(next);
                 setServerErrors({});
-              }} />
+              }}
+            />
           </>
         )}
         {formError && (

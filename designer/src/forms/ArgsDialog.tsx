@@ -4,8 +4,8 @@ import type { ProjectStore } from "../state/project-store.js";
 import { Dialog, FormButtons } from "../ui/Dialog.js";
 import { toastError } from "../ui/toasts.js";
 import { SchemaFields } from "./SchemaForm.js";
-import { argErrorFromServer } from "./server-errors.js";
 import { pruneUndefined, type Schema, validateValue } from "./schema.js";
+import { argErrorFromServer } from "./server-errors.js";
 
 export function ArgsDialog({ store, instanceId, onClose }: { store: ProjectStore; instanceId: string; onClose: () => void }) {
   const view = store.views.get(instanceId);
@@ -18,7 +18,9 @@ export function ArgsDialog({ store, instanceId, onClose }: { store: ProjectStore
   if (!view) return null;
   const title = view.component?.meta.title ?? view.instance.type;
   // Required-field errors appear after the first save attempt; wrong values show at once.
-  const shownLocal = attempted ? localErrors : Object.fromEntries(Object.entries(localErrors).filter(([, message]) => message !== "is required"));
+  const shownLocal = attempted
+    ? localErrors
+    : Object.fromEntries(Object.entries(localErrors).filter(([, message]) => message !== "is required"));
   const errors = { ...serverErrors, ...shownLocal };
   const save = async (event: React.FormEvent) => {
     event.preventDefault();

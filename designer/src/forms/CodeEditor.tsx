@@ -15,7 +15,15 @@ import EditorModule from "react-simple-code-editor";
 // The package is CommonJS; bundlers differ in whether the default import is the component or the module.
 const Editor = ((EditorModule as unknown as { default?: typeof EditorModule }).default ?? EditorModule) as typeof EditorModule;
 
-const aliases: Record<string, string> = { yml: "yaml", sh: "bash", shell: "bash", js: "javascript", ts: "typescript", dockerfile: "docker", conf: "nginx" };
+const aliases: Record<string, string> = {
+  yml: "yaml",
+  sh: "bash",
+  shell: "bash",
+  js: "javascript",
+  ts: "typescript",
+  dockerfile: "docker",
+  conf: "nginx",
+};
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

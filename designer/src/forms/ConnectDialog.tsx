@@ -22,7 +22,16 @@ export function ConnectDialog({ store, instanceId, onClose }: { store: ProjectSt
       {inputs.length === 0 && <p className="muted">This component has no inputs.</p>}
       <div className="connect-list">
         {inputs.map(([input, spec]) => (
-          <InputRow key={input} store={store} instanceId={instanceId} input={input} entity={spec.entity} multiple={spec.multiple} required={spec.required} run={run} />
+          <InputRow
+            key={input}
+            store={store}
+            instanceId={instanceId}
+            input={input}
+            entity={spec.entity}
+            multiple={spec.multiple}
+            required={spec.required}
+            run={run}
+          />
         ))}
         {store.hubs.size > 0 && (
           <section className="connect-row">
@@ -31,14 +40,22 @@ export function ConnectDialog({ store, instanceId, onClose }: { store: ProjectSt
               {view.instance.injectionInputs.map((hubId) => (
                 <li key={hubId}>
                   {hubId.slice(4)}{" "}
-                  <button type="button" className="link-button small" onClick={() => run({ op: "uninject-hub", instanceId, hubId }, "remove hub injection")}>
+                  <button
+                    type="button"
+                    className="link-button small"
+                    onClick={() => run({ op: "uninject-hub", instanceId, hubId }, "remove hub injection")}
+                  >
                     remove
                   </button>
                 </li>
               ))}
             </ul>
             {[...store.hubs.keys()].filter((hubId) => !view.instance.injectionInputs.includes(hubId)).length > 0 && (
-              <select aria-label="Inject a hub" value="" onChange={(event) => event.target.value && run({ op: "inject-hub", instanceId, hubId: event.target.value }, "inject hub")}>
+              <select
+                aria-label="Inject a hub"
+                value=""
+                onChange={(event) => event.target.value && run({ op: "inject-hub", instanceId, hubId: event.target.value }, "inject hub")}
+              >
                 <option value="">inject a hub…</option>
                 {[...store.hubs.keys()]
                   .filter((hubId) => !view.instance.injectionInputs.includes(hubId))
@@ -82,12 +99,22 @@ function InputRow({
   for (const other of store.project.instances) {
     for (const [output, spec] of Object.entries(store.registry.components[other.type]?.outputs ?? {})) {
       if (spec.entity !== entity) continue;
-      const check = checkConnection(store.project, store.registry, { nodeId: other.id, handleId: `out:${output}` }, { nodeId: instanceId, handleId: `in:${input}` });
-      if (check.ok) candidates.push({ value: JSON.stringify({ instanceId: other.id, output }), label: `${store.registry.components[other.type]?.meta.title ?? other.type} “${other.name}” → ${fieldTitle(output)}` });
+      const check = checkConnection(
+        store.project,
+        store.registry,
+        { nodeId: other.id, handleId: `out:${output}` },
+        { nodeId: instanceId, handleId: `in:${input}` },
+      );
+      if (check.ok)
+        candidates.push({
+          value: JSON.stringify({ instanceId: other.id, output }),
+          label: `${store.registry.components[other.type]?.meta.title ?? other.type} “${other.name}” → ${fieldTitle(output)}`,
+        });
     }
   }
   for (const hubId of store.hubs.keys()) {
-    if (!connected.some((ref) => "hubId" in ref && ref.hubId === hubId)) candidates.push({ value: JSON.stringify({ hubId }), label: `hub “${hubId.slice(4)}”` });
+    if (!connected.some((ref) => "hubId" in ref && ref.hubId === hubId))
+      candidates.push({ value: JSON.stringify({ hubId }), label: `hub “${hubId.slice(4)}”` });
   }
   const describeRef = (ref: (typeof connected)[number]) => {
     if ("hubId" in ref) return `hub “${ref.hubId.slice(4)}”`;
@@ -97,17 +124,25 @@ function InputRow({
   return (
     <section className="connect-row">
       <h3 id={id}>
-        {fieldTitle(input)} <span className="muted">({store.registry.entities[entity]?.meta.title ?? entity}, {required ? "required" : "optional"}, {multiple ? "multiple" : "single"})</span>
+        {fieldTitle(input)}{" "}
+        <span className="muted">
+          ({store.registry.entities[entity]?.meta.title ?? entity}, {required ? "required" : "optional"}, {multiple ? "multiple" : "single"}
+          )
+        </span>
       </h3>
       <ul className="plain-list" aria-labelledby={id}>
         {connected.length === 0 && <li className="muted">nothing connected</li>}
         {connected.map((ref) => (
           <li key={JSON.stringify(ref)}>
             {describeRef(ref)}{" "}
-            <button type="button" className="link-button small" onClick={() => {
+            <button
+              type="button"
+              className="link-button small"
+              onClick={() => {
                 run({ op: "disconnect", instanceId, input, source: ref }, "disconnect");
                 setTick((tick) => tick + 1);
-              }}>
+              }}
+            >
               disconnect
             </button>
           </li>

@@ -63,7 +63,9 @@ export function NameDialog({
             aria-describedby={`${id}-help`}
           />
           <div id={`${id}-help`} className={shown ? "field-error" : "field-help"} role={shown ? "alert" : undefined}>
-            {shown ?? help ?? "Lower-case letters, digits and dashes, starting with a letter; at most 63 characters; unique among instances of this component."}
+            {shown ??
+              help ??
+              "Lower-case letters, digits and dashes, starting with a letter; at most 63 characters; unique among instances of this component."}
           </div>
         </div>
         <FormButtons onCancel={onClose} submitLabel={confirmLabel} disabled={busy || problem !== undefined} />

@@ -21,7 +21,21 @@ interface FieldProps {
 }
 
 /** The fields of an object schema. */
-export function SchemaFields({ schema, root, value, onChange, errors, path = "" }: { schema: Schema; root: Schema; value: Record<string, unknown>; onChange: (value: Record<string, unknown>) => void; errors: Record<string, string>; path?: string }) {
+export function SchemaFields({
+  schema,
+  root,
+  value,
+  onChange,
+  errors,
+  path = "",
+}: {
+  schema: Schema;
+  root: Schema;
+  value: Record<string, unknown>;
+  onChange: (value: Record<string, unknown>) => void;
+  errors: Record<string, string>;
+  path?: string;
+}) {
   const properties = Object.entries(schema.properties ?? {});
   if (properties.length === 0) return <p className="muted">This component has no args.</p>;
   return (
@@ -49,7 +63,11 @@ export function SchemaFields({ schema, root, value, onChange, errors, path = "" 
 }
 
 function defaultText(info: FieldInfo): string | undefined {
-  return info.schema.default === undefined ? undefined : typeof info.schema.default === "string" ? info.schema.default : JSON.stringify(info.schema.default);
+  return info.schema.default === undefined
+    ? undefined
+    : typeof info.schema.default === "string"
+      ? info.schema.default
+      : JSON.stringify(info.schema.default);
 }
 
 export function SchemaField(props: FieldProps) {
@@ -74,7 +92,12 @@ export function SchemaField(props: FieldProps) {
       )}
       {!name.includes(" ") && <code className="field-name">{name}</code>}
       {value !== undefined && !required && (
-        <button type="button" className="link-button small" onClick={() => onChange(undefined)} aria-label={`Reset ${label} to its default`}>
+        <button
+          type="button"
+          className="link-button small"
+          onClick={() => onChange(undefined)}
+          aria-label={`Reset ${label} to its default`}
+        >
           reset
         </button>
       )}
@@ -100,7 +123,17 @@ export function SchemaField(props: FieldProps) {
       return (
         <div className="field">
           {labelRow}
-          <input id={id} type="text" value={typeof value === "string" ? value : ""} placeholder={fallback} aria-required={required || undefined} aria-invalid={invalid} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)} spellCheck={false} />
+          <input
+            id={id}
+            type="text"
+            value={typeof value === "string" ? value : ""}
+            placeholder={fallback}
+            aria-required={required || undefined}
+            aria-invalid={invalid}
+            aria-describedby={describedBy}
+            onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)}
+            spellCheck={false}
+          />
           {footer}
         </div>
       );
@@ -108,7 +141,16 @@ export function SchemaField(props: FieldProps) {
       return (
         <div className="field">
           {labelRow}
-          <textarea id={id} rows={5} value={typeof value === "string" ? value : ""} placeholder={fallback} aria-invalid={invalid} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)} spellCheck={false} />
+          <textarea
+            id={id}
+            rows={5}
+            value={typeof value === "string" ? value : ""}
+            placeholder={fallback}
+            aria-invalid={invalid}
+            aria-describedby={describedBy}
+            onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)}
+            spellCheck={false}
+          />
           {footer}
         </div>
       );
@@ -116,7 +158,14 @@ export function SchemaField(props: FieldProps) {
       return (
         <div className="field">
           {labelRow}
-          <CodeEditor id={id} value={typeof value === "string" ? value : ""} language={info.language} invalid={invalid} describedBy={describedBy} onChange={(text) => onChange(text === "" ? undefined : text)} />
+          <CodeEditor
+            id={id}
+            value={typeof value === "string" ? value : ""}
+            language={info.language}
+            invalid={invalid}
+            describedBy={describedBy}
+            onChange={(text) => onChange(text === "" ? undefined : text)}
+          />
           {footer}
         </div>
       );
@@ -127,7 +176,13 @@ export function SchemaField(props: FieldProps) {
       return (
         <div className="field field-checkbox">
           <div className="checkbox-row">
-            <input id={id} type="checkbox" checked={typeof value === "boolean" ? value : info.schema.default === true} aria-describedby={describedBy} onChange={(event) => onChange(event.target.checked)} />
+            <input
+              id={id}
+              type="checkbox"
+              checked={typeof value === "boolean" ? value : info.schema.default === true}
+              aria-describedby={describedBy}
+              onChange={(event) => onChange(event.target.checked)}
+            />
             {labelRow}
           </div>
           {footer}
@@ -166,7 +221,14 @@ export function SchemaField(props: FieldProps) {
       return (
         <fieldset className={`field fieldset${nestedErrors ? " has-errors" : ""}`} aria-describedby={describedBy}>
           <legend>{labelRow}</legend>
-          <SchemaFields schema={info.schema} root={root} value={(value as Record<string, unknown>) ?? {}} path={path} errors={errors} onChange={(next) => onChange(Object.keys(next).length === 0 ? undefined : next)} />
+          <SchemaFields
+            schema={info.schema}
+            root={root}
+            value={(value as Record<string, unknown>) ?? {}}
+            path={path}
+            errors={errors}
+            onChange={(next) => onChange(Object.keys(next).length === 0 ? undefined : next)}
+          />
           {footer}
         </fieldset>
       );
@@ -183,7 +245,17 @@ export function SchemaField(props: FieldProps) {
   }
 }
 
-function NumberField({ value, onChange, info, id, labelRow, footer, describedBy, errors, path }: FieldProps & { id: string; info: FieldInfo; labelRow: React.ReactNode; footer: React.ReactNode; describedBy?: string }) {
+function NumberField({
+  value,
+  onChange,
+  info,
+  id,
+  labelRow,
+  footer,
+  describedBy,
+  errors,
+  path,
+}: FieldProps & { id: string; info: FieldInfo; labelRow: React.ReactNode; footer: React.ReactNode; describedBy?: string }) {
   const [text, setText] = useState(typeof value === "number" ? String(value) : "");
   const [local, setLocal] = useState<string>();
   return (
@@ -224,7 +296,14 @@ function ArrayItems({ name, path, value, onChange, errors, root, info }: FieldPr
   const items = Array.isArray(value) ? value : [];
   const itemSchema = info.schema.items ?? {};
   const itemInfo = fieldInfo(itemSchema, root);
-  const blank = () => (itemInfo.kind === "object" ? {} : itemInfo.kind === "boolean" ? false : itemInfo.kind === "number" || itemInfo.kind === "integer" ? 0 : "");
+  const blank = () =>
+    itemInfo.kind === "object"
+      ? {}
+      : itemInfo.kind === "boolean"
+        ? false
+        : itemInfo.kind === "number" || itemInfo.kind === "integer"
+          ? 0
+          : "";
   return (
     <div className="array-items">
       {items.map((item, index) => (
@@ -242,7 +321,12 @@ function ArrayItems({ name, path, value, onChange, errors, root, info }: FieldPr
               onChange={(next) => onChange(items.map((old, i) => (i === index ? next : old)))}
             />
           </div>
-          <button type="button" className="icon-button" aria-label={`Remove item ${index + 1} of ${fieldTitle(name, info.schema)}`} onClick={() => onChange(items.filter((_, i) => i !== index))}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Remove item ${index + 1} of ${fieldTitle(name, info.schema)}`}
+            onClick={() => onChange(items.filter((_, i) => i !== index))}
+          >
             <UiIcon name="delete-outline" size={16} />
           </button>
         </div>
@@ -271,21 +355,50 @@ function RecordItems({ path, value, onChange, errors, root, info }: FieldProps &
             onChange={(event) => onChange(Object.fromEntries(entries.map(([k, v], i) => (i === index ? [event.target.value, v] : [k, v]))))}
           />
           <div className="array-item-field">
-            <SchemaField name={key || `value ${index + 1}`} path={`${path}.${key}`} schema={valueSchema} root={root} value={item} required errors={errors} onChange={(next) => onChange({ ...record, [key]: next })} />
+            <SchemaField
+              name={key || `value ${index + 1}`}
+              path={`${path}.${key}`}
+              schema={valueSchema}
+              root={root}
+              value={item}
+              required
+              errors={errors}
+              onChange={(next) => onChange({ ...record, [key]: next })}
+            />
           </div>
-          <button type="button" className="icon-button" aria-label={`Remove ${key}`} onClick={() => onChange(Object.fromEntries(entries.filter((_, i) => i !== index)))}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Remove ${key}`}
+            onClick={() => onChange(Object.fromEntries(entries.filter((_, i) => i !== index)))}
+          >
             <UiIcon name="delete-outline" size={16} />
           </button>
         </div>
       ))}
-      <button type="button" className="button small" onClick={() => onChange({ ...record, [`key${entries.length + 1}`]: valueSchema.type === "number" || valueSchema.type === "integer" ? 0 : "" })}>
+      <button
+        type="button"
+        className="button small"
+        onClick={() =>
+          onChange({ ...record, [`key${entries.length + 1}`]: valueSchema.type === "number" || valueSchema.type === "integer" ? 0 : "" })
+        }
+      >
         <UiIcon name="plus" size={14} /> Add entry
       </button>
     </div>
   );
 }
 
-function JsonField({ value, onChange, id, labelRow, footer, describedBy, errors, path }: FieldProps & { id: string; labelRow: React.ReactNode; footer: React.ReactNode; describedBy?: string }) {
+function JsonField({
+  value,
+  onChange,
+  id,
+  labelRow,
+  footer,
+  describedBy,
+  errors,
+  path,
+}: FieldProps & { id: string; labelRow: React.ReactNode; footer: React.ReactNode; describedBy?: string }) {
   const [text, setText] = useState(value === undefined ? "" : JSON.stringify(value, null, 2));
   const [parseError, setParseError] = useState<string>();
   return (

@@ -20,12 +20,24 @@ export function SecretsDialog({ store, instanceId, onClose }: { store: ProjectSt
   if (!view) return null;
   return (
     <Dialog title={`Secrets of “${view.instance.name}”`} onClose={onClose} wide>
-      <p className="muted">Secrets are encrypted with the project password and stored in Pulumi.{store.name}.yaml; they are never shown unless you reveal them.</p>
+      <p className="muted">
+        Secrets are encrypted with the project password and stored in Pulumi.{store.name}.yaml; they are never shown unless you reveal them.
+      </p>
       {!store.snapshot.unlocked && <div className="notice notice-warning">The project is locked: unlock it to change secrets.</div>}
       {properties.length === 0 && <p className="muted">This component has no secrets.</p>}
       <div className="secret-list">
         {properties.map(([name, property]) => (
-          <SecretRow key={name} store={store} instanceId={instanceId} name={name} schema={property} root={schema} required={schema.required?.includes(name) ?? false} isSet={secretsSet.includes(name)} onChanged={setSecretsSet} />
+          <SecretRow
+            key={name}
+            store={store}
+            instanceId={instanceId}
+            name={name}
+            schema={property}
+            root={schema}
+            required={schema.required?.includes(name) ?? false}
+            isSet={secretsSet.includes(name)}
+            onChanged={setSecretsSet}
+          />
         ))}
       </div>
       <DoneButton onClose={onClose} />
@@ -33,7 +45,25 @@ export function SecretsDialog({ store, instanceId, onClose }: { store: ProjectSt
   );
 }
 
-function SecretRow({ store, instanceId, name, schema, root, required, isSet, onChanged }: { store: ProjectStore; instanceId: string; name: string; schema: Schema; root: Schema; required: boolean; isSet: boolean; onChanged: (names: string[]) => void }) {
+function SecretRow({
+  store,
+  instanceId,
+  name,
+  schema,
+  root,
+  required,
+  isSet,
+  onChanged,
+}: {
+  store: ProjectStore;
+  instanceId: string;
+  name: string;
+  schema: Schema;
+  root: Schema;
+  required: boolean;
+  isSet: boolean;
+  onChanged: (names: string[]) => void;
+}) {
   const id = useId();
   const info = fieldInfo(schema, root);
   const [editing, setEditing] = useState(false);
@@ -45,7 +75,8 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
   const [busy, setBusy] = useState(false);
   const label = fieldTitle(name, info.schema);
   // Keys, certificates and configs are multi-line even when the schema does not say so.
-  const multiline = info.kind === "code" || info.kind === "text" || info.kind === "json" || /(privatekey|certificate|kubeconfig|pem|config)$/i.test(name);
+  const multiline =
+    info.kind === "code" || info.kind === "text" || info.kind === "json" || /(privatekey|certificate|kubeconfig|pem|config)$/i.test(name);
   const apply = async (change: { set?: Record<string, string>; clear?: string[] }, done: string) => {
     setBusy(true);
     setError(undefined);
@@ -112,13 +143,24 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
           }}
         >
           <label htmlFor={`${id}-password`}>Project password (needed to reveal {label})</label>
-          <input id={`${id}-password`} type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} data-autofocus />
+          <input
+            id={`${id}-password`}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            data-autofocus
+          />
           <div className="secret-actions">
-            <button type="button" className="button" onClick={() => {
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
                 setAskPassword(false);
                 setPassword("");
                 setError(undefined);
-              }}>
+              }}
+            >
               Cancel
             </button>
             <button type="submit" className="button button-primary" disabled={password === ""}>
@@ -129,7 +171,13 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
       )}
       {revealed !== undefined && (
         <div className="secret-revealed">
-          <textarea readOnly aria-label={`Value of ${label}`} value={revealed} rows={Math.min(8, revealed.split("\n").length)} spellCheck={false} />
+          <textarea
+            readOnly
+            aria-label={`Value of ${label}`}
+            value={revealed}
+            rows={Math.min(8, revealed.split("\n").length)}
+            spellCheck={false}
+          />
           <button type="button" className="button small" onClick={() => setRevealed(undefined)}>
             <UiIcon name="eye-off" size={14} /> Hide
           </button>
@@ -143,18 +191,30 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
           {multiline ? (
             <CodeEditor id={id} value={value} onChange={setValue} language={info.language} />
           ) : (
-            <input id={id} type="password" autoComplete="off" value={value} onChange={(event) => setValue(event.target.value)} data-autofocus onKeyDown={(event) => {
+            <input
+              id={id}
+              type="password"
+              autoComplete="off"
+              value={value}
+              onChange={(event) => setValue(event.target.value)}
+              data-autofocus
+              onKeyDown={(event) => {
                 if (event.key !== "Enter") return;
                 event.preventDefault();
                 save();
-              }} />
+              }}
+            />
           )}
           <div className="secret-actions">
-            <button type="button" className="button" onClick={() => {
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
                 setEditing(false);
                 setValue("");
                 setError(undefined);
-              }}>
+              }}
+            >
               Cancel
             </button>
             <button type="button" className="button button-primary" disabled={busy} onClick={save}>
@@ -173,7 +233,12 @@ function SecretRow({ store, instanceId, name, schema, root, required, isSet, onC
             </button>
           )}
           {isSet && (
-            <button type="button" className="button small button-danger" disabled={busy || !store.snapshot.unlocked} onClick={() => apply({ clear: [name] }, `Secret "${label}" cleared`)}>
+            <button
+              type="button"
+              className="button small button-danger"
+              disabled={busy || !store.snapshot.unlocked}
+              onClick={() => apply({ clear: [name] }, `Secret "${label}" cleared`)}
+            >
               Clear
             </button>
           )}

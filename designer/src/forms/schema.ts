@@ -39,7 +39,9 @@ export function deref(schema: Schema, root: Schema): Schema {
   let current = schema;
   for (let depth = 0; current.$ref && depth < 16; depth++) {
     const match = /^#\/(?:\$defs|definitions)\/(.+)$/.exec(current.$ref);
-    const target = match ? ((root.$defs ?? (root.definitions as Record<string, Schema> | undefined))?.[decodeURIComponent(match[1]!)] as Schema | undefined) : undefined;
+    const target = match
+      ? ((root.$defs ?? (root.definitions as Record<string, Schema> | undefined))?.[decodeURIComponent(match[1]!)] as Schema | undefined)
+      : undefined;
     if (!target) break;
     const { $ref: _ignored, ...rest } = current;
     current = { ...target, ...rest };
@@ -59,7 +61,11 @@ export function fieldInfo(input: Schema, root: Schema): FieldInfo {
     if (nonNull.length === 1) {
       const { anyOf: _a, oneOf: _o, ...rest } = schema;
       schema = { ...deref(nonNull[0]!, root), ...rest };
-    } else if (types.size === 1 && ["string", "number", "integer"].includes(String([...types][0])) && nonNull.every((variant) => deref(variant, root).const === undefined)) {
+    } else if (
+      types.size === 1 &&
+      ["string", "number", "integer"].includes(String([...types][0])) &&
+      nonNull.every((variant) => deref(variant, root).const === undefined)
+    ) {
       // e.g. an IPv4 address, an IPv6 address or a host name: one text field, validated against every form.
       return { kind: [...types][0] === "string" ? "string" : ([...types][0] as "number" | "integer"), schema, nullable };
     } else if (nonNull.every((variant) => deref(variant, root).const !== undefined)) {
@@ -77,7 +83,12 @@ export function fieldInfo(input: Schema, root: Schema): FieldInfo {
   switch (single) {
     case "string":
       if (language) return { kind: "code", schema, nullable, language };
-      if (schema.multiline === true || schema.format === "multiline" || schema.format === "textarea" || (typeof schema.maxLength === "number" && schema.maxLength > 200)) {
+      if (
+        schema.multiline === true ||
+        schema.format === "multiline" ||
+        schema.format === "textarea" ||
+        (typeof schema.maxLength === "number" && schema.maxLength > 200)
+      ) {
         return { kind: "text", schema, nullable };
       }
       return { kind: "string", schema, nullable };
@@ -91,7 +102,10 @@ export function fieldInfo(input: Schema, root: Schema): FieldInfo {
       return { kind: "array", schema, nullable };
     case "object":
       if (schema.properties && Object.keys(schema.properties).length > 0) return { kind: "object", schema, nullable };
-      if (typeof schema.additionalProperties === "object" && ["string", "number", "integer", "boolean"].includes(String(schema.additionalProperties.type))) {
+      if (
+        typeof schema.additionalProperties === "object" &&
+        ["string", "number", "integer", "boolean"].includes(String(schema.additionalProperties.type))
+      ) {
         return { kind: "record", schema, nullable };
       }
       return { kind: "json", schema, nullable, language: "json" };
@@ -119,7 +133,13 @@ const safeBound = 9007199254740991;
  * dotted, array items by index). Covers what component args use: types, required, enum/const,
  * number and length bounds, patterns, items, unknown properties and anyOf.
  */
-export function validateValue(value: unknown, input: Schema, root: Schema, path = "", errors: Record<string, string> = {}): Record<string, string> {
+export function validateValue(
+  value: unknown,
+  input: Schema,
+  root: Schema,
+  path = "",
+  errors: Record<string, string> = {},
+): Record<string, string> {
   const schema = deref(input, root);
   const variants = schema.anyOf ?? schema.oneOf;
   if (variants) {
@@ -129,14 +149,17 @@ export function validateValue(value: unknown, input: Schema, root: Schema, path 
       if (single.length === 1) validateValue(value, single[0]!, root, path, errors);
       else {
         const forms = single.map((variant) => describeForm(deref(variant, root)));
-        errors[path] = forms.every(Boolean) ? `must be ${[...new Set(forms)].join(", ").replace(/, ([^,]*)$/, " or $1")}` : "does not match any of the allowed forms";
+        errors[path] = forms.every(Boolean)
+          ? `must be ${[...new Set(forms)].join(", ").replace(/, ([^,]*)$/, " or $1")}`
+          : "does not match any of the allowed forms";
       }
     }
     return errors;
   }
   const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.length > 0 && !types.some((type) => matchesType(value, type))) {
-    errors[path] = `must be ${types.map((type) => (type === "integer" ? "a whole number" : type === "array" ? "a list" : type === "object" ? "an object" : `a ${type}`)).join(" or ")}`;
+    errors[path] =
+      `must be ${types.map((type) => (type === "integer" ? "a whole number" : type === "array" ? "a list" : type === "object" ? "an object" : `a ${type}`)).join(" or ")}`;
     return errors;
   }
   if (schema.enum && !schema.enum.some((option) => JSON.stringify(option) === JSON.stringify(value))) {
@@ -160,7 +183,8 @@ export function validateValue(value: unknown, input: Schema, root: Schema, path 
   if (typeof value === "string") {
     const minLength = schema.minLength as number | undefined;
     const maxLength = schema.maxLength as number | undefined;
-    if (minLength !== undefined && value.length < minLength) errors[path] = minLength === 1 ? "must not be empty" : `must have at least ${minLength} characters`;
+    if (minLength !== undefined && value.length < minLength)
+      errors[path] = minLength === 1 ? "must not be empty" : `must have at least ${minLength} characters`;
     else if (maxLength !== undefined && value.length > maxLength) errors[path] = `must have at most ${maxLength} characters`;
     else if (typeof schema.pattern === "string") {
       try {
@@ -175,7 +199,8 @@ export function validateValue(value: unknown, input: Schema, root: Schema, path 
     const maxItems = schema.maxItems as number | undefined;
     if (minItems !== undefined && value.length < minItems) errors[path] = `needs at least ${minItems} item${minItems === 1 ? "" : "s"}`;
     else if (maxItems !== undefined && value.length > maxItems) errors[path] = `takes at most ${maxItems} item${maxItems === 1 ? "" : "s"}`;
-    if (schema.items) for (const [index, item] of value.entries()) validateValue(item, schema.items, root, join(path, String(index)), errors);
+    if (schema.items)
+      for (const [index, item] of value.entries()) validateValue(item, schema.items, root, join(path, String(index)), errors);
   }
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
@@ -187,7 +212,8 @@ export function validateValue(value: unknown, input: Schema, root: Schema, path 
       const property = schema.properties?.[name];
       if (property) validateValue(item, property, root, join(path, name), errors);
       else if (schema.additionalProperties === false) errors[join(path, name)] = "is not a known field; remove it";
-      else if (typeof schema.additionalProperties === "object") validateValue(item, schema.additionalProperties, root, join(path, name), errors);
+      else if (typeof schema.additionalProperties === "object")
+        validateValue(item, schema.additionalProperties, root, join(path, name), errors);
     }
   }
   return errors;
@@ -211,7 +237,14 @@ function describeForm(schema: Schema): string | undefined {
   if (typeof schema.format === "string" && formatNames[schema.format]) return formatNames[schema.format];
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (typeof schema.description === "string") return schema.description;
-  if (typeof schema.type === "string") return schema.type === "integer" ? "a whole number" : schema.type === "array" ? "a list" : schema.type === "object" ? "an object" : `a ${schema.type}`;
+  if (typeof schema.type === "string")
+    return schema.type === "integer"
+      ? "a whole number"
+      : schema.type === "array"
+        ? "a list"
+        : schema.type === "object"
+          ? "an object"
+          : `a ${schema.type}`;
   return undefined;
 }
 

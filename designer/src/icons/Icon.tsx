@@ -69,7 +69,14 @@ export function UiIconSprite() {
 export const UiIcon = memo(function UiIcon({ name, size = 18, title }: { name: UiIconName; size?: number; title?: string }) {
   return (
     // biome-ignore lint/a11y/noSvgWithoutTitle: decorative unless a title is given (then it has one).
-    <svg className="ui-icon" width={size} height={size} viewBox="0 0 24 24" aria-hidden={title ? undefined : true} role={title ? "img" : undefined}>
+    <svg
+      className="ui-icon"
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      aria-hidden={title ? undefined : true}
+      role={title ? "img" : undefined}
+    >
       {title && <title>{title}</title>}
       <use href={`#ui-icon-${name}`} />
     </svg>
@@ -77,8 +84,22 @@ export const UiIcon = memo(function UiIcon({ name, size = 18, title }: { name: U
 });
 
 /** A component or entity icon: Iconify id, image URL or a letter tile. */
-export const EntityIcon = memo(function EntityIcon({ icon, fallback, size = 36, color }: { icon: string | undefined; fallback: string; size?: number; color?: string }) {
-  const ready = useSyncExternalStore(subscribe, () => mdi !== undefined, () => false);
+export const EntityIcon = memo(function EntityIcon({
+  icon,
+  fallback,
+  size = 36,
+  color,
+}: {
+  icon: string | undefined;
+  fallback: string;
+  size?: number;
+  color?: string;
+}) {
+  const ready = useSyncExternalStore(
+    subscribe,
+    () => mdi !== undefined,
+    () => false,
+  );
   if (icon && /^(https?:|data:|\/)/.test(icon)) {
     return <img className="entity-icon" src={icon} width={size} height={size} alt="" />;
   }

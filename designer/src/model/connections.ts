@@ -58,29 +58,40 @@ export function inputEntity(project: Project, registry: Registry, end: HandleEnd
 export function checkConnection(project: Project, registry: Registry, source: HandleEnd, target: HandleEnd): ConnectionCheck {
   const sourceIsHub = source.nodeId.startsWith("hub:");
   const targetIsHub = target.nodeId.startsWith("hub:");
-  if (source.nodeId === target.nodeId) return { ok: false, reason: sourceIsHub ? "a hub cannot include itself" : "an instance cannot take its own outputs" };
+  if (source.nodeId === target.nodeId)
+    return { ok: false, reason: sourceIsHub ? "a hub cannot include itself" : "an instance cannot take its own outputs" };
 
   if (targetIsHub) {
     const hub = project.hubs.find((item) => item.id === target.nodeId);
     if (!hub) return { ok: false, reason: `hub "${target.nodeId}" is not in the project` };
     if (sourceIsHub) {
-      if (hub.injectionInputs.includes(source.nodeId)) return { ok: false, reason: `hub "${target.nodeId}" already includes "${source.nodeId}"` };
+      if (hub.injectionInputs.includes(source.nodeId))
+        return { ok: false, reason: `hub "${target.nodeId}" already includes "${source.nodeId}"` };
       return { ok: true, mutation: { op: "connect-hub", hubId: hub.id, source: { hubId: source.nodeId } } };
     }
     if (!source.handleId?.startsWith("out:")) return { ok: false, reason: "drag from an output to add it to the hub" };
     const ref = { instanceId: source.nodeId, output: source.handleId.slice(4) };
-    if (hub.inputs.some((item) => sameRef(item, ref))) return { ok: false, reason: `hub "${hub.id}" already has output "${ref.output}" of ${instanceTitle(project, registry, ref.instanceId)}` };
+    if (hub.inputs.some((item) => sameRef(item, ref)))
+      return {
+        ok: false,
+        reason: `hub "${hub.id}" already has output "${ref.output}" of ${instanceTitle(project, registry, ref.instanceId)}`,
+      };
     return { ok: true, mutation: { op: "connect-hub", hubId: hub.id, source: ref } };
   }
 
   const instance = project.instances.find((item) => item.id === target.nodeId);
   if (!instance) return { ok: false, reason: `instance "${target.nodeId}" is not in the project` };
   const component = registry.components[instance.type];
-  if (!component) return { ok: false, reason: `component "${instance.type}" is not installed, so ${instanceTitle(project, registry, instance.id)} cannot take inputs` };
+  if (!component)
+    return {
+      ok: false,
+      reason: `component "${instance.type}" is not installed, so ${instanceTitle(project, registry, instance.id)} cannot take inputs`,
+    };
 
   if (target.handleId === handleIds.inject) {
     if (!sourceIsHub) return { ok: false, reason: "only hubs can be injected; connect an output to one of the inputs instead" };
-    if (instance.injectionInputs.includes(source.nodeId)) return { ok: false, reason: `hub "${source.nodeId}" is already injected into ${instanceTitle(project, registry, instance.id)}` };
+    if (instance.injectionInputs.includes(source.nodeId))
+      return { ok: false, reason: `hub "${source.nodeId}" is already injected into ${instanceTitle(project, registry, instance.id)}` };
     return { ok: true, mutation: { op: "inject-hub", instanceId: instance.id, hubId: source.nodeId } };
   }
   if (!target.handleId?.startsWith("in:")) return { ok: false, reason: "connect an output to an input (inputs are on the left of a card)" };
@@ -90,13 +101,15 @@ export function checkConnection(project: Project, registry: Registry, source: Ha
   const current = instance.inputs[inputName] ?? [];
 
   if (sourceIsHub) {
-    if (current.some((ref) => "hubId" in ref && ref.hubId === source.nodeId)) return { ok: false, reason: `input "${inputName}" already takes hub "${source.nodeId}"` };
+    if (current.some((ref) => "hubId" in ref && ref.hubId === source.nodeId))
+      return { ok: false, reason: `input "${inputName}" already takes hub "${source.nodeId}"` };
     return { ok: true, mutation: { op: "connect", instanceId: instance.id, input: inputName, source: { hubId: source.nodeId } } };
   }
   if (!source.handleId?.startsWith("out:")) return { ok: false, reason: "connect an output (on the right of a card) to an input" };
   const outputName = source.handleId.slice(4);
   const entity = outputEntity(project, registry, source);
-  if (entity === undefined) return { ok: false, reason: `${instanceTitle(project, registry, source.nodeId)} has no output "${outputName}"` };
+  if (entity === undefined)
+    return { ok: false, reason: `${instanceTitle(project, registry, source.nodeId)} has no output "${outputName}"` };
   if (entity !== spec.entity) {
     return {
       ok: false,
@@ -106,7 +119,10 @@ export function checkConnection(project: Project, registry: Registry, source: Ha
   const ref = { instanceId: source.nodeId, output: outputName };
   if (current.some((item) => sameRef(item, ref))) return { ok: false, reason: `input "${inputName}" is already connected to that output` };
   if (wouldCycle(project, source.nodeId, instance.id)) {
-    return { ok: false, reason: `${instanceTitle(project, registry, source.nodeId)} already depends on ${instanceTitle(project, registry, instance.id)}; the connection would make a cycle` };
+    return {
+      ok: false,
+      reason: `${instanceTitle(project, registry, source.nodeId)} already depends on ${instanceTitle(project, registry, instance.id)}; the connection would make a cycle`,
+    };
   }
   return { ok: true, mutation: { op: "connect", instanceId: instance.id, input: inputName, source: ref } };
 }

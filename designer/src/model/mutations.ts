@@ -68,7 +68,9 @@ export function applyMutation(project: Project, mutation: ProjectMutation, regis
               ? instance
               : { ...instance, inputs };
           }),
-        hubs: project.hubs.map((hub) => (hub.inputs.some((ref) => ref.instanceId === id) ? { ...hub, inputs: hub.inputs.filter((ref) => ref.instanceId !== id) } : hub)),
+        hubs: project.hubs.map((hub) =>
+          hub.inputs.some((ref) => ref.instanceId === id) ? { ...hub, inputs: hub.inputs.filter((ref) => ref.instanceId !== id) } : hub,
+        ),
       };
     }
     case "rename-instance": {
@@ -79,7 +81,9 @@ export function applyMutation(project: Project, mutation: ProjectMutation, regis
         ...project,
         instances: project.instances.map((instance) => {
           const renamed = instance.id === old.id ? { ...instance, id: newId, name: mutation.newName } : instance;
-          const inputs = Object.fromEntries(Object.entries(renamed.inputs).map(([name, refs]) => [name, refs.map((ref) => renameRef(ref, old.id, newId))]));
+          const inputs = Object.fromEntries(
+            Object.entries(renamed.inputs).map(([name, refs]) => [name, refs.map((ref) => renameRef(ref, old.id, newId))]),
+          );
           return { ...renamed, inputs };
         }),
         hubs: project.hubs.map((hub) => ({ ...hub, inputs: hub.inputs.map((ref) => renameRef(ref, old.id, newId)) })),
@@ -112,14 +116,22 @@ export function applyMutation(project: Project, mutation: ProjectMutation, regis
         ...project,
         hubs: [
           ...project.hubs,
-          { id: mutation.hubId, ...(mutation.title ? { title: mutation.title } : {}), inputs: [], injectionInputs: [], position: mutation.position ?? { x: 0, y: 0 } },
+          {
+            id: mutation.hubId,
+            ...(mutation.title ? { title: mutation.title } : {}),
+            inputs: [],
+            injectionInputs: [],
+            position: mutation.position ?? { x: 0, y: 0 },
+          },
         ],
       };
     case "remove-hub": {
       const id = mutation.hubId;
       return {
         ...project,
-        hubs: project.hubs.filter((hub) => hub.id !== id).map((hub) => ({ ...hub, injectionInputs: hub.injectionInputs.filter((other) => other !== id) })),
+        hubs: project.hubs
+          .filter((hub) => hub.id !== id)
+          .map((hub) => ({ ...hub, injectionInputs: hub.injectionInputs.filter((other) => other !== id) })),
         instances: project.instances.map((instance) => ({
           ...instance,
           injectionInputs: instance.injectionInputs.filter((hubId) => hubId !== id),
@@ -151,10 +163,15 @@ export function applyMutation(project: Project, mutation: ProjectMutation, regis
       });
     case "inject-hub":
       return mapInstance(project, mutation.instanceId, (instance) =>
-        instance.injectionInputs.includes(mutation.hubId) ? instance : { ...instance, injectionInputs: [...instance.injectionInputs, mutation.hubId] },
+        instance.injectionInputs.includes(mutation.hubId)
+          ? instance
+          : { ...instance, injectionInputs: [...instance.injectionInputs, mutation.hubId] },
       );
     case "uninject-hub":
-      return mapInstance(project, mutation.instanceId, (instance) => ({ ...instance, injectionInputs: instance.injectionInputs.filter((id) => id !== mutation.hubId) }));
+      return mapInstance(project, mutation.instanceId, (instance) => ({
+        ...instance,
+        injectionInputs: instance.injectionInputs.filter((id) => id !== mutation.hubId),
+      }));
   }
 }
 
@@ -168,7 +185,8 @@ function recreateInstance(project: Project, instance: Instance): ProjectMutation
   const result: ProjectMutation[] = [
     { op: "add-instance", type: instance.type, name: instance.name, args: instance.args, position: instance.position },
   ];
-  for (const [input, refs] of Object.entries(instance.inputs)) for (const source of refs) result.push({ op: "connect", instanceId: instance.id, input, source });
+  for (const [input, refs] of Object.entries(instance.inputs))
+    for (const source of refs) result.push({ op: "connect", instanceId: instance.id, input, source });
   for (const hubId of instance.injectionInputs) result.push({ op: "inject-hub", instanceId: instance.id, hubId });
   for (const other of project.instances) {
     if (other.id === instance.id) continue;
@@ -186,7 +204,8 @@ function recreateHub(project: Project, hub: Hub): ProjectMutation[] {
   const result: ProjectMutation[] = [{ op: "add-hub", hubId: hub.id, ...(hub.title ? { title: hub.title } : {}), position: hub.position }];
   for (const source of hub.inputs) result.push({ op: "connect-hub", hubId: hub.id, source });
   for (const other of hub.injectionInputs) result.push({ op: "connect-hub", hubId: hub.id, source: { hubId: other } });
-  for (const other of project.hubs) if (other.injectionInputs.includes(hub.id)) result.push({ op: "connect-hub", hubId: other.id, source: { hubId: hub.id } });
+  for (const other of project.hubs)
+    if (other.injectionInputs.includes(hub.id)) result.push({ op: "connect-hub", hubId: other.id, source: { hubId: hub.id } });
   for (const instance of project.instances) {
     if (instance.injectionInputs.includes(hub.id)) result.push({ op: "inject-hub", instanceId: instance.id, hubId: hub.id });
     for (const [input, refs] of Object.entries(instance.inputs)) {

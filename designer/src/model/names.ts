@@ -9,7 +9,8 @@ export function instanceNameProblem(project: Project, type: string, name: string
   const problem = checkInstanceName(name);
   if (problem) return problem;
   const id = `${type}:${name}`;
-  if (id !== ignoreId && project.instances.some((instance) => instance.id === id)) return `an instance of this component is already named "${name}"`;
+  if (id !== ignoreId && project.instances.some((instance) => instance.id === id))
+    return `an instance of this component is already named "${name}"`;
   return undefined;
 }
 

@@ -4,5 +4,5 @@ import { PagePanel } from "./PagePanel.js";
 
 registerDockPanel("page", PagePanel);
 
-export { downloadFile, FileBlock, MarkdownBlock, QrBlock } from "./page-blocks.js";
 export { PagePanel } from "./PagePanel.js";
+export { downloadFile, FileBlock, MarkdownBlock, QrBlock } from "./page-blocks.js";

@@ -18,7 +18,8 @@ export function paletteGroups(components: RegistryComponent[], query: string): A
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const groups = new Map<string, RegistryComponent[]>();
   for (const component of components) {
-    const text = `${component.meta.title} ${component.type} ${component.meta.description ?? ""} ${component.meta.category ?? ""}`.toLowerCase();
+    const text =
+      `${component.meta.title} ${component.type} ${component.meta.description ?? ""} ${component.meta.category ?? ""}`.toLowerCase();
     if (!words.every((word) => text.includes(word))) continue;
     const category = component.meta.category ?? "Other";
     groups.set(category, [...(groups.get(category) ?? []), component]);
@@ -45,7 +46,13 @@ export const Palette = memo(function Palette({ onAdd }: { onAdd: (type: string) 
     <aside className="palette" aria-label="Components">
       <div className="palette-search">
         <UiIcon name="magnify" size={16} />
-        <input type="search" aria-label="Search components" placeholder="Search components" value={query} onChange={(event) => setQuery(event.target.value)} />
+        <input
+          type="search"
+          aria-label="Search components"
+          placeholder="Search components"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
       </div>
       <div className="palette-list">
         <button

@@ -11,7 +11,7 @@ import { registerDockPanel, resetDock } from "../dock/dock-store.js";
 import { AddInstanceDialog } from "../forms/AddInstanceDialog.js";
 import { NameDialog } from "../forms/NameDialog.js";
 import { instanceNameProblem, suggestHubId } from "../model/names.js";
-import { Palette, hubPaletteType } from "../palette/Palette.js";
+import { hubPaletteType, Palette } from "../palette/Palette.js";
 import { UnlockDialog } from "../projects/UnlockDialog.js";
 import { EngineBanner } from "../runs/engine-readiness.js";
 import { LogPanel } from "../runs/LogPanel.js";
@@ -100,7 +100,8 @@ function freeSpot(store: ProjectStore, start: { x: number; y: number }): { x: nu
     ...store.project.instances.map((instance) => ({ ...instance.position, w: 320, h: 280 })),
     ...store.project.hubs.map((hub) => ({ ...hub.position, w: 56, h: 56 })),
   ];
-  const free = (x: number, y: number) => boxes.every((box) => x + 320 + 24 <= box.x || box.x + box.w + 24 <= x || y + 240 + 24 <= box.y || box.y + box.h + 24 <= y);
+  const free = (x: number, y: number) =>
+    boxes.every((box) => x + 320 + 24 <= box.x || box.x + box.w + 24 <= x || y + 240 + 24 <= box.y || box.y + box.h + 24 <= y);
   for (let row = 0; row < 20; row++) {
     for (let column = 0; column < 6; column++) {
       const x = start.x + column * 368;
@@ -127,7 +128,16 @@ function ProjectLayout({ store }: { store: ProjectStore }) {
             initial={suggested}
             confirmLabel="Add hub"
             help="Lower-case letters, digits and dashes, starting with a letter; unique among hubs."
-            check={(hubName) => instanceNameProblem({ ...store.project, instances: store.project.hubs.map((hub) => ({ id: hub.id, type: "hub", name: hub.id.slice(4) }) as never) }, "hub", hubName)}
+            check={(hubName) =>
+              instanceNameProblem(
+                {
+                  ...store.project,
+                  instances: store.project.hubs.map((hub) => ({ id: hub.id, type: "hub", name: hub.id.slice(4) }) as never),
+                },
+                "hub",
+                hubName,
+              )
+            }
             onClose={close}
             onSubmit={async (hubName) => {
               await store.mutate([{ op: "add-hub", hubId: `hub:${hubName}`, position }], { label: "add hub" });

@@ -27,7 +27,9 @@ export function TopBar() {
       if (event.type === "projects-changed") load();
     });
   }, [api, events]);
-  const active = [...operations.values()].filter((operation: OperationInfo) => operation.state === "running" || operation.state === "cancelling");
+  const active = [...operations.values()].filter(
+    (operation: OperationInfo) => operation.state === "running" || operation.state === "cancelling",
+  );
   const counts = { instances: store.project.instances.length, problems: store.snapshot.problems.length };
   return (
     <header className="top-bar">
@@ -37,7 +39,11 @@ export function TopBar() {
       </a>
       <label className="project-switcher">
         <span className="visually-hidden">Project</span>
-        <select value={store.name} onChange={(event) => navigate({ screen: "project", project: event.target.value })} aria-label="Switch project">
+        <select
+          value={store.name}
+          onChange={(event) => navigate({ screen: "project", project: event.target.value })}
+          aria-label="Switch project"
+        >
           {(projects?.projects ?? [{ name: store.name }]).map((project) => (
             <option key={project.name} value={project.name}>
               {project.name}
@@ -50,7 +56,11 @@ export function TopBar() {
           <UiIcon name="lock-open-variant" size={14} /> unlocked
         </span>
       ) : (
-        <button type="button" className="button small" onClick={() => whenUnlocked(store, () => toast("success", `“${store.name}” unlocked`))}>
+        <button
+          type="button"
+          className="button small"
+          onClick={() => whenUnlocked(store, () => toast("success", `“${store.name}” unlocked`))}
+        >
           <UiIcon name="lock" size={14} /> Unlock
         </button>
       )}
@@ -67,7 +77,8 @@ export function TopBar() {
       {active.map((operation) => (
         <span key={operation.id} className="operation-pill" role="status">
           <span className="spinner" aria-hidden="true" />
-          {operation.type} · {Object.values(operation.results).filter((result) => result === "succeeded").length}/{operation.instanceIds.length}
+          {operation.type} · {Object.values(operation.results).filter((result) => result === "succeeded").length}/
+          {operation.instanceIds.length}
           <button
             type="button"
             className="button small button-danger"
@@ -82,13 +93,32 @@ export function TopBar() {
           </button>
         </span>
       ))}
-      <button type="button" className="icon-button" aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!store.canUndo} onClick={() => store.undo().catch((error: unknown) => toastError("Undo failed", error))}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Undo"
+        title="Undo (Ctrl+Z)"
+        disabled={!store.canUndo}
+        onClick={() => store.undo().catch((error: unknown) => toastError("Undo failed", error))}
+      >
         <UiIcon name="undo" />
       </button>
-      <button type="button" className="icon-button" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!store.canRedo} onClick={() => store.redo().catch((error: unknown) => toastError("Redo failed", error))}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Redo"
+        title="Redo (Ctrl+Shift+Z)"
+        disabled={!store.canRedo}
+        onClick={() => store.redo().catch((error: unknown) => toastError("Redo failed", error))}
+      >
         <UiIcon name="redo" />
       </button>
-      <span className={`connection-dot ${connection}`} title={connection === "open" ? "Live updates connected" : "Live updates reconnecting…"} role="status" aria-label={connection === "open" ? "Live updates connected" : "Live updates reconnecting"} />
+      <span
+        className={`connection-dot ${connection}`}
+        title={connection === "open" ? "Live updates connected" : "Live updates reconnecting…"}
+        role="status"
+        aria-label={connection === "open" ? "Live updates connected" : "Live updates reconnecting"}
+      />
     </header>
   );
 }

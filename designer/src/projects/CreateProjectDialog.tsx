@@ -8,7 +8,15 @@ import { passwordStrength } from "../model/password.js";
 import { Dialog, FormButtons } from "../ui/Dialog.js";
 import { PasswordField } from "./PasswordField.js";
 
-export function CreateProjectDialog({ existing, onClose, onCreated }: { existing: string[]; onClose: () => void; onCreated: (snapshot: ProjectSnapshot) => void }) {
+export function CreateProjectDialog({
+  existing,
+  onClose,
+  onCreated,
+}: {
+  existing: string[];
+  onClose: () => void;
+  onCreated: (snapshot: ProjectSnapshot) => void;
+}) {
   const { api } = useApp();
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
@@ -33,7 +41,10 @@ export function CreateProjectDialog({ existing, onClose, onCreated }: { existing
       onCreated(snapshot);
       onClose();
     } catch (error) {
-      setServerError({ field: error instanceof ApiRequestError ? error.field : undefined, message: error instanceof Error ? error.message : String(error) });
+      setServerError({
+        field: error instanceof ApiRequestError ? error.field : undefined,
+        message: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       setBusy(false);
     }
@@ -59,16 +70,33 @@ export function CreateProjectDialog({ existing, onClose, onCreated }: { existing
             {touched && nameProblem ? nameProblem : "Lower-case letters, digits and dashes; saved as projects/<name>.json."}
           </div>
         </div>
-        <PasswordField label="Password" name="password" value={password} onChange={setPassword} autoComplete="new-password" error={touched ? passwordProblem : undefined} describedBy={strengthId} />
+        <PasswordField
+          label="Password"
+          name="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="new-password"
+          error={touched ? passwordProblem : undefined}
+          describedBy={strengthId}
+        />
         <div id={strengthId} className="strength" aria-live="polite">
           <div className="strength-bar" data-score={password ? strength.score : -1}>
             {[0, 1, 2, 3].map((index) => (
               <span key={index} className={password && strength.score > index ? "on" : ""} />
             ))}
           </div>
-          <span className="field-help">{password ? `${strength.label}: ${strength.hint}` : "The password encrypts the project's secrets. It cannot be recovered."}</span>
+          <span className="field-help">
+            {password ? `${strength.label}: ${strength.hint}` : "The password encrypts the project's secrets. It cannot be recovered."}
+          </span>
         </div>
-        <PasswordField label="Confirm password" name="confirm-password" value={confirm} onChange={setConfirm} autoComplete="new-password" error={touched && confirm.length + password.length > 0 ? confirmProblem : undefined} />
+        <PasswordField
+          label="Confirm password"
+          name="confirm-password"
+          value={confirm}
+          onChange={setConfirm}
+          autoComplete="new-password"
+          error={touched && confirm.length + password.length > 0 ? confirmProblem : undefined}
+        />
         {serverError && (
           <div className="form-error" role="alert">
             {serverError.message}

@@ -39,7 +39,13 @@ export function PasswordField({
           data-autofocus={autoFocus || undefined}
           spellCheck={false}
         />
-        <button type="button" className="icon-button" aria-label={visible ? "Hide password" : "Show password"} aria-pressed={visible} onClick={() => setVisible((v) => !v)}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={visible ? "Hide password" : "Show password"}
+          aria-pressed={visible}
+          onClick={() => setVisible((v) => !v)}
+        >
           <UiIcon name={visible ? "eye-off" : "eye"} size={16} />
         </button>
       </div>

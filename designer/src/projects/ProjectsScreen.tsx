@@ -98,10 +98,16 @@ export function ProjectsScreen() {
                     }
                   }}
                 >
-                  <UiIcon name={project.unlocked ? "lock-open-variant" : "lock"} size={18} title={project.unlocked ? "Unlocked" : "Locked"} />
+                  <UiIcon
+                    name={project.unlocked ? "lock-open-variant" : "lock"}
+                    size={18}
+                    title={project.unlocked ? "Unlocked" : "Locked"}
+                  />
                   <span className="project-name">{project.name}</span>
                   <span className="muted">
-                    {project.unreadable ? `unreadable: ${project.unreadable}` : `${project.instanceCount} instance${project.instanceCount === 1 ? "" : "s"}`}
+                    {project.unreadable
+                      ? `unreadable: ${project.unreadable}`
+                      : `${project.instanceCount} instance${project.instanceCount === 1 ? "" : "s"}`}
                   </span>
                   <span className={`pill ${project.unlocked ? "pill-ok" : ""}`}>{project.unlocked ? "unlocked" : "locked"}</span>
                 </a>

@@ -6,7 +6,15 @@ import { useApp } from "../app/context.js";
 import { Dialog, FormButtons } from "../ui/Dialog.js";
 import { PasswordField } from "./PasswordField.js";
 
-export function UnlockDialog({ project, onClose, onUnlocked }: { project: string; onClose: () => void; onUnlocked: (snapshot: ProjectSnapshot) => void }) {
+export function UnlockDialog({
+  project,
+  onClose,
+  onUnlocked,
+}: {
+  project: string;
+  onClose: () => void;
+  onUnlocked: (snapshot: ProjectSnapshot) => void;
+}) {
   const { api } = useApp();
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string>();
@@ -38,7 +46,15 @@ export function UnlockDialog({ project, onClose, onUnlocked }: { project: string
     <Dialog title={`Unlock "${project}"`} onClose={onClose}>
       <form className="form" onSubmit={submit} noValidate>
         <p className="muted">The password decrypts the project's secrets so they can be set and instances can run.</p>
-        <PasswordField label="Password" name="unlock-password" value={password} onChange={setPassword} autoComplete="current-password" error={error} autoFocus />
+        <PasswordField
+          label="Password"
+          name="unlock-password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="current-password"
+          error={error}
+          autoFocus
+        />
         <FormButtons onCancel={onClose} submitLabel={busy ? "Unlocking…" : "Unlock"} disabled={busy} />
       </form>
     </Dialog>

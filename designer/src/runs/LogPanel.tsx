@@ -26,13 +26,18 @@ export function LogPanel({ panel, store, active }: DockPanelProps) {
     if (element && stick.current && active) element.scrollTop = element.scrollHeight;
   }, [lines, active]);
   const running = [...operations.values()].filter(
-    (operation: OperationInfo) => (operation.state === "running" || operation.state === "cancelling") && operation.instanceIds.includes(instanceId),
+    (operation: OperationInfo) =>
+      (operation.state === "running" || operation.state === "cancelling") && operation.instanceIds.includes(instanceId),
   );
   const chip = view ? statusChip(view.status) : undefined;
   const cancel = async (operation: OperationInfo) => {
     try {
       await store.api.cancelOperation(operation.id, operation.state === "cancelling");
-      toast("info", operation.state === "cancelling" ? "Stopping the operation now" : "Cancelling the operation", `${operation.type} of ${operation.instanceIds.length} instance(s)`);
+      toast(
+        "info",
+        operation.state === "cancelling" ? "Stopping the operation now" : "Cancelling the operation",
+        `${operation.type} of ${operation.instanceIds.length} instance(s)`,
+      );
     } catch (caught) {
       toastError("The operation could not be cancelled", caught);
     }

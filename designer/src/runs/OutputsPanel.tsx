@@ -59,7 +59,12 @@ export function OutputsPanel({ panel, store, api }: DockPanelProps) {
           <ul className="plain-list">
             {Object.entries(details.resolvedInputs).map(([input, refs]) => (
               <li key={input}>
-                <strong>{input}</strong>: {refs.length === 0 ? <span className="muted">nothing connected</span> : refs.map((ref) => `${ref.instanceId} → ${ref.output}`).join(", ")}
+                <strong>{input}</strong>:{" "}
+                {refs.length === 0 ? (
+                  <span className="muted">nothing connected</span>
+                ) : (
+                  refs.map((ref) => `${ref.instanceId} → ${ref.output}`).join(", ")
+                )}
               </li>
             ))}
           </ul>
@@ -68,7 +73,10 @@ export function OutputsPanel({ panel, store, api }: DockPanelProps) {
         <p className="muted">
           {details.terminals.length === 0 && details.pages.length === 0
             ? "None."
-            : [...details.terminals.map((terminal) => `terminal ${terminal.title ?? terminal.name}`), ...details.pages.map((page) => `page ${page.title}`)].join(", ")}
+            : [
+                ...details.terminals.map((terminal) => `terminal ${terminal.title ?? terminal.name}`),
+                ...details.pages.map((page) => `page ${page.title}`),
+              ].join(", ")}
         </p>
       </section>
     </div>

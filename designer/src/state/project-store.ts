@@ -5,7 +5,7 @@
  */
 import type { Hub, Instance, Project, ProjectProblem, Registry, RegistryComponent } from "@highstate/contract";
 import type { InstanceStatus, OperationInfo, ProjectMutation, ProjectSnapshot, ServerEvent } from "@highstate/runner/api";
-import { ApiRequestError, type ApiClient } from "../api/client.js";
+import { type ApiClient, ApiRequestError } from "../api/client.js";
 import { applyMutations, invertMutations } from "../model/mutations.js";
 import { refreshEngineReadiness } from "../runs/engine-readiness.js";
 import { toast } from "../ui/toasts.js";
@@ -65,7 +65,11 @@ export function engineEventLine(event: Extract<ServerEvent, { type: "engine-even
       return {
         ...base,
         level: "info",
-        text: `done in ${(e.durationMs / 1000).toFixed(1)} s: ${Object.entries(e.changes).map(([op, count]) => `${count} ${op}`).join(", ") || "no changes"}; ${e.resourceCount} resources`,
+        text: `done in ${(e.durationMs / 1000).toFixed(1)} s: ${
+          Object.entries(e.changes)
+            .map(([op, count]) => `${count} ${op}`)
+            .join(", ") || "no changes"
+        }; ${e.resourceCount} resources`,
       };
     case "log":
       return { ...base, level: "info", text: e.message };
@@ -220,7 +224,10 @@ export class ProjectStore {
     this.#absorb({ ...this.snapshot, project: optimistic });
     // The undo entry exists from now on (removed again if the server refuses), so an undo pressed
     // before the server answered still undoes this change, queued after it.
-    const entry = options.undoable !== false && inverse.length > 0 ? { forward: mutations, inverse, label: options.label ?? describe(mutations) } : undefined;
+    const entry =
+      options.undoable !== false && inverse.length > 0
+        ? { forward: mutations, inverse, label: options.label ?? describe(mutations) }
+        : undefined;
     if (entry) {
       this.undoStack.push(entry);
       if (this.undoStack.length > 200) this.undoStack.shift();
@@ -376,7 +383,14 @@ export class ProjectStore {
   async loadLogs(instanceId: string): Promise<void> {
     const logs = await this.api.instanceLogs(this.name, instanceId);
     const lines = logs.entries.map((entry) =>
-      engineEventLine({ type: "engine-event", operationId: entry.operationId, project: this.name, instanceId, event: entry.event, time: entry.time }),
+      engineEventLine({
+        type: "engine-event",
+        operationId: entry.operationId,
+        project: this.name,
+        instanceId,
+        event: entry.event,
+        time: entry.time,
+      }),
     );
     this.logs.set(instanceId, lines.slice(-maxLogLines));
     this.emitter.emit(keys.logs(instanceId));

@@ -28,11 +28,7 @@ export class KeyedEmitter {
 
 /** Subscribes a component to one key of an emitter and reads a value that must be referentially stable. */
 export function useKeyed<T>(emitter: KeyedEmitter, key: string, read: () => T): T {
-  return useSyncExternalStore(
-    (listener) => emitter.subscribe(key, listener),
-    read,
-    read,
-  );
+  return useSyncExternalStore((listener) => emitter.subscribe(key, listener), read, read);
 }
 
 /** A minimal observable value for app-wide UI state. */
@@ -57,5 +53,9 @@ export class Observable<T> {
 }
 
 export function useObservable<T>(observable: Observable<T>): T {
-  return useSyncExternalStore(observable.subscribe, () => observable.get(), () => observable.get());
+  return useSyncExternalStore(
+    observable.subscribe,
+    () => observable.get(),
+    () => observable.get(),
+  );
 }

@@ -27,7 +27,9 @@ export function Dialog({
     const dialog = ref.current!;
     const previous = document.activeElement as HTMLElement | null;
     if (!dialog.open) dialog.showModal();
-    const autofocus = dialog.querySelector<HTMLElement>("[data-autofocus]") ?? dialog.querySelector<HTMLElement>("input, select, textarea, button:not(.dialog-close)");
+    const autofocus =
+      dialog.querySelector<HTMLElement>("[data-autofocus]") ??
+      dialog.querySelector<HTMLElement>("input, select, textarea, button:not(.dialog-close)");
     autofocus?.focus();
     const onCancel = (event: Event) => {
       event.preventDefault();

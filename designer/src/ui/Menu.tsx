@@ -12,7 +12,17 @@ export interface MenuItem {
   hint?: string;
 }
 
-export function MenuButton({ label, items, children, className }: { label: string; items: MenuItem[]; children: ReactNode; className?: string }) {
+export function MenuButton({
+  label,
+  items,
+  children,
+  className,
+}: {
+  label: string;
+  items: MenuItem[];
+  children: ReactNode;
+  className?: string;
+}) {
   const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);

@@ -1,6 +1,7 @@
 /** Transient messages in the bottom-right corner; errors stay until dismissed. */
-import { Observable, useObservable } from "../state/store.js";
+
 import { UiIcon } from "../icons/Icon.js";
+import { Observable, useObservable } from "../state/store.js";
 
 export interface Toast {
   id: number;

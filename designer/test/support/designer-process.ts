@@ -36,7 +36,8 @@ export async function ensureBuilt(packageDir: string): Promise<void> {
 export async function ensureDesignerBuilt(): Promise<void> {
   const dir = join(root, "designer");
   const marker = join(dir, "dist/index.html");
-  if (existsSync(marker) && statSync(marker).mtimeMs >= Math.max(await newest(join(dir, "src")), statSync(join(dir, "index.html")).mtimeMs)) return;
+  if (existsSync(marker) && statSync(marker).mtimeMs >= Math.max(await newest(join(dir, "src")), statSync(join(dir, "index.html")).mtimeMs))
+    return;
   execFileSync("npx", ["vite", "build"], { cwd: dir, stdio: "inherit" });
   execFileSync("node", ["scripts/write-index.js"], { cwd: dir, stdio: "inherit" });
 }
@@ -44,7 +45,10 @@ export async function ensureDesignerBuilt(): Promise<void> {
 /** A temp workspace with @highstate/common (and what it needs) linked into node_modules. */
 export async function createWorkspace(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "highstate-designer-e2e-"));
-  await writeFile(join(dir, "package.json"), `${JSON.stringify({ name: "infra", private: true, type: "module", dependencies: { "@highstate/common": "^0.1.0" } }, null, 2)}\n`);
+  await writeFile(
+    join(dir, "package.json"),
+    `${JSON.stringify({ name: "infra", private: true, type: "module", dependencies: { "@highstate/common": "^0.1.0" } }, null, 2)}\n`,
+  );
   await writeFile(join(dir, "Pulumi.yaml"), "name: infra\nruntime: nodejs\n");
   await mkdir(join(dir, "node_modules/@highstate"), { recursive: true });
   for (const [name, path] of [
@@ -66,11 +70,31 @@ export interface DesignerProcess {
 
 /** Starts `highstate designer --port 0` in `workspace` and waits for the URL it prints. */
 export async function startDesigner(workspace: string, env: Record<string, string> = {}): Promise<DesignerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ["--conditions=@highstate/source", "--import", tsxLoader, "--input-type=module", "-e", `import { main } from ${JSON.stringify(pathToFileURL(cliEntry).href)}; process.exitCode = await main(process.argv.slice(1));`, "designer", "--port", "0"], {
-    cwd: workspace,
-    env: { ...process.env, HIGHSTATE_ENGINE: "fake", HIGHSTATE_FAKE_ENGINE_DELAY_MS: "2500", HIGHSTATE_FAKE_ENGINE_RESOURCES: "3", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      "--conditions=@highstate/source",
+      "--import",
+      tsxLoader,
+      "--input-type=module",
+      "-e",
+      `import { main } from ${JSON.stringify(pathToFileURL(cliEntry).href)}; process.exitCode = await main(process.argv.slice(1));`,
+      "designer",
+      "--port",
+      "0",
+    ],
+    {
+      cwd: workspace,
+      env: {
+        ...process.env,
+        HIGHSTATE_ENGINE: "fake",
+        HIGHSTATE_FAKE_ENGINE_DELAY_MS: "2500",
+        HIGHSTATE_FAKE_ENGINE_RESOURCES: "3",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));

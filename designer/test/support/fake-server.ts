@@ -18,14 +18,7 @@ import {
   type Registry,
   validateProject,
 } from "@highstate/contract";
-import type {
-  EngineEvent,
-  InstanceStatus,
-  OperationInfo,
-  ProjectMutation,
-  ProjectSnapshot,
-  ServerEvent,
-} from "@highstate/runner/api";
+import type { EngineEvent, InstanceStatus, OperationInfo, ProjectMutation, ProjectSnapshot, ServerEvent } from "@highstate/runner/api";
 import { WebSocketServer } from "ws";
 import { applyMutations } from "../../src/model/mutations.ts";
 
@@ -47,7 +40,13 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-const types: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml" };
+const types: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+};
 
 class HttpError extends Error {
   constructor(
@@ -75,7 +74,9 @@ export async function startFakeServer(options: {
   /** How long a fake run of one instance takes, in milliseconds. */
   runMs?: number;
 }): Promise<FakeServer> {
-  const registry = buildRegistry(options.packages.map((pkg) => ({ package: { name: pkg.name, version: "0.1.0" }, entities: pkg.entities, components: pkg.components })));
+  const registry = buildRegistry(
+    options.packages.map((pkg) => ({ package: { name: pkg.name, version: "0.1.0" }, entities: pkg.entities, components: pkg.components })),
+  );
   const validateArgs = argsValidatorFromDefinitions(options.packages.flatMap((pkg) => pkg.components));
   const projects = new Map<string, FakeProject>();
   for (const [name, seed] of Object.entries(options.projects ?? {})) {
@@ -93,7 +94,9 @@ export async function startFakeServer(options: {
   const snapshot = (name: string, state: FakeProject): ProjectSnapshot => {
     const statuses: Record<string, InstanceStatus> = {};
     for (const instance of state.project.instances) {
-      statuses[instance.id] = registry.components[instance.type] ? (state.statuses[instance.id] ?? { state: "not-created", outdated: false }) : { state: "unknown-component", outdated: false };
+      statuses[instance.id] = registry.components[instance.type]
+        ? (state.statuses[instance.id] ?? { state: "not-created", outdated: false })
+        : { state: "unknown-component", outdated: false };
     }
     return {
       name,
@@ -125,7 +128,12 @@ export async function startFakeServer(options: {
 
   const runOperation = async (project: string, state: FakeProject, operation: OperationInfo & { cancelled?: boolean }) => {
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    for (const id of operation.instanceIds) setStatus(project, state, id, { ...(state.statuses[id] ?? { state: "not-created", outdated: false }), state: "pending", operation: operation.type });
+    for (const id of operation.instanceIds)
+      setStatus(project, state, id, {
+        ...(state.statuses[id] ?? { state: "not-created", outdated: false }),
+        state: "pending",
+        operation: operation.type,
+      });
     for (const id of operation.instanceIds) {
       if (operation.cancelled) {
         operation.results[id] = "cancelled";
@@ -139,9 +147,23 @@ export async function startFakeServer(options: {
       for (let done = 0; done < total; done++) {
         if (operation.cancelled) break;
         setStatus(project, state, id, { state: "running", outdated: false, operation: operation.type, progress: { done, total } });
-        engineEvent(operation.id, project, id, { type: "resource", urn: `urn:pulumi:${id}::r${done}`, resourceType: "command:remote:Command", name: `step-${done}`, op: "create", status: "started" });
+        engineEvent(operation.id, project, id, {
+          type: "resource",
+          urn: `urn:pulumi:${id}::r${done}`,
+          resourceType: "command:remote:Command",
+          name: `step-${done}`,
+          op: "create",
+          status: "started",
+        });
         await sleep(runMs / total);
-        engineEvent(operation.id, project, id, { type: "resource", urn: `urn:pulumi:${id}::r${done}`, resourceType: "command:remote:Command", name: `step-${done}`, op: "create", status: "done" });
+        engineEvent(operation.id, project, id, {
+          type: "resource",
+          urn: `urn:pulumi:${id}::r${done}`,
+          resourceType: "command:remote:Command",
+          name: `step-${done}`,
+          op: "create",
+          status: "done",
+        });
       }
       if (operation.cancelled) {
         operation.results[id] = "cancelled";
@@ -152,14 +174,38 @@ export async function startFakeServer(options: {
       const instance = state.project.instances.find((item) => item.id === id);
       if (instance?.args.endpoint === "fail.invalid") {
         operation.results[id] = "failed";
-        engineEvent(operation.id, project, id, { type: "diagnostic", severity: "error", message: `cannot connect to "fail.invalid": name does not resolve` });
-        setStatus(project, state, id, { state: "failed", outdated: false, error: `cannot connect to "fail.invalid": name does not resolve`, operation: operation.type });
+        engineEvent(operation.id, project, id, {
+          type: "diagnostic",
+          severity: "error",
+          message: `cannot connect to "fail.invalid": name does not resolve`,
+        });
+        setStatus(project, state, id, {
+          state: "failed",
+          outdated: false,
+          error: `cannot connect to "fail.invalid": name does not resolve`,
+          operation: operation.type,
+        });
         continue;
       }
       operation.results[id] = "succeeded";
-      engineEvent(operation.id, project, id, { type: "summary", changes: operation.type === "destroy" ? { delete: total } : { create: total }, resourceCount: total, durationMs: runMs });
-      setStatus(project, state, id, operation.type === "destroy" ? { state: "not-created", outdated: false } : { state: "created", outdated: false, resourceCount: total, operation: operation.type });
-      if (operation.type === "up") state.statusFields[id] = [{ name: "hostname", title: "Hostname", value: `${instance?.name ?? "host"}.example.internal`, secret: false }];
+      engineEvent(operation.id, project, id, {
+        type: "summary",
+        changes: operation.type === "destroy" ? { delete: total } : { create: total },
+        resourceCount: total,
+        durationMs: runMs,
+      });
+      setStatus(
+        project,
+        state,
+        id,
+        operation.type === "destroy"
+          ? { state: "not-created", outdated: false }
+          : { state: "created", outdated: false, resourceCount: total, operation: operation.type },
+      );
+      if (operation.type === "up")
+        state.statusFields[id] = [
+          { name: "hostname", title: "Hostname", value: `${instance?.name ?? "host"}.example.internal`, secret: false },
+        ];
     }
     operation.state = operation.cancelled ? "cancelled" : Object.values(operation.results).includes("failed") ? "failed" : "completed";
     operation.finishedAt = new Date().toISOString();
@@ -170,18 +216,38 @@ export async function startFakeServer(options: {
 
   const route = async (method: string, path: string, request: IncomingMessage): Promise<[number, unknown]> => {
     const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-    if (method === "GET" && path === "/api/session") return [200, { workspace: "/tmp/fake-workspace", runnerVersion: "0.0.0-fake", registryProblems: [] }];
+    if (method === "GET" && path === "/api/session")
+      return [200, { workspace: "/tmp/fake-workspace", runnerVersion: "0.0.0-fake", registryProblems: [] }];
     if (method === "GET" && path === "/api/registry") return [200, registry];
     if (method === "GET" && path === "/api/projects") {
-      return [200, { projects: [...projects.entries()].map(([name, state]) => ({ name, instanceCount: state.project.instances.length, unlocked: state.unlocked })).sort((a, b) => a.name.localeCompare(b.name)) }];
+      return [
+        200,
+        {
+          projects: [...projects.entries()]
+            .map(([name, state]) => ({ name, instanceCount: state.project.instances.length, unlocked: state.unlocked }))
+            .sort((a, b) => a.name.localeCompare(b.name)),
+        },
+      ];
     }
     if (method === "POST" && path === "/api/projects") {
       const input = await body(request);
       const name = String(input.name ?? "");
-      if (!/^[a-z][a-z0-9-]{0,62}$/.test(name)) throw new HttpError(400, "bad-request", "project names use lower-case letters, digits and dashes, starting with a letter", { field: "name" });
-      if (String(input.password ?? "").length < 8) throw new HttpError(400, "bad-request", "the password must have at least 8 characters", { field: "password" });
+      if (!/^[a-z][a-z0-9-]{0,62}$/.test(name))
+        throw new HttpError(400, "bad-request", "project names use lower-case letters, digits and dashes, starting with a letter", {
+          field: "name",
+        });
+      if (String(input.password ?? "").length < 8)
+        throw new HttpError(400, "bad-request", "the password must have at least 8 characters", { field: "password" });
       if (projects.has(name)) throw new HttpError(409, "conflict", `project "${name}" already exists`, { field: "name" });
-      projects.set(name, { password: String(input.password), project: { version: 1, instances: [], hubs: [] }, revision: 1, unlocked: true, statuses: {}, secrets: {}, statusFields: {} });
+      projects.set(name, {
+        password: String(input.password),
+        project: { version: 1, instances: [], hubs: [] },
+        revision: 1,
+        unlocked: true,
+        statuses: {},
+        secrets: {},
+        statusFields: {},
+      });
       broadcast({ type: "projects-changed" });
       return [201, snapshot(name, projects.get(name)!)];
     }
@@ -192,13 +258,15 @@ export async function startFakeServer(options: {
       if (method === "GET" && rest.length === 0) return [200, snapshot(name, state)];
       if (method === "POST" && rest[0] === "unlock") {
         const input = await body(request);
-        if (input.password !== state.password) throw new HttpError(401, "incorrect-password", `the password of project "${name}" is not correct`);
+        if (input.password !== state.password)
+          throw new HttpError(401, "incorrect-password", `the password of project "${name}" is not correct`);
         state.unlocked = true;
         return [200, snapshot(name, state)];
       }
       if (method === "POST" && rest[0] === "mutations") {
         const input = await body(request);
-        if (input.revision !== state.revision) throw new HttpError(409, "conflict", "the project changed; reload it and try again", { revision: state.revision });
+        if (input.revision !== state.revision)
+          throw new HttpError(409, "conflict", "the project changed; reload it and try again", { revision: state.revision });
         state.project = applyMutations(state.project, input.mutations as ProjectMutation[], registry);
         state.revision++;
         broadcast({ type: "project-changed", project: name, revision: state.revision });
@@ -223,10 +291,22 @@ export async function startFakeServer(options: {
         }
         if (method === "GET" && rest[2] === "logs") return [200, { instanceId, entries: logs.get(`${name}/${instanceId}`) ?? [] }];
         if (method === "GET" && rest[2] === "details") {
-          return [200, { instanceId, status: snapshot(name, state).statuses[instanceId], outputs: {}, statusFields: state.statusFields[instanceId] ?? [], terminals: [], pages: [], resolvedInputs: {} }];
+          return [
+            200,
+            {
+              instanceId,
+              status: snapshot(name, state).statuses[instanceId],
+              outputs: {},
+              statusFields: state.statusFields[instanceId] ?? [],
+              terminals: [],
+              pages: [],
+              resolvedInputs: {},
+            },
+          ];
         }
       }
-      if (method === "GET" && rest[0] === "operations") return [200, [...operations.values()].filter((operation) => operation.project === name).reverse()];
+      if (method === "GET" && rest[0] === "operations")
+        return [200, [...operations.values()].filter((operation) => operation.project === name).reverse()];
       if (method === "POST" && rest[0] === "operations") {
         if (!state.unlocked) throw new HttpError(423, "locked", `project "${name}" is locked; unlock it first`);
         const input = await body(request);
@@ -274,7 +354,15 @@ export async function startFakeServer(options: {
       const status = error instanceof HttpError ? error.status : 500;
       const code = error instanceof HttpError ? error.code : "internal";
       response.writeHead(status, { "content-type": "application/json" });
-      response.end(JSON.stringify({ error: { code, message: error instanceof Error ? error.message : String(error), ...(error instanceof HttpError ? error.extra : {}) } }));
+      response.end(
+        JSON.stringify({
+          error: {
+            code,
+            message: error instanceof Error ? error.message : String(error),
+            ...(error instanceof HttpError ? error.extra : {}),
+          },
+        }),
+      );
     }
   });
   const wss = new WebSocketServer({ noServer: true });

@@ -11,7 +11,9 @@ import { monorepoRoot } from "./designer-process.ts";
  * tracked files.
  */
 export const screenshotsDir =
-  process.env.HIGHSTATE_UPDATE_SCREENSHOTS === "1" ? join(monorepoRoot, "docs/screenshots") : join(tmpdir(), "highstate-designer-screenshots");
+  process.env.HIGHSTATE_UPDATE_SCREENSHOTS === "1"
+    ? join(monorepoRoot, "docs/screenshots")
+    : join(tmpdir(), "highstate-designer-screenshots");
 
 /** Saves a screenshot of the page (see {@link screenshotsDir}). */
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -38,7 +40,10 @@ export async function dragBetween(page: Page, from: Locator, to: Locator): Promi
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   for (let step = 1; step <= 12; step++) {
-    await page.mouse.move(a.x + a.width / 2 + ((b.x + b.width / 2 - a.x - a.width / 2) * step) / 12, a.y + a.height / 2 + ((b.y + b.height / 2 - a.y - a.height / 2) * step) / 12);
+    await page.mouse.move(
+      a.x + a.width / 2 + ((b.x + b.width / 2 - a.x - a.width / 2) * step) / 12,
+      a.y + a.height / 2 + ((b.y + b.height / 2 - a.y - a.height / 2) * step) / 12,
+    );
   }
   await page.mouse.up();
 }
@@ -57,7 +62,10 @@ async function stableBox(page: Page, locator: Locator): Promise<{ x: number; y: 
 
 /** Adds an instance from the palette (click, then name it and fill the required args, by label). */
 export async function addInstance(page: Page, title: string, name: string, args: Record<string, string> = {}): Promise<void> {
-  await page.getByRole("complementary", { name: "Components" }).getByRole("button", { name: new RegExp(`^${title}`) }).click();
+  await page
+    .getByRole("complementary", { name: "Components" })
+    .getByRole("button", { name: new RegExp(`^${title}`) })
+    .click();
   const dialog = page.getByRole("dialog", { name: `New ${title}` });
   await dialog.getByLabel("Instance name").fill(name);
   for (const [label, value] of Object.entries(args)) await dialog.getByLabel(label, { exact: true }).fill(value);

@@ -5,8 +5,8 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { defineComponent, defineEntity } from "../src/index.js";
-import { buildRegistry } from "../src/registry.js";
 import { type Instance, projectSchema } from "../src/project.js";
+import { buildRegistry } from "../src/registry.js";
 import { argsValidatorFromDefinitions, validateProject } from "../src/validation.js";
 
 const server = defineEntity({ type: "bench.server.v1", schema: z.object({ hostname: z.string() }), meta: { title: "Server" } });
@@ -45,7 +45,8 @@ export function syntheticProject(instances: number, edges: number) {
     const target = 1 + Math.floor(random() * (instances - 1));
     const source = Math.floor(random() * target);
     const inputs = list[target]!.inputs;
-    (inputs.upstream ??= []).push({ instanceId: `bench.node.v1:n${source}`, output: "server" });
+    inputs.upstream ??= [];
+    inputs.upstream.push({ instanceId: `bench.node.v1:n${source}`, output: "server" });
   }
   return projectSchema.parse({ version: 1, instances: list, hubs: [] });
 }

@@ -25,7 +25,11 @@ export interface ComponentInputSpec<TEntity extends Entity = Entity> {
 export type ComponentInputOption = Entity | ComponentInputSpec;
 
 /** The normalised form of an input or output spec, as stored on the definition. */
-export interface NormalizedInputSpec<TEntity extends Entity = Entity, TRequired extends boolean = boolean, TMultiple extends boolean = boolean> {
+export interface NormalizedInputSpec<
+  TEntity extends Entity = Entity,
+  TRequired extends boolean = boolean,
+  TMultiple extends boolean = boolean,
+> {
   readonly entity: TEntity;
   readonly required: TRequired;
   readonly multiple: TMultiple;
@@ -92,13 +96,14 @@ export interface Component<
 // biome-ignore lint/suspicious/noExplicitAny: the widest component type needs `any` for its shapes.
 export type AnyComponent = Component<string, any, any, any, any>;
 
-type SpecValue<TSpec> = TSpec extends NormalizedInputSpec<infer TEntity, infer TRequired, infer TMultiple>
-  ? TMultiple extends true
-    ? EntityValue<TEntity>[]
-    : TRequired extends false
-      ? EntityValue<TEntity> | undefined
-      : EntityValue<TEntity>
-  : never;
+type SpecValue<TSpec> =
+  TSpec extends NormalizedInputSpec<infer TEntity, infer TRequired, infer TMultiple>
+    ? TMultiple extends true
+      ? EntityValue<TEntity>[]
+      : TRequired extends false
+        ? EntityValue<TEntity> | undefined
+        : EntityValue<TEntity>
+    : never;
 
 /** The args a unit receives (defaults applied). */
 export type ComponentArgs<C extends AnyComponent> = z.output<C["argsSchema"]>;
@@ -145,7 +150,10 @@ function findInvalidDefaults(schema: z.ZodType, path: string[], problems: Array<
       if (!result.success) {
         const issue = result.error.issues[0]!;
         const where = issue.path.length > 0 ? ` (at ${issue.path.join(".")})` : "";
-        problems.push({ path, message: `the default value ${JSON.stringify(def.defaultValue)} does not satisfy its own schema: ${issue.message}${where}` });
+        problems.push({
+          path,
+          message: `the default value ${JSON.stringify(def.defaultValue)} does not satisfy its own schema: ${issue.message}${where}`,
+        });
       }
       findInvalidDefaults(inner, path, problems, depth + 1);
       return;
@@ -202,7 +210,11 @@ function normalizeSpecs(type: string, field: "inputs" | "outputs", specs: unknow
     }
     const spec = option as Partial<ComponentInputSpec> | null;
     if (typeof spec !== "object" || spec === null || !isEntity(spec.entity)) {
-      throw new DefinitionError(type, `${field}.${name}`, "must reference an entity created with defineEntity (or { entity, required, multiple })");
+      throw new DefinitionError(
+        type,
+        `${field}.${name}`,
+        "must reference an entity created with defineEntity (or { entity, required, multiple })",
+      );
     }
     for (const flag of ["required", "multiple"] as const) {
       if (spec[flag] !== undefined && typeof spec[flag] !== "boolean") {
@@ -242,7 +254,7 @@ export function defineComponent<
 }): Component<TType, TArgs, TSecrets, NormalizeInputSpecs<TInputs>, NormalizeInputSpecs<TOutputs>> {
   const type = String(definition?.type);
   if (!typeIdPattern.test(type)) {
-    throw new DefinitionError(type, "type", "type ids must look like <domain>.<name>.v<major>, e.g. \"common.existing-server.v1\"");
+    throw new DefinitionError(type, "type", 'type ids must look like <domain>.<name>.v<major>, e.g. "common.existing-server.v1"');
   }
   const args = checkShape(type, "args", definition.args);
   const secrets = checkShape(type, "secrets", definition.secrets);
@@ -252,7 +264,8 @@ export function defineComponent<
   const inputs = normalizeSpecs(type, "inputs", definition.inputs);
   const outputs = normalizeSpecs(type, "outputs", definition.outputs);
   for (const name of Object.keys(outputs)) {
-    if (name in inputs) throw new DefinitionError(type, `outputs.${name}`, `an input is already named "${name}"; inputs and outputs need distinct names`);
+    if (name in inputs)
+      throw new DefinitionError(type, `outputs.${name}`, `an input is already named "${name}"; inputs and outputs need distinct names`);
   }
   const meta = definition.meta as ComponentMeta | undefined;
   if (typeof meta !== "object" || meta === null || typeof meta.title !== "string" || meta.title.length === 0) {
@@ -264,7 +277,7 @@ export function defineComponent<
       throw new DefinitionError(type, "source.package", "must name the npm package holding the program");
     }
     if (typeof source.path !== "string" || source.path.length === 0 || source.path.startsWith("/") || source.path.startsWith(".")) {
-      throw new DefinitionError(type, "source.path", "must be the package subpath of the program, e.g. \"existing-server\"");
+      throw new DefinitionError(type, "source.path", 'must be the package subpath of the program, e.g. "existing-server"');
     }
   }
   return {

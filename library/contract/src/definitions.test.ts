@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { cluster, existingServer, serverEntity } from "./__fixtures__/definitions.js";
 import { componentBrand, defineComponent, isComponent, isUnitComponent } from "./component.js";
 import { defineEntity, entityBrand, isEntity } from "./entity.js";
 import { DefinitionError } from "./errors.js";
-import { cluster, existingServer, serverEntity } from "./__fixtures__/definitions.js";
 
 const entity = defineEntity({ type: "test.thing.v1", schema: z.object({ a: z.string() }), meta: { title: "Thing" } });
 
@@ -118,13 +118,16 @@ describe("defineComponent", () => {
     expect(definitionError(() => defineComponent({ type: "a.b.v1", args: { "Bad-Name": z.string() }, meta: { title: "X" } })).field).toBe(
       "args.Bad-Name",
     );
-    expect(definitionError(() => defineComponent({ type: "a.b.v1", args: { port: 22 } as never, meta: { title: "X" } })).field).toBe("args.port");
-    expect(definitionError(() => defineComponent({ type: "a.b.v1", meta: {} as never })).field).toBe("meta.title");
-    expect(definitionError(() => defineComponent({ type: "a.b.v1", meta: { title: "X" }, source: { package: "p", path: "./x" } })).field).toBe(
-      "source.path",
+    expect(definitionError(() => defineComponent({ type: "a.b.v1", args: { port: 22 } as never, meta: { title: "X" } })).field).toBe(
+      "args.port",
     );
+    expect(definitionError(() => defineComponent({ type: "a.b.v1", meta: {} as never })).field).toBe("meta.title");
     expect(
-      definitionError(() => defineComponent({ type: "a.b.v1", inputs: { a: { entity, required: "yes" } } as never, meta: { title: "X" } })).field,
+      definitionError(() => defineComponent({ type: "a.b.v1", meta: { title: "X" }, source: { package: "p", path: "./x" } })).field,
+    ).toBe("source.path");
+    expect(
+      definitionError(() => defineComponent({ type: "a.b.v1", inputs: { a: { entity, required: "yes" } } as never, meta: { title: "X" } }))
+        .field,
     ).toBe("inputs.a.required");
   });
 });

@@ -60,7 +60,7 @@ export function defineEntity<const TType extends string, TSchema extends z.ZodTy
 }): Entity<TType, TSchema> {
   const type = String(definition?.type);
   if (!typeIdPattern.test(type)) {
-    throw new DefinitionError(type, "type", "type ids must look like <domain>.<name>.v<major>, e.g. \"common.server.v1\"");
+    throw new DefinitionError(type, "type", 'type ids must look like <domain>.<name>.v<major>, e.g. "common.server.v1"');
   }
   if (!isZodSchema(definition.schema)) {
     throw new DefinitionError(type, "schema", "must be a zod schema (z.object({ … }))");

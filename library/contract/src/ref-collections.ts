@@ -46,7 +46,8 @@ export class UniqueRefs<Ref extends InstanceOutputRef> {
       this.seen.add(refKey(ref.instanceId, ref.output));
     } else if (this.length > scanLimit) {
       this.seen = new Set();
-      for (let position = 0; position < this.length; position += 1) this.seen.add(refKey(this.items[position]!.instanceId, this.items[position]!.output));
+      for (let position = 0; position < this.length; position += 1)
+        this.seen.add(refKey(this.items[position]!.instanceId, this.items[position]!.output));
     }
     return true;
   }
@@ -74,7 +75,12 @@ export class PositionList {
 }
 
 /** Collects every output a hub bundles, including hubs injected into it (cycles among hubs are tolerated). */
-export function hubContents(hubId: string, hubs: Map<string, Hub>, cache: Map<string, InstanceOutputRef[]>, visiting = new Set<string>()): InstanceOutputRef[] {
+export function hubContents(
+  hubId: string,
+  hubs: Map<string, Hub>,
+  cache: Map<string, InstanceOutputRef[]>,
+  visiting = new Set<string>(),
+): InstanceOutputRef[] {
   const cached = cache.get(hubId);
   if (cached) return cached;
   const hub = hubs.get(hubId);

@@ -19,8 +19,15 @@ describe("registry export", () => {
         sshPort: { type: "integer", default: 22, minimum: 1, maximum: 65535, description: "SSH port." },
       },
     });
-    expect(entry.secrets).toMatchObject({ properties: { sshPassword: { type: "string", description: "Password for SSH, when no key is used." } } });
-    expect(entry.inputs.keyPair).toEqual({ entity: "test.key-pair.v1", required: false, multiple: false, description: "The key used to log in." });
+    expect(entry.secrets).toMatchObject({
+      properties: { sshPassword: { type: "string", description: "Password for SSH, when no key is used." } },
+    });
+    expect(entry.inputs.keyPair).toEqual({
+      entity: "test.key-pair.v1",
+      required: false,
+      multiple: false,
+      description: "The key used to log in.",
+    });
     expect(entry.meta.description).toBe("Registers a server that already exists.");
   });
 
@@ -41,9 +48,15 @@ describe("duplicate type ids", () => {
 
   it("are reported with both packages instead of keeping the first silently", () => {
     const copy = defineComponent({ type: existingServer.type, meta: { title: "Another Existing Server" } });
-    const run = () => buildRegistry([{ package: pkg, entities: [], components: [existingServer] }, { package: other, entities: [], components: [copy] }]);
+    const run = () =>
+      buildRegistry([
+        { package: pkg, entities: [], components: [existingServer] },
+        { package: other, entities: [], components: [copy] },
+      ]);
     expect(run).toThrow(DuplicateTypeError);
-    expect(run).toThrow('Component "test.existing-server.v1" is defined by both "test-package" and "other-package": a type id belongs to one package; rename one of them');
+    expect(run).toThrow(
+      'Component "test.existing-server.v1" is defined by both "test-package" and "other-package": a type id belongs to one package; rename one of them',
+    );
   });
 
   it("of entities too, also within one package", () => {
@@ -53,7 +66,10 @@ describe("duplicate type ids", () => {
     );
     const error = (() => {
       try {
-        buildRegistry([{ package: pkg, entities: [serverEntity], components: [] }, { package: other, entities: [copy], components: [] }]);
+        buildRegistry([
+          { package: pkg, entities: [serverEntity], components: [] },
+          { package: other, entities: [copy], components: [] },
+        ]);
       } catch (caught) {
         return caught as DuplicateTypeError;
       }

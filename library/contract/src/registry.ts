@@ -120,11 +120,12 @@ export function referencedEntities(component: AnyComponent): Entity[] {
  *
  * @throws DuplicateTypeError when two different definitions share a type id, naming both packages.
  */
-export function buildRegistry(
-  definitions: Array<{ package: RegistryPackage; entities: Entity[]; components: AnyComponent[] }>,
-): Registry {
+export function buildRegistry(definitions: Array<{ package: RegistryPackage; entities: Entity[]; components: AnyComponent[] }>): Registry {
   const registry: Registry = { entities: {}, components: {} };
-  const owners = { entity: new Map<string, { definition: unknown; package: string }>(), component: new Map<string, { definition: unknown; package: string }>() };
+  const owners = {
+    entity: new Map<string, { definition: unknown; package: string }>(),
+    component: new Map<string, { definition: unknown; package: string }>(),
+  };
   const claim = (kind: "entity" | "component", type: string, definition: unknown, pkg: RegistryPackage): boolean => {
     const owner = owners[kind].get(type);
     if (owner === undefined) {
@@ -135,7 +136,8 @@ export function buildRegistry(
     return false;
   };
   for (const { package: pkg, entities, components } of definitions) {
-    for (const entity of entities) if (claim("entity", entity.type, entity, pkg)) registry.entities[entity.type] = entityToRegistry(entity, pkg);
+    for (const entity of entities)
+      if (claim("entity", entity.type, entity, pkg)) registry.entities[entity.type] = entityToRegistry(entity, pkg);
     for (const component of components) {
       if (claim("component", component.type, component, pkg)) registry.components[component.type] = componentToRegistry(component, pkg);
       for (const entity of referencedEntities(component)) {

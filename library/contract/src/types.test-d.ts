@@ -1,9 +1,20 @@
 import { expectTypeOf, test } from "vitest";
 import { z } from "zod";
-import { type ComponentArgs, type ComponentArgsInput, type ComponentInputs, type ComponentOutputs, type ComponentSecrets, defineComponent } from "./component.js";
+import {
+  type ComponentArgs,
+  type ComponentArgsInput,
+  type ComponentInputs,
+  type ComponentOutputs,
+  type ComponentSecrets,
+  defineComponent,
+} from "./component.js";
 import { defineEntity, type EntityValue } from "./entity.js";
 
-const server = defineEntity({ type: "t.server.v1", schema: z.object({ hostname: z.string(), port: z.number().default(22) }), meta: { title: "S" } });
+const server = defineEntity({
+  type: "t.server.v1",
+  schema: z.object({ hostname: z.string(), port: z.number().default(22) }),
+  meta: { title: "S" },
+});
 const key = defineEntity({ type: "t.key.v1", schema: z.object({ publicKey: z.string() }), meta: { title: "K" } });
 
 const component = defineComponent({
@@ -21,7 +32,11 @@ const component = defineComponent({
 
 test("args, secrets, inputs and outputs are inferred from the definition", () => {
   expectTypeOf<ComponentArgs<typeof component>>().toEqualTypeOf<{ endpoint: string; sshPort: number; tags?: string[] | undefined }>();
-  expectTypeOf<ComponentArgsInput<typeof component>>().toEqualTypeOf<{ endpoint: string; sshPort?: number | undefined; tags?: string[] | undefined }>();
+  expectTypeOf<ComponentArgsInput<typeof component>>().toEqualTypeOf<{
+    endpoint: string;
+    sshPort?: number | undefined;
+    tags?: string[] | undefined;
+  }>();
   expectTypeOf<ComponentSecrets<typeof component>>().toEqualTypeOf<{ password?: string | undefined }>();
   type Inputs = ComponentInputs<typeof component>;
   expectTypeOf<Inputs["key"]>().toEqualTypeOf<{ publicKey: string } | undefined>();

@@ -30,7 +30,10 @@ function project(instances: Instance[], hubs: Project["hubs"] = []): Project {
 }
 
 function codes(problems: ProjectProblem[]): string[] {
-  return problems.map((problem) => `${problem.code}:${problem.instanceId ?? problem.hubId}${problem.input ? `.${problem.input}` : ""}${problem.arg ? `#${problem.arg}` : ""}`);
+  return problems.map(
+    (problem) =>
+      `${problem.code}:${problem.instanceId ?? problem.hubId}${problem.input ? `.${problem.input}` : ""}${problem.arg ? `#${problem.arg}` : ""}`,
+  );
 }
 
 const key = instance("test.key-pair.v1", "main");
@@ -45,7 +48,11 @@ describe("validateProject", () => {
   it("accepts a good project", () => {
     const web = server("web");
     const k8s = instance("test.cluster.v1", "prod", { inputs: { masters: [{ instanceId: web.id, output: "server" }] } });
-    const problems = validateProject(project([key, web, k8s, instance("test.app.v1", "blog", { inputs: { cluster: [{ instanceId: k8s.id, output: "cluster" }] } })]), registry, { validateArgs });
+    const problems = validateProject(
+      project([key, web, k8s, instance("test.app.v1", "blog", { inputs: { cluster: [{ instanceId: k8s.id, output: "cluster" }] } })]),
+      registry,
+      { validateArgs },
+    );
     expect(problems).toEqual([]);
   });
 
@@ -53,7 +60,10 @@ describe("validateProject", () => {
     const broken = project([
       key,
       instance("test.unknown.v1", "ghost", { args: { anything: 1 } }),
-      instance("test.existing-server.v1", "web", { args: { sshPort: 0, colour: "red" }, inputs: { keyPair: [{ instanceId: "test.key-pair.v1:missing", output: "keyPair" }] } }),
+      instance("test.existing-server.v1", "web", {
+        args: { sshPort: 0, colour: "red" },
+        inputs: { keyPair: [{ instanceId: "test.key-pair.v1:missing", output: "keyPair" }] },
+      }),
       instance("test.cluster.v1", "prod", {
         inputs: {
           masters: [{ instanceId: key.id, output: "keyPair" }],
@@ -109,7 +119,10 @@ describe("validateProject", () => {
       project([
         key,
         web,
-        instance("test.cluster.v1", "prod", { inputs: { masters: [{ instanceId: web.id, output: "nope" }, { hubId: "hub:missing" }] }, injectionInputs: ["hub:gone"] }),
+        instance("test.cluster.v1", "prod", {
+          inputs: { masters: [{ instanceId: web.id, output: "nope" }, { hubId: "hub:missing" }] },
+          injectionInputs: ["hub:gone"],
+        }),
       ]),
       registry,
     );
@@ -135,9 +148,14 @@ describe("resolveProjectInputs", () => {
       inputs: { masters: [...direct.slice(0, 2), { hubId: "hub:all" }, ...direct, direct[0]!] },
     });
     const hubInputs = [...direct].reverse();
-    const p = project([key, ...servers, k8s], [{ id: "hub:all", inputs: [...hubInputs, hubInputs[0]!], injectionInputs: [], position: { x: 0, y: 0 } }]);
+    const p = project(
+      [key, ...servers, k8s],
+      [{ id: "hub:all", inputs: [...hubInputs, hubInputs[0]!], injectionInputs: [], position: { x: 0, y: 0 } }],
+    );
     const masters = resolveProjectInputs(p, registry).get(k8s.id)!.masters!;
-    const expected = [servers[0]!, servers[1]!, ...[...servers].reverse().filter((item) => item !== servers[0] && item !== servers[1])].map((item) => item.id);
+    const expected = [servers[0]!, servers[1]!, ...[...servers].reverse().filter((item) => item !== servers[0] && item !== servers[1])].map(
+      (item) => item.id,
+    );
     expect(masters.map((ref) => ref.instanceId)).toEqual(expected);
     expect(masters.slice(0, 2).every((ref) => ref.viaHub === undefined)).toBe(true);
     expect(masters.slice(2).every((ref) => ref.viaHub === "hub:all")).toBe(true);
@@ -147,7 +165,10 @@ describe("resolveProjectInputs", () => {
     const analysis = analyzeProject(p, registry);
     const position = analysis.index.get(k8s.id)!;
     expect(p.instances[position]!.id).toBe(k8s.id);
-    const sources = Array.from(analysis.refSources.subarray(analysis.refStart[position], analysis.refStart[position + 1]), (source) => p.instances[source]!.id);
+    const sources = Array.from(
+      analysis.refSources.subarray(analysis.refStart[position], analysis.refStart[position + 1]),
+      (source) => p.instances[source]!.id,
+    );
     expect(sources).toEqual(Object.values(analysis.inputs[position]!).flatMap((refs) => refs.map((ref) => ref.instanceId)));
     expect(sources).toHaveLength(count);
     expect(analysis.refStart[p.instances.length]).toBe(analysis.refSources.length);
@@ -164,10 +185,21 @@ describe("hubs", () => {
     const a = server("a");
     const b = server("b");
     const k8s = instance("test.cluster.v1", "prod", { injectionInputs: ["hub:servers"] });
-    const p = project([key, a, b, k8s], [
-      { id: "hub:servers", inputs: [{ instanceId: a.id, output: "server" }, { instanceId: key.id, output: "keyPair" }], injectionInputs: ["hub:more"], position: { x: 0, y: 0 } },
-      { id: "hub:more", inputs: [{ instanceId: b.id, output: "server" }], injectionInputs: ["hub:servers"], position: { x: 0, y: 0 } },
-    ]);
+    const p = project(
+      [key, a, b, k8s],
+      [
+        {
+          id: "hub:servers",
+          inputs: [
+            { instanceId: a.id, output: "server" },
+            { instanceId: key.id, output: "keyPair" },
+          ],
+          injectionInputs: ["hub:more"],
+          position: { x: 0, y: 0 },
+        },
+        { id: "hub:more", inputs: [{ instanceId: b.id, output: "server" }], injectionInputs: ["hub:servers"], position: { x: 0, y: 0 } },
+      ],
+    );
     const resolved = resolveProjectInputs(p, registry).get(k8s.id)!;
     expect(resolved.masters!.map((ref) => ref.instanceId)).toEqual([a.id, b.id]);
     // A single input fed two servers through the hub is ambiguous.
@@ -181,7 +213,20 @@ describe("hubs", () => {
       inputs: { masters: [{ instanceId: a.id, output: "server" }], bastion: [{ instanceId: b.id, output: "server" }] },
       injectionInputs: ["hub:servers"],
     });
-    const p = project([key, a, b, k8s], [{ id: "hub:servers", inputs: [{ instanceId: a.id, output: "server" }, { instanceId: b.id, output: "server" }], injectionInputs: [], position: { x: 0, y: 0 } }]);
+    const p = project(
+      [key, a, b, k8s],
+      [
+        {
+          id: "hub:servers",
+          inputs: [
+            { instanceId: a.id, output: "server" },
+            { instanceId: b.id, output: "server" },
+          ],
+          injectionInputs: [],
+          position: { x: 0, y: 0 },
+        },
+      ],
+    );
     expect(validateProject(p, registry)).toEqual([]);
     expect(resolveProjectInputs(p, registry).get(k8s.id)!.bastion).toEqual([{ instanceId: b.id, output: "server" }]);
   });

@@ -1,7 +1,7 @@
 import type { AnyComponent } from "./component.js";
 import { checkInstanceName, type Hub, hubIdPattern, type Instance, type InstanceOutputRef, isHubRef, type Project } from "./project.js";
-import type { Registry, RegistryComponent, RegistryInputSpec } from "./registry.js";
 import { hubContents, PositionList, UniqueRefs } from "./ref-collections.js";
+import type { Registry, RegistryComponent, RegistryInputSpec } from "./registry.js";
 import { typeIdPattern } from "./type-id.js";
 
 /** The kinds of problems project validation reports. */
@@ -130,7 +130,10 @@ function referenceProblem(
   where: string,
 ): Pick<ProjectProblem, "code" | "message"> {
   if (verdict === "no-instance") {
-    return { code: "dangling-reference", message: `${where} refers to instance "${ref.instanceId}", which is not in the project; reconnect it or remove the connection` };
+    return {
+      code: "dangling-reference",
+      message: `${where} refers to instance "${ref.instanceId}", which is not in the project; reconnect it or remove the connection`,
+    };
   }
   if (verdict === "no-output") {
     const known = Object.keys(sourceComponent?.outputs ?? {});
@@ -183,13 +186,25 @@ export function analyzeProject(project: Project, registry: Registry, options: { 
     components[position] = Object.hasOwn(registry.components, instance.type) ? registry.components[instance.type] : undefined;
     const nameProblem = checkInstanceName(instance.name);
     if (nameProblem) {
-      problems.push({ code: "invalid-name", instanceId: instance.id, message: `instance "${instance.id}" has an invalid name "${instance.name}": ${nameProblem}` });
+      problems.push({
+        code: "invalid-name",
+        instanceId: instance.id,
+        message: `instance "${instance.id}" has an invalid name "${instance.name}": ${nameProblem}`,
+      });
     }
     if (!isInstanceIdOf(instance.id, instance.type, instance.name, nameProblem === undefined)) {
-      problems.push({ code: "malformed-id", instanceId: instance.id, message: `instance id "${instance.id}" must be "<component type>:<name>", here "${instance.type}:${instance.name}"` });
+      problems.push({
+        code: "malformed-id",
+        instanceId: instance.id,
+        message: `instance id "${instance.id}" must be "<component type>:<name>", here "${instance.type}:${instance.name}"`,
+      });
     }
     if (index.has(instance.id)) {
-      problems.push({ code: "duplicate-name", instanceId: instance.id, message: `two instances of "${instance.type}" are named "${instance.name}"; names must be unique per component type, rename one` });
+      problems.push({
+        code: "duplicate-name",
+        instanceId: instance.id,
+        message: `two instances of "${instance.type}" are named "${instance.name}"; names must be unique per component type, rename one`,
+      });
     } else {
       index.set(instance.id, position);
     }
@@ -197,7 +212,11 @@ export function analyzeProject(project: Project, registry: Registry, options: { 
       // Rare, so the other instance is looked for only now.
       const other = instances.find((item) => item.uid === instance.uid)!;
       if (other.id !== instance.id) {
-        problems.push({ code: "duplicate-uid", instanceId: instance.id, message: `instances "${other.id}" and "${instance.id}" share the stack identity "${instance.uid}"; give one a new uid` });
+        problems.push({
+          code: "duplicate-uid",
+          instanceId: instance.id,
+          message: `instances "${other.id}" and "${instance.id}" share the stack identity "${instance.uid}"; give one a new uid`,
+        });
       }
     } else {
       uids.add(instance.uid);
@@ -207,7 +226,8 @@ export function analyzeProject(project: Project, registry: Registry, options: { 
 
   const hubs = new Map<string, Hub>();
   for (const hub of project.hubs) {
-    if (!hubIdPattern.test(hub.id)) problems.push({ code: "malformed-id", hubId: hub.id, message: `hub id "${hub.id}" must look like "hub:<name>"` });
+    if (!hubIdPattern.test(hub.id))
+      problems.push({ code: "malformed-id", hubId: hub.id, message: `hub id "${hub.id}" must look like "hub:<name>"` });
     if (hubs.has(hub.id)) problems.push({ code: "duplicate-name", hubId: hub.id, message: `two hubs have the id "${hub.id}"; rename one` });
     hubs.set(hub.id, hub);
   }
@@ -218,7 +238,12 @@ export function analyzeProject(project: Project, registry: Registry, options: { 
       if (verdict) problems.push({ ...referenceProblem(verdict, ref, componentOf(source), undefined, `hub "${hub.id}"`), hubId: hub.id });
     }
     for (const injected of hub.injectionInputs) {
-      if (!hubs.has(injected)) problems.push({ code: "dangling-reference", hubId: hub.id, message: `hub "${hub.id}" includes hub "${injected}", which is not in the project` });
+      if (!hubs.has(injected))
+        problems.push({
+          code: "dangling-reference",
+          hubId: hub.id,
+          message: `hub "${hub.id}" includes hub "${injected}", which is not in the project`,
+        });
     }
   }
 
@@ -233,7 +258,8 @@ export function analyzeProject(project: Project, registry: Registry, options: { 
       const source = index.get(item.instanceId);
       const component = componentOf(source);
       const output = component && Object.hasOwn(component.outputs, item.output) ? component.outputs[item.output] : undefined;
-      if (output?.entity === entity && target.add({ instanceId: item.instanceId, output: item.output, viaHub: hubId })) refSources.push(source!);
+      if (output?.entity === entity && target.add({ instanceId: item.instanceId, output: item.output, viaHub: hubId }))
+        refSources.push(source!);
     }
   };
 
@@ -252,7 +278,12 @@ export function analyzeProject(project: Project, registry: Registry, options: { 
     }
     if (options.validateArgs) {
       for (const issue of options.validateArgs(instance.type, instance.args)) {
-        problems.push({ code: "invalid-arg", instanceId: instance.id, arg: issue.path, message: `arg "${issue.path}" of "${instance.id}": ${issue.message}` });
+        problems.push({
+          code: "invalid-arg",
+          instanceId: instance.id,
+          arg: issue.path,
+          message: `arg "${issue.path}" of "${instance.id}": ${issue.message}`,
+        });
       }
     }
     for (const inputName in instance.inputs) {
@@ -266,7 +297,12 @@ export function analyzeProject(project: Project, registry: Registry, options: { 
       });
     }
     for (const hubId of instance.injectionInputs) {
-      if (!hubs.has(hubId)) problems.push({ code: "dangling-reference", instanceId: instance.id, message: `"${instance.id}" is injected with hub "${hubId}", which is not in the project` });
+      if (!hubs.has(hubId))
+        problems.push({
+          code: "dangling-reference",
+          instanceId: instance.id,
+          message: `"${instance.id}" is injected with hub "${hubId}", which is not in the project`,
+        });
     }
 
     const result: Record<string, ResolvedInputRef[]> = {};
@@ -278,20 +314,36 @@ export function analyzeProject(project: Project, registry: Registry, options: { 
         for (const ref of given) {
           if (isHubRef(ref)) {
             if (hubs.has(ref.hubId)) addFromHub(target, ref.hubId, spec.entity);
-            else problems.push({ code: "dangling-reference", instanceId: instance.id, input: inputName, message: `${describeInput(instance, inputName)} refers to hub "${ref.hubId}", which is not in the project` });
+            else
+              problems.push({
+                code: "dangling-reference",
+                instanceId: instance.id,
+                input: inputName,
+                message: `${describeInput(instance, inputName)} refers to hub "${ref.hubId}", which is not in the project`,
+              });
             continue;
           }
           const source = index.get(ref.instanceId);
           const sourceComponent = componentOf(source);
           const verdict = checkReference(ref, source, sourceComponent, spec);
-          if (verdict) problems.push({ ...referenceProblem(verdict, ref, sourceComponent, spec, describeInput(instance, inputName)), instanceId: instance.id, input: inputName });
+          if (verdict)
+            problems.push({
+              ...referenceProblem(verdict, ref, sourceComponent, spec, describeInput(instance, inputName)),
+              instanceId: instance.id,
+              input: inputName,
+            });
           else if (sourceComponent && target.add(ref)) refSources.push(source!);
         }
       }
       if (target.length === 0) for (const hubId of instance.injectionInputs) if (hubs.has(hubId)) addFromHub(target, hubId, spec.entity);
       const refs = target.take();
       if (spec.required && refs.length === 0) {
-        problems.push({ code: "missing-input", instanceId: instance.id, input: inputName, message: `${describeInput(instance, inputName)} is required: connect an output of type "${spec.entity}"` });
+        problems.push({
+          code: "missing-input",
+          instanceId: instance.id,
+          input: inputName,
+          message: `${describeInput(instance, inputName)} is required: connect an output of type "${spec.entity}"`,
+        });
       }
       if (!spec.multiple && refs.length > 1) {
         problems.push({

@@ -53,7 +53,9 @@ describe("decodeUnitConfig", () => {
       /Config "highstate:instance" is malformed: "project"/,
     );
     expect(() =>
-      decodeUnitConfig(lookup({ "highstate:format": "1", "highstate:instance": JSON.stringify(instance), "highstate:inputs": '{"a":[{}]}' })),
+      decodeUnitConfig(
+        lookup({ "highstate:format": "1", "highstate:instance": JSON.stringify(instance), "highstate:inputs": '{"a":[{}]}' }),
+      ),
     ).toThrow(/Config "highstate:inputs" is malformed: "a\[0\]\.instanceId"/);
   });
 

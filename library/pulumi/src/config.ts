@@ -82,7 +82,13 @@ function checkFormat(raw: string | undefined): void {
   }
 }
 
-function parseWith<T extends z.ZodType>(key: ConfigKey, raw: string | undefined, schema: T, fallback: z.output<T>, instanceId?: string): z.output<T> {
+function parseWith<T extends z.ZodType>(
+  key: ConfigKey,
+  raw: string | undefined,
+  schema: T,
+  fallback: z.output<T>,
+  instanceId?: string,
+): z.output<T> {
   if (raw === undefined) return fallback;
   const result = schema.safeParse(parseJson(key, raw, instanceId));
   if (result.success) return result.data;

@@ -68,7 +68,10 @@ describe("the unit context", () => {
   });
 
   test("gives multiple inputs as an array of Outputs, secret ones secret", async () => {
-    const { seen } = await probeRun({ inputs: { network, mirrors: [mirror("a"), mirror("b")] }, secretInputs: { mirrors: [mirror("c")], backup: mirror("d") } });
+    const { seen } = await probeRun({
+      inputs: { network, mirrors: [mirror("a"), mirror("b")] },
+      secretInputs: { mirrors: [mirror("c")], backup: mirror("d") },
+    });
     expect(seen.mirrors).toEqual([
       { value: mirror("a"), secret: false },
       { value: mirror("b"), secret: false },
@@ -84,11 +87,15 @@ describe("the unit context", () => {
   });
 
   test("rejects an input value that is not a valid entity and names the field", async () => {
-    const error = await probeRun({ inputs: { network, mirrors: [mirror("a"), { ...mirror("b"), endpoint: "nope" }] } }).catch((caught: unknown) => caught);
+    const error = await probeRun({ inputs: { network, mirrors: [mirror("a"), { ...mirror("b"), endpoint: "nope" }] } }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(UnitInputError);
     expect((error as UnitInputError).input).toBe("mirrors");
     expect((error as UnitInputError).issues.map((issue) => issue.path)).toEqual(["mirrors[1].endpoint"]);
-    expect((error as Error).message).toContain('input "mirrors[1]" from "upstream.mirrors.v1:source-1" output "mirrors" is not a valid "test.bucket.v1": "endpoint"');
+    expect((error as Error).message).toContain(
+      'input "mirrors[1]" from "upstream.mirrors.v1:source-1" output "mirrors" is not a valid "test.bucket.v1": "endpoint"',
+    );
   });
 
   test("rejects a value for an input the component does not have", async () => {
@@ -102,7 +109,9 @@ describe("the unit context", () => {
     const instance = JSON.stringify({ project: "test", id: "test.other.v1:test", type: "test.other.v1", name: "test", uid: "testunit" });
     const error = await probeRun({ rawConfig: { instance } }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnitConfigError);
-    expect((error as Error).message).toContain('is of component type "test.other.v1", but the program it was run with implements "test.probe.v1"');
+    expect((error as Error).message).toContain(
+      'is of component type "test.other.v1", but the program it was run with implements "test.probe.v1"',
+    );
   });
 });
 

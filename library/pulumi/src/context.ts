@@ -20,7 +20,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function prepareArgs(component: AnyComponent, id: string, raw: unknown): Record<string, unknown> {
   if (!isPlainObject(raw)) {
-    throw new UnitArgsError(`Instance "${id}" has invalid args: they must be a JSON object`, id, [{ path: "", message: "must be an object" }]);
+    throw new UnitArgsError(`Instance "${id}" has invalid args: they must be a JSON object`, id, [
+      { path: "", message: "must be an object" },
+    ]);
   }
   const result = component.argsSchema.safeParse(raw);
   if (result.success) return result.data as Record<string, unknown>;
@@ -96,7 +98,9 @@ function prepareInputs(component: AnyComponent, config: DecodedUnitConfig): Reco
 
 function prepareSecrets(component: AnyComponent, id: string, raw: unknown): Record<string, unknown> {
   if (!isPlainObject(raw)) {
-    throw new UnitSecretsError(`Instance "${id}" has invalid secrets: they must be a JSON object`, id, [{ path: "", message: "must be an object" }]);
+    throw new UnitSecretsError(`Instance "${id}" has invalid secrets: they must be a JSON object`, id, [
+      { path: "", message: "must be an object" },
+    ]);
   }
   // Secrets the component no longer declares (e.g. after an update) are left out rather than failing the run.
   const declared: Record<string, unknown> = {};
@@ -155,7 +159,9 @@ export function prepareContext(component: AnyComponent, config: DecodedUnitConfi
         );
       }
       if (typeof generate !== "function") {
-        throw new UnitSecretsError(`Instance "${id}" called getSecret("${name}") without a generate function`, id, [{ path: name, message: "no generator" }]);
+        throw new UnitSecretsError(`Instance "${id}" called getSecret("${name}") without a generate function`, id, [
+          { path: name, message: "no generator" },
+        ]);
       }
       result = pulumi.secret(pulumi.output(generate())).apply((value) => {
         const check = schema.safeParse(value);

@@ -12,7 +12,13 @@ const apiToken = "api-token-0123456789";
 /** Loads serialized provider text the way Pulumi's provider host does (a CommonJS module exporting `handler`). */
 function loadSerializedProvider(text: string): pulumi.dynamic.ResourceProvider {
   const module = { exports: {} as { handler: () => pulumi.dynamic.ResourceProvider } };
-  new Function("exports", "require", "module", "__filename", "__dirname", text)(module.exports, createRequire(import.meta.url), module, "", "");
+  new Function("exports", "require", "module", "__filename", "__dirname", text)(
+    module.exports,
+    createRequire(import.meta.url),
+    module,
+    "",
+    "",
+  );
   return module.exports.handler();
 }
 
@@ -57,7 +63,12 @@ describe("a dynamic resource with secret credentials", () => {
         authorization: `Bearer ${apiToken}`,
         body: { name: "verify", ttl: 300, type: "TXT", content: (record.inputs.inputs as { content: string }).content },
       },
-      { url: "https://dns.example.com/api/zones/zone-1/records/rec-42", method: "DELETE", authorization: `Bearer ${apiToken}`, body: undefined },
+      {
+        url: "https://dns.example.com/api/zones/zone-1/records/rec-42",
+        method: "DELETE",
+        authorization: `Bearer ${apiToken}`,
+        body: undefined,
+      },
     ]);
   });
 });

@@ -76,7 +76,9 @@ export function toResourceProvider<TInputs, TOutputs, TCredentials>(
     async diff(_id, olds, news) {
       const before = olds.inputs ?? {};
       const after = news.inputs ?? {};
-      const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => stable(before[key]) !== stable(after[key]));
+      const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+        (key) => stable(before[key]) !== stable(after[key]),
+      );
       const replaceOn = provider.update ? (provider.replaceOnChanges ?? []) : changed;
       const replace = changed.some((key) => replaceOn.includes(key));
       // A credentials change alone is an in-place update that only stores the new credentials, so a later delete uses them.
@@ -94,7 +96,8 @@ export function toResourceProvider<TInputs, TOutputs, TCredentials>(
     async update(id, olds, news) {
       let outputs: unknown = olds.outputs ?? {};
       if (stable(olds.inputs) !== stable(news.inputs)) {
-        if (!provider.update) throw new Error(`The dynamic resource "${id}" cannot be updated in place; its inputs changed, so it must be replaced`);
+        if (!provider.update)
+          throw new Error(`The dynamic resource "${id}" cannot be updated in place; its inputs changed, so it must be replaced`);
         outputs = await provider.update(id, state(olds), news.inputs as TInputs, news.credentials as TCredentials);
       }
       return { outs: { inputs: news.inputs, credentials: news.credentials, outputs } };

@@ -15,7 +15,8 @@ export function resourceName(unit: { readonly name: string }, suffix?: string): 
     throw new TypeError("resourceName expects the unit context (or anything with a non-empty name) as its first argument");
   }
   if (suffix === undefined) return unit.name;
-  if (suffix.length === 0) throw new TypeError(`resourceName(unit, suffix) for "${unit.name}": the suffix must not be empty; leave it out instead`);
+  if (suffix.length === 0)
+    throw new TypeError(`resourceName(unit, suffix) for "${unit.name}": the suffix must not be empty; leave it out instead`);
   return `${unit.name}-${suffix}`;
 }
 

@@ -1,4 +1,4 @@
-export { decodeUnitConfig, type DecodedUnitConfig, readUnitConfig } from "./config.js";
+export { type DecodedUnitConfig, decodeUnitConfig, readUnitConfig } from "./config.js";
 export {
   type DynamicProvider,
   type DynamicResource,

@@ -35,7 +35,10 @@ async function rejection(run: Promise<unknown>): Promise<UnitOutputError> {
 
 describe("entity outputs", () => {
   test("are validated, resolved from Outputs and returned with every platform field normalised", async () => {
-    const result = await emit(() => ({ network: { id: pulumi.output("net-1"), cidr: network.cidr }, buckets: pulumi.output([bucket("a")]) }));
+    const result = await emit(() => ({
+      network: { id: pulumi.output("net-1"), cidr: network.cidr },
+      buckets: pulumi.output([bucket("a")]),
+    }));
     expect(result.outputs).toEqual({
       network,
       buckets: [bucket("a")],
@@ -81,7 +84,9 @@ describe("entity outputs", () => {
 
   test("an unknown output name is rejected with the outputs the component has", async () => {
     const error = await rejection(emit(() => ({ network, netwrok: network })));
-    expect(error.message).toContain('returned "netwrok", which is not an output of component "test.emitter.v1" (its outputs are "network", "backup", "buckets")');
+    expect(error.message).toContain(
+      'returned "netwrok", which is not an output of component "test.emitter.v1" (its outputs are "network", "backup", "buckets")',
+    );
   });
 
   test("a program that returns no object is rejected", async () => {
@@ -118,7 +123,15 @@ describe("platform fields", () => {
     const result = await emit(() => ({ network, $statusFields: [{ name: "a", value: "1", title: "A" }] }));
     expect(result.outputs.$statusFields).toEqual([{ name: "a", value: "1", title: "A", secret: false }]);
     expect(result.secretOutputs).not.toContain("$statusFields");
-    const error = await rejection(emit(() => ({ network, $statusFields: [{ name: "a", value: "1" }, { name: "a", value: "2" }] })));
+    const error = await rejection(
+      emit(() => ({
+        network,
+        $statusFields: [
+          { name: "a", value: "1" },
+          { name: "a", value: "2" },
+        ],
+      })),
+    );
     expect(error.message).toContain('the name "a" is used twice');
     const malformed = await rejection(emit(() => ({ network, $statusFields: [{ value: "1" }] })));
     expect(malformed.issues).toEqual([{ path: "$statusFields[0]", message: "must be an object with a name and a value" }]);
@@ -135,7 +148,9 @@ describe("platform fields", () => {
   });
 
   test("an invalid terminal is rejected with its path", async () => {
-    const error = await rejection(emit(() => ({ network, $terminals: [{ type: "ssh", name: "shell", host: "h", user: "u", port: 0, credentials: {} }] })));
+    const error = await rejection(
+      emit(() => ({ network, $terminals: [{ type: "ssh", name: "shell", host: "h", user: "u", port: 0, credentials: {} }] })),
+    );
     expect(error.output).toBe("$terminals");
     expect(error.issues.map((issue) => issue.path)).toEqual(["$terminals[0].port"]);
   });
@@ -147,7 +162,11 @@ describe("platform fields", () => {
       $triggers: [{ name: "cleanup", type: "before-destroy" }],
     }));
     expect(result.outputs.$pages).toEqual([
-      { name: "conf", title: "Config", blocks: [{ type: "file", name: "wg0.conf", content: "[Interface]", contentType: "text/plain", secret: true }] },
+      {
+        name: "conf",
+        title: "Config",
+        blocks: [{ type: "file", name: "wg0.conf", content: "[Interface]", contentType: "text/plain", secret: true }],
+      },
     ]);
     expect(result.outputs.$triggers).toEqual([{ name: "cleanup", type: "before-destroy" }]);
     expect(result.secretOutputs).toEqual(["$pages", "$secrets"]);
@@ -159,8 +178,12 @@ describe("platform fields", () => {
   });
 
   test("$secrets and unknown $ fields cannot be returned by the program", async () => {
-    expect((await rejection(emit(() => ({ network, $secrets: { a: "b" } })))).message).toContain("generated with getSecret(name, generate)");
-    expect((await rejection(emit(() => ({ network, $status: {} })))).message).toContain('returned "$status", which is not a platform field');
+    expect((await rejection(emit(() => ({ network, $secrets: { a: "b" } })))).message).toContain(
+      "generated with getSecret(name, generate)",
+    );
+    expect((await rejection(emit(() => ({ network, $status: {} })))).message).toContain(
+      'returned "$status", which is not a platform field',
+    );
   });
 });
 

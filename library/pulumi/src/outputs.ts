@@ -3,7 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { UnitOutputError } from "./errors.js";
 import { describeIssues, fieldIssues } from "./issues.js";
 
-function validateEntityValue(id: string, component: AnyComponent, name: string, spec: NormalizedInputSpec, value: unknown, index?: number): unknown {
+function validateEntityValue(
+  id: string,
+  component: AnyComponent,
+  name: string,
+  spec: NormalizedInputSpec,
+  value: unknown,
+  index?: number,
+): unknown {
   const where = index === undefined ? name : `${name}[${index}]`;
   const result = spec.entity.schema.safeParse(value);
   if (result.success) return result.data;
@@ -19,13 +26,21 @@ function validateEntityValue(id: string, component: AnyComponent, name: string, 
 function validateOutput(id: string, component: AnyComponent, name: string, spec: NormalizedInputSpec, value: unknown): unknown {
   if (value === undefined || value === null) {
     if (spec.required) {
-      throw new UnitOutputError(name, `Instance "${id}" output "${name}" resolved to ${value}, but the output is required: return a "${spec.entity.type}" value`, id);
+      throw new UnitOutputError(
+        name,
+        `Instance "${id}" output "${name}" resolved to ${value}, but the output is required: return a "${spec.entity.type}" value`,
+        id,
+      );
     }
     return spec.multiple ? [] : undefined;
   }
   if (!spec.multiple) return validateEntityValue(id, component, name, spec, value);
   if (!Array.isArray(value)) {
-    throw new UnitOutputError(name, `Instance "${id}" output "${name}" takes any number of values and must be an array of "${spec.entity.type}" values`, id);
+    throw new UnitOutputError(
+      name,
+      `Instance "${id}" output "${name}" takes any number of values and must be an array of "${spec.entity.type}" values`,
+      id,
+    );
   }
   return value.map((item, index) => validateEntityValue(id, component, name, spec, item, index));
 }
@@ -38,7 +53,11 @@ function validateOutput(id: string, component: AnyComponent, name: string, spec:
  * @throws UnitOutputError for a missing required output or an unknown output name; the returned
  * `Output`s reject with a UnitOutputError naming the output and field when a value is invalid.
  */
-export function prepareEntityOutputs(component: AnyComponent, id: string, returned: Record<string, unknown>): Record<string, pulumi.Output<unknown>> {
+export function prepareEntityOutputs(
+  component: AnyComponent,
+  id: string,
+  returned: Record<string, unknown>,
+): Record<string, pulumi.Output<unknown>> {
   const specs = component.outputs as Record<string, NormalizedInputSpec>;
   for (const name of Object.keys(returned)) {
     if (name.startsWith("$") || name in specs) continue;
@@ -54,7 +73,11 @@ export function prepareEntityOutputs(component: AnyComponent, id: string, return
     const value = returned[name];
     if (value === undefined) {
       if (spec.required) {
-        throw new UnitOutputError(name, `Instance "${id}" did not return output "${name}", which is required: return a "${spec.entity.type}" value`, id);
+        throw new UnitOutputError(
+          name,
+          `Instance "${id}" did not return output "${name}", which is required: return a "${spec.entity.type}" value`,
+          id,
+        );
       }
       if (spec.multiple) outputs[name] = pulumi.output([]);
       continue;

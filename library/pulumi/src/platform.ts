@@ -43,12 +43,15 @@ function statusFieldEntries(id: string, value: unknown): StatusFieldEntry[] {
     return value as StatusFieldEntry[];
   }
   if (typeof value !== "object" || pulumi.Output.isInstance(value)) {
-    throw invalid(id, "$statusFields", [{ path: "$statusFields", message: "must be a record of name → value or an array of { name, value }" }]);
+    throw invalid(id, "$statusFields", [
+      { path: "$statusFields", message: "must be a record of name → value or an array of { name, value }" },
+    ]);
   }
   const entries: StatusFieldEntry[] = [];
   for (const [name, field] of Object.entries(value as Record<string, unknown>)) {
     if (field === undefined) continue;
-    const long = typeof field === "object" && field !== null && !pulumi.Output.isInstance(field) && !(field instanceof Promise) && "value" in field;
+    const long =
+      typeof field === "object" && field !== null && !pulumi.Output.isInstance(field) && !(field instanceof Promise) && "value" in field;
     entries.push(long ? { name, ...(field as Omit<StatusFieldEntry, "name">) } : { name, value: field });
   }
   return entries;
@@ -79,7 +82,8 @@ function statusFields(id: string, value: unknown): pulumi.Output<StatusField[]> 
     const present = resolved.filter((field): field is StatusField => field !== undefined);
     const seen = new Set<string>();
     for (const field of present) {
-      if (seen.has(field.name)) throw invalid(id, "$statusFields", [{ path: "$statusFields", message: `the name "${field.name}" is used twice` }]);
+      if (seen.has(field.name))
+        throw invalid(id, "$statusFields", [{ path: "$statusFields", message: `the name "${field.name}" is used twice` }]);
       seen.add(field.name);
     }
     return present;
@@ -122,7 +126,10 @@ export function preparePlatformOutputs(
 ): Record<string, pulumi.Output<unknown>> {
   for (const name of Object.keys(returned)) {
     if (!name.startsWith("$") || platformNames.has(name)) continue;
-    const hint = name === "$secrets" ? "secrets are generated with getSecret(name, generate), which fills $secrets" : "the platform fields are $statusFields, $terminals, $pages and $triggers";
+    const hint =
+      name === "$secrets"
+        ? "secrets are generated with getSecret(name, generate), which fills $secrets"
+        : "the platform fields are $statusFields, $terminals, $pages and $triggers";
     throw new UnitOutputError(name, `Instance "${id}" returned "${name}", which is not a platform field: ${hint}`, id);
   }
   return {

@@ -26,13 +26,14 @@ export type DeepInput<T> =
           ? { [K in keyof T]: DeepInput<T[K]> }
           : never);
 
-type InputOutputs<TSpec> = TSpec extends NormalizedInputSpec<infer TEntity extends Entity, infer TRequired, infer TMultiple>
-  ? TMultiple extends true
-    ? pulumi.Output<EntityValue<TEntity>>[]
-    : TRequired extends false
-      ? pulumi.Output<EntityValue<TEntity>> | undefined
-      : pulumi.Output<EntityValue<TEntity>>
-  : never;
+type InputOutputs<TSpec> =
+  TSpec extends NormalizedInputSpec<infer TEntity extends Entity, infer TRequired, infer TMultiple>
+    ? TMultiple extends true
+      ? pulumi.Output<EntityValue<TEntity>>[]
+      : TRequired extends false
+        ? pulumi.Output<EntityValue<TEntity>> | undefined
+        : pulumi.Output<EntityValue<TEntity>>
+    : never;
 
 /**
  * The inputs a unit program receives: each connected entity value as a Pulumi `Output`. A missing
@@ -83,11 +84,12 @@ export interface UnitContext<C extends AnyComponent> {
   readonly invokedTriggers: readonly string[];
 }
 
-type OutputInput<TSpec> = TSpec extends NormalizedInputSpec<infer TEntity extends Entity, boolean, infer TMultiple>
-  ? TMultiple extends true
-    ? pulumi.Input<DeepInput<z.input<TEntity["schema"]>>[]>
-    : DeepInput<z.input<TEntity["schema"]>>
-  : never;
+type OutputInput<TSpec> =
+  TSpec extends NormalizedInputSpec<infer TEntity extends Entity, boolean, infer TMultiple>
+    ? TMultiple extends true
+      ? pulumi.Input<DeepInput<z.input<TEntity["schema"]>>[]>
+      : DeepInput<z.input<TEntity["schema"]>>
+    : never;
 
 type RequiredOutputNames<C extends AnyComponent> = {
   [K in keyof C["outputs"]]: C["outputs"][K]["required"] extends false ? never : K;

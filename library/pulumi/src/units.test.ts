@@ -14,15 +14,20 @@ describe.each(scenarios)("$title", (scenario) => {
     const run = testUnit(unit, { ...scenario.options, args: { ...(scenario.options.args ?? {}), ...scenario.badArgs.args } });
     const error = await run.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnitArgsError);
-    expect((error as UnitArgsError).message).toContain(`Instance "${unit.component.type}:test" has invalid args: "${scenario.badArgs.field}"`);
+    expect((error as UnitArgsError).message).toContain(
+      `Instance "${unit.component.type}:test" has invalid args: "${scenario.badArgs.field}"`,
+    );
     expect((error as UnitArgsError).issues.map((issue) => issue.path)).toEqual([scenario.badArgs.field]);
   });
 
   test("rejects a missing required input", async () => {
     const unit = await scenario.load();
     const { inputs = {}, secretInputs = {} } = scenario.options as { inputs?: object; secretInputs?: object };
-    const without = <T extends object>(values: T) => Object.fromEntries(Object.entries(values).filter(([name]) => name !== scenario.requiredInput));
-    const error = await testUnit(unit, { ...scenario.options, inputs: without(inputs), secretInputs: without(secretInputs) }).catch((caught: unknown) => caught);
+    const without = <T extends object>(values: T) =>
+      Object.fromEntries(Object.entries(values).filter(([name]) => name !== scenario.requiredInput));
+    const error = await testUnit(unit, { ...scenario.options, inputs: without(inputs), secretInputs: without(secretInputs) }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(UnitInputError);
     expect((error as UnitInputError).input).toBe(scenario.requiredInput);
     expect((error as Error).message).toMatch(new RegExp(`requires input "${scenario.requiredInput}", but nothing is connected to it`));
@@ -66,14 +71,20 @@ describe.each(scenarios)("$title", (scenario) => {
   });
 
   test("refuses a config in a newer format and says to update @highstate/pulumi", async () => {
-    const error = await testUnit(await scenario.load(), { ...scenario.options, rawConfig: { format: "2" } }).catch((caught: unknown) => caught);
+    const error = await testUnit(await scenario.load(), { ...scenario.options, rawConfig: { format: "2" } }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(UnitConfigFormatError);
     expect((error as UnitConfigFormatError).update).toBe("@highstate/pulumi");
-    expect((error as Error).message).toMatch(/wrote the unit config in format 2, but @highstate\/pulumi \S+ reads only format 1: update @highstate\/pulumi/);
+    expect((error as Error).message).toMatch(
+      /wrote the unit config in format 2, but @highstate\/pulumi \S+ reads only format 1: update @highstate\/pulumi/,
+    );
   });
 
   test("refuses a config in an older format and says to update the runner", async () => {
-    const error = await testUnit(await scenario.load(), { ...scenario.options, rawConfig: { format: "0" } }).catch((caught: unknown) => caught);
+    const error = await testUnit(await scenario.load(), { ...scenario.options, rawConfig: { format: "0" } }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(UnitConfigFormatError);
     expect((error as UnitConfigFormatError).update).toBe("@highstate/runner");
     expect((error as Error).message).toContain("update @highstate/runner to a version that writes format 1");

@@ -22,19 +22,31 @@ describe("highstate as a child process", () => {
     const dir = await cliWorkspace({ project: "prod" });
     const added = await runCliProcess(["instances", "add", "acme.machine.v1", "web", "--arg", "size=2"], { cwd: dir });
     expect(added).toEqual({ code: 0, stdout: 'Added "acme.machine.v1:web".\n', stderr: "" });
-    const set = await runCliProcess(["secrets", "set", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "pw" }, stdin: "piped-value\n" });
+    const set = await runCliProcess(["secrets", "set", "web", "token"], {
+      cwd: dir,
+      env: { HIGHSTATE_PASSWORD: "pw" },
+      stdin: "piped-value\n",
+    });
     expect(set.code).toBe(0);
     expect(await readFile(join(dir, "Pulumi.prod.yaml"), "utf8")).not.toContain("piped-value");
-    expect(await runCliProcess(["secrets", "get", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "pw" } })).toEqual({ code: 0, stdout: "piped-value\n", stderr: "" });
+    expect(await runCliProcess(["secrets", "get", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "pw" } })).toEqual({
+      code: 0,
+      stdout: "piped-value\n",
+      stderr: "",
+    });
 
     const error = await runCliProcess(["secrets", "get", "web", "token"], { cwd: dir });
     expect(error).toEqual({
       code: 1,
       stdout: "",
-      stderr: 'Error: The password of project "prod" is needed but there is no terminal to ask for it; set HIGHSTATE_PASSWORD in the environment\n',
+      stderr:
+        'Error: The password of project "prod" is needed but there is no terminal to ask for it; set HIGHSTATE_PASSWORD in the environment\n',
     });
     const usage = await runCliProcess(["instances", "add", "acme.machine.v1"], { cwd: dir });
-    expect([usage.code, usage.stderr]).toEqual([2, "Error: Missing argument: usage is `highstate instances add <component type> <name>`\n"]);
+    expect([usage.code, usage.stderr]).toEqual([
+      2,
+      "Error: Missing argument: usage is `highstate instances add <component type> <name>`\n",
+    ]);
   }, 60_000);
 });
 
@@ -55,7 +67,15 @@ describe("a workspace installed from packed tarballs", () => {
     await writeFile(join(workspace, "package.json"), JSON.stringify({ name: "infra", private: true, type: "module" }));
     await exec(
       "npm",
-      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...files.map((file) => join(tarballs, file)), "zod@^4.1.0"],
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--prefer-offline",
+        "--loglevel=error",
+        ...files.map((file) => join(tarballs, file)),
+        "zod@^4.1.0",
+      ],
       { cwd: workspace, timeout: 240_000 },
     );
   }, 300_000);
@@ -65,13 +85,18 @@ describe("a workspace installed from packed tarballs", () => {
   });
 
   it("finds the third-party component with `highstate registry --json`", async () => {
-    const installed = JSON.parse(await readFile(join(workspace, "node_modules", "acme-widgets", "package.json"), "utf8")) as { highstate: unknown };
+    const installed = JSON.parse(await readFile(join(workspace, "node_modules", "acme-widgets", "package.json"), "utf8")) as {
+      highstate: unknown;
+    };
     expect(installed.highstate).toEqual({ definitions: "./lib/index.js" });
     const run = await runCliProcess(["registry", "--json"], { cwd: workspace, resolution: "published" });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const output = JSON.parse(run.stdout) as {
-      components: Record<string, { meta: { title: string }; package: unknown; args: { properties: Record<string, unknown> }; outputs: unknown }>;
+      components: Record<
+        string,
+        { meta: { title: string }; package: unknown; args: { properties: Record<string, unknown> }; outputs: unknown }
+      >;
       entities: Record<string, { package: unknown }>;
       packages: Array<{ name: string; version: string }>;
       problems: unknown[];

@@ -26,8 +26,17 @@ export const commandTable: Record<string, CommandEntry> = {
   destroy: { summary: "Destroy instances' resources", load: () => import("./commands/destroy.js") },
   refresh: { summary: "Read instances' resources back from the real world", load: () => import("./commands/refresh.js") },
   "install-pulumi": { summary: "Install the Pulumi CLI Highstate is tested with", load: () => import("./commands/install-pulumi.js") },
-  designer: { summary: "Serve the designer for this workspace (prints a URL with an access token)", load: () => import("./commands/designer.js") },
+  designer: {
+    summary: "Serve the designer for this workspace (prints a URL with an access token)",
+    load: () => import("./commands/designer.js"),
+  },
   terminal: { summary: "Open an instance's terminal (SSH or local shell) in this terminal", load: () => import("./commands/terminal.js") },
-  "create-package": { summary: "Create a component package (entities, a component, its program and tests)", load: () => import("./commands/create-package.js") },
-  doctor: { summary: "Check the pulumi CLI, the workspace files, the lock and the installed components", load: () => import("./commands/doctor.js") },
+  "create-package": {
+    summary: "Create a component package (entities, a component, its program and tests)",
+    load: () => import("./commands/create-package.js"),
+  },
+  doctor: {
+    summary: "Check the pulumi CLI, the workspace files, the lock and the installed components",
+    load: () => import("./commands/doctor.js"),
+  },
 };

@@ -45,7 +45,11 @@ describe("main", () => {
   });
 
   it("rejects unknown options, subcommands and extra arguments with exit code 2", async () => {
-    expect(await runCli(["plan", "--bogus"], { cwd })).toEqual({ code: 2, stdout: "", stderr: "Error: Unknown option '--bogus' (see `highstate plan --help`)\n" });
+    expect(await runCli(["plan", "--bogus"], { cwd })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "Error: Unknown option '--bogus' (see `highstate plan --help`)\n",
+    });
     expect(await runCli(["projects", "lst"], { cwd })).toEqual({
       code: 2,
       stdout: "",
@@ -56,8 +60,12 @@ describe("main", () => {
       stdout: "",
       stderr: 'Error: `highstate projects` needs a command: "list", "create", "rename" (see `highstate projects --help`)\n',
     });
-    expect((await runCli(["projects", "create"], { cwd })).stderr).toBe("Error: Missing argument: usage is `highstate projects create <name>`\n");
-    expect((await runCli(["projects", "create", "a", "b"], { cwd })).stderr).toBe('Error: Unexpected argument "b": usage is `highstate projects create <name>`\n');
+    expect((await runCli(["projects", "create"], { cwd })).stderr).toBe(
+      "Error: Missing argument: usage is `highstate projects create <name>`\n",
+    );
+    expect((await runCli(["projects", "create", "a", "b"], { cwd })).stderr).toBe(
+      'Error: Unexpected argument "b": usage is `highstate projects create <name>`\n',
+    );
     expect((await runCli(["--frob", "plan"], { cwd })).code).toBe(2);
   });
 

@@ -3,15 +3,16 @@
  * success, 1 on an error, 2 on a usage error). Errors are printed as one message; HIGHSTATE_DEBUG=1
  * prints stacks and causes too.
  */
+
+import { runnerVersion } from "../registry/runner-version.js";
 import { formatHelp, runCommand } from "./command.js";
 import { type CommandEntry, commandTable } from "./command-table.js";
 import { exitCodeOf, formatError, UsageError } from "./errors.js";
 import { type CliIo, processIo } from "./io.js";
 import { installProcessHandlers } from "./process-signals.js";
-import { runnerVersion } from "../registry/runner-version.js";
 
-export type { CliIo } from "./io.js";
 export { commandTable } from "./command-table.js";
+export type { CliIo } from "./io.js";
 
 function overview(table: Record<string, CommandEntry>): string {
   const names = Object.keys(table);

@@ -42,7 +42,14 @@ export function promptHidden(io: CliIo, question: string): Promise<string> {
     const onData = (chunk: Buffer | string) => {
       const chars = [...(typeof chunk === "string" ? chunk : chunk.toString("utf8"))];
       for (const [index, char] of chars.entries()) {
-        if (char === "\r" || char === "\n") return finish(undefined, chars.slice(index + 1).join("").replace(/^\n/, ""));
+        if (char === "\r" || char === "\n")
+          return finish(
+            undefined,
+            chars
+              .slice(index + 1)
+              .join("")
+              .replace(/^\n/, ""),
+          );
         if (char === "\u0003" || (char === "\u0004" && value.length === 0)) return finish(new PromptCancelledError());
         if (char === "\u007f" || char === "\b") {
           value = [...value].slice(0, -1).join("");
@@ -100,7 +107,8 @@ export async function getPassword(io: CliIo, request: PasswordRequest): Promise<
  */
 export async function getSecretValue(io: CliIo, prompt: string): Promise<string> {
   if (canPrompt(io)) return promptHidden(io, prompt);
-  if (io.stdin.isTTY) throw new CliError("Cannot read the secret value: the terminal does not support hidden input; pipe the value into stdin");
+  if (io.stdin.isTTY)
+    throw new CliError("Cannot read the secret value: the terminal does not support hidden input; pipe the value into stdin");
   const text = await readAllStdin(io);
   return text.endsWith("\r\n") ? text.slice(0, -2) : text.endsWith("\n") ? text.slice(0, -1) : text;
 }

@@ -13,7 +13,12 @@ import { CliError, NoProjectSelectedError, NoWorkspaceError } from "./errors.js"
 
 /** The `--project` option. */
 export const projectOption = {
-  project: { type: "string", short: "p", valueName: "<name>", description: "The project (default: HIGHSTATE_PROJECT, or the only project)" },
+  project: {
+    type: "string",
+    short: "p",
+    valueName: "<name>",
+    description: "The project (default: HIGHSTATE_PROJECT, or the only project)",
+  },
 } as const;
 
 /** The `--json` option. */
@@ -79,7 +84,9 @@ export function findInstanceId(project: Project, projectName: string, reference:
   const byName = project.instances.filter((instance) => instance.name === reference);
   if (byName.length === 1) return byName[0]!.id;
   if (byName.length > 1) {
-    throw new CliError(`Several instances of project "${projectName}" are named "${reference}" (${byName.map((instance) => `"${instance.id}"`).join(", ")}); use the full id`);
+    throw new CliError(
+      `Several instances of project "${projectName}" are named "${reference}" (${byName.map((instance) => `"${instance.id}"`).join(", ")}); use the full id`,
+    );
   }
   throw new CliError(`Project "${projectName}" has no instance "${reference}"; \`highstate instances list\` shows them`);
 }

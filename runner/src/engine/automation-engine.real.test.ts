@@ -20,11 +20,19 @@ describe.skipIf(!check.ok)("AutomationEngine with the real pulumi CLI", () => {
   it("runs up, reads secret config and outputs, and destroys on the file backend", async () => {
     const workspace = await testdir({
       "package.json": JSON.stringify({ name: "real-ws", private: true }),
-      "node_modules/@highstate/pulumi/package.json": JSON.stringify({ name: "@highstate/pulumi", type: "module", exports: { ".": "./index.js" } }),
+      "node_modules/@highstate/pulumi/package.json": JSON.stringify({
+        name: "@highstate/pulumi",
+        type: "module",
+        exports: { ".": "./index.js" },
+      }),
       "node_modules/@highstate/pulumi/index.js":
         'import * as pulumi from "@pulumi/pulumi";\n' +
         'export async function runUnit(unit) { const config = new pulumi.Config("highstate"); return { ...(await unit.run()), secrets: config.requireSecret("secrets"), args: config.require("args") }; }\n',
-      "node_modules/@acme/units/package.json": JSON.stringify({ name: "@acme/units", type: "module", exports: { "./thing": "./thing.js" } }),
+      "node_modules/@acme/units/package.json": JSON.stringify({
+        name: "@acme/units",
+        type: "module",
+        exports: { "./thing": "./thing.js" },
+      }),
       "node_modules/@acme/units/thing.js": "export default { run: async () => ({ hello: 'world' }) };\n",
     });
     // The program and the language host need @pulumi/pulumi (and its dependencies) from the workspace.

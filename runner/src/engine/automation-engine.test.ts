@@ -179,12 +179,18 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
     const { workspace, fake, engine } = await setup();
     await engine.runOperation(request(workspace, { operation: "up" }).req);
     await rename(join(workspace, ".highstate/units/demo"), join(workspace, ".highstate/units/renamed"));
-    const renamed = request(workspace, { operation: "up", project: "renamed", instance: { project: "renamed", id: "acme.thing.v1:one", type: "acme.thing.v1", name: "one", uid: "abcd1234" } });
+    const renamed = request(workspace, {
+      operation: "up",
+      project: "renamed",
+      instance: { project: "renamed", id: "acme.thing.v1:one", type: "acme.thing.v1", name: "one", uid: "abcd1234" },
+    });
     const result = await engine.runOperation(renamed.req);
     expect(result.changes).toEqual({ same: 3 });
     const workDir = unitWorkDir(workspace, "renamed", "abcd1234");
     expect(parse(await readFile(join(workDir, "Pulumi.yaml"), "utf8")).name).toBe("demo");
-    expect(JSON.parse(parse(await readFile(join(workDir, "Pulumi.abcd1234.yaml"), "utf8")).config["highstate:instance"]).project).toBe("renamed");
+    expect(JSON.parse(parse(await readFile(join(workDir, "Pulumi.abcd1234.yaml"), "utf8")).config["highstate:instance"]).project).toBe(
+      "renamed",
+    );
     expect((await fake.records()).filter((record) => record.argv[0] === "stack" && record.argv[1] === "init")).toHaveLength(1);
   });
 
@@ -201,7 +207,9 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
     const error = await engine.runOperation(req).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnitRunError);
     expect((error as Error).message).toBe('resource "db" failed: quota exceeded');
-    expect(events).toContainEqual(expect.objectContaining({ type: "diagnostic", severity: "error", message: 'resource "db" failed: quota exceeded' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "diagnostic", severity: "error", message: 'resource "db" failed: quota exceeded' }),
+    );
     // The stack lock was released by the failed run.
     expect(await readdir(join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234"))).toEqual([]);
   });
@@ -209,7 +217,9 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
   it("fails with Pulumi's message when the password does not match the stack's encryptionsalt", async () => {
     const { workspace, engine } = await setup();
     const other = await createPassphraseCrypter("another password");
-    const error = await engine.runOperation(request(workspace, { operation: "up", encrypter: other }).req).catch((caught: unknown) => caught);
+    const error = await engine
+      .runOperation(request(workspace, { operation: "up", encrypter: other }).req)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnitRunError);
     expect((error as Error).message).toContain("incorrect passphrase");
   });
@@ -248,11 +258,17 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
     const lockDir = join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234");
     await mkdir(lockDir, { recursive: true });
     const lockFile = join(lockDir, "00000000-1111-2222-3333-444444444444.json");
-    await writeFile(lockFile, JSON.stringify({ pid: Number(dead.stdout), username: "me", hostname: hostname(), timestamp: "2026-01-01T00:00:00Z" }));
+    await writeFile(
+      lockFile,
+      JSON.stringify({ pid: Number(dead.stdout), username: "me", hostname: hostname(), timestamp: "2026-01-01T00:00:00Z" }),
+    );
     const next = request(workspace, { operation: "up" });
     const result = await engine.runOperation(next.req);
     expect(result.changes).toEqual({ same: 3 });
-    expect(next.events[0]).toEqual({ type: "log", message: `Removed a stale lock of the stack left by a run that no longer exists (pid ${dead.stdout}).` });
+    expect(next.events[0]).toEqual({
+      type: "log",
+      message: `Removed a stale lock of the stack left by a run that no longer exists (pid ${dead.stdout}).`,
+    });
     expect(existsSync(lockFile)).toBe(false);
   });
 
@@ -260,7 +276,10 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
     const { workspace, engine } = await setup();
     await engine.runOperation(request(workspace, { operation: "up" }).req);
     const lockDir = join(workspace, ".highstate/state/.pulumi/locks/organization/demo/abcd1234");
-    await writeFile(join(lockDir, "11111111-2222-3333-4444-555555555555.json"), JSON.stringify({ pid: process.pid, username: "someone", hostname: hostname(), timestamp: "2026-01-01T00:00:00Z" }));
+    await writeFile(
+      join(lockDir, "11111111-2222-3333-4444-555555555555.json"),
+      JSON.stringify({ pid: process.pid, username: "someone", hostname: hostname(), timestamp: "2026-01-01T00:00:00Z" }),
+    );
     const error = await engine.runOperation(request(workspace, { operation: "up" }).req).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StackLockedError);
     expect((error as Error).message).toContain(`pid ${process.pid}`);

@@ -99,7 +99,12 @@ export class AutomationEngine implements Engine {
 
     let command: InstanceType<typeof ControlledPulumiCommand> | undefined;
     const attempt = async (): Promise<UnitRunResult> => {
-      command = new ControlledPulumiCommand({ command: cli.command, version: cli.version, signal: request.signal, forceSignal: request.forceSignal });
+      command = new ControlledPulumiCommand({
+        command: cli.command,
+        version: cli.version,
+        signal: request.signal,
+        forceSignal: request.forceSignal,
+      });
       const workspace = await LocalWorkspace.create({
         workDir: prepared.workDir,
         pulumiCommand: command as never,
@@ -117,7 +122,11 @@ export class AutomationEngine implements Engine {
           const stack = await Stack.createOrSelect(prepared.stackName, workspace);
           const result = await stack.up(common);
           const changes = summary?.changes ?? normalizeChanges(result.summary?.resourceChanges ?? {});
-          return { changes, resourceCount: summary?.resourceCount ?? resourceCountFromChanges(changes), outputs: toOutputs(result.outputs) };
+          return {
+            changes,
+            resourceCount: summary?.resourceCount ?? resourceCountFromChanges(changes),
+            outputs: toOutputs(result.outputs),
+          };
         }
         case "preview": {
           const stack = await Stack.createOrSelect(prepared.stackName, workspace);
@@ -132,7 +141,8 @@ export class AutomationEngine implements Engine {
             stack = await Stack.select(prepared.stackName, workspace);
           } catch (error) {
             // A stack that was never created has nothing to refresh or destroy.
-            if (error instanceof StackNotFoundError) return { changes: {}, resourceCount: 0, ...(request.operation === "refresh" ? { outputs: {} } : {}) };
+            if (error instanceof StackNotFoundError)
+              return { changes: {}, resourceCount: 0, ...(request.operation === "refresh" ? { outputs: {} } : {}) };
             throw error;
           }
           if (request.operation === "destroy") {
@@ -141,7 +151,11 @@ export class AutomationEngine implements Engine {
           }
           const result = await stack.refresh(common);
           const changes = summary?.changes ?? normalizeChanges(result.summary?.resourceChanges ?? {});
-          return { changes, resourceCount: summary?.resourceCount ?? resourceCountFromChanges(changes), outputs: toOutputs(await stack.outputs()) };
+          return {
+            changes,
+            resourceCount: summary?.resourceCount ?? resourceCountFromChanges(changes),
+            outputs: toOutputs(await stack.outputs()),
+          };
         }
       }
     };
@@ -151,7 +165,11 @@ export class AutomationEngine implements Engine {
         return await attempt();
       } catch (error) {
         // A lock left by a run killed between our check and the CLI's: recover it and try once more.
-        if (error instanceof ConcurrentUpdateError && !cancelled() && (await this.recoverLocks(request, prepared.pulumiProject, prepared.stackName, prepared.workDir, true))) {
+        if (
+          error instanceof ConcurrentUpdateError &&
+          !cancelled() &&
+          (await this.recoverLocks(request, prepared.pulumiProject, prepared.stackName, prepared.workDir, true))
+        ) {
           errors.length = 0;
           summary = undefined;
           return await attempt();
@@ -171,7 +189,12 @@ export class AutomationEngine implements Engine {
               workDir: prepared.workDir,
               pulumiCommand: command as never,
               ...(this.options.pulumiHome ? { pulumiHome: this.options.pulumiHome } : {}),
-              envVars: { ...this.options.env, PULUMI_BACKEND_URL: request.backendUrl, PULUMI_CONFIG_PASSPHRASE: request.password, PULUMI_SKIP_UPDATE_CHECK: "true" },
+              envVars: {
+                ...this.options.env,
+                PULUMI_BACKEND_URL: request.backendUrl,
+                PULUMI_CONFIG_PASSPHRASE: request.password,
+                PULUMI_SKIP_UPDATE_CHECK: "true",
+              },
             });
             await (await Stack.select(prepared.stackName, workspace)).cancel();
             request.onEvent({ type: "log", message: "Released the stack lock of the stopped run." });
@@ -184,7 +207,9 @@ export class AutomationEngine implements Engine {
       if (error instanceof StackLockedError || error instanceof UnitRunError) throw error;
       if (error instanceof ConcurrentUpdateError) {
         const { live } = await recoverStaleLocks(request.backendUrl, prepared.pulumiProject, prepared.stackName, prepared.workDir);
-        throw new StackLockedError(request.instance.id, live.length > 0 ? live.map(describeLock).join("; ") : conciseCommandError(error), { cause: error });
+        throw new StackLockedError(request.instance.id, live.length > 0 ? live.map(describeLock).join("; ") : conciseCommandError(error), {
+          cause: error,
+        });
       }
       const message = errors.length > 0 ? [...new Set(errors)].join("\n") : conciseCommandError(error);
       throw new UnitRunError(request.instance.id, message, { cause: error });
@@ -192,10 +217,19 @@ export class AutomationEngine implements Engine {
   }
 
   /** Removes stale locks of the stack; returns whether any was removed. */
-  private async recoverLocks(request: UnitRunRequest, pulumiProject: string, stackName: string, workDir: string, afterConflict: boolean): Promise<boolean> {
+  private async recoverLocks(
+    request: UnitRunRequest,
+    pulumiProject: string,
+    stackName: string,
+    workDir: string,
+    afterConflict: boolean,
+  ): Promise<boolean> {
     const { removed, live } = await recoverStaleLocks(request.backendUrl, pulumiProject, stackName, workDir);
     for (const lock of removed) {
-      request.onEvent({ type: "log", message: `Removed a stale lock of the stack left by a run that no longer exists (pid ${lock.pid ?? "?"}).` });
+      request.onEvent({
+        type: "log",
+        message: `Removed a stale lock of the stack left by a run that no longer exists (pid ${lock.pid ?? "?"}).`,
+      });
     }
     if (afterConflict && removed.length === 0 && live.length > 0) {
       throw new StackLockedError(request.instance.id, live.map(describeLock).join("; "));

@@ -2,10 +2,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UnreadableFileError } from "../fs/index.js";
 import { testdir } from "../test-utils/testdir.js";
+import { AutomationEngine } from "./automation-engine.js";
 import { resolveBackendUrl } from "./backend.js";
 import { createEngine, UnknownEngineError } from "./create-engine.js";
 import { FakeEngine } from "./fake-engine.js";
-import { AutomationEngine } from "./automation-engine.js";
 import { Orchestrator } from "./orchestrator.js";
 
 describe("resolveBackendUrl", () => {

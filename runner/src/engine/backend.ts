@@ -6,8 +6,7 @@
  */
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
-import { readFileIfExists } from "../fs/index.js";
-import { UnreadableFileError } from "../fs/index.js";
+import { readFileIfExists, UnreadableFileError } from "../fs/index.js";
 import { defaultBackendUrl } from "./unit-workdir.js";
 
 /** Makes a relative `file://` URL absolute against the workspace root (unit work dirs live elsewhere). */
@@ -25,7 +24,10 @@ function absolutize(url: string, workspaceRoot: string): string {
  *
  * @throws UnreadableFileError when `Pulumi.yaml` cannot be parsed or its `backend.url` is not a string.
  */
-export async function resolveBackendUrl(workspaceRoot: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<string> {
+export async function resolveBackendUrl(
+  workspaceRoot: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<string> {
   const fromEnv = env.HIGHSTATE_BACKEND_URL;
   if (fromEnv) return absolutize(fromEnv, workspaceRoot);
   const file = join(workspaceRoot, "Pulumi.yaml");
@@ -39,7 +41,8 @@ export async function resolveBackendUrl(workspaceRoot: string, env: Readonly<Rec
     }
     const url = (document as { backend?: { url?: unknown } } | null)?.backend?.url;
     if (url !== undefined && url !== null) {
-      if (typeof url !== "string" || url === "") throw new UnreadableFileError(file, "backend.url must be a non-empty string", { path: "backend.url" });
+      if (typeof url !== "string" || url === "")
+        throw new UnreadableFileError(file, "backend.url must be a non-empty string", { path: "backend.url" });
       return absolutize(url, workspaceRoot);
     }
   }

@@ -19,7 +19,10 @@ export class UnknownEngineError extends Error {
  * The engine `HIGHSTATE_ENGINE` selects (default `pulumi`). The `pulumi` CLI is looked for on the
  * environment's `PATH` and under its `HOME` (`~/.pulumi/versions/<pinned>`).
  */
-export function createEngine(env: Readonly<Record<string, string | undefined>> = process.env, options: AutomationEngineOptions = {}): Engine {
+export function createEngine(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  options: AutomationEngineOptions = {},
+): Engine {
   const name = env.HIGHSTATE_ENGINE ?? "pulumi";
   if (name === "" || name === "pulumi") {
     return new AutomationEngine({

@@ -203,11 +203,18 @@ export function fakeEngineFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     const value = Number(env[name]);
     return env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
   };
-  const failing = (env.HIGHSTATE_FAKE_ENGINE_FAIL ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+  const failing = (env.HIGHSTATE_FAKE_ENGINE_FAIL ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
   const behaviors: Record<string, FakeUnitBehavior> = {};
-  for (const instanceId of failing) behaviors[instanceId] = { fail: `fake failure of "${instanceId}" (HIGHSTATE_FAKE_ENGINE_FAIL)`, failOn: ["up", "preview"] };
+  for (const instanceId of failing)
+    behaviors[instanceId] = { fail: `fake failure of "${instanceId}" (HIGHSTATE_FAKE_ENGINE_FAIL)`, failOn: ["up", "preview"] };
   return new FakeEngine({
-    defaultBehavior: { delayMs: number("HIGHSTATE_FAKE_ENGINE_DELAY_MS", 300), resourceCount: number("HIGHSTATE_FAKE_ENGINE_RESOURCES", 3) },
+    defaultBehavior: {
+      delayMs: number("HIGHSTATE_FAKE_ENGINE_DELAY_MS", 300),
+      resourceCount: number("HIGHSTATE_FAKE_ENGINE_RESOURCES", 3),
+    },
     behaviors,
   });
 }

@@ -3,7 +3,14 @@ export { resolveBackendUrl } from "./backend.js";
 export { createEngine, UnknownEngineError } from "./create-engine.js";
 export * from "./errors.js";
 export type { OrchestratorEvent, OrchestratorListener } from "./event-hub.js";
-export { FakeEngine, type FakeEngineCall, type FakeEngineOptions, type FakeUnitBehavior, fakeEngineFromEnvironment, placeholderOutputs } from "./fake-engine.js";
+export {
+  FakeEngine,
+  type FakeEngineCall,
+  type FakeEngineOptions,
+  type FakeUnitBehavior,
+  fakeEngineFromEnvironment,
+  placeholderOutputs,
+} from "./fake-engine.js";
 export { InstanceLogBook } from "./instance-logs.js";
 export { defaultParallelism, type OperationHandle, type OperationRequest, Orchestrator, type OrchestratorOptions } from "./orchestrator.js";
 export type { ProjectContext } from "./project-state.js";
@@ -19,5 +26,13 @@ export {
   pulumiVersionRoot,
 } from "./pulumi-cli.js";
 export { recoverStaleLocks } from "./stack-locks.js";
-export type { Engine, EngineEvent, EngineOutputValue, OperationType, StackSecretEncrypter, UnitRunRequest, UnitRunResult } from "./types.js";
+export type {
+  Engine,
+  EngineEvent,
+  EngineOutputValue,
+  OperationType,
+  StackSecretEncrypter,
+  UnitRunRequest,
+  UnitRunResult,
+} from "./types.js";
 export { defaultBackendUrl, unitStackName, unitWorkDir } from "./unit-workdir.js";

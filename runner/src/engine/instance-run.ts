@@ -51,7 +51,9 @@ function outputsToStore(outputs: Record<string, EngineOutputValue> | undefined):
 export function beforeDestroyTriggers(outputs: Record<string, OutputValue>): string[] {
   const value = outputs.$triggers?.value;
   if (!Array.isArray(value)) return [];
-  return (value as Trigger[]).filter((trigger) => trigger?.type === "before-destroy" && typeof trigger.name === "string").map((trigger) => trigger.name);
+  return (value as Trigger[])
+    .filter((trigger) => trigger?.type === "before-destroy" && typeof trigger.name === "string")
+    .map((trigger) => trigger.name);
 }
 
 /** Runs one instance's part of an operation. Never throws: failures are recorded and reported. */
@@ -80,7 +82,11 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
     const { inputs, secretInputs, inputDigests } = resolveInputs(env, instanceId, component);
     scrubber = createSecretScrubber(context.password, secrets, secretInputs);
     const record = async (entry: Omit<OperationRecord, "instanceId" | "operation" | "startedAt" | "finishedAt">) => {
-      const state = await cache.store.record(instance.uid, { instanceId, operation: op, startedAt, finishedAt: new Date(), ...entry }, env.crypter);
+      const state = await cache.store.record(
+        instance.uid,
+        { instanceId, operation: op, startedAt, finishedAt: new Date(), ...entry },
+        env.crypter,
+      );
       cache.states.set(instance.uid, state);
     };
     const request: UnitRunRequest = {
@@ -88,7 +94,11 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
       workspaceRoot: env.workspaceRoot,
       project: context.name,
       instance: { project: context.name, id: instance.id, type: instance.type, name: instance.name, uid: instance.uid },
-      component: { type: instance.type, ...(component?.source ? { source: component.source } : {}), outputs: Object.keys(component?.outputs ?? {}) },
+      component: {
+        type: instance.type,
+        ...(component?.source ? { source: component.source } : {}),
+        outputs: Object.keys(component?.outputs ?? {}),
+      },
       args: instance.args,
       inputs,
       secretInputs,
@@ -128,7 +138,9 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
       const generated = result.outputs?.$secrets?.value;
       let merged = secrets;
       if (generated && typeof generated === "object" && !Array.isArray(generated)) {
-        const strings = Object.fromEntries(Object.entries(generated as Record<string, unknown>).filter(([, value]) => typeof value === "string")) as Record<string, string>;
+        const strings = Object.fromEntries(
+          Object.entries(generated as Record<string, unknown>).filter(([, value]) => typeof value === "string"),
+        ) as Record<string, string>;
         if (Object.keys(strings).length > 0) {
           await context.secrets.setMany(instanceId, strings);
           merged = { ...secrets, ...strings };
@@ -153,7 +165,12 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
           fingerprint,
         });
       } else {
-        await record({ result: "succeeded", resourceCount: result.resourceCount, resourceChanges: result.changes, ...(outputs ? { outputs } : {}) });
+        await record({
+          result: "succeeded",
+          resourceCount: result.resourceCount,
+          resourceChanges: result.changes,
+          ...(outputs ? { outputs } : {}),
+        });
       }
     } else if (op === "destroy") {
       await record({ result: "succeeded", resourceCount: 0, resourceChanges: result.changes });
@@ -174,12 +191,18 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
       }
     }
     if (triggers.length > 0 && component) {
-      emit({ type: "log", message: `Running the before-destroy trigger${triggers.length > 1 ? "s" : ""} ${triggers.map((name) => `"${name}"`).join(", ")} before destroying.` });
+      emit({
+        type: "log",
+        message: `Running the before-destroy trigger${triggers.length > 1 ? "s" : ""} ${triggers.map((name) => `"${name}"`).join(", ")} before destroying.`,
+      });
       const triggered = await execute("up", triggers);
       if (triggered.result !== "succeeded") {
         return triggered.result === "cancelled"
           ? triggered
-          : { result: "failed", error: `The before-destroy trigger of "${instanceId}" failed, so it was not destroyed: ${triggered.error}` };
+          : {
+              result: "failed",
+              error: `The before-destroy trigger of "${instanceId}" failed, so it was not destroyed: ${triggered.error}`,
+            };
       }
     }
   }

@@ -18,8 +18,10 @@ async function setup(options: { engine?: FakeEngine; parallelism?: number; proje
   return { workspace, engine, orchestrator, context, events };
 }
 
-const finishedOf = (engine: FakeEngine, id: string, operation = "up") => engine.callsFor(id).find((call) => call.operation === operation)!.finishedAt!;
-const startedOf = (engine: FakeEngine, id: string, operation = "up") => engine.callsFor(id).find((call) => call.operation === operation)!.startedAt;
+const finishedOf = (engine: FakeEngine, id: string, operation = "up") =>
+  engine.callsFor(id).find((call) => call.operation === operation)!.finishedAt!;
+const startedOf = (engine: FakeEngine, id: string, operation = "up") =>
+  engine.callsFor(id).find((call) => call.operation === operation)!.startedAt;
 
 describe("Orchestrator with the fake engine", () => {
   it("runs dependencies first and independent instances in parallel, recording statuses and outputs", async () => {
@@ -36,7 +38,9 @@ describe("Orchestrator with the fake engine", () => {
 
     // k1 got m1's output as its resolved input.
     const k1Request = engine.callsFor(K("k1"))[0]!.request;
-    expect(k1Request.inputs).toEqual({ server: [{ instanceId: M("m1"), output: "server", value: { fake: true, instanceId: M("m1"), output: "server" } }] });
+    expect(k1Request.inputs).toEqual({
+      server: [{ instanceId: M("m1"), output: "server", value: { fake: true, instanceId: M("m1"), output: "server" } }],
+    });
     expect(k1Request.secretInputs).toEqual({});
 
     const statuses = await orchestrator.statuses(context);
@@ -48,13 +52,24 @@ describe("Orchestrator with the fake engine", () => {
     const operationStates = events.filter((event) => event.type === "operation").map((event) => event.operation.state);
     expect(operationStates[0]).toBe("running");
     expect(operationStates.at(-1)).toBe("completed");
-    const k1States = events.filter((event) => event.type === "instance-status" && event.instanceId === K("k1")).map((event) => (event as { status: InstanceStatus }).status.state);
+    const k1States = events
+      .filter((event) => event.type === "instance-status" && event.instanceId === K("k1"))
+      .map((event) => (event as { status: InstanceStatus }).status.state);
     expect(k1States.slice(0, 3)).toEqual(["pending", "running", "created"]);
     const engineEvents = events.filter((event) => event.type === "engine-event" && event.instanceId === A("a1"));
-    expect(engineEvents.map((event) => (event as Extract<OrchestratorEvent, { type: "engine-event" }>).event.type)).toEqual(["log", "resource", "resource", "resource", "resource", "summary"]);
+    expect(engineEvents.map((event) => (event as Extract<OrchestratorEvent, { type: "engine-event" }>).event.type)).toEqual([
+      "log",
+      "resource",
+      "resource",
+      "resource",
+      "resource",
+      "summary",
+    ]);
     expect(engineEvents.every((event) => (event as { operationId: string }).operationId === result.id)).toBe(true);
     expect(orchestrator.list("demo")[0]!.id).toBe(result.id);
-    expect((await orchestrator.logs.entries("demo", A("a1"), context.project.instances[2]!.uid)).map((entry) => entry.event.type)).toContain("summary");
+    expect(
+      (await orchestrator.logs.entries("demo", A("a1"), context.project.instances[2]!.uid)).map((entry) => entry.event.type),
+    ).toContain("summary");
   });
 
   it("never runs more instances at once than the parallelism limit", async () => {
@@ -63,7 +78,11 @@ describe("Orchestrator with the fake engine", () => {
     const result = await orchestrator.run(context, { type: "up", instanceIds: context.project.instances.map((instance) => instance.id) });
     expect(result.state).toBe("completed");
     expect(engine.maxConcurrent).toBe(3);
-    const limited = await orchestrator.run(context, { type: "refresh", instanceIds: context.project.instances.map((instance) => instance.id), parallelism: 1 });
+    const limited = await orchestrator.run(context, {
+      type: "refresh",
+      instanceIds: context.project.instances.map((instance) => instance.id),
+      parallelism: 1,
+    });
     expect(limited.state).toBe("completed");
     expect(engine.calls.filter((call) => call.operation === "refresh")).toHaveLength(9);
   });
@@ -80,7 +99,13 @@ describe("Orchestrator with the fake engine", () => {
     expect(statuses[M("m1")]).toMatchObject({ state: "failed", error: "machine quota exceeded" });
     expect(statuses[K("k1")]!.state).toBe("not-created");
     expect(statuses[M("m2")]!.state).toBe("created");
-    expect(events).toContainEqual(expect.objectContaining({ type: "engine-event", instanceId: K("k1"), event: { type: "log", message: `Skipped because "${M("m1")}" did not succeed.` } }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: "engine-event",
+        instanceId: K("k1"),
+        event: { type: "log", message: `Skipped because "${M("m1")}" did not succeed.` },
+      }),
+    );
   });
 
   it("cancels: running instances gracefully, queued ones never start", async () => {
@@ -238,8 +263,12 @@ describe("Orchestrator with the fake engine", () => {
     await orchestrator.run(context, { type: "up", instanceIds: [K("k1")] });
     const k1Request = engine.callsFor(K("k1"))[0]!.request;
     expect(k1Request.inputs).toEqual({});
-    expect(k1Request.secretInputs).toEqual({ server: [{ instanceId: M("m1"), output: "server", value: { host: "secret-host.internal" } }] });
-    const messages = events.flatMap((event) => (event.type === "engine-event" && event.event.type === "diagnostic" ? [event.event.message] : []));
+    expect(k1Request.secretInputs).toEqual({
+      server: [{ instanceId: M("m1"), output: "server", value: { host: "secret-host.internal" } }],
+    });
+    const messages = events.flatMap((event) =>
+      event.type === "engine-event" && event.event.type === "diagnostic" ? [event.event.message] : [],
+    );
     expect(messages).toContain("cannot reach [secret] with pw-0123456789");
     expect((await orchestrator.statuses(context))[K("k1")]!.error).toBe("cannot reach [secret] with pw-0123456789");
   });
@@ -259,7 +288,9 @@ describe("Orchestrator with the fake engine", () => {
     expect(statuses[M("m1")]).toMatchObject({ state: "failed", operation: "up", error: missing.message });
     expect(statuses[M("m2")]!.state).toBe("not-created");
     const line = `The up could not start: ${missing.message}`;
-    const streamed = events.flatMap((event) => (event.type === "engine-event" && event.event.type === "diagnostic" ? [[event.instanceId, event.event.message]] : []));
+    const streamed = events.flatMap((event) =>
+      event.type === "engine-event" && event.event.type === "diagnostic" ? [[event.instanceId, event.event.message]] : [],
+    );
     expect(streamed).toEqual([M("m1"), K("k1"), A("a1")].map((id) => [id, line]));
     const a1 = context.project.instances.find((instance) => instance.id === A("a1"))!;
     const logged = await orchestrator.logs.entries("demo", A("a1"), a1.uid);

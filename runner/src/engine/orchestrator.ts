@@ -265,13 +265,24 @@ export class Orchestrator {
       // E.g. no pulumi CLI: every run fails at once with the reason, and nothing else is touched.
       info.error = (error as Error).message;
       // The error reaches each instance too: its status (the card) and a line in its log.
-      const event = { type: "diagnostic" as const, severity: "error" as const, message: `The ${request.type} could not start: ${info.error}` };
+      const event = {
+        type: "diagnostic" as const,
+        severity: "error" as const,
+        message: `The ${request.type} could not start: ${info.error}`,
+      };
       for (const id of info.instanceIds) {
         info.results[id] = "failed";
         cache.notStarted.set(uidOf(id), { operation: request.type, error: info.error });
         this.logs.begin(context.name, id, uidOf(id), info.id);
         this.logs.append(context.name, id, info.id, event);
-        this.hub.emit({ type: "engine-event", operationId: info.id, project: context.name, instanceId: id, event, time: new Date().toISOString() });
+        this.hub.emit({
+          type: "engine-event",
+          operationId: info.id,
+          project: context.name,
+          instanceId: id,
+          event,
+          time: new Date().toISOString(),
+        });
         emitStatus(id);
       }
       await Promise.all(info.instanceIds.map((id) => this.logs.end(context.name, id).catch(() => undefined)));

@@ -96,7 +96,12 @@ export class ProjectStateCache {
   planStates(project: Project): Map<string, PlanInstanceState> {
     const stored: Record<string, StoredInstanceState> = {};
     for (const [uid, state] of this.states) {
-      stored[uid] = { status: state.status, resourceCount: state.resourceCount, outputDigests: state.outputHashes, ...(state.lastSuccess ? { lastSuccess: state.lastSuccess } : {}) };
+      stored[uid] = {
+        status: state.status,
+        resourceCount: state.resourceCount,
+        outputDigests: state.outputHashes,
+        ...(state.lastSuccess ? { lastSuccess: state.lastSuccess } : {}),
+      };
     }
     return planStatesFromStore(project, stored);
   }
@@ -154,7 +159,13 @@ export class ProjectStateCache {
       ...(outdated && planned && planned.reasons.length > 0 ? { outdatedReasons: [...planned.reasons] } : {}),
       ...(stored && isCreated(stored) ? { resourceCount: stored.resourceCount } : {}),
       ...(live?.progress ? { progress: { ...live.progress } } : {}),
-      ...(live ? { operation: live.operation } : notStarted ? { operation: notStarted.operation } : last ? { operation: last.operation } : {}),
+      ...(live
+        ? { operation: live.operation }
+        : notStarted
+          ? { operation: notStarted.operation }
+          : last
+            ? { operation: last.operation }
+            : {}),
       ...(notStarted ? { error: notStarted.error } : !live && stored?.lastError ? { error: stored.lastError.message } : {}),
       ...(last ? { updatedAt: last.finishedAt } : {}),
     };

@@ -20,7 +20,13 @@ describe("the pinned pulumi CLI", () => {
     const root = await testdir();
     const fake = await installFakePulumi(root);
     const check = await checkPulumiCli({ path: fake.binDir, homeDir: join(root, "home") });
-    expect(check).toMatchObject({ ok: true, pinnedVersion: PINNED_PULUMI_VERSION, command: join(fake.binDir, "pulumi"), version: PINNED_PULUMI_VERSION, matchesPinned: true });
+    expect(check).toMatchObject({
+      ok: true,
+      pinnedVersion: PINNED_PULUMI_VERSION,
+      command: join(fake.binDir, "pulumi"),
+      version: PINNED_PULUMI_VERSION,
+      matchesPinned: true,
+    });
     expect(check.problem).toBeUndefined();
   });
 
@@ -51,7 +57,9 @@ describe("the pinned pulumi CLI", () => {
 
   it("reports a missing CLI with how to install it", async () => {
     const root = await testdir();
-    await expect(locatePulumiCli({ path: join(root, "nothing"), homeDir: join(root, "home") })).rejects.toBeInstanceOf(PulumiCliNotFoundError);
+    await expect(locatePulumiCli({ path: join(root, "nothing"), homeDir: join(root, "home") })).rejects.toBeInstanceOf(
+      PulumiCliNotFoundError,
+    );
     const check = await checkPulumiCli({ path: join(root, "nothing"), homeDir: join(root, "home") });
     expect(check.ok).toBe(false);
     expect(check.problem).toContain("highstate install-pulumi");

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { isExecutable } from "../fs/atomic-write.js";
-import { PulumiCliNotFoundError, PulumiCliUnusableError, PulumiInstallError, officialInstallCommand } from "./errors.js";
+import { officialInstallCommand, PulumiCliNotFoundError, PulumiCliUnusableError, PulumiInstallError } from "./errors.js";
 
 /** The Pulumi CLI version Highstate is built and tested against (the version of its `@pulumi/pulumi` SDK). */
 export const PINNED_PULUMI_VERSION = "3.270.0";
@@ -59,7 +59,6 @@ export function pulumiVersionRoot(version: string = PINNED_PULUMI_VERSION, homeD
   return join(homeDir, ".pulumi", "versions", version);
 }
 
-
 function executableNames(): string[] {
   return process.platform === "win32" ? ["pulumi.exe", "pulumi.cmd", "pulumi"] : ["pulumi"];
 }
@@ -94,10 +93,15 @@ export function pulumiChildEnvironment(extra: Record<string, string | undefined>
 
 function runVersion(command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, ["version"], { env: pulumiChildEnvironment({ PULUMI_SKIP_UPDATE_CHECK: "true" }), timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error) reject(Object.assign(error, { stderr }));
-      else resolve(stdout.trim());
-    });
+    execFile(
+      command,
+      ["version"],
+      { env: pulumiChildEnvironment({ PULUMI_SKIP_UPDATE_CHECK: "true" }), timeout: 30_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(Object.assign(error, { stderr }));
+        else resolve(stdout.trim());
+      },
+    );
   });
 }
 
@@ -131,17 +135,27 @@ export async function locatePulumiCli(location: PulumiCliLocation = {}): Promise
     reported = await runVersion(command);
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? "").trim();
-    throw new PulumiCliUnusableError(command, `\`pulumi version\` failed${stderr ? `: ${stderr}` : ""}`, PINNED_PULUMI_VERSION, { cause: error });
+    throw new PulumiCliUnusableError(command, `\`pulumi version\` failed${stderr ? `: ${stderr}` : ""}`, PINNED_PULUMI_VERSION, {
+      cause: error,
+    });
   }
   const version = parseVersion(reported);
   if (!version) throw new PulumiCliUnusableError(command, `it reported an unreadable version "${reported}"`, PINNED_PULUMI_VERSION);
   const minimum = parseVersion(MINIMUM_PULUMI_VERSION)!;
   const pinned = parseVersion(PINNED_PULUMI_VERSION)!;
   if (version[0] !== pinned[0]) {
-    throw new PulumiCliUnusableError(command, `its major version ${version.join(".")} differs from the pinned ${PINNED_PULUMI_VERSION}`, PINNED_PULUMI_VERSION);
+    throw new PulumiCliUnusableError(
+      command,
+      `its major version ${version.join(".")} differs from the pinned ${PINNED_PULUMI_VERSION}`,
+      PINNED_PULUMI_VERSION,
+    );
   }
   if (compareVersions(version, minimum) < 0) {
-    throw new PulumiCliUnusableError(command, `its version ${version.join(".")} is older than the minimum ${MINIMUM_PULUMI_VERSION}`, PINNED_PULUMI_VERSION);
+    throw new PulumiCliUnusableError(
+      command,
+      `its version ${version.join(".")} is older than the minimum ${MINIMUM_PULUMI_VERSION}`,
+      PINNED_PULUMI_VERSION,
+    );
   }
   const text = version.join(".");
   return { command, version: text, pinned: text === PINNED_PULUMI_VERSION };
@@ -162,7 +176,9 @@ export async function checkPulumiCli(location: PulumiCliLocation = {}): Promise<
       matchesPinned: cli.pinned,
       ...(cli.pinned
         ? {}
-        : { problem: `Pulumi ${cli.version} is installed; Highstate is tested with ${PINNED_PULUMI_VERSION}, which \`highstate install-pulumi\` installs beside it.` }),
+        : {
+            problem: `Pulumi ${cli.version} is installed; Highstate is tested with ${PINNED_PULUMI_VERSION}, which \`highstate install-pulumi\` installs beside it.`,
+          }),
       installHint,
     };
   } catch (error) {

@@ -96,7 +96,10 @@ export class ControlledPulumiCommand {
   async exited(): Promise<void> {
     await Promise.all(
       [...this.children].map(
-        (child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("close", () => resolve()))),
+        (child) =>
+          new Promise<void>((resolve) =>
+            child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("close", () => resolve()),
+          ),
       ),
     );
   }
@@ -147,7 +150,10 @@ export class ControlledPulumiCommand {
       child.once("error", (error) => {
         this.children.delete(child);
         signal?.removeEventListener("abort", onAbort);
-        fail(`Command failed with ${(error as NodeJS.ErrnoException).code ?? "an error"}: pulumi ${args.join(" ")}\n${error.message}`, error);
+        fail(
+          `Command failed with ${(error as NodeJS.ErrnoException).code ?? "an error"}: pulumi ${args.join(" ")}\n${error.message}`,
+          error,
+        );
       });
       child.once("close", (code, killedBy) => {
         this.children.delete(child);

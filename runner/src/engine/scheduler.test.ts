@@ -18,7 +18,11 @@ describe("runSchedule", () => {
         return "succeeded";
       },
     });
-    expect([...results]).toEqual([["a", "succeeded"], ["c", "succeeded"], ["b", "succeeded"]]);
+    expect([...results]).toEqual([
+      ["a", "succeeded"],
+      ["c", "succeeded"],
+      ["b", "succeeded"],
+    ]);
     expect(log.indexOf("start c")).toBeLessThan(log.indexOf("end b"));
   });
 

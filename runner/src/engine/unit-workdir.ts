@@ -67,7 +67,9 @@ export function resolveFromWorkspace(workspaceRoot: string, specifiers: string[]
       { cwd: workspaceRoot, env: { PATH: process.env.PATH ?? "" }, timeout: 30_000 },
       (error, stdout, stderr) => {
         if (error) {
-          reject(new Error(`Could not start node to resolve modules in "${workspaceRoot}": ${stderr.trim() || error.message}`, { cause: error }));
+          reject(
+            new Error(`Could not start node to resolve modules in "${workspaceRoot}": ${stderr.trim() || error.message}`, { cause: error }),
+          );
           return;
         }
         try {
@@ -147,7 +149,8 @@ export async function prepareUnitWorkDir(request: UnitRunRequest): Promise<Prepa
 
   const runsProgram = request.operation === "up" || request.operation === "preview";
   if (!component.source) {
-    if (runsProgram) throw new UnitModuleNotFoundError(`(none)`, component.type, workspaceRoot, "the component is not a unit: it names no source module");
+    if (runsProgram)
+      throw new UnitModuleNotFoundError(`(none)`, component.type, workspaceRoot, "the component is not a unit: it names no source module");
   } else {
     const unitSpecifier = `${component.source.package}/${component.source.path}`;
     const [runtime, unit] = await resolveFromWorkspace(workspaceRoot, [unitRuntimePackage, unitSpecifier]);
@@ -158,8 +161,11 @@ export async function prepareUnitWorkDir(request: UnitRunRequest): Promise<Prepa
       throw new UnitModuleNotFoundError(specifier, component.type, workspaceRoot, failed?.error ?? "not found");
     }
   }
-  await writeFileAtomic(join(workDir, "package.json"), `${JSON.stringify({ name: `highstate-unit-${instance.uid}`, private: true, type: "module" }, null, 2)}\n`);
-  const pulumiProject = await existingPulumiProject(workDir) ?? project;
+  await writeFileAtomic(
+    join(workDir, "package.json"),
+    `${JSON.stringify({ name: `highstate-unit-${instance.uid}`, private: true, type: "module" }, null, 2)}\n`,
+  );
+  const pulumiProject = (await existingPulumiProject(workDir)) ?? project;
   await writeFileAtomic(join(workDir, "Pulumi.yaml"), unitProjectYaml(pulumiProject, instance.id));
   const stackYamlPath = join(workDir, `Pulumi.${stackName}.yaml`);
   await writeFileAtomic(stackYamlPath, await unitStackYaml(request), { mode: 0o600 });

@@ -3,8 +3,8 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promis
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { testdir } from "../test-utils/testdir.js";
-import { ensurePrivateDir, readFileIfExists, readSmallFiles, writeFileAtomic } from "./atomic-write.js";
 import { parseVersion, versionContent } from "./__fixtures__/versions.js";
+import { ensurePrivateDir, readFileIfExists, readSmallFiles, writeFileAtomic } from "./atomic-write.js";
 
 const writer = join(import.meta.dirname, "__fixtures__", "atomic-writer.ts");
 

@@ -139,7 +139,8 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if (fixedPrivateDirs.has(dir)) return;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const marker = `${sep}.highstate`;
-  const at = dir.lastIndexOf(`${marker}${sep}`) >= 0 ? dir.lastIndexOf(`${marker}${sep}`) : dir.endsWith(marker) ? dir.length - marker.length : -1;
+  const at =
+    dir.lastIndexOf(`${marker}${sep}`) >= 0 ? dir.lastIndexOf(`${marker}${sep}`) : dir.endsWith(marker) ? dir.length - marker.length : -1;
   if (at >= 0) {
     let current = dir.slice(0, at + marker.length);
     const rest = dir.slice(current.length).split(sep).filter(Boolean);

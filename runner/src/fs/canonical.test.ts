@@ -5,7 +5,8 @@ import { canonicalJson, hashJson, sortedKeys } from "./canonical.js";
 function reference(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (value instanceof Date) return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined || typeof item === "function" ? "null" : reference(item))).join(",")}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined || typeof item === "function" ? "null" : reference(item))).join(",")}]`;
   const record = value as Record<string, unknown>;
   const parts = Object.keys(record)
     .sort()
@@ -18,11 +19,11 @@ describe("canonicalJson", () => {
   it("sorts keys at every depth as the built-in sort does, and drops what JSON drops", () => {
     const value = {
       zeta: [3, { b: 1, a: [null, "x"], B: true }, undefined],
-      alpha: { "é": 1, e: 2, E: 3, "10": 4, "9": 5, "": 6 },
+      alpha: { é: 1, e: 2, E: 3, "10": 4, "9": 5, "": 6 },
       skipped: undefined,
       fn: () => 1,
       date: new Date(Date.UTC(2026, 0, 2)),
-      nested: { deeper: { c: "\u2028quote\"", b: -0.5, a: 1e21 } },
+      nested: { deeper: { c: '\u2028quote"', b: -0.5, a: 1e21 } },
     };
     const text = canonicalJson(value);
     expect(text).toBe(reference(value));
@@ -32,7 +33,11 @@ describe("canonicalJson", () => {
   });
 
   it("writes flat records (the usual args) exactly as nested ones are written", () => {
-    for (const flat of [{ b: undefined, a: 1, f: () => 1, n: Number.NaN, z: -0, s: "x\ny", t: true, u: null }, { "2": "two", "10": "ten", b: "", a: 0 }, {}]) {
+    for (const flat of [
+      { b: undefined, a: 1, f: () => 1, n: Number.NaN, z: -0, s: "x\ny", t: true, u: null },
+      { "2": "two", "10": "ten", b: "", a: 0 },
+      {},
+    ]) {
       expect(canonicalJson(flat)).toBe(reference(flat));
     }
     expect(canonicalJson({ b: undefined, a: 1, f: () => 1, z: -0 })).toBe('{"a":1,"z":0}');

@@ -43,7 +43,8 @@ function holdsOnlyPlainValues(record: Record<string, unknown>, keys: readonly st
   for (const key of keys) {
     const item = record[key];
     const type = typeof item;
-    if (item !== null && type !== "string" && type !== "number" && type !== "boolean" && type !== "undefined" && type !== "function") return false;
+    if (item !== null && type !== "string" && type !== "number" && type !== "boolean" && type !== "undefined" && type !== "function")
+      return false;
   }
   return true;
 }

@@ -21,7 +21,9 @@ export class UnknownInstanceError extends Error {
     /** The project it was looked for in, when known. */
     readonly project?: string,
   ) {
-    super(`Instance "${instanceId}" is not in ${project ? `project "${project}"` : "the project"}; check the id (\`highstate instances list\` shows them)`);
+    super(
+      `Instance "${instanceId}" is not in ${project ? `project "${project}"` : "the project"}; check the id (\`highstate instances list\` shows them)`,
+    );
   }
 }
 

@@ -108,10 +108,13 @@ export function describeFingerprintChanges(previous: InstanceFingerprint, curren
   const reasons: string[] = [];
   const { component: before } = previous;
   const { component: after } = current;
-  if (before.package !== after.package) reasons.push(`component now comes from "${after.package}@${after.version}" (was "${before.package}@${before.version}")`);
-  else if (before.version !== after.version) reasons.push(`component package "${after.package}" updated (${before.version} → ${after.version})`);
+  if (before.package !== after.package)
+    reasons.push(`component now comes from "${after.package}@${after.version}" (was "${before.package}@${before.version}")`);
+  else if (before.version !== after.version)
+    reasons.push(`component package "${after.package}" updated (${before.version} → ${after.version})`);
   if (previous.args !== current.args) reasons.push("args changed");
-  if (previous.secrets !== undefined && current.secrets !== undefined && previous.secrets !== current.secrets) reasons.push("secrets changed");
+  if (previous.secrets !== undefined && current.secrets !== undefined && previous.secrets !== current.secrets)
+    reasons.push("secrets changed");
   let changed: string[] | undefined;
   for (const name in current.inputs) {
     if ((previous.inputs[name] ?? missingOutputDigest) !== current.inputs[name]) {

@@ -62,7 +62,11 @@ export function resolvedInputsOf(graph: ProjectGraph, id: string): Readonly<Reco
  * Instances whose component is not installed keep the dependencies their direct references name, so
  * ordering and cascades still respect them.
  */
-export function buildProjectGraph(project: Project, registry: Registry, analysis: ProjectAnalysis = analyzeProject(project, registry)): ProjectGraph {
+export function buildProjectGraph(
+  project: Project,
+  registry: Registry,
+  analysis: ProjectAnalysis = analyzeProject(project, registry),
+): ProjectGraph {
   const count = project.instances.length;
   const ids: string[] = new Array(count);
   for (let position = 0; position < count; position += 1) ids[position] = project.instances[position]!.id;

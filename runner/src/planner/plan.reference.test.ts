@@ -3,11 +3,20 @@
  * a plain recursive reference written for clarity, on many random projects: cycles, dangling references,
  * unknown components, instances not created, failed or never recorded, and changed args.
  */
-import { buildRegistry, defineComponent, defineEntity, type Instance, type Project, resolveProjectInputs, validateProject, z } from "@highstate/contract";
+import {
+  buildRegistry,
+  defineComponent,
+  defineEntity,
+  type Instance,
+  type Project,
+  resolveProjectInputs,
+  validateProject,
+  z,
+} from "@highstate/contract";
 import { describe, expect, it } from "vitest";
 import { hashJson } from "../fs/canonical.js";
-import { type PlanInstanceState, planProject } from "./plan.js";
 import { seededRandom } from "./__fixtures__/seeded-random.js";
+import { type PlanInstanceState, planProject } from "./plan.js";
 
 const item = defineEntity({ type: "ref.item.v1", schema: z.object({ value: z.string() }), meta: { title: "Item" } });
 const node = defineComponent({
@@ -32,7 +41,16 @@ function randomProject(seed: number): { project: Project; states: Map<string, Pl
     for (let edge = 0; edge < wanted && index > 0; edge += 1) deps.push({ instanceId: idOf(Math.floor(next() * index)), output: "out" });
     if (next() < 0.04) deps.push({ instanceId: idOf(Math.min(count - 1, index + 1 + Math.floor(next() * 3))), output: "out" }); // may close a cycle
     if (next() < 0.03) deps.push({ instanceId: "ref.node.v1:missing", output: "out" });
-    instances.push({ id: idOf(index), type: typeOf(index), name: `n${index}`, uid: `uid${String(index).padStart(8, "0")}`, args: { size: 1 }, inputs: { deps }, injectionInputs: [], position: { x: 0, y: 0 } });
+    instances.push({
+      id: idOf(index),
+      type: typeOf(index),
+      name: `n${index}`,
+      uid: `uid${String(index).padStart(8, "0")}`,
+      args: { size: 1 },
+      inputs: { deps },
+      injectionInputs: [],
+      position: { x: 0, y: 0 },
+    });
   }
   const project: Project = { version: 1, instances, hubs: [] };
   const states = new Map<string, PlanInstanceState>();
@@ -65,7 +83,9 @@ function referencePlan(project: Project, states: Map<string, PlanInstanceState>)
   const upstreamOf = (instance: Instance): string[] => {
     const ids = known(instance)
       ? Object.values(resolved.get(instance.id)!).flatMap((refs) => refs.map((ref) => ref.instanceId))
-      : Object.values(instance.inputs).flatMap((refs) => refs.flatMap((ref) => ("instanceId" in ref && byId.has(ref.instanceId) ? [ref.instanceId] : [])));
+      : Object.values(instance.inputs).flatMap((refs) =>
+          refs.flatMap((ref) => ("instanceId" in ref && byId.has(ref.instanceId) ? [ref.instanceId] : [])),
+        );
     return [...new Set(ids)];
   };
   const created = (id: string) => states.get(id)?.created ?? false;
@@ -108,8 +128,10 @@ function referencePlan(project: Project, states: Map<string, PlanInstanceState>)
     if (!onOrAfterCycle(id)) {
       for (const up of upstreamOf(instance)) {
         const upstream = planOf(up);
-        if (created(id) && (upstream.outdated || !created(up))) reasons = [...reasons, created(up) ? `upstream "${up}" is outdated` : `upstream "${up}" is not created`];
-        if (blocked === undefined && upstream.blocked !== undefined && !created(up)) blocked = `upstream "${up}" cannot run (${upstream.blocked})`;
+        if (created(id) && (upstream.outdated || !created(up)))
+          reasons = [...reasons, created(up) ? `upstream "${up}" is outdated` : `upstream "${up}" is not created`];
+        if (blocked === undefined && upstream.blocked !== undefined && !created(up))
+          blocked = `upstream "${up}" cannot run (${upstream.blocked})`;
       }
     }
     if (blocked === undefined && onOrAfterCycle(id)) blocked = "after-cycle";
@@ -126,7 +148,16 @@ function referencePlan(project: Project, states: Map<string, PlanInstanceState>)
   const memberIds = new Set(members.map((instance) => instance.id));
   const layerMemo = new Map<string, number>();
   const layerOf = (id: string): number => {
-    if (!layerMemo.has(id)) layerMemo.set(id, Math.max(0, ...upstreamOf(byId.get(id)!).filter((up) => memberIds.has(up)).map((up) => layerOf(up) + 1)));
+    if (!layerMemo.has(id))
+      layerMemo.set(
+        id,
+        Math.max(
+          0,
+          ...upstreamOf(byId.get(id)!)
+            .filter((up) => memberIds.has(up))
+            .map((up) => layerOf(up) + 1),
+        ),
+      );
     return layerMemo.get(id)!;
   };
   const layers: string[][] = [];
@@ -150,7 +181,11 @@ describe("planProject with intertwined cycles", () => {
       position: { x: 0, y: 0 },
     });
     // a ⇄ b and b ⇄ c: one group; the cycle reported for it is a → b → a, which c is not on.
-    const project: Project = { version: 1, instances: [make("a", ["b"]), make("b", ["a", "c"]), make("c", ["b"]), make("d", ["c"])], hubs: [] };
+    const project: Project = {
+      version: 1,
+      instances: [make("a", ["b"]), make("b", ["a", "c"]), make("c", ["b"]), make("d", ["c"])],
+      hubs: [],
+    };
     const plan = planProject({ project, registry });
     expect(plan.graph.cycles).toEqual([["ref.node.v1:a", "ref.node.v1:b", "ref.node.v1:a"]]);
     const blocked = Object.fromEntries(plan.instances.map((item) => [item.id.slice("ref.node.v1:".length), item.blocked]));
@@ -180,7 +215,8 @@ describe("planProject against a plain reference", () => {
         expect(actual.reasons, context).toEqual(expected.reasons);
         // The reference names cycle cases by kind only; the planner's wording is checked elsewhere.
         if (expected.blocked === "cycle") expect(actual.blocked, context).toMatch(/^it is (part of|on) a dependency cycle/);
-        else if (expected.blocked === "after-cycle") expect(actual.blocked, context).toBe("it depends on instances that form a dependency cycle");
+        else if (expected.blocked === "after-cycle")
+          expect(actual.blocked, context).toBe("it depends on instances that form a dependency cycle");
         else expect(actual.blocked, context).toBe(expected.blocked);
         if (expected.blocked?.startsWith("upstream ")) blockedByUpstream += 1;
         if (expected.reasons.some((reason) => reason.startsWith("upstream "))) outdatedByUpstream += 1;

@@ -2,9 +2,15 @@
  * The plan of a project: for every instance whether it is created, outdated (and why) or blocked (and
  * why), and the order in which the instances that need to run would run.
  */
-import { analyzeProject, type ArgsValidator, type Project, type ProjectProblem, type Registry } from "@highstate/contract";
+import { type ArgsValidator, analyzeProject, type Project, type ProjectProblem, type Registry } from "@highstate/contract";
 import { formatCycle } from "./errors.js";
-import { computeInstanceFingerprint, describeFingerprintChanges, type FingerprintInput, type InstanceFingerprint, missingOutputDigest } from "./fingerprint.js";
+import {
+  computeInstanceFingerprint,
+  describeFingerprintChanges,
+  type FingerprintInput,
+  type InstanceFingerprint,
+  missingOutputDigest,
+} from "./fingerprint.js";
 import { buildProjectGraph, layersOf, type ProjectGraph } from "./graph.js";
 
 /** What the planner needs to know about an instance's deployment (from the instance state store). */
@@ -32,7 +38,10 @@ export interface StoredInstanceState {
  * Turns the instance state store's states (by uid, `InstanceStateStore.getAll()`) into the planner's
  * states (by instance id). A failed instance counts as created while its stack still has resources.
  */
-export function planStatesFromStore(project: Project, statesByUid: Readonly<Record<string, StoredInstanceState>>): Map<string, PlanInstanceState> {
+export function planStatesFromStore(
+  project: Project,
+  statesByUid: Readonly<Record<string, StoredInstanceState>>,
+): Map<string, PlanInstanceState> {
   const states = new Map<string, PlanInstanceState>();
   for (const instance of project.instances) {
     const stored = Object.hasOwn(statesByUid, instance.uid) ? statesByUid[instance.uid] : undefined;
@@ -105,7 +114,8 @@ export function planProject(options: PlanOptions): ProjectPlan {
   const graph = buildProjectGraph(project, registry, analysis);
   const problems = analysis.problems;
   const firstProblem = new Map<string, string>();
-  for (const problem of problems) if (problem.instanceId !== undefined && !firstProblem.has(problem.instanceId)) firstProblem.set(problem.instanceId, problem.message);
+  for (const problem of problems)
+    if (problem.instanceId !== undefined && !firstProblem.has(problem.instanceId)) firstProblem.set(problem.instanceId, problem.message);
 
   const cycleTexts = graph.cycles.map(formatCycle);
   for (const [group, cycle] of graph.cycles.entries()) {
@@ -167,7 +177,9 @@ export function planProject(options: PlanOptions): ProjectPlan {
       if (secretsDigest !== undefined) fingerprintInput.secretsDigest = secretsDigest;
       plan.fingerprint = computeInstanceFingerprint(fingerprintInput);
       if (isCreated) {
-        plan.reasons = state?.lastSuccess ? describeFingerprintChanges(state.lastSuccess, plan.fingerprint) : ["no successful run is recorded"];
+        plan.reasons = state?.lastSuccess
+          ? describeFingerprintChanges(state.lastSuccess, plan.fingerprint)
+          : ["no successful run is recorded"];
         if (state?.failed) plan.reasons.unshift("the last run failed");
       }
     }
@@ -208,7 +220,8 @@ export function planProject(options: PlanOptions): ProjectPlan {
     for (let edge = start[position]!; edge < start[position + 1]!; edge += 1) {
       const source = list[edge]!;
       if (changes[source] === 0) continue;
-      upstreamReason[source] ??= created[source] === 1 ? `upstream "${graph.ids[source]}" is outdated` : `upstream "${graph.ids[source]}" is not created`;
+      upstreamReason[source] ??=
+        created[source] === 1 ? `upstream "${graph.ids[source]}" is outdated` : `upstream "${graph.ids[source]}" is not created`;
       added.push(upstreamReason[source]);
     }
     // Arrays of the exact size (pushing one by one would leave room for sixteen in each).

@@ -54,7 +54,9 @@ function contractVersion(): string {
 /** A digest of a package's package.json (empty when it cannot be read). */
 function manifestDigest(dir: string): string {
   try {
-    return createHash("sha256").update(readFileSync(join(dir, "package.json"))).digest("hex");
+    return createHash("sha256")
+      .update(readFileSync(join(dir, "package.json")))
+      .digest("hex");
   } catch {
     return "";
   }
@@ -121,7 +123,8 @@ function skipEntry(name: string): boolean {
  */
 async function listFiles(packageDir: string, root: string): Promise<string[]> {
   const lines: string[] = [];
-  const describe = (path: string, size: number, mtimeMs: number) => `${relative(packageDir, path).split(sep).join("/")} ${size} ${Math.trunc(mtimeMs)}`;
+  const describe = (path: string, size: number, mtimeMs: number) =>
+    `${relative(packageDir, path).split(sep).join("/")} ${size} ${Math.trunc(mtimeMs)}`;
   const walk = async (dir: string, depth: number): Promise<void> => {
     if (depth > 32) return;
     let entries: Dirent[];
@@ -167,7 +170,11 @@ export async function packageFilesDigest(pkg: Pick<PluginPackage, "realDir" | "d
  * Computes the cache key of a workspace's registry from what discovery found. Paths are relative to
  * the workspace so a moved workspace keeps its cache.
  */
-export async function registryCacheKey(workspaceDir: string, packages: readonly PluginPackage[], discoveryProblems: readonly RegistryProblem[]): Promise<string> {
+export async function registryCacheKey(
+  workspaceDir: string,
+  packages: readonly PluginPackage[],
+  discoveryProblems: readonly RegistryProblem[],
+): Promise<string> {
   const hash = createHash("sha256");
   hash.update(JSON.stringify({ format: registryCacheFormat, runner: runnerVersion(), contract: contractVersion() }));
   const digests = await Promise.all(packages.map((pkg) => packageFilesDigest(pkg)));
@@ -231,7 +238,13 @@ export async function readRegistryCache(workspaceDir: string, key: string): Prom
 /** Whether a folder is a Highstate workspace: it has `.highstate/`, `projects/` or a `Pulumi.yaml`. */
 async function isWorkspace(dir: string): Promise<boolean> {
   for (const name of [".highstate", "projects", "Pulumi.yaml"]) {
-    if (await stat(join(dir, name)).then(() => true, () => false)) return true;
+    if (
+      await stat(join(dir, name)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   }
   return false;
 }

@@ -140,7 +140,10 @@ function ancestorNodeModules(workspaceDir: string): string[] {
 }
 
 function globToRegExp(segment: string): RegExp {
-  const escaped = segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]");
+  const escaped = segment
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
   return new RegExp(`^${escaped}$`);
 }
 
@@ -156,7 +159,8 @@ async function expandWorkspaceGlobs(root: string, patterns: string[]): Promise<s
     if (head === "**") {
       await walk(base, rest);
       for (const entry of await readDirEntries(base)) {
-        if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) await walk(join(base, entry.name), segments);
+        if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith("."))
+          await walk(join(base, entry.name), segments);
       }
       return;
     }
@@ -166,12 +170,19 @@ async function expandWorkspaceGlobs(root: string, patterns: string[]): Promise<s
     }
     const pattern = globToRegExp(head);
     for (const entry of await readDirEntries(base)) {
-      if ((entry.isDirectory() || entry.isSymbolicLink()) && entry.name !== "node_modules" && pattern.test(entry.name)) await walk(join(base, entry.name), rest);
+      if ((entry.isDirectory() || entry.isSymbolicLink()) && entry.name !== "node_modules" && pattern.test(entry.name))
+        await walk(join(base, entry.name), rest);
     }
   };
   for (const pattern of patterns) {
     if (pattern.startsWith("!")) continue;
-    await walk(root, pattern.replace(/^\.\//, "").split("/").filter((segment) => segment.length > 0));
+    await walk(
+      root,
+      pattern
+        .replace(/^\.\//, "")
+        .split("/")
+        .filter((segment) => segment.length > 0),
+    );
   }
   return [...found].sort();
 }
@@ -180,7 +191,7 @@ function workspacePatterns(pkg: PackageJson | undefined): string[] {
   const field = pkg?.workspaces;
   if (Array.isArray(field)) return field.filter((item): item is string => typeof item === "string");
   if (typeof field === "object" && field !== null && Array.isArray((field as { packages?: unknown }).packages)) {
-    return ((field as { packages: unknown[] }).packages).filter((item): item is string => typeof item === "string");
+    return (field as { packages: unknown[] }).packages.filter((item): item is string => typeof item === "string");
   }
   return [];
 }

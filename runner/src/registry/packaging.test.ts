@@ -123,7 +123,9 @@ describe("the CLI with a broken package", () => {
     expect(await runCli(["instances", "add", "acme.machine.v1", "web"], { cwd: dir })).toMatchObject({ code: 0, stderr: "" });
     const shop = await runCli(["instances", "add", "acme.app.v1", "shop", "--input", "server=web.server"], { cwd: dir });
     expect(shop.code).toBe(0);
-    expect(shop.stderr).toContain('Warning: "acme.app.v1:shop" cannot run until its package is fixed: Component "acme.app.v1" of package "acme-components@1.0.0" has source.path "app"');
+    expect(shop.stderr).toContain(
+      'Warning: "acme.app.v1:shop" cannot run until its package is fixed: Component "acme.app.v1" of package "acme-components@1.0.0" has source.path "app"',
+    );
     return dir;
   }
   const fix = 'add "./app": { "types": "./dist/components/app/program.d.ts", "import": "./dist/components/app/program.js" } to "exports"';

@@ -8,8 +8,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Registry, RegistryComponentProblem } from "@highstate/contract";
 import type { PluginPackage } from "./discover.js";
-import { definitionsPulumiChains } from "./pulumi-imports.js";
 import type { RegistryProblem } from "./problems.js";
+import { definitionsPulumiChains } from "./pulumi-imports.js";
 
 const label = (pkg: Pick<PluginPackage, "name" | "version">) => `${pkg.name}@${pkg.version}`;
 

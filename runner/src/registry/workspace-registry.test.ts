@@ -2,7 +2,14 @@ import { mkdir, readFile, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testdir } from "../test-utils/testdir.js";
-import { definitionsSource, ensureContractBuilt, installPackage, installPlainPackage, linkContract, writePackage } from "./__fixtures__/plugin-workspace.js";
+import {
+  definitionsSource,
+  ensureContractBuilt,
+  installPackage,
+  installPlainPackage,
+  linkContract,
+  writePackage,
+} from "./__fixtures__/plugin-workspace.js";
 import { definitionsFileRoots, packageFilesDigest } from "./cache.js";
 import { discoverPluginPackages } from "./discover.js";
 import { DuplicateDefinitionError, NoSuchComponentError } from "./errors.js";
@@ -24,12 +31,29 @@ describe("discoverPluginPackages", () => {
   it("finds hoisted, nested, scoped, unscoped, symlinked and workspace packages the way Node resolves them", async () => {
     const dir = await workspace({ workspaces: ["components/*"] });
     const nm = join(dir, "node_modules");
-    await installPackage(nm, { name: "@acme/base", version: "2.0.0", components: [{ type: "base.thing.v1", outputEntity: "base.item.v1" }] });
-    await installPackage(nm, { name: "widgets", version: "0.3.1", components: [{ type: "widgets.widget.v1" }], dependencies: { "@acme/base": "^2.0.0" } });
+    await installPackage(nm, {
+      name: "@acme/base",
+      version: "2.0.0",
+      components: [{ type: "base.thing.v1", outputEntity: "base.item.v1" }],
+    });
+    await installPackage(nm, {
+      name: "widgets",
+      version: "0.3.1",
+      components: [{ type: "widgets.widget.v1" }],
+      dependencies: { "@acme/base": "^2.0.0" },
+    });
     // A nested copy of @acme/base (another version, only used by `widgets`) is shadowed by the hoisted one.
-    await installPackage(join(nm, "widgets", "node_modules"), { name: "@acme/base", version: "1.0.0", components: [{ type: "base.old.v1" }] });
+    await installPackage(join(nm, "widgets", "node_modules"), {
+      name: "@acme/base",
+      version: "1.0.0",
+      components: [{ type: "base.old.v1" }],
+    });
     // A plugin installed only nested (version conflict elsewhere) is still installed, so it is found.
-    await installPackage(join(nm, "widgets", "node_modules"), { name: "gadgets", version: "5.0.0", components: [{ type: "gadgets.gadget.v1" }] });
+    await installPackage(join(nm, "widgets", "node_modules"), {
+      name: "gadgets",
+      version: "5.0.0",
+      components: [{ type: "gadgets.gadget.v1" }],
+    });
     await installPlainPackage(nm, "left-pad");
     await installPlainPackage(nm, "@types/node");
     await writeFile(join(nm, ".yarn-state.yml"), "# yarn node-modules linker state\n");
@@ -50,13 +74,23 @@ describe("discoverPluginPackages", () => {
       ["local-components", "1.0.0", true],
       ["widgets", "0.3.1", false],
     ]);
-    expect(result.packages.find((pkg) => pkg.name === "gadgets")!.definitionsFile).toBe(join(nm, "widgets", "node_modules", "gadgets", "dist", "index.js"));
+    expect(result.packages.find((pkg) => pkg.name === "gadgets")!.definitionsFile).toBe(
+      join(nm, "widgets", "node_modules", "gadgets", "dist", "index.js"),
+    );
 
     const loaded = await loadWorkspaceRegistry(dir, { cache: false });
     expect(loaded.problems).toEqual([]);
-    expect(Object.keys(loaded.registry.components)).toEqual(["base.thing.v1", "gadgets.gadget.v1", "linked.one.v1", "local.one.v1", "widgets.widget.v1"]);
+    expect(Object.keys(loaded.registry.components)).toEqual([
+      "base.thing.v1",
+      "gadgets.gadget.v1",
+      "linked.one.v1",
+      "local.one.v1",
+      "widgets.widget.v1",
+    ]);
     expect(loaded.registry.components["widgets.widget.v1"]!.package).toEqual({ name: "widgets", version: "0.3.1" });
-    expect(loaded.registry.components["base.thing.v1"]!.outputs).toEqual({ out: { entity: "base.item.v1", required: true, multiple: false } });
+    expect(loaded.registry.components["base.thing.v1"]!.outputs).toEqual({
+      out: { entity: "base.item.v1", required: true, multiple: false },
+    });
     expect(loaded.registry.entities["base.item.v1"]!.package).toEqual({ name: "@acme/base", version: "2.0.0" });
   });
 
@@ -109,7 +143,9 @@ describe("loadWorkspaceRegistry", () => {
     expect(Object.keys(loaded.registry.components)).toEqual(["fine.one.v1"]);
     const problems = loaded.problems.filter((problem) => problem.code === "import-failed");
     expect(problems.map((problem) => problem.packages)).toEqual([["broken-plugin"], ["syntax-plugin"]]);
-    expect(problems[0]!.message).toMatch(/^Could not load the definitions of package "broken-plugin@0\.0\.7" from ".*broken-plugin\/dist\/index\.js": boom at load; reinstall or update the package$/);
+    expect(problems[0]!.message).toMatch(
+      /^Could not load the definitions of package "broken-plugin@0\.0\.7" from ".*broken-plugin\/dist\/index\.js": boom at load; reinstall or update the package$/,
+    );
     expect(problems[0]!.cause).toBe("boom at load");
     expect(problems[1]!.message).toContain('"syntax-plugin@1.0.0"');
     // An import failure may be fixed by installing a dependency, which changes no key: nothing is cached.
@@ -119,8 +155,16 @@ describe("loadWorkspaceRegistry", () => {
   it("reports a component type defined by two packages, naming both, and leaves it out", async () => {
     const dir = await workspace();
     const nm = join(dir, "node_modules");
-    await installPackage(nm, { name: "first-plugin", version: "1.2.0", components: [{ type: "shared.thing.v1" }, { type: "first.own.v1" }] });
-    await installPackage(nm, { name: "@other/plugin", version: "3.0.0", components: [{ type: "shared.thing.v1" }, { type: "other.own.v1" }] });
+    await installPackage(nm, {
+      name: "first-plugin",
+      version: "1.2.0",
+      components: [{ type: "shared.thing.v1" }, { type: "first.own.v1" }],
+    });
+    await installPackage(nm, {
+      name: "@other/plugin",
+      version: "3.0.0",
+      components: [{ type: "shared.thing.v1" }, { type: "other.own.v1" }],
+    });
 
     const loaded = await loadWorkspaceRegistry(dir);
 
@@ -149,7 +193,9 @@ describe("loadWorkspaceRegistry", () => {
     await installPackage(nm, { name: "ent-b", entities: ["shared.entity.v1"] });
     const loaded = await loadWorkspaceRegistry(dir, { cache: false });
     expect(loaded.registry.entities["shared.entity.v1"]!.package.name).toBe("ent-a");
-    expect(loaded.problems.map((problem) => [problem.code, problem.severity, problem.packages])).toEqual([["duplicate-type", "warning", ["ent-a", "ent-b"]]]);
+    expect(loaded.problems.map((problem) => [problem.code, problem.severity, problem.packages])).toEqual([
+      ["duplicate-type", "warning", ["ent-a", "ent-b"]],
+    ]);
   });
 
   it("starts from the cache when nothing changed and rebuilds after a version bump", async () => {
@@ -177,7 +223,12 @@ describe("loadWorkspaceRegistry", () => {
     await expect(warm.getComponent("missing.thing.v1")).rejects.toBeInstanceOf(NoSuchComponentError);
 
     // `npm update`: a new version with another component.
-    await installPackage(nm, { name: "cached-plugin", version: "1.1.0", components: [{ type: "cached.one.v1" }, { type: "cached.two.v1" }], counter });
+    await installPackage(nm, {
+      name: "cached-plugin",
+      version: "1.1.0",
+      components: [{ type: "cached.one.v1" }, { type: "cached.two.v1" }],
+      counter,
+    });
     const updated = await loadWorkspaceRegistry(dir);
     expect(updated.fromCache).toBe(false);
     expect(updated.cacheKey).not.toBe(cold.cacheKey);
@@ -246,7 +297,11 @@ describe("loadWorkspaceRegistry", () => {
 
   it("fingerprints the folders a package's files field names, or the whole package without one", async () => {
     expect(definitionsFileRoots(["dist", "README.md"], "./dist/index.js")).toEqual(["README.md", "dist"]);
-    expect(definitionsFileRoots(["dist/**/*.js", "!dist/**/*.test.js", "./assets/"], "./lib/definitions.js")).toEqual(["assets", "dist", "lib"]);
+    expect(definitionsFileRoots(["dist/**/*.js", "!dist/**/*.test.js", "./assets/"], "./lib/definitions.js")).toEqual([
+      "assets",
+      "dist",
+      "lib",
+    ]);
     expect(definitionsFileRoots(["*.js"], "./index.js")).toEqual([""]);
     expect(definitionsFileRoots(undefined, "./dist/index.js")).toEqual([""]);
     expect(definitionsFileRoots(["dist", 3], "./dist/index.js")).toEqual([""]);
@@ -285,6 +340,8 @@ describe("loadWorkspaceRegistry", () => {
     const warm = await loadWorkspaceRegistry(dir);
     const validate = await warm.argsValidator();
     expect(validate("args.one.v1", { size: 2 })).toEqual([]);
-    expect(validate("args.one.v1", { size: "big" })).toEqual([{ path: "size", message: "Invalid input: expected number, received string" }]);
+    expect(validate("args.one.v1", { size: "big" })).toEqual([
+      { path: "size", message: "Invalid input: expected number, received string" },
+    ]);
   });
 });

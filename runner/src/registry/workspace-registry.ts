@@ -9,8 +9,8 @@ import { discoverPluginPackages, type PluginPackage } from "./discover.js";
 import { DefinitionsImportError, DuplicateDefinitionError, firstLine, NoSuchComponentError } from "./errors.js";
 import { importPackageDefinitions, type PackageDefinitions } from "./load-definitions.js";
 import { checkPackaging } from "./packaging.js";
-import { definitionsPulumiChains } from "./pulumi-imports.js";
 import { isTransientProblem, type RegistryProblem } from "./problems.js";
+import { definitionsPulumiChains } from "./pulumi-imports.js";
 
 /** Options of {@link loadWorkspaceRegistry}. */
 export interface LoadRegistryOptions {
@@ -33,7 +33,8 @@ function importProblem(pkg: PluginPackage, error: unknown): RegistryProblem {
     code: "import-failed",
     severity: "error",
     packages: [pkg.name],
-    message: error instanceof Error ? error.message : `Could not load the definitions of package "${pkg.name}@${pkg.version}": ${String(error)}`,
+    message:
+      error instanceof Error ? error.message : `Could not load the definitions of package "${pkg.name}@${pkg.version}": ${String(error)}`,
     cause: firstLine(cause instanceof Error ? cause.message : String(cause)),
   };
 }
@@ -74,7 +75,9 @@ export class WorkspaceRegistry {
 
   /** The error to throw for a component type that is not in the registry. */
   missingComponentError(type: string): Error {
-    const duplicate = this.problems.find((problem) => problem.code === "duplicate-type" && problem.type === type && problem.severity === "error");
+    const duplicate = this.problems.find(
+      (problem) => problem.code === "duplicate-type" && problem.type === type && problem.severity === "error",
+    );
     return duplicate ? new DuplicateDefinitionError(type, duplicate.packages) : new NoSuchComponentError(type);
   }
 
@@ -140,7 +143,14 @@ export async function loadWorkspaceRegistry(workspaceDir: string, options: LoadR
   if (readCache) {
     const cached = await readRegistryCache(workspaceDir, key);
     if (cached) {
-      return new WorkspaceRegistry(workspaceDir, cached.registry, discovery.packages, [...discovery.problems, ...cached.problems], true, key);
+      return new WorkspaceRegistry(
+        workspaceDir,
+        cached.registry,
+        discovery.packages,
+        [...discovery.problems, ...cached.problems],
+        true,
+        key,
+      );
     }
   }
   // The Pulumi check runs in a child process, alongside the imports here.

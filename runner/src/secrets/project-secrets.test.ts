@@ -277,7 +277,10 @@ describe("ProjectSecrets with files it cannot read", () => {
   it("keeps comments, tags and key order of the untouched parts when it writes, as Pulumi's writer does", async () => {
     const file = await fileWithVectorE();
     const original = (await readFile(file, "utf8"))
-      .replace(`encryptionsalt: ${vectorE.salt}`, `# Secrets of project prod: encrypted, safe to commit.\nencryptionsalt: ${vectorE.salt} # keep this line`)
+      .replace(
+        `encryptionsalt: ${vectorE.salt}`,
+        `# Secrets of project prod: encrypted, safe to commit.\nencryptionsalt: ${vectorE.salt} # keep this line`,
+      )
       .replace("  aws:region: eu-west-1", "  zeta:first: !!str 0123 # a tagged string\n  aws:region: eu-west-1 # the region");
     await writeFile(file, original);
     const secrets = await ProjectSecrets.open(file);
@@ -285,7 +288,13 @@ describe("ProjectSecrets with files it cannot read", () => {
     await secrets.set(db, "rootPassword", "s3cret");
     await secrets.set(server, "sshPassword", "changed");
     const text = await readFile(file, "utf8");
-    for (const kept of ["# Secrets of project prod: encrypted, safe to commit.", "# keep this line", "zeta:first: !!str", "# a tagged string", "aws:region: eu-west-1 # the region"]) {
+    for (const kept of [
+      "# Secrets of project prod: encrypted, safe to commit.",
+      "# keep this line",
+      "zeta:first: !!str",
+      "# a tagged string",
+      "aws:region: eu-west-1 # the region",
+    ]) {
       expect(text).toContain(kept);
     }
     expect(text.indexOf("zeta:first")).toBeLessThan(text.indexOf("aws:region"));

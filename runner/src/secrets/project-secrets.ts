@@ -288,7 +288,8 @@ export class ProjectSecrets {
         // A change that changes nothing leaves the file (even a hand-formatted one) alone.
         if (canonical !== serializeSecretsFile(this.content)) {
           // An existing file is edited in place, so its comments and layout survive.
-          const text = this.lastText === undefined || canonical === "" ? canonical : updateSecretsText(this.lastText, this.content, next, this.file);
+          const text =
+            this.lastText === undefined || canonical === "" ? canonical : updateSecretsText(this.lastText, this.content, next, this.file);
           if (text === "") await rm(this.file, { force: true });
           else await writeFileAtomic(this.file, text, { mode: 0o600 });
           this.lastText = text;

@@ -140,7 +140,7 @@ export function parseSecretsFile(text: string, file: string): SecretsFileContent
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new UnreadableFileError(
       file,
-      'the file is empty (was it truncated?); restore it from version control, or delete it if the project really has no password and no secrets yet',
+      "the file is empty (was it truncated?); restore it from version control, or delete it if the project really has no password and no secrets yet",
     );
   }
   if (!isMap(doc.contents)) {

@@ -131,7 +131,9 @@ export function apiWebSocketProtocols(token: string): string[] {
   return [apiWebSocketProtocol, `${tokenWebSocketProtocolPrefix}${token}`];
 }
 
-export const projectNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "project names use lower-case letters, digits and dashes, starting with a letter");
+export const projectNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, "project names use lower-case letters, digits and dashes, starting with a letter");
 
 export const createProjectRequestSchema = z
   .object({

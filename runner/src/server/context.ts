@@ -64,6 +64,8 @@ export class DesignerContext {
 
   /** Whether an instance is in an operation that has not finished. */
   isInstanceBusy(project: string, instanceId: string): boolean {
-    return this.orchestrator.list(project).some((operation) => operation.finishedAt === undefined && operation.instanceIds.includes(instanceId));
+    return this.orchestrator
+      .list(project)
+      .some((operation) => operation.finishedAt === undefined && operation.instanceIds.includes(instanceId));
   }
 }

@@ -9,10 +9,10 @@ import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { main } from "../cli/main.js";
-import type { OperationInfo, ProjectSnapshot } from "./api-types.js";
-import { ApiClient } from "./__fixtures__/client.js";
 import { installPackage } from "../registry/__fixtures__/plugin-workspace.js";
+import { ApiClient } from "./__fixtures__/client.js";
 import { ensureContractBuilt, fixtureWorkspace } from "./__fixtures__/workspace.js";
+import type { OperationInfo, ProjectSnapshot } from "./api-types.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 
@@ -31,11 +31,15 @@ interface RunningDesigner {
 
 /** Starts `highstate designer --port 0` in `workspace` and waits for the URL it prints. */
 async function startDesignerProcess(workspace: string, env: Record<string, string> = {}, args: string[] = []): Promise<RunningDesigner> {
-  const child = spawn(process.execPath, ["--conditions=@highstate/source", "--import", tsxLoader, cliScript, "designer", "--port", "0", ...args], {
-    cwd: workspace,
-    env: { ...process.env, HIGHSTATE_ENGINE: "fake", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@highstate/source", "--import", tsxLoader, cliScript, "designer", "--port", "0", ...args],
+    {
+      cwd: workspace,
+      env: { ...process.env, HIGHSTATE_ENGINE: "fake", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => {
@@ -56,7 +60,14 @@ async function startDesignerProcess(workspace: string, env: Record<string, strin
     const match = /Open (http:\/\/\S+)/.exec(stdout);
     if (match) {
       const url = new URL(match[1]!);
-      return { child, url, client: new ApiClient(Number(url.port), new URLSearchParams(url.hash.slice(1)).get("token")!), stdout: () => stdout, stderr: () => stderr, exited };
+      return {
+        child,
+        url,
+        client: new ApiClient(Number(url.port), new URLSearchParams(url.hash.slice(1)).get("token")!),
+        stdout: () => stdout,
+        stderr: () => stderr,
+        exited,
+      };
     }
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the designer did not start:\n${stdout}\n${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -99,11 +110,16 @@ describe("highstate designer", () => {
 
   test("problems of installed packages are reported on stderr while the server runs", async () => {
     const workspace = await fixtureWorkspace();
-    await installPackage(join(workspace, "node_modules"), { name: "@acme/broken", version: "2.0.0", source: 'throw new Error("definitions exploded");\n' });
+    await installPackage(join(workspace, "node_modules"), {
+      name: "@acme/broken",
+      version: "2.0.0",
+      source: 'throw new Error("definitions exploded");\n',
+    });
     const designer = await startDesignerProcess(workspace);
     const registry = await designer.client.get<{ components: Record<string, unknown> }>("/api/registry");
     expect(Object.keys(registry.components)).toContain("acme.machine.v1");
-    for (let attempt = 0; attempt < 100 && !designer.stderr().includes("definitions exploded"); attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let attempt = 0; attempt < 100 && !designer.stderr().includes("definitions exploded"); attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(designer.stderr()).toMatch(/Error: .*"@acme\/broken@2\.0\.0".*definitions exploded/);
   });
 
@@ -157,12 +173,17 @@ describe("highstate designer", () => {
     expect(designer.stderr()).toContain("Warning: the designer listens on 0.0.0.0");
     expect(designer.url.hostname).toBe("127.0.0.1");
     expect((await designer.client.request("GET", "/api/session")).status).toBe(200);
-    expect((await designer.client.request("GET", "/api/session", undefined, { host: `rebind.example:${designer.client.port}` })).status).toBe(421);
+    expect(
+      (await designer.client.request("GET", "/api/session", undefined, { host: `rebind.example:${designer.client.port}` })).status,
+    ).toBe(421);
   });
 
   test("Ctrl+C cancels the running operation gracefully, releases the lock and leaves no partial files", async () => {
     const workspace = await fixtureWorkspace();
-    const designer = await startDesignerProcess(workspace, { HIGHSTATE_FAKE_ENGINE_DELAY_MS: "20000", HIGHSTATE_FAKE_ENGINE_RESOURCES: "4" });
+    const designer = await startDesignerProcess(workspace, {
+      HIGHSTATE_FAKE_ENGINE_DELAY_MS: "20000",
+      HIGHSTATE_FAKE_ENGINE_RESOURCES: "4",
+    });
     const { client } = designer;
     const lock = JSON.parse(await readFile(join(workspace, ".highstate", "workspace.lock"), "utf8")) as { pid: number; command: string };
     expect(lock).toMatchObject({ pid: designer.child.pid, command: "highstate designer" });
@@ -174,7 +195,9 @@ describe("highstate designer", () => {
     });
     expect(added.status).toBe(200);
     await client.request("PUT", "/api/projects/demo/instances/acme.machine.v1%3Aa/secrets", { set: { password: "SIGINT-SENTINEL-5d1e" } });
-    const operation = (await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] })).json<OperationInfo>();
+    const operation = (
+      await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] })
+    ).json<OperationInfo>();
     expect(operation.state).toBe("running");
     // Wait until the unit is actually running.
     for (let attempt = 0; attempt < 200; attempt++) {

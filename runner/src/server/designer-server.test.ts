@@ -5,9 +5,9 @@ import type { Registry } from "@highstate/contract";
 import { beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { AutomationEngine, FakeEngine } from "../engine/index.js";
 import { PINNED_PULUMI_VERSION } from "../engine/pulumi-cli.js";
-import type { SessionInfo } from "./api-types.js";
 import { ApiClient, rawRequest } from "./__fixtures__/client.js";
 import { ensureContractBuilt, fixtureWorkspace } from "./__fixtures__/workspace.js";
+import type { SessionInfo } from "./api-types.js";
 import { type DesignerServerOptions, startDesignerServer } from "./designer-server.js";
 import { NoSuchWorkspaceError, RemoteAccessNotAllowedError } from "./errors.js";
 
@@ -60,7 +60,10 @@ describe("startDesignerServer", () => {
     const { client } = await start({ workspace });
     const session = await client.get<SessionInfo>("/api/session");
     expect(session.registryProblems).toEqual([
-      { package: "@acme/servers", message: expect.stringContaining('Component "acme.kube.v1" of package "@acme/servers@1.0.0" has source.path "kube"') },
+      {
+        package: "@acme/servers",
+        message: expect.stringContaining('Component "acme.kube.v1" of package "@acme/servers@1.0.0" has source.path "kube"'),
+      },
     ]);
     const registry = await client.get<Registry>("/api/registry");
     expect(registry.components["acme.kube.v1"]!.problems?.[0]?.code).toBe("source-path-not-exported");

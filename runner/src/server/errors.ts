@@ -25,7 +25,9 @@ export class NoSuchWorkspaceError extends Error {
     /** The absolute path that was given. */
     readonly workspace: string,
   ) {
-    super(`The workspace "${workspace}" does not exist or is not a folder; pass the folder with the workspace's package.json and projects/.`);
+    super(
+      `The workspace "${workspace}" does not exist or is not a folder; pass the folder with the workspace's package.json and projects/.`,
+    );
   }
 }
 

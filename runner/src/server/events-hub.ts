@@ -15,7 +15,12 @@ const pingIntervalMs = 20_000;
 
 /** Broadcasts `ServerEvent`s to every connected client. */
 export class EventsHub {
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false, handleProtocols: selectApiProtocol });
+  readonly #wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    perMessageDeflate: false,
+    handleProtocols: selectApiProtocol,
+  });
   readonly #alive = new WeakSet<WebSocket>();
   readonly #timer: NodeJS.Timeout;
 

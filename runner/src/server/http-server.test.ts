@@ -42,7 +42,9 @@ describe("admission", () => {
     const { port, server } = await startServer();
     expect((await rawRequest(port, { path: "/api/ping", headers: { authorization: "Bearer nope" } })).status).toBe(401);
     // A cookie is sent to every port of a host, so the server never reads one; nor a token in the query.
-    expect((await rawRequest(port, { path: "/api/ping", headers: { cookie: `highstate-token-${port}=${server.token}` } })).status).toBe(401);
+    expect((await rawRequest(port, { path: "/api/ping", headers: { cookie: `highstate-token-${port}=${server.token}` } })).status).toBe(
+      401,
+    );
     expect((await rawRequest(port, { path: `/api/ping?token=${server.token}` })).status).toBe(401);
   });
 
@@ -82,19 +84,30 @@ describe("admission", () => {
       expect(response.status, origin).toBe(403);
       expect(response.json()).toMatchObject({ error: { code: "forbidden" } });
     }
-    const own = await rawRequest(port, { path: "/api/ping", headers: { origin: `http://localhost:${port}`, authorization: `Bearer ${token}` } });
+    const own = await rawRequest(port, {
+      path: "/api/ping",
+      headers: { origin: `http://localhost:${port}`, authorization: `Bearer ${token}` },
+    });
     expect(own.status).toBe(200);
   });
 
   test("WebSocket upgrades need the token, the own Host and the own Origin", async () => {
     const { port, token, events } = await startServer();
     await expect(openSocket(port, "/api/events")).rejects.toThrow("status 401");
-    await expect(openSocket(port, "/api/events", { authorization: `Bearer ${token}`, origin: "http://evil.example" })).rejects.toThrow("status 403");
-    await expect(openSocket(port, "/api/events", { authorization: `Bearer ${token}`, host: `evil.example:${port}` })).rejects.toThrow("status 421");
+    await expect(openSocket(port, "/api/events", { authorization: `Bearer ${token}`, origin: "http://evil.example" })).rejects.toThrow(
+      "status 403",
+    );
+    await expect(openSocket(port, "/api/events", { authorization: `Bearer ${token}`, host: `evil.example:${port}` })).rejects.toThrow(
+      "status 421",
+    );
     await expect(openSocket(port, "/api/nothing", { authorization: `Bearer ${token}` })).rejects.toThrow("status 404");
     // A cookie does not open a socket; the token as a subprotocol entry does, and only the API protocol is echoed.
-    await expect(openSocket(port, "/api/events", { cookie: `highstate-token-${port}=${token}`, origin: `http://127.0.0.1:${port}` })).rejects.toThrow("status 401");
-    await expect(openSocket(port, "/api/events", { origin: `http://127.0.0.1:${port}` }, ["highstate.v1", "highstate.token.wrong"])).rejects.toThrow("status 401");
+    await expect(
+      openSocket(port, "/api/events", { cookie: `highstate-token-${port}=${token}`, origin: `http://127.0.0.1:${port}` }),
+    ).rejects.toThrow("status 401");
+    await expect(
+      openSocket(port, "/api/events", { origin: `http://127.0.0.1:${port}` }, ["highstate.v1", "highstate.token.wrong"]),
+    ).rejects.toThrow("status 401");
     const ws = await openSocket(port, "/api/events", { origin: `http://127.0.0.1:${port}` }, ["highstate.v1", `highstate.token.${token}`]);
     expect(ws.protocol).toBe("highstate.v1");
     const hello = await nextMessage<{ type: string }>(ws, (message) => message.type === "hello");

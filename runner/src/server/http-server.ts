@@ -112,7 +112,12 @@ function parseRequestUrl(request: IncomingMessage): URL | undefined {
   }
 }
 
-async function handleRequest(policy: AdmissionPolicy, options: HttpServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handleRequest(
+  policy: AdmissionPolicy,
+  options: HttpServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = parseRequestUrl(request);
   if (!url) {
     sendJson(response, 400, { error: { code: "bad-request", message: "the request URL is malformed" } } satisfies ApiError);
@@ -130,7 +135,9 @@ async function handleRequest(policy: AdmissionPolicy, options: HttpServerOptions
     return;
   }
   if (request.method !== "GET" && request.method !== "HEAD") {
-    sendJson(response, 405, { error: { code: "method-not-allowed", message: `"${url.pathname}" accepts GET only` } } satisfies ApiError, { Allow: "GET, HEAD" });
+    sendJson(response, 405, { error: { code: "method-not-allowed", message: `"${url.pathname}" accepts GET only` } } satisfies ApiError, {
+      Allow: "GET, HEAD",
+    });
     return;
   }
   await options.assets.serve(url.pathname, request.headers.host!, response, request.method === "HEAD");
@@ -142,7 +149,12 @@ function sendRefusal(response: ServerResponse, refusal: AdmissionRefusal, isApi:
     return;
   }
   const text = `Highstate designer: ${refusal.message}.\n`;
-  response.writeHead(refusal.status, { ...baseSecurityHeaders, "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-store" });
+  response.writeHead(refusal.status, {
+    ...baseSecurityHeaders,
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+    "Cache-Control": "no-store",
+  });
   response.end(text);
 }
 
@@ -162,7 +174,13 @@ function handleUpgrade(policy: AdmissionPolicy, options: HttpServerOptions, requ
   }
 }
 
-const statusTexts: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 421: "Misdirected Request" };
+const statusTexts: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  421: "Misdirected Request",
+};
 
 /** Refuses a WebSocket upgrade with an HTTP response carrying an `ApiError` body. */
 export function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {

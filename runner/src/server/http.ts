@@ -82,12 +82,17 @@ export async function readJson<S extends z.ZodType>(request: IncomingMessage, sc
   const contentType = request.headers["content-type"];
   const text = await readBody(request);
   if (text.trim() !== "" && contentType !== undefined && !/^application\/json\b/i.test(contentType)) {
-    throw new HttpError(415, "unsupported-media-type", `request bodies must be JSON ("Content-Type: application/json"), got "${contentType}"`);
+    throw new HttpError(
+      415,
+      "unsupported-media-type",
+      `request bodies must be JSON ("Content-Type: application/json"), got "${contentType}"`,
+    );
   }
   let value: unknown = {};
   if (text.trim() !== "") {
     const problem = findStrictJsonProblem(text);
-    if (problem) throw new BadRequestError(`the request body cannot be read: ${problem.message} (line ${problem.line}, column ${problem.column})`);
+    if (problem)
+      throw new BadRequestError(`the request body cannot be read: ${problem.message} (line ${problem.line}, column ${problem.column})`);
     value = JSON.parse(text);
   }
   const result = schema.safeParse(value);
@@ -114,7 +119,12 @@ export function apiHeaders(): Record<string, string> {
 /** Sends a JSON response. */
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { ...apiHeaders(), "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    ...apiHeaders(),
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -128,6 +138,8 @@ export function sendError(response: ServerResponse, error: unknown): void {
     sendJson(response, error.status, error.toBody());
     return;
   }
-  const body: ApiError = { error: { code: "internal", message: `the server failed: ${error instanceof Error ? error.message : String(error)}` } };
+  const body: ApiError = {
+    error: { code: "internal", message: `the server failed: ${error instanceof Error ? error.message : String(error)}` },
+  };
   sendJson(response, 500, body);
 }

@@ -6,7 +6,6 @@
  */
 import { type ArgsValidator, hubIdPattern, instanceId, type Project, type Registry } from "@highstate/contract";
 import { addHub, connectHubInput, disconnectHubInput, injectHub, moveHub, removeHub, uninjectHub } from "../workspace/hub-ops.js";
-import { ProjectOperationError } from "../workspace/project-ops-errors.js";
 import {
   addInstance,
   connectInput,
@@ -17,11 +16,14 @@ import {
   renameInstance,
   setInstanceArgs,
 } from "../workspace/project-ops.js";
+import { ProjectOperationError } from "../workspace/project-ops-errors.js";
 import type { ProjectMutation } from "./api-types.js";
 import { BadRequestError, HttpError } from "./http.js";
 
 /** A change to make to other files once the project is saved. */
-export type MutationEffect = { kind: "rename-instance"; from: string; to: string; uid: string } | { kind: "remove-instance"; instanceId: string; uid: string };
+export type MutationEffect =
+  | { kind: "rename-instance"; from: string; to: string; uid: string }
+  | { kind: "remove-instance"; instanceId: string; uid: string };
 
 /** The result of a batch. */
 export interface AppliedMutations {
@@ -49,7 +51,14 @@ const fieldNames: Partial<Record<ProjectMutation["op"], Record<string, string>>>
   "uninject-hub": { target: "instanceId" },
 };
 
-function applyOne(project: Project, registry: Registry, mutation: ProjectMutation, validateArgs: ArgsValidator | undefined, guards: MutationGuards, effects: MutationEffect[]): Project {
+function applyOne(
+  project: Project,
+  registry: Registry,
+  mutation: ProjectMutation,
+  validateArgs: ArgsValidator | undefined,
+  guards: MutationGuards,
+  effects: MutationEffect[],
+): Project {
   switch (mutation.op) {
     case "add-instance":
       return addInstance(project, registry, {
@@ -75,7 +84,9 @@ function applyOne(project: Project, registry: Registry, mutation: ProjectMutatio
       return next;
     }
     case "move":
-      return hubIdPattern.test(mutation.nodeId) ? moveHub(project, mutation.nodeId, mutation.position) : moveInstance(project, mutation.nodeId, mutation.position);
+      return hubIdPattern.test(mutation.nodeId)
+        ? moveHub(project, mutation.nodeId, mutation.position)
+        : moveInstance(project, mutation.nodeId, mutation.position);
     case "set-args":
       return setInstanceArgs(project, mutation.instanceId, mutation.args, validateArgs ? { validateArgs } : {});
     case "connect":
@@ -95,7 +106,9 @@ function applyOne(project: Project, registry: Registry, mutation: ProjectMutatio
         ? injectHub(project, mutation.hubId, mutation.source.hubId)
         : connectHubInput(project, registry, mutation.hubId, mutation.source);
     case "disconnect-hub":
-      return "hubId" in mutation.source ? uninjectHub(project, mutation.hubId, mutation.source.hubId) : disconnectHubInput(project, mutation.hubId, mutation.source);
+      return "hubId" in mutation.source
+        ? uninjectHub(project, mutation.hubId, mutation.source.hubId)
+        : disconnectHubInput(project, mutation.hubId, mutation.source);
     case "inject-hub":
       return injectHub(project, mutation.instanceId, mutation.hubId);
     case "uninject-hub":
@@ -122,10 +135,18 @@ export function applyMutations(
     } catch (error) {
       if (error instanceof ProjectOperationError) {
         const field = fieldNames[mutation.op]?.[error.field] ?? error.field;
-        throw new BadRequestError(`Mutation ${index} (${mutation.op}) was refused: ${error.message}`, `mutations.${index}.${field}`, { cause: error });
+        throw new BadRequestError(`Mutation ${index} (${mutation.op}) was refused: ${error.message}`, `mutations.${index}.${field}`, {
+          cause: error,
+        });
       }
       if (error instanceof HttpError) {
-        throw new HttpError(error.status, error.code, `Mutation ${index} (${mutation.op}) was refused: ${error.message}`, { field: `mutations.${index}.instanceId` }, { cause: error });
+        throw new HttpError(
+          error.status,
+          error.code,
+          `Mutation ${index} (${mutation.op}) was refused: ${error.message}`,
+          { field: `mutations.${index}.instanceId` },
+          { cause: error },
+        );
       }
       throw error;
     }

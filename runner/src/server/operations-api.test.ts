@@ -1,12 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Page } from "@highstate/contract";
 import { beforeAll, describe, expect, test } from "vitest";
 import { FakeEngine } from "../engine/index.js";
-import type { Page } from "@highstate/contract";
-import type { ApiError, InstanceDetails, InstanceLogs, OperationInfo, PlanResponse, ProjectSnapshot, ServerEvent, TerminalSession } from "./api-types.js";
 import { binaryReceived, nextMessage } from "./__fixtures__/client.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
+import type {
+  ApiError,
+  InstanceDetails,
+  InstanceLogs,
+  OperationInfo,
+  PlanResponse,
+  ProjectSnapshot,
+  ServerEvent,
+  TerminalSession,
+} from "./api-types.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 
@@ -22,7 +31,17 @@ const outputs = {
   },
   $pages: { value: [{ name: "readme", title: "Read me", blocks: [{ type: "markdown", content: "# Hello" }] }], secret: false },
   $terminals: {
-    value: [{ type: "ssh", name: "shell", title: "Shell", host: "127.0.0.1", port: 1, user: "root", credentials: { password: "TERMINAL-SECRET-77cd" } }],
+    value: [
+      {
+        type: "ssh",
+        name: "shell",
+        title: "Shell",
+        host: "127.0.0.1",
+        port: 1,
+        user: "root",
+        credentials: { password: "TERMINAL-SECRET-77cd" },
+      },
+    ],
     secret: true,
   },
 };
@@ -50,17 +69,32 @@ describe("operations", () => {
     const plan = await client.get<PlanResponse>("/api/projects/demo/plan");
     expect(plan.layers).toEqual([["acme.machine.v1:a"], ["acme.kube.v1:k"]]);
 
-    const started = await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.kube.v1:k"], includeDependencies: true });
+    const started = await client.request("POST", "/api/projects/demo/operations", {
+      type: "up",
+      instanceIds: ["acme.kube.v1:k"],
+      includeDependencies: true,
+    });
     expect(started.status, started.text).toBe(202);
     const operation = started.json<OperationInfo>();
     expect(operation).toMatchObject({ project: "demo", type: "up", instanceIds: ["acme.machine.v1:a", "acme.kube.v1:k"] });
 
     for (const ws of [first, second]) {
-      const done = await nextMessage<ServerEvent>(ws, (message) => message.type === "operation" && message.operation.id === operation.id && message.operation.finishedAt !== undefined);
-      expect(done).toMatchObject({ operation: { state: "completed", results: { "acme.machine.v1:a": "succeeded", "acme.kube.v1:k": "succeeded" } } });
-      const engineEvent = await nextMessage<ServerEvent>(ws, (message) => message.type === "engine-event" && message.instanceId === "acme.machine.v1:a");
+      const done = await nextMessage<ServerEvent>(
+        ws,
+        (message) => message.type === "operation" && message.operation.id === operation.id && message.operation.finishedAt !== undefined,
+      );
+      expect(done).toMatchObject({
+        operation: { state: "completed", results: { "acme.machine.v1:a": "succeeded", "acme.kube.v1:k": "succeeded" } },
+      });
+      const engineEvent = await nextMessage<ServerEvent>(
+        ws,
+        (message) => message.type === "engine-event" && message.instanceId === "acme.machine.v1:a",
+      );
       expect(engineEvent).toMatchObject({ operationId: operation.id, project: "demo" });
-      const status = await nextMessage<ServerEvent>(ws, (message) => message.type === "instance-status" && message.instanceId === "acme.machine.v1:a" && message.status.state === "created");
+      const status = await nextMessage<ServerEvent>(
+        ws,
+        (message) => message.type === "instance-status" && message.instanceId === "acme.machine.v1:a" && message.status.state === "created",
+      );
       expect(status).toMatchObject({ project: "demo", status: { resourceCount: 3 } });
       ws.close();
     }
@@ -88,7 +122,11 @@ describe("operations", () => {
     const kubeDetails = await client.get<InstanceDetails>("/api/projects/demo/instances/acme.kube.v1%3Ak/details");
     expect(kubeDetails.resolvedInputs).toEqual({ servers: [{ instanceId: "acme.machine.v1:a", output: "server" }], primary: [] });
 
-    expect(await client.get<Page>(`${instancePath}/pages/readme`)).toEqual({ name: "readme", title: "Read me", blocks: [{ type: "markdown", content: "# Hello" }] });
+    expect(await client.get<Page>(`${instancePath}/pages/readme`)).toEqual({
+      name: "readme",
+      title: "Read me",
+      blocks: [{ type: "markdown", content: "# Hello" }],
+    });
     expect((await client.request("GET", `${instancePath}/pages/nope`)).status).toBe(404);
 
     const logs = await client.get<InstanceLogs>(`${instancePath}/logs`);
@@ -102,7 +140,9 @@ describe("operations", () => {
   test("an instance with resources cannot be removed; a running operation can be cancelled", async () => {
     const engine = new FakeEngine({ behaviors: { "acme.machine.v1:a": { outputs, resourceCount: 1 } } });
     const { client, server } = await setup(engine);
-    expect((await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] })).status).toBe(202);
+    expect((await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] })).status).toBe(
+      202,
+    );
     await server.orchestrator.idle();
     const ws = await client.openSocket("/api/events");
     const snapshot = await client.get<ProjectSnapshot>("/api/projects/demo");
@@ -112,13 +152,18 @@ describe("operations", () => {
     expect(removal.json<ApiError>().error.message).toContain("destroy it");
 
     engine.setBehavior("acme.machine.v1:a", { hang: true });
-    const refresh = (await client.request("POST", "/api/projects/demo/operations", { type: "refresh", instanceIds: ["acme.machine.v1:a"] })).json<OperationInfo>();
+    const refresh = (
+      await client.request("POST", "/api/projects/demo/operations", { type: "refresh", instanceIds: ["acme.machine.v1:a"] })
+    ).json<OperationInfo>();
     const busy = await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] });
     expect(busy.status).toBe(409);
     const cancelled = await client.request("POST", `/api/operations/${refresh.id}/cancel`, {});
     expect(cancelled.status).toBe(200);
     expect(["cancelling", "cancelled"]).toContain(cancelled.json<OperationInfo>().state);
-    const final = await nextMessage<ServerEvent>(ws, (message) => message.type === "operation" && message.operation.id === refresh.id && message.operation.finishedAt !== undefined);
+    const final = await nextMessage<ServerEvent>(
+      ws,
+      (message) => message.type === "operation" && message.operation.id === refresh.id && message.operation.finishedAt !== undefined,
+    );
     expect(final).toMatchObject({ operation: { state: "cancelled" } });
     expect((await client.request("POST", "/api/operations/nope/cancel", {})).status).toBe(404);
     ws.close();
@@ -140,7 +185,9 @@ describe("operations", () => {
 
   test("a terminal stored encrypted needs the unlocked project; an unreachable host is reported", async () => {
     const { client, server } = await setup();
-    expect((await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] })).status).toBe(202);
+    expect((await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] })).status).toBe(
+      202,
+    );
     await server.orchestrator.idle();
     const missing = await client.request("POST", `${instancePath}/terminals/nope`, {});
     expect(missing.status).toBe(404);
@@ -154,7 +201,10 @@ describe("operations", () => {
     const engine = new FakeEngine({
       behaviors: {
         "acme.machine.v1:a": {
-          outputs: { server: outputs.server, $terminals: { value: [{ type: "local", name: "echo", command: ["/bin/echo", "terminal-ok"] }], secret: false } },
+          outputs: {
+            server: outputs.server,
+            $terminals: { value: [{ type: "local", name: "echo", command: ["/bin/echo", "terminal-ok"] }], secret: false },
+          },
         },
       },
     });
@@ -175,7 +225,9 @@ describe("operations", () => {
   test("close() cancels running operations (forcing them after the grace period), refuses new ones meanwhile and releases the lock", async () => {
     const engine = new FakeEngine({ behaviors: { "acme.machine.v1:a": { hang: true, ignoreGracefulCancel: true } } });
     const { client, server, workspace } = await setup(engine);
-    const started = (await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] })).json<OperationInfo>();
+    const started = (
+      await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] })
+    ).json<OperationInfo>();
     expect(started.state).toBe("running");
     const closing = server.close();
     const refused = await client.request("POST", "/api/projects/demo/operations", { type: "preview", instanceIds: ["acme.kube.v1:k"] });

@@ -8,7 +8,14 @@ import type { ProjectContext } from "../engine/index.js";
 import { readTextFileIfExists } from "../fs/strict-text.js";
 import type { WorkspaceRegistry } from "../registry/index.js";
 import { ProjectSecrets } from "../secrets/index.js";
-import { assertProjectName, parseProjectFile, ProjectAlreadyExistsError, ProjectNotFoundError, type ProjectStore, serializeProject } from "../workspace/index.js";
+import {
+  assertProjectName,
+  ProjectAlreadyExistsError,
+  ProjectNotFoundError,
+  type ProjectStore,
+  parseProjectFile,
+  serializeProject,
+} from "../workspace/index.js";
 import type { ProjectList, ProjectSummary, ServerEvent } from "./api-types.js";
 import { ConflictError } from "./http.js";
 
@@ -176,7 +183,9 @@ export class ProjectSessions {
       assertProjectName(newName);
       if (newName === name) return session;
       if (this.#options.isBusy(name)) {
-        throw new ConflictError(`Project "${name}" has a running operation; wait for it to finish (or cancel it) before renaming the project.`);
+        throw new ConflictError(
+          `Project "${name}" has a running operation; wait for it to finish (or cancel it) before renaming the project.`,
+        );
       }
       await this.store.rename(name, newName);
       this.#sessions.delete(name);

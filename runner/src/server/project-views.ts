@@ -37,7 +37,8 @@ export interface ViewServices {
 /** Finds an instance of a session's project; 404 naming it otherwise. */
 export function requireInstance(session: ProjectSession, instanceId: string): Instance {
   const instance = session.project.instances.find((item) => item.id === instanceId);
-  if (!instance) throw new NotFoundError(`Project "${session.name}" has no instance "${instanceId}"; check the id (it is "<component type>:<name>").`);
+  if (!instance)
+    throw new NotFoundError(`Project "${session.name}" has no instance "${instanceId}"; check the id (it is "<component type>:<name>").`);
   return instance;
 }
 
@@ -45,7 +46,12 @@ export function requireInstance(session: ProjectSession, instanceId: string): In
  * Reads one platform output (`$statusFields`, `$terminals`, `$pages`) of an instance. A secret one is
  * decrypted only when the project is unlocked; otherwise it counts as absent (`locked: true`).
  */
-function platformOutput(services: ViewServices, session: ProjectSession, state: InstanceState | undefined, name: string): { value: unknown; locked: boolean } {
+function platformOutput(
+  services: ViewServices,
+  session: ProjectSession,
+  state: InstanceState | undefined,
+  name: string,
+): { value: unknown; locked: boolean } {
   if (!state) return { value: undefined, locked: false };
   if (Object.hasOwn(state.outputs, name)) return { value: state.outputs[name], locked: false };
   if (state.secretOutputs?.values[name] === undefined) return { value: undefined, locked: false };
@@ -69,13 +75,21 @@ export function statusFieldsOf(services: ViewServices, session: ProjectSession, 
 }
 
 /** The terminal specs of an instance, with credentials (for opening one; never sent to clients). */
-export function terminalSpecsOf(services: ViewServices, session: ProjectSession, state: InstanceState | undefined): { specs: TerminalSpec[]; locked: boolean } {
+export function terminalSpecsOf(
+  services: ViewServices,
+  session: ProjectSession,
+  state: InstanceState | undefined,
+): { specs: TerminalSpec[]; locked: boolean } {
   const { value, locked } = platformOutput(services, session, state, "$terminals");
   return { specs: parseList(terminalSpecSchema, value), locked };
 }
 
 /** The pages of an instance. */
-export function pagesOf(services: ViewServices, session: ProjectSession, state: InstanceState | undefined): { pages: Page[]; locked: boolean } {
+export function pagesOf(
+  services: ViewServices,
+  session: ProjectSession,
+  state: InstanceState | undefined,
+): { pages: Page[]; locked: boolean } {
   const { value, locked } = platformOutput(services, session, state, "$pages");
   return { pages: parseList(pageSchema, value), locked };
 }
@@ -137,14 +151,19 @@ export async function instanceDetails(services: ViewServices, session: ProjectSe
   for (const name of Object.keys(state?.secretOutputs?.values ?? {})) if (!name.startsWith("$")) outputs[name] = { secret: true };
   const resolved = resolveProjectInputs(session.project, registry.registry).get(instance.id) ?? {};
   const resolvedInputs: Record<string, InstanceOutputRef[]> = {};
-  for (const [input, refs] of Object.entries(resolved)) resolvedInputs[input] = refs.map((ref) => ({ instanceId: ref.instanceId, output: ref.output }));
+  for (const [input, refs] of Object.entries(resolved))
+    resolvedInputs[input] = refs.map((ref) => ({ instanceId: ref.instanceId, output: ref.output }));
   const status: InstanceStatus = statuses[instance.id] ?? { state: "not-created", outdated: false };
   return {
     instanceId: instance.id,
     status,
     outputs,
     statusFields: statusFieldsOf(services, session, state),
-    terminals: terminalSpecsOf(services, session, state).specs.map((spec) => ({ name: spec.name, type: spec.type, ...(spec.title !== undefined ? { title: spec.title } : {}) })),
+    terminals: terminalSpecsOf(services, session, state).specs.map((spec) => ({
+      name: spec.name,
+      type: spec.type,
+      ...(spec.title !== undefined ? { title: spec.title } : {}),
+    })),
     pages: pagesOf(services, session, state).pages.map((page) => ({ name: page.name, title: page.title })),
     resolvedInputs,
   };
@@ -156,6 +175,13 @@ export async function instancePage(services: ViewServices, session: ProjectSessi
   const { pages, locked } = pagesOf(services, session, await stateOf(services, session, instance));
   const page = pages.find((item) => item.name === pageName);
   if (page) return page;
-  if (locked) throw new HttpError(423, "locked", `The pages of "${instanceId}" are stored encrypted; unlock project "${session.name}" with its password to open them.`);
-  throw new NotFoundError(`"${instanceId}" has no page "${pageName}"${pages.length > 0 ? ` (it has ${pages.map((item) => `"${item.name}"`).join(", ")})` : ""}; run it to refresh its outputs.`);
+  if (locked)
+    throw new HttpError(
+      423,
+      "locked",
+      `The pages of "${instanceId}" are stored encrypted; unlock project "${session.name}" with its password to open them.`,
+    );
+  throw new NotFoundError(
+    `"${instanceId}" has no page "${pageName}"${pages.length > 0 ? ` (it has ${pages.map((item) => `"${item.name}"`).join(", ")})` : ""}; run it to refresh its outputs.`,
+  );
 }

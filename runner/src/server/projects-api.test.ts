@@ -1,20 +1,31 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import type { ApiError, ProjectList, ProjectSnapshot } from "./api-types.js";
 import { nextMessage } from "./__fixtures__/client.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
+import type { ApiError, ProjectList, ProjectSnapshot } from "./api-types.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 
-const machine = (name: string, args: Record<string, unknown> = { endpoint: `${name}.example` }) => ({ op: "add-instance", type: "acme.machine.v1", name, args });
+const machine = (name: string, args: Record<string, unknown> = { endpoint: `${name}.example` }) => ({
+  op: "add-instance",
+  type: "acme.machine.v1",
+  name,
+  args,
+});
 
 describe("projects", () => {
   test("create with a password, list, read, and the project file on disk", async () => {
     const { client, workspace } = await startTestServer();
     const created = await createProject(client, "demo");
-    expect(created).toMatchObject({ name: "demo", revision: 1, unlocked: true, project: { version: 1, instances: [], hubs: [] }, problems: [] });
+    expect(created).toMatchObject({
+      name: "demo",
+      revision: 1,
+      unlocked: true,
+      project: { version: 1, instances: [], hubs: [] },
+      problems: [],
+    });
     expect(await client.get<ProjectList>("/api/projects")).toEqual({ projects: [{ name: "demo", instanceCount: 0, unlocked: true }] });
     expect(JSON.parse(await readFile(join(workspace, "projects", "demo.json"), "utf8"))).toEqual({ version: 1 });
     const secretsFile = await readFile(join(workspace, "Pulumi.demo.yaml"), "utf8");
@@ -100,14 +111,27 @@ describe("mutations", () => {
     expect(response.status, response.text).toBe(200);
     const snapshot = response.json<ProjectSnapshot>();
     expect(snapshot.revision).toBe(2);
-    expect(snapshot.project.instances.map((instance) => instance.id).sort()).toEqual(["acme.kube.v1:k", "acme.machine.v1:a", "acme.machine.v1:bee"]);
+    expect(snapshot.project.instances.map((instance) => instance.id).sort()).toEqual([
+      "acme.kube.v1:k",
+      "acme.machine.v1:a",
+      "acme.machine.v1:bee",
+    ]);
     const kube = snapshot.project.instances.find((instance) => instance.id === "acme.kube.v1:k")!;
     expect(kube.inputs).toEqual({ servers: [{ instanceId: "acme.machine.v1:a", output: "server" }] });
     expect(kube.injectionInputs).toEqual(["hub:all"]);
-    expect(snapshot.project.hubs[0]).toMatchObject({ id: "hub:all", title: "All", inputs: [{ instanceId: "acme.machine.v1:bee", output: "server" }], position: { x: 5, y: 6 } });
+    expect(snapshot.project.hubs[0]).toMatchObject({
+      id: "hub:all",
+      title: "All",
+      inputs: [{ instanceId: "acme.machine.v1:bee", output: "server" }],
+      position: { x: 5, y: 6 },
+    });
     expect(snapshot.problems).toEqual([]);
     expect(snapshot.statuses["acme.machine.v1:a"]).toMatchObject({ state: "not-created", outdated: false });
-    expect(await nextMessage(ws, (message: { type: string }) => message.type === "project-changed")).toEqual({ type: "project-changed", project: "demo", revision: 2 });
+    expect(await nextMessage(ws, (message: { type: string }) => message.type === "project-changed")).toEqual({
+      type: "project-changed",
+      project: "demo",
+      revision: 2,
+    });
     ws.close();
   });
 

@@ -2,9 +2,15 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { type ApiError, type InstanceSecretsInfo, type ProjectSnapshot, type RevealSecretResponse, revealWithoutPasswordMs } from "./api-types.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
+import {
+  type ApiError,
+  type InstanceSecretsInfo,
+  type ProjectSnapshot,
+  type RevealSecretResponse,
+  revealWithoutPasswordMs,
+} from "./api-types.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 
@@ -32,7 +38,10 @@ describe("secrets over the API", () => {
   test("a secret set through the API is never returned, is stored only as a secure value, and can be revealed on request", async () => {
     const { client, workspace } = await startTestServer();
     await createProject(client);
-    expect((await mutate(client, "demo", 1, [{ op: "add-instance", type: "acme.machine.v1", name: "a", args: { endpoint: "a.example" } }])).status).toBe(200);
+    expect(
+      (await mutate(client, "demo", 1, [{ op: "add-instance", type: "acme.machine.v1", name: "a", args: { endpoint: "a.example" } }]))
+        .status,
+    ).toBe(200);
 
     const set = await client.request("PUT", secretsPath, { set: { password: sentinel } });
     expect(set.status, set.text).toBe(200);

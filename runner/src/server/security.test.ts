@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { findDesignerAssets } from "./static-files.js";
 import {
   admitRequest,
   allowedHostHeaders,
@@ -11,6 +10,7 @@ import {
   tokensEqual,
   webSocketProtocolToken,
 } from "./security.js";
+import { findDesignerAssets } from "./static-files.js";
 
 describe("tokens", () => {
   test("tokens are 256-bit base64url and never repeat", () => {
@@ -31,8 +31,10 @@ describe("tokens", () => {
 
 describe("hosts", () => {
   test("loopback addresses and names", () => {
-    for (const host of ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "app.localhost"]) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ["0.0.0.0", "::", "10.0.0.1", "192.168.1.5", "example.com", "localhost.example.com"]) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "app.localhost"])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ["0.0.0.0", "::", "10.0.0.1", "192.168.1.5", "example.com", "localhost.example.com"])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 
   test("a loopback server accepts its loopback names on its own port only; a specific address only itself", () => {
@@ -50,15 +52,26 @@ describe("hosts", () => {
     expect(admitRequest(policy, { ...base, origin: "http://evil.example" })).toMatchObject({ ok: false, refusal: { status: 403 } });
     expect(admitRequest(policy, { ...base, authorization: undefined })).toMatchObject({ ok: false, refusal: { status: 401 } });
     const protocols = "highstate.v1, highstate.token.secret-token";
-    expect(admitRequest(policy, { ...base, authorization: undefined, webSocketProtocols: protocols })).toEqual({ ok: true, via: "websocket-protocol" });
-    expect(admitRequest(policy, { ...base, authorization: undefined, webSocketProtocols: "highstate.v1, highstate.token.wrong" })).toMatchObject({
+    expect(admitRequest(policy, { ...base, authorization: undefined, webSocketProtocols: protocols })).toEqual({
+      ok: true,
+      via: "websocket-protocol",
+    });
+    expect(
+      admitRequest(policy, { ...base, authorization: undefined, webSocketProtocols: "highstate.v1, highstate.token.wrong" }),
+    ).toMatchObject({
       ok: false,
       refusal: { status: 401 },
     });
     // The app's static files need no token, but Host and Origin still apply.
     expect(admitRequest(policy, { ...base, authorization: undefined }, false)).toEqual({ ok: true, via: "none" });
-    expect(admitRequest(policy, { ...base, authorization: undefined, origin: "http://127.0.0.1:4001" }, false)).toMatchObject({ ok: false, refusal: { status: 403 } });
-    expect(admitRequest(policy, { ...base, authorization: undefined, host: "evil.example:4000" }, false)).toMatchObject({ ok: false, refusal: { status: 421 } });
+    expect(admitRequest(policy, { ...base, authorization: undefined, origin: "http://127.0.0.1:4001" }, false)).toMatchObject({
+      ok: false,
+      refusal: { status: 403 },
+    });
+    expect(admitRequest(policy, { ...base, authorization: undefined, host: "evil.example:4000" }, false)).toMatchObject({
+      ok: false,
+      refusal: { status: 421 },
+    });
   });
 
   test("the WebSocket token travels as a subprotocol entry that is never selected", () => {

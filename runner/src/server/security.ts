@@ -6,9 +6,9 @@
  * cookies are scoped by host, not port, so any other server on 127.0.0.1 would receive it. Pure
  * functions over headers, so the HTTP handler and the WebSocket upgrade apply exactly the same rules.
  */
-import { randomBytes, timingSafeEqual, createHash } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
-import { hostname as osHostname, networkInterfaces } from "node:os";
+import { networkInterfaces, hostname as osHostname } from "node:os";
 import { apiWebSocketProtocol, tokenWebSocketProtocolPrefix } from "./api-types.js";
 
 /** A fresh random access token: 32 bytes, base64url (43 characters). */
@@ -149,7 +149,11 @@ export function admitRequest(policy: AdmissionPolicy, request: AdmissionRequest,
   if (request.origin !== undefined && !policy.allowedOrigins.has(request.origin.toLowerCase())) {
     return {
       ok: false,
-      refusal: { status: 403, code: "forbidden", message: `requests from origin "${request.origin}" are not allowed; use the designer served by this server` },
+      refusal: {
+        status: 403,
+        code: "forbidden",
+        message: `requests from origin "${request.origin}" are not allowed; use the designer served by this server`,
+      },
     };
   }
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.authorization ?? "")?.[1];

@@ -4,8 +4,8 @@
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { createRequire } from "node:module";
 import type { ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { appContentSecurityPolicy, baseSecurityHeaders } from "./security.js";
@@ -87,7 +87,11 @@ export class StaticFiles {
     const index = join(this.root, "index.html");
     const indexStat = await statFile(index);
     if (!indexStat) {
-      this.#sendText(response, 503, `The designer app has not been built: "${index}" is missing. Run "npm run build -w @highstate/designer".\n`);
+      this.#sendText(
+        response,
+        503,
+        `The designer app has not been built: "${index}" is missing. Run "npm run build -w @highstate/designer".\n`,
+      );
       return;
     }
     this.#sendFile(response, index, indexStat.size, hostHeader, false, headOnly);

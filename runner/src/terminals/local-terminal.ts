@@ -1,5 +1,5 @@
 import { chmod, mkdtemp, open, rename, rm } from "node:fs/promises";
-import { constants as osConstants, homedir, tmpdir } from "node:os";
+import { homedir, constants as osConstants, tmpdir } from "node:os";
 import { delimiter, isAbsolute, join } from "node:path";
 import type { TerminalSpec } from "@highstate/contract";
 import * as pty from "node-pty";
@@ -189,7 +189,6 @@ async function resolveExecutable(command: string, path: string, cwd: string): Pr
   }
   return undefined;
 }
-
 
 function signalName(signal: number): string {
   const entry = Object.entries(osConstants.signals).find(([, value]) => value === signal);

@@ -4,12 +4,12 @@ import { Socket } from "node:net";
 import { promisify } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { freePort, sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { HostKeyMismatchError, SshAuthenticationError, SshCredentialsError, SshUnreachableError } from "./errors.js";
 import { parseHostKey } from "./host-key.js";
 import type { SshTerminalSpec } from "./ssh-terminal.js";
 import { startTerminalTestServer, TerminalTestClient, type TerminalTestServer } from "./testing/harness.js";
-import { freePort, type TestSshd, sshdUnavailableReason, startTestSshd } from "@highstate/test-support/sshd";
 
 const run = promisify(execFile);
 const unavailable = sshdUnavailableReason();

@@ -3,8 +3,8 @@
  * move and retitle hubs, collect outputs in them, and inject them into instances or other hubs.
  */
 import { type Hub, hubIdPattern, type InstanceOutputRef, isHubRef, type Position, type Project, type Registry } from "@highstate/contract";
-import { HubNotFoundError, InvalidHubError, InvalidPositionError } from "./project-ops-errors.js";
 import { findInstance, outputEntity } from "./project-ops.js";
+import { HubNotFoundError, InvalidHubError, InvalidPositionError } from "./project-ops-errors.js";
 
 function findHub(project: Project, hubId: string, field = "hubId"): Hub {
   const hub = project.hubs.find((candidate) => candidate.id === hubId);

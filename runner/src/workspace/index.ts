@@ -1,11 +1,11 @@
 export * from "./errors.js";
+export * from "./hub-ops.js";
 export * from "./init.js";
 export * from "./instance-state.js";
 export * from "./instance-state-schema.js";
+export * from "./lock.js";
 export * from "./paths.js";
 export { InvalidProjectError, parseProjectFile, serializeProject } from "./project-file.js";
-export * from "./project-store.js";
-export * from "./lock.js";
 export {
   type AddInstanceOptions,
   addInstance,
@@ -19,5 +19,5 @@ export {
   setInstanceArgs,
   unknownComponentInstances,
 } from "./project-ops.js";
-export * from "./hub-ops.js";
 export * from "./project-ops-errors.js";
+export * from "./project-store.js";

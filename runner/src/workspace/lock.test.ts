@@ -192,7 +192,13 @@ describe("acquireWorkspaceLock", () => {
   });
 
   it("escapes control characters (ANSI escapes) another process wrote into the lock", async () => {
-    const holder = { pid: 1, command: "\u001b[2J\u001b]0;pwned\u0007highstate up", hostname: "other-host", since: "2026-01-01T00:00:00Z", token: "t" };
+    const holder = {
+      pid: 1,
+      command: "\u001b[2J\u001b]0;pwned\u0007highstate up",
+      hostname: "other-host",
+      since: "2026-01-01T00:00:00Z",
+      token: "t",
+    };
     const dir = await testdir({ ".highstate/workspace.lock": JSON.stringify(holder) });
     const error = await acquireWorkspaceLock(dir, { command: "test" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WorkspaceLockedError);

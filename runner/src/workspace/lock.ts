@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync } from "node:fs";
 import { link, lstat, mkdir, open, readdir, readFile, rmdir, stat, unlink } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { hostname } from "node:os";
+import { dirname, join } from "node:path";
 import { ensurePrivateDir, isProcessAlive } from "../fs/atomic-write.js";
 import { workspacePaths } from "./paths.js";
 
@@ -46,7 +46,9 @@ export class BrokenWorkspaceLockError extends Error {
     /** What is there instead. */
     readonly found: string,
   ) {
-    super(`The workspace lock "${file}" is ${found}, not a lock file; no Highstate process makes one. Remove it (e.g. \`rm -r "${file}"\`) and try again.`);
+    super(
+      `The workspace lock "${file}" is ${found}, not a lock file; no Highstate process makes one. Remove it (e.g. \`rm -r "${file}"\`) and try again.`,
+    );
   }
 }
 

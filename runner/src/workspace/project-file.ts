@@ -1,8 +1,8 @@
 import { type Hub, type Instance, type Project, projectFormatVersion, projectSchema } from "@highstate/contract";
 import type { z } from "zod";
+import { stableJson } from "../fs/canonical.js";
 import { formatValuePath, UnreadableFileError } from "../fs/errors.js";
 import { parseJsonDocument } from "../fs/json-syntax.js";
-import { stableJson } from "../fs/canonical.js";
 
 /**
  * Upgrades of older project file formats: `migrations[n]` turns a version `n` document into version

@@ -12,6 +12,7 @@ import { InstanceStateStore } from "./instance-state.js";
 import { parseProjectFile, serializeProject } from "./project-file.js";
 
 const canonicalSample = () => parseProjectFile(serializeProject(sampleProject()), "sample.json");
+
 import { ProjectStore } from "./project-store.js";
 
 describe("ProjectStore", () => {

@@ -22,7 +22,7 @@ describe("transformJsDocDescriptions", () => {
       "};",
     ].join("\n");
     const result = transformJsDocDescriptions(code, "a.ts")!;
-    expect(result).toContain('outer: __highstateDoc(z.object({');
+    expect(result).toContain("outer: __highstateDoc(z.object({");
     expect(result).toContain('inner: __highstateDoc(z.string(), "Inner field, on two lines."),');
     expect(result).toContain('}), "Outer field."),');
     expect(result).toContain("function __highstateDoc(");

@@ -43,11 +43,7 @@ function jsDocText(node: ts.Node): string | undefined {
 function isDefinitionCall(expression: ts.Expression): boolean {
   if (!ts.isCallExpression(expression)) return false;
   const callee = expression.expression;
-  const name = ts.isIdentifier(callee)
-    ? callee.text
-    : ts.isPropertyAccessExpression(callee)
-      ? callee.name.text
-      : undefined;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
   return name !== undefined && definitionFactories.has(name);
 }
 

@@ -56,9 +56,12 @@ export async function modulesLoadedOnImport(specifiers: string[], options: Impor
     return [...new Set(JSON.parse(line.slice(marker.length)) as string[])];
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr;
-    throw new Error(`Importing ${specifiers.map((specifier) => `"${specifier}"`).join(", ")} in a fresh Node process failed${stderr ? `: ${stderr.trim()}` : ""}`, {
-      cause: error,
-    });
+    throw new Error(
+      `Importing ${specifiers.map((specifier) => `"${specifier}"`).join(", ")} in a fresh Node process failed${stderr ? `: ${stderr.trim()}` : ""}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

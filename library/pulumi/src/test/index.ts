@@ -5,4 +5,12 @@
  */
 export { type ImportCheckOptions, modulesLoadedOnImport, pulumiModulesLoadedOnImport } from "./imports.js";
 export { MockRecorder, type RecordedCall, type RecordedResource, type TestMocks, unwrapSecrets } from "./mocks.js";
-export { runError, type TestUnitInputs, type TestUnitOptions, type TestUnitOutputs, type TestUnitSecrets, testUnit, type UnitTestResult } from "./run.js";
+export {
+  runError,
+  type TestUnitInputs,
+  type TestUnitOptions,
+  type TestUnitOutputs,
+  type TestUnitSecrets,
+  testUnit,
+  type UnitTestResult,
+} from "./run.js";

@@ -40,7 +40,9 @@ export interface RecordedCall {
  * whose input of the same name was secret stays secret, as with a real provider.
  */
 export interface TestMocks {
-  newResource?(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult | undefined | Promise<pulumi.runtime.MockResourceResult | undefined>;
+  newResource?(
+    args: pulumi.runtime.MockResourceArgs,
+  ): pulumi.runtime.MockResourceResult | undefined | Promise<pulumi.runtime.MockResourceResult | undefined>;
   call?(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult | undefined | Promise<pulumi.runtime.MockCallResult | undefined>;
 }
 

@@ -18,11 +18,12 @@ import type { GeneratableSecretName } from "../types.js";
 import type { AnyUnit } from "../unit.js";
 import { MockRecorder, type RecordedCall, type RecordedResource, type TestMocks, unwrapSecrets } from "./mocks.js";
 
-type TestInputValue<TSpec> = TSpec extends NormalizedInputSpec<infer TEntity extends Entity, boolean, infer TMultiple>
-  ? TMultiple extends true
-    ? z.input<TEntity["schema"]>[]
-    : z.input<TEntity["schema"]>
-  : never;
+type TestInputValue<TSpec> =
+  TSpec extends NormalizedInputSpec<infer TEntity extends Entity, boolean, infer TMultiple>
+    ? TMultiple extends true
+      ? z.input<TEntity["schema"]>[]
+      : z.input<TEntity["schema"]>
+    : never;
 
 /** Entity values for a unit's inputs: one value for a single input, an array for a multiple one. */
 export type TestUnitInputs<C extends AnyComponent> = { [K in keyof C["inputs"]]?: TestInputValue<C["inputs"][K]> };
@@ -154,9 +155,7 @@ async function withRejectionsCaptured<T>(task: () => Promise<T>): Promise<T> {
   if (!outcome.ok) throw outcome.error;
   if (others.length > 0) {
     const first = others[0];
-    throw first instanceof Error
-      ? first
-      : new Error(`The unit program left an unhandled rejection: ${String(first)}`, { cause: first });
+    throw first instanceof Error ? first : new Error(`The unit program left an unhandled rejection: ${String(first)}`, { cause: first });
   }
   return outcome.value;
 }
@@ -239,7 +238,10 @@ async function runOnce(unit: AnyUnit, options: TestUnitOptions<AnyComponent>): P
  * @throws whatever the run throws: UnitArgsError, UnitInputError, UnitOutputError, … from the runtime,
  * or the program's own errors.
  */
-export function testUnit<U extends AnyUnit>(unit: U, options: TestUnitOptions<U["component"]> = {}): Promise<UnitTestResult<U["component"]>> {
+export function testUnit<U extends AnyUnit>(
+  unit: U,
+  options: TestUnitOptions<U["component"]> = {},
+): Promise<UnitTestResult<U["component"]>> {
   const run = exclusive(() => withRejectionsCaptured(() => runOnce(unit, options as TestUnitOptions<AnyComponent>)));
   return run as Promise<UnitTestResult<U["component"]>>;
 }

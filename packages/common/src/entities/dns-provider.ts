@@ -30,7 +30,10 @@ export function withoutDnsCredentials(provider: DnsProvider): DnsProvider {
 }
 
 /** Picks the provider serving a domain: the one with the longest zone that is the domain or a parent of it. */
-export function findDnsProviderForDomain(providers: readonly DnsProvider[], domain: string): { provider: DnsProvider; zone: string } | undefined {
+export function findDnsProviderForDomain(
+  providers: readonly DnsProvider[],
+  domain: string,
+): { provider: DnsProvider; zone: string } | undefined {
   const name = domain.toLowerCase().replace(/\.$/, "");
   let best: { provider: DnsProvider; zone: string } | undefined;
   for (const provider of providers) {

@@ -8,7 +8,10 @@ export type SshKeyType = z.output<typeof sshKeyTypeSchema>;
 /** An OpenSSH public key line, `<algorithm> <base64 blob>` with an optional comment. */
 export const sshPublicKeySchema = z
   .string()
-  .regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/, "must be an OpenSSH public key such as \"ssh-ed25519 AAAA…\"");
+  .regex(
+    /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/,
+    'must be an OpenSSH public key such as "ssh-ed25519 AAAA…"',
+  );
 
 /** An SSH key pair; the private key is secret. */
 export const sshKeyPairSchema = z

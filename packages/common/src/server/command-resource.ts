@@ -1,5 +1,5 @@
-import { defineDynamicResource } from "@highstate/pulumi";
 import type { DynamicProvider } from "@highstate/pulumi";
+import { defineDynamicResource } from "@highstate/pulumi";
 
 /** The non-secret inputs of a {@link ServerCommand}. */
 export interface ServerCommandInputs {

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { defineComponent } from "@highstate/contract";
 import { defineUnit, resourceName } from "@highstate/pulumi";
 import { runError, testUnit } from "@highstate/pulumi/test";
+import { sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import type * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Server, serverEntity } from "../entities/server.js";
-import { sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import { generateSshKeyPair } from "../ssh/keys.js";
 import { loadSerializedProvider } from "./__fixtures__/serialized.js";
 import { runOnServer } from "./command.js";
@@ -55,7 +55,9 @@ describe("runOnServer under mocks", () => {
     expect(install.secretInputs).toContain("credentials");
     expect(install.inputs.credentials).toEqual({ privateKey: keyPair.privateKey, stdin: "echo installing > $HOME/installed" });
     expect(String(install.inputs.__provider)).not.toContain("installing");
-    expect(result.resource("pulumi-nodejs:dynamic/common:SecretServerCommand", "box-read").inputs.inputs).toMatchObject({ create: "cat /etc/secret" });
+    expect(result.resource("pulumi-nodejs:dynamic/common:SecretServerCommand", "box-read").inputs.inputs).toMatchObject({
+      create: "cat /etc/secret",
+    });
   });
 
   it("fails clearly when the server has no SSH connection", async () => {
@@ -75,7 +77,10 @@ describe.skipIf(skipReason !== undefined)("the serialized ServerCommand provider
   beforeAll(async () => {
     sshd = await startTestSshd();
     await sshd.authorize([keyPair.publicKey]);
-    home = readFileSync("/etc/passwd", "utf8").split("\n").find((line) => line.startsWith(`${sshd.user}:`))!.split(":")[5]!;
+    home = readFileSync("/etc/passwd", "utf8")
+      .split("\n")
+      .find((line) => line.startsWith(`${sshd.user}:`))!
+      .split(":")[5]!;
     const result = await testUnit(demoUnit, { secretInputs: { server } });
     provider = loadSerializedProvider(String(result.resource("pulumi-nodejs:dynamic/common:ServerCommand").inputs.__provider));
   });
@@ -83,7 +88,14 @@ describe.skipIf(skipReason !== undefined)("the serialized ServerCommand provider
     await sshd?.stop();
   });
 
-  const inputs = (extra: Record<string, unknown>) => ({ host: sshd.host, port: sshd.port, user: sshd.user, hostKey: sshd.hostKeys.ed25519, timeoutSeconds: 10, ...extra });
+  const inputs = (extra: Record<string, unknown>) => ({
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
+    hostKey: sshd.hostKeys.ed25519,
+    timeoutSeconds: 10,
+    ...extra,
+  });
 
   it("runs create with stdin, update on change, and delete, with the host key pinned", async () => {
     const created = await provider.create({
@@ -94,7 +106,10 @@ describe.skipIf(skipReason !== undefined)("the serialized ServerCommand provider
     expect(readFileSync(join(home, "installed"), "utf8")).toBe("one\n");
 
     const olds = { inputs: created.outs.inputs, credentials: created.outs.credentials, outputs: created.outs.outputs };
-    const news = { inputs: inputs({ create: "sh -s && echo created", update: "echo updated >> $HOME/installed", delete: "rm $HOME/installed" }), credentials: { password: sshd.password } };
+    const news = {
+      inputs: inputs({ create: "sh -s && echo created", update: "echo updated >> $HOME/installed", delete: "rm $HOME/installed" }),
+      credentials: { password: sshd.password },
+    };
     const updated = await provider.update!("cmd", olds, news);
     expect(readFileSync(join(home, "installed"), "utf8")).toBe("one\nupdated\n");
     expect(updated.outs.outputs).toEqual({ stdout: "", stderr: "" });
@@ -104,14 +119,17 @@ describe.skipIf(skipReason !== undefined)("the serialized ServerCommand provider
   });
 
   it("fails with the exit code and stderr of a failing command", async () => {
-    await expect(provider.create({ inputs: inputs({ create: "echo nope >&2; exit 7" }), credentials: { password: sshd.password } })).rejects.toThrow(
-      /The command "echo nope >&2; exit 7" on "127\.0\.0\.1" failed with exit code 7: nope/,
-    );
+    await expect(
+      provider.create({ inputs: inputs({ create: "echo nope >&2; exit 7" }), credentials: { password: sshd.password } }),
+    ).rejects.toThrow(/The command "echo nope >&2; exit 7" on "127\.0\.0\.1" failed with exit code 7: nope/);
   });
 
   it("refuses to run anything on a server presenting another host key", async () => {
     await expect(
-      provider.create({ inputs: inputs({ create: "touch $HOME/should-not-exist", hostKey: generateSshKeyPair().publicKey }), credentials: { password: sshd.password } }),
+      provider.create({
+        inputs: inputs({ create: "touch $HOME/should-not-exist", hostKey: generateSshKeyPair().publicKey }),
+        credentials: { password: sshd.password },
+      }),
     ).rejects.toThrow(/is pinned/);
     expect(existsSync(join(home, "should-not-exist"))).toBe(false);
   });

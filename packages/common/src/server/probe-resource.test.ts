@@ -1,8 +1,8 @@
 import { hostname as localHostname } from "node:os";
-import type * as pulumi from "@pulumi/pulumi";
 import { testUnit } from "@highstate/pulumi/test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
+import type * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSshKeyPair } from "../ssh/keys.js";
 import { loadSerializedProvider } from "./__fixtures__/serialized.js";
 
@@ -62,7 +62,11 @@ describe.skipIf(skipReason !== undefined)("the serialized ServerProbe provider a
   });
 
   it("updates with the seen host key pinned, and explains how to accept a changed key", async () => {
-    const olds = { inputs: { ...inputs(), user: "someone-else" }, credentials: { password: sshd.password }, outputs: { hostKey: sshd.hostKeys.ed25519 } };
+    const olds = {
+      inputs: { ...inputs(), user: "someone-else" },
+      credentials: { password: sshd.password },
+      outputs: { hostKey: sshd.hostKeys.ed25519 },
+    };
     const diff = await provider.diff!("probe", olds, { inputs: inputs(), credentials: { password: sshd.password } });
     expect(diff).toMatchObject({ changes: true, replaces: [] });
     const updated = await provider.update!("probe", olds, { inputs: inputs(), credentials: { password: sshd.password } });
@@ -73,14 +77,17 @@ describe.skipIf(skipReason !== undefined)("the serialized ServerProbe provider a
       /presented host key .* but .* is pinned\..* To accept the new key, set the "sshHostKey" arg to it\./,
     );
     // An explicitly expected key wins over the remembered one.
-    const accepted = await provider.update!("probe", stale, { inputs: { ...inputs(), expectedHostKey: sshd.hostKeys.ed25519 }, credentials: { password: sshd.password } });
+    const accepted = await provider.update!("probe", stale, {
+      inputs: { ...inputs(), expectedHostKey: sshd.hostKeys.ed25519 },
+      credentials: { password: sshd.password },
+    });
     expect(accepted.outs.outputs.hostKey).toBe(sshd.hostKeys.ed25519);
   });
 
   it("gives up on an unreachable server with a clear error", async () => {
     const port = await freePort();
-    await expect(provider.create({ inputs: { host: "127.0.0.1", port, user: "root", timeoutSeconds: 1 }, credentials: { password: "x" } })).rejects.toThrow(
-      new RegExp(`"127\\.0\\.0\\.1:${port}" did not answer within`),
-    );
+    await expect(
+      provider.create({ inputs: { host: "127.0.0.1", port, user: "root", timeoutSeconds: 1 }, credentials: { password: "x" } }),
+    ).rejects.toThrow(new RegExp(`"127\\.0\\.0\\.1:${port}" did not answer within`));
   });
 });

@@ -164,7 +164,11 @@ function createSession(client: InstanceType<typeof Client>, host: string, hostKe
 }
 
 /** Opens a session, runs `fn` with it and always closes it. */
-export async function withSshSession<T>(target: SshTarget, fn: (session: SshSession) => Promise<T>, options?: SshConnectOptions): Promise<T> {
+export async function withSshSession<T>(
+  target: SshTarget,
+  fn: (session: SshSession) => Promise<T>,
+  options?: SshConnectOptions,
+): Promise<T> {
   const session = await connectSsh(target, options);
   try {
     return await fn(session);

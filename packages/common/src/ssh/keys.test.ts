@@ -106,7 +106,6 @@ describe("parseSshPrivateKey", () => {
   });
 });
 
-
 describe("public keys and fingerprints", () => {
   it("computes ssh-keygen's fingerprint from a public key line", async () => {
     const made = await keygen("ecdsa");

@@ -62,7 +62,8 @@ function normalizeKeyText(text: string): string {
  * @throws InvalidSshPrivateKeyError when the text is not an unencrypted ed25519, ECDSA or RSA private key.
  */
 export function parseSshPrivateKey(text: string, source = "the private key"): SshKeyPair {
-  if (typeof text !== "string" || text.trim() === "") throw new InvalidSshPrivateKeyError(source, "it is empty; paste the whole key including the BEGIN and END lines");
+  if (typeof text !== "string" || text.trim() === "")
+    throw new InvalidSshPrivateKeyError(source, "it is empty; paste the whole key including the BEGIN and END lines");
   const privateKey = normalizeKeyText(text);
   if (/^(ssh-|ecdsa-)/.test(privateKey)) {
     throw new InvalidSshPrivateKeyError(source, "this is a public key; paste the private key (the file without .pub)");
@@ -76,7 +77,7 @@ export function parseSshPrivateKey(text: string, source = "the private key"): Ss
     throw new InvalidSshPrivateKeyError(
       source,
       encrypted
-        ? "it is protected by a passphrase; remove it with `ssh-keygen -p -N \"\" -f <key file>` and paste the result"
+        ? 'it is protected by a passphrase; remove it with `ssh-keygen -p -N "" -f <key file>` and paste the result'
         : `it could not be parsed (${parsed.message})`,
       { cause: parsed },
     );
@@ -115,7 +116,14 @@ export function ed25519KeyPairFromSeed(seed: Buffer, comment = ""): SshKeyPair {
   const publicRaw = Buffer.from(createPublicKey(privateKeyObject).export({ format: "jwk" }).x!, "base64url");
   const publicBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(publicRaw)]);
   const check = randomBytes(4);
-  let section = Buffer.concat([check, check, sshString("ssh-ed25519"), sshString(publicRaw), sshString(Buffer.concat([seed, publicRaw])), sshString(comment)]);
+  let section = Buffer.concat([
+    check,
+    check,
+    sshString("ssh-ed25519"),
+    sshString(publicRaw),
+    sshString(Buffer.concat([seed, publicRaw])),
+    sshString(comment),
+  ]);
   const padding = (8 - (section.length % 8)) % 8;
   section = Buffer.concat([section, Buffer.from(Array.from({ length: padding }, (_, index) => index + 1))]);
   const count = Buffer.alloc(4);

@@ -1,6 +1,6 @@
 import { hostname as localHostname } from "node:os";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectSsh, withSshSession } from "./connect.js";
 import { SshAuthenticationError, SshCommandError, SshHostKeyMismatchError, SshUnreachableError } from "./errors.js";
 import { generateSshKeyPair, sshFingerprint } from "./keys.js";
@@ -42,15 +42,18 @@ describe.skipIf(skipReason !== undefined)("SSH against a real sshd", () => {
       expect(await session.run("cat", { stdin: "hello\n" })).toBe("hello\n");
       expect(await session.run("id -un")).toBe(`${sshd.user}\n`);
       await expect(session.run("echo oops >&2; exit 3")).rejects.toThrow(SshCommandError);
-      await expect(session.run("echo oops >&2; exit 3")).rejects.toThrow(/"echo oops >&2; exit 3" on "127.0.0.1" failed with exit code 3: oops/);
+      await expect(session.run("echo oops >&2; exit 3")).rejects.toThrow(
+        /"echo oops >&2; exit 3" on "127.0.0.1" failed with exit code 3: oops/,
+      );
     });
   });
 
   it("refuses a wrong password clearly and without retrying", async () => {
     const started = Date.now();
-    const error = await probeServer({ host: sshd.host, port: sshd.port, user: sshd.user, password: "wrong-password" }, { retryIntervalMs: 5_000 }).catch(
-      (e: unknown) => e,
-    );
+    const error = await probeServer(
+      { host: sshd.host, port: sshd.port, user: sshd.user, password: "wrong-password" },
+      { retryIntervalMs: 5_000 },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshAuthenticationError);
     expect((error as Error).message).toContain(`refused to log in user "${sshd.user}" with password`);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -74,7 +77,13 @@ describe.skipIf(skipReason !== undefined)("SSH against a real sshd", () => {
   });
 
   it("keeps matching a pinned ECDSA key even though the server also has ed25519", async () => {
-    const facts = await probeServer({ host: sshd.host, port: sshd.port, user: sshd.user, privateKey: keyPair.privateKey, hostKey: sshd.hostKeys.ecdsa });
+    const facts = await probeServer({
+      host: sshd.host,
+      port: sshd.port,
+      user: sshd.user,
+      privateKey: keyPair.privateKey,
+      hostKey: sshd.hostKeys.ecdsa,
+    });
     expect(facts.hostKeyType).toBe("ecdsa");
     expect(facts.hostKey).toBe(sshd.hostKeys.ecdsa);
   });
@@ -99,17 +108,22 @@ describe.skipIf(skipReason !== undefined)("a server without an ed25519 host key"
 describe("an unreachable server", () => {
   it("gives up after the timeout with a clear error naming the address and the last failure", async () => {
     const port = await freePort();
-    const error = await waitForSsh({ host: "127.0.0.1", port, user: "root", password: "x" }, { timeoutMs: 1_500, retryIntervalMs: 300 }).catch(
-      (e: unknown) => e,
-    );
+    const error = await waitForSsh(
+      { host: "127.0.0.1", port, user: "root", password: "x" },
+      { timeoutMs: 1_500, retryIntervalMs: 300 },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshUnreachableError);
-    expect((error as Error).message).toMatch(new RegExp(`"127\\.0\\.0\\.1:${port}" did not answer within [12]\\.\\d s\\. Last error: .*ECONNREFUSED`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`"127\\.0\\.0\\.1:${port}" did not answer within [12]\\.\\d s\\. Last error: .*ECONNREFUSED`),
+    );
   });
 
   it("can be aborted", async () => {
     const port = await freePort();
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("stop")), 200);
-    await expect(waitForSsh({ host: "127.0.0.1", port, user: "root" }, { signal: controller.signal, retryIntervalMs: 10_000 })).rejects.toThrow("stop");
+    await expect(
+      waitForSsh({ host: "127.0.0.1", port, user: "root" }, { signal: controller.signal, retryIntervalMs: 10_000 }),
+    ).rejects.toThrow("stop");
   });
 });

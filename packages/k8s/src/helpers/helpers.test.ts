@@ -39,7 +39,11 @@ const demo = defineComponent({
 const demoUnit = defineUnit(demo, (unit) => {
   const provider = createClusterProvider(resourceName(unit), unit.inputs.k8sCluster);
   const namespace = createNamespace(resourceName(unit), { podSecurity: "baseline" }, { provider });
-  createSecret(resourceName(unit, "extra"), { name: "extra", namespace: namespace.metadata.name, data: { token: "s3cret-token" } }, { provider });
+  createSecret(
+    resourceName(unit, "extra"),
+    { name: "extra", namespace: namespace.metadata.name, data: { token: "s3cret-token" } },
+    { provider },
+  );
   const app = new Workload(
     resourceName(unit),
     {
@@ -59,7 +63,13 @@ const demoUnit = defineUnit(demo, (unit) => {
   );
   createHelmChart(
     resourceName(unit, "traefik"),
-    { chart: "traefik", version: "34.2.0", repository: "https://traefik.github.io/charts", namespace: namespace.metadata.name, values: { replicas: 2 } },
+    {
+      chart: "traefik",
+      version: "34.2.0",
+      repository: "https://traefik.github.io/charts",
+      namespace: namespace.metadata.name,
+      values: { replicas: 2 },
+    },
     { provider },
   );
   return { service: serviceEntity(app.service!, unit.inputs.k8sCluster) };
@@ -70,7 +80,10 @@ const mocks = {
   newResource: (args: { type: string; name: string; inputs: Record<string, unknown> }) => {
     if (args.type !== "kubernetes:core/v1:Service") return undefined;
     const spec = args.inputs.spec as { ports: Array<Record<string, unknown>> };
-    return { id: `${args.name}-id`, state: { ...args.inputs, spec: { ...spec, ports: spec.ports.map((port) => ({ ...port, nodePort: 30080 })) } } };
+    return {
+      id: `${args.name}-id`,
+      state: { ...args.inputs, spec: { ...spec, ports: spec.ports.map((port) => ({ ...port, nodePort: 30080 })) } },
+    };
   },
 };
 
@@ -95,7 +108,11 @@ describe("Kubernetes helpers in a unit", () => {
     const namespace = result.resource("kubernetes:core/v1:Namespace");
     expect(namespace.inputs.metadata).toEqual({
       name: "vault",
-      labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "baseline", "app.kubernetes.io/managed-by": "highstate" },
+      labels: {
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/warn": "baseline",
+        "app.kubernetes.io/managed-by": "highstate",
+      },
     });
     expect(namespace.provider).toContain("pulumi:providers:kubernetes::vault");
 
@@ -119,7 +136,14 @@ describe("Kubernetes helpers in a unit", () => {
     expect(result.resource("kubernetes:core/v1:Secret", "vault-extra").secretInputs).toContain("stringData");
 
     const chart = result.resource("kubernetes:helm.sh/v4:Chart");
-    expect(chart.inputs).toMatchObject({ chart: "traefik", version: "34.2.0", repositoryOpts: { repo: "https://traefik.github.io/charts" }, namespace: "vault", name: "vault-traefik", values: { replicas: 2 } });
+    expect(chart.inputs).toMatchObject({
+      chart: "traefik",
+      version: "34.2.0",
+      repositoryOpts: { repo: "https://traefik.github.io/charts" },
+      namespace: "vault",
+      name: "vault-traefik",
+      values: { replicas: 2 },
+    });
 
     expect(serviceSchema.parse(result.outputs.service)).toEqual({
       clusterId: "cluster-uid",
@@ -162,7 +186,11 @@ describe("Kubernetes helpers in a unit", () => {
   it("report an invalid object with the schema violation", async () => {
     const broken = defineUnit(demo, (unit) => {
       const provider = createClusterProvider(resourceName(unit), unit.inputs.k8sCluster);
-      const workload = new Workload(resourceName(unit), { app: "x", namespace: "default", image: "x:1", ports: [{ name: "http", port: 80 }] }, { provider });
+      const workload = new Workload(
+        resourceName(unit),
+        { app: "x", namespace: "default", image: "x:1", ports: [{ name: "http", port: 80 }] },
+        { provider },
+      );
       // A replica count as text slips past TypeScript only with a cast; the schema catches it.
       new Workload(resourceName(unit, "bad"), { app: "x", namespace: "default", image: "x:1", replicas: "two" as never }, { provider });
       return { service: serviceEntity(workload.service!, unit.inputs.k8sCluster) };

@@ -21,9 +21,16 @@ export function serviceEntity(service: k8s.core.v1.Service, cluster: pulumi.Inpu
       for (const port of spec?.ports ?? []) {
         const protocol = (port.protocol ?? "TCP").toLowerCase() === "udp" ? "udp" : "tcp";
         const appProtocol = port.appProtocol ? { appProtocol: port.appProtocol } : {};
-        endpoints.push({ host: `${name}.${namespace}.svc.cluster.local`, port: port.port, protocol, visibility: "internal", ...appProtocol });
+        endpoints.push({
+          host: `${name}.${namespace}.svc.cluster.local`,
+          port: port.port,
+          protocol,
+          visibility: "internal",
+          ...appProtocol,
+        });
         if (type === "NodePort" && port.nodePort) {
-          for (const ip of clusterValue.externalIps) endpoints.push({ host: ip, port: port.nodePort, protocol, visibility: "public", ...appProtocol });
+          for (const ip of clusterValue.externalIps)
+            endpoints.push({ host: ip, port: port.nodePort, protocol, visibility: "public", ...appProtocol });
         }
         if (type === "LoadBalancer") {
           for (const ingress of status?.loadBalancer?.ingress ?? []) {

@@ -104,7 +104,11 @@ export class Workload extends pulumi.ComponentResource {
 
     const env: k8s.types.input.core.v1.EnvVar[] = Object.entries(args.env ?? {}).map(([key, value]) => ({ name: key, value }));
     if (args.secretEnv && Object.keys(args.secretEnv).length > 0) {
-      this.envSecret = createSecret(`${name}-env`, { name: `${objectName}-env`, namespace: args.namespace, data: args.secretEnv, labels }, child);
+      this.envSecret = createSecret(
+        `${name}-env`,
+        { name: `${objectName}-env`, namespace: args.namespace, data: args.secretEnv, labels },
+        child,
+      );
       for (const key of Object.keys(args.secretEnv)) {
         env.push({ name: key, valueFrom: { secretKeyRef: { name: `${objectName}-env`, key } } });
       }
@@ -119,7 +123,9 @@ export class Workload extends pulumi.ComponentResource {
       ...(args.command ? { command: args.command } : {}),
       ...(args.args ? { args: args.args } : {}),
       ...(env.length > 0 ? { env } : {}),
-      ...(ports.length > 0 ? { ports: ports.map((port) => ({ name: port.name, containerPort: port.port, protocol: port.protocol ?? "TCP" })) } : {}),
+      ...(ports.length > 0
+        ? { ports: ports.map((port) => ({ name: port.name, containerPort: port.port, protocol: port.protocol ?? "TCP" })) }
+        : {}),
       ...(args.volume ? { volumeMounts: [{ name: "data", mountPath: args.volume.mountPath }] } : {}),
       ...(args.resources ? { resources: args.resources } : {}),
       ...(readinessProbe ? { readinessProbe } : {}),
@@ -182,7 +188,12 @@ export class Workload extends pulumi.ComponentResource {
         { ...child, dependsOn: [this.envSecret, this.service].filter((item) => item !== undefined) },
       );
     } else {
-      if (claimSpec) this.volumeClaim = new k8s.core.v1.PersistentVolumeClaim(name, { metadata, spec: claimSpec }, { ...child, deleteBeforeReplace: true });
+      if (claimSpec)
+        this.volumeClaim = new k8s.core.v1.PersistentVolumeClaim(
+          name,
+          { metadata, spec: claimSpec },
+          { ...child, deleteBeforeReplace: true },
+        );
       this.deployment = new k8s.apps.v1.Deployment(
         name,
         {

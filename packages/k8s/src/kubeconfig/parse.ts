@@ -50,7 +50,8 @@ export interface KubeconfigContext {
  * @throws InvalidKubeconfigError naming the problem when the text is not a kubeconfig.
  */
 export function parseKubeconfig(text: string, source = "the kubeconfig"): Kubeconfig {
-  if (typeof text !== "string" || text.trim() === "") throw new InvalidKubeconfigError(source, "it is empty; paste the output of `kubectl config view --raw`");
+  if (typeof text !== "string" || text.trim() === "")
+    throw new InvalidKubeconfigError(source, "it is empty; paste the output of `kubectl config view --raw`");
   let document: unknown;
   try {
     document = parseYaml(text, { prettyErrors: false });
@@ -100,16 +101,21 @@ export function selectKubeconfigContext(text: string, context?: string, source =
   let name = context ?? config["current-context"];
   if (!name) {
     if (contexts.length !== 1) {
-      throw new InvalidKubeconfigError(source, `it has no current-context; set the "context" arg to one of ${names.map((n) => `"${n}"`).join(", ")}`);
+      throw new InvalidKubeconfigError(
+        source,
+        `it has no current-context; set the "context" arg to one of ${names.map((n) => `"${n}"`).join(", ")}`,
+      );
     }
     name = contexts[0]!.name;
   }
   const selected = contexts.find((entry) => entry.name === name);
   if (!selected) throw new NoSuchKubeconfigContextError(source, name, names);
   const cluster = config.clusters!.find((entry) => entry.name === selected.context.cluster);
-  if (!cluster) throw new InvalidKubeconfigError(source, `context "${name}" uses cluster "${selected.context.cluster}", which is not in "clusters"`);
+  if (!cluster)
+    throw new InvalidKubeconfigError(source, `context "${name}" uses cluster "${selected.context.cluster}", which is not in "clusters"`);
   const user = selected.context.user ? config.users!.find((entry) => entry.name === selected.context.user) : undefined;
-  if (selected.context.user && !user) throw new InvalidKubeconfigError(source, `context "${name}" uses user "${selected.context.user}", which is not in "users"`);
+  if (selected.context.user && !user)
+    throw new InvalidKubeconfigError(source, `context "${name}" uses user "${selected.context.user}", which is not in "users"`);
   for (const [kind, entry] of [
     ["cluster", cluster.cluster],
     ["user", user?.user ?? {}],

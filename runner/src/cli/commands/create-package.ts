@@ -1,5 +1,5 @@
 import { relative, resolve } from "node:path";
-import { createPackage, CreatePackageError } from "../../scaffold/create-package.js";
+import { CreatePackageError, createPackage } from "../../scaffold/create-package.js";
 import type { CommandSpec } from "../command.js";
 import { CliError } from "../errors.js";
 import { jsonOption, startDirectory } from "../workspace.js";

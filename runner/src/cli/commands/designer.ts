@@ -12,7 +12,8 @@ export const defaultDesignerPort = 3000;
 function parsePort(value: string | boolean | string[] | undefined): number | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (0 picks a free port), not "${text}"`, "designer");
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
+    throw new UsageError(`--port must be a number from 0 to 65535 (0 picks a free port), not "${text}"`, "designer");
   return Number(text);
 }
 
@@ -52,7 +53,12 @@ const command: CommandSpec = {
     "Ctrl+C stops it: running operations are cancelled gracefully (Pulumi finishes the steps in flight and unlocks the stacks), then the lock is released. Press Ctrl+C again to stop the operations at once.",
   ].join("\n"),
   options: {
-    port: { type: "string", short: "p", valueName: "<n>", description: `Port to listen on (default ${defaultDesignerPort}, or a free one when it is taken; 0 for any free port)` },
+    port: {
+      type: "string",
+      short: "p",
+      valueName: "<n>",
+      description: `Port to listen on (default ${defaultDesignerPort}, or a free one when it is taken; 0 for any free port)`,
+    },
     host: { type: "string", valueName: "<address>", description: "Address to listen on (default 127.0.0.1)" },
     "allow-remote": { type: "boolean", description: "Allow listening on an address other machines can reach" },
   },
@@ -61,12 +67,14 @@ const command: CommandSpec = {
     const explicitPort = parsePort(context.values.port);
     const host = typeof context.values.host === "string" ? context.values.host : "127.0.0.1";
     const allowRemote = context.values["allow-remote"] === true;
-    const [{ startDesignerServer }, { RemoteAccessNotAllowedError, ListenError }, { isLoopbackHost }, { createEngine }] = await Promise.all([
-      import("../../server/designer-server.js"),
-      import("../../server/errors.js"),
-      import("../../server/security.js"),
-      import("../../engine/create-engine.js"),
-    ]);
+    const [{ startDesignerServer }, { RemoteAccessNotAllowedError, ListenError }, { isLoopbackHost }, { createEngine }] = await Promise.all(
+      [
+        import("../../server/designer-server.js"),
+        import("../../server/errors.js"),
+        import("../../server/security.js"),
+        import("../../engine/create-engine.js"),
+      ],
+    );
     const start = (port: number) => startDesignerServer({ workspace, host, port, allowRemote, engine: createEngine(context.io.env) });
     let server: Awaited<ReturnType<typeof start>> | undefined;
     // Listening for Ctrl+C from before the start, so one pressed while starting still stops cleanly.
@@ -90,7 +98,8 @@ const command: CommandSpec = {
           server = await start(0);
         }
       } catch (error) {
-        if (error instanceof RemoteAccessNotAllowedError || error instanceof ListenError) throw new CliError(error.message, 1, { cause: error });
+        if (error instanceof RemoteAccessNotAllowedError || error instanceof ListenError)
+          throw new CliError(error.message, 1, { cause: error });
         throw error;
       }
       const running = server;
@@ -104,7 +113,8 @@ const command: CommandSpec = {
       context.print("Press Ctrl+C to stop.");
       void running.registry().then(
         (registry) => {
-          for (const problem of registry.problems) context.note(`${problem.severity === "error" ? "Error" : "Warning"}: ${problem.message}`);
+          for (const problem of registry.problems)
+            context.note(`${problem.severity === "error" ? "Error" : "Warning"}: ${problem.message}`);
         },
         (error: unknown) => context.note(`Error: the installed components could not be listed: ${(error as Error).message}`),
       );

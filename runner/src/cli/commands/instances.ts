@@ -127,7 +127,9 @@ const list: CommandSpec = {
       context.print(`${row.id.padEnd(width)}  ${state.padEnd(22)}  ${row.title ?? ""}`);
     }
     for (const row of hubRows) {
-      context.print(`${row.id.padEnd(width)}  ${describeHub(row.outputs.length, row.injectedHubs.length).padEnd(22)}  ${row.title ?? ""}`.trimEnd());
+      context.print(
+        `${row.id.padEnd(width)}  ${describeHub(row.outputs.length, row.injectedHubs.length).padEnd(22)}  ${row.title ?? ""}`.trimEnd(),
+      );
     }
     return 0;
   },
@@ -170,7 +172,8 @@ const add: CommandSpec = {
       const problem = findStrictJsonProblem(context.values.args);
       if (problem) throw new UsageError(`--args is not valid JSON: ${problem.message} (column ${problem.column})`, "instances add");
       args = JSON.parse(context.values.args) as Record<string, unknown>;
-      if (typeof args !== "object" || args === null || Array.isArray(args)) throw new UsageError("--args must be a JSON object", "instances add");
+      if (typeof args !== "object" || args === null || Array.isArray(args))
+        throw new UsageError("--args must be a JSON object", "instances add");
     }
     args = { ...args, ...parseArgAssignments((context.values.arg as string[] | undefined) ?? []) };
     const root = await requireWorkspace(context);
@@ -189,7 +192,8 @@ const add: CommandSpec = {
     });
     context.print(`Added "${id}".`);
     // Kept in the project (the package may be fixed by an update), but it cannot run until then.
-    for (const problem of registry.component(type)?.problems ?? []) context.note(`Warning: "${id}" cannot run until its package is fixed: ${problem.message}`);
+    for (const problem of registry.component(type)?.problems ?? [])
+      context.note(`Warning: "${id}" cannot run until its package is fixed: ${problem.message}`);
     return 0;
   },
 };

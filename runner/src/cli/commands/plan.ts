@@ -21,9 +21,16 @@ async function secretsDigests(
 ): Promise<{ digests: Map<string, string>; checked: boolean }> {
   const { name, project, secrets } = target;
   const withSecrets = project.instances.filter((instance) => secrets.listInstanceSecrets(instance.id).length > 0);
-  const wanted = withSecrets.length > 0 && secrets.encryptionSalt !== undefined && (Boolean(context.io.env.HIGHSTATE_PASSWORD) || Boolean(context.values["ask-password"]));
+  const wanted =
+    withSecrets.length > 0 &&
+    secrets.encryptionSalt !== undefined &&
+    (Boolean(context.io.env.HIGHSTATE_PASSWORD) || Boolean(context.values["ask-password"]));
   if (wanted) {
-    const password = await getPassword(context.io, { variable: "HIGHSTATE_PASSWORD", prompt: `Password of project "${name}": `, what: `The password of project "${name}"` });
+    const password = await getPassword(context.io, {
+      variable: "HIGHSTATE_PASSWORD",
+      prompt: `Password of project "${name}": `,
+      what: `The password of project "${name}"`,
+    });
     await secrets.unlock(password);
     const digests = await cache.secretsDigests({ ...target, password });
     if (digests) return { digests, checked: true };
@@ -81,7 +88,9 @@ const command: CommandSpec = {
     }
 
     const toRun = plan.layers.reduce((sum, layer) => sum + layer.length, 0);
-    context.print(`Project "${name}": ${project.instances.length} instance${project.instances.length === 1 ? "" : "s"}, ${toRun} to run${toRun > 0 ? ` in ${plan.layers.length} layer${plan.layers.length === 1 ? "" : "s"}` : ""}.`);
+    context.print(
+      `Project "${name}": ${project.instances.length} instance${project.instances.length === 1 ? "" : "s"}, ${toRun} to run${toRun > 0 ? ` in ${plan.layers.length} layer${plan.layers.length === 1 ? "" : "s"}` : ""}.`,
+    );
     const byId = new Map(plan.instances.map((item) => [item.id, item]));
     for (const [index, layer] of plan.layers.entries()) {
       context.print();
@@ -110,7 +119,12 @@ const command: CommandSpec = {
     }
     if (!checked) context.note("Note: secrets were not compared; set HIGHSTATE_PASSWORD or pass --ask-password to include them.");
     if (cycles.length > 0) {
-      throw new CliError(plan.problems.filter((problem) => problem.code === "dependency-cycle").map((problem) => problem.message.replace(/^i/, "I")).join("\n"));
+      throw new CliError(
+        plan.problems
+          .filter((problem) => problem.code === "dependency-cycle")
+          .map((problem) => problem.message.replace(/^i/, "I"))
+          .join("\n"),
+      );
     }
     return 0;
   },

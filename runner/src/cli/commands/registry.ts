@@ -11,10 +11,13 @@ const command: CommandSpec = {
   name: "registry",
   summary: "List the installed components and entities",
   description:
-    "Lists every component and entity defined by the packages installed in the workspace (packages whose package.json has a \"highstate\" field), with the problems found: packages that fail to load and type ids defined twice. Exits with 1 when there is such a problem.",
+    'Lists every component and entity defined by the packages installed in the workspace (packages whose package.json has a "highstate" field), with the problems found: packages that fail to load and type ids defined twice. Exits with 1 when there is such a problem.',
   options: {
     ...jsonOption,
-    "no-cache": { type: "boolean", description: "Import every package's definitions instead of starting from the cache, and rewrite the cache with the result" },
+    "no-cache": {
+      type: "boolean",
+      description: "Import every package's definitions instead of starting from the cache, and rewrite the cache with the result",
+    },
   },
   async run(context) {
     const root = await workspaceOrStart(context);
@@ -24,23 +27,34 @@ const command: CommandSpec = {
       context.printJson({
         components: registry.registry.components,
         entities: registry.registry.entities,
-        packages: registry.packages.map((pkg) => ({ name: pkg.name, version: pkg.version, dir: pkg.realDir, definitions: pkg.definitions })),
+        packages: registry.packages.map((pkg) => ({
+          name: pkg.name,
+          version: pkg.version,
+          dir: pkg.realDir,
+          definitions: pkg.definitions,
+        })),
         problems: registry.problems,
       });
       return failed ? 1 : 0;
     }
     const components = Object.values(registry.registry.components);
     if (registry.packages.length === 0 && registry.problems.length === 0) {
-      context.print(`No Highstate packages are installed in "${root}"; add some with \`npm install @highstate/common\` (any package with a "highstate" field in its package.json counts).`);
+      context.print(
+        `No Highstate packages are installed in "${root}"; add some with \`npm install @highstate/common\` (any package with a "highstate" field in its package.json counts).`,
+      );
       return 0;
     }
     for (const pkg of registry.packages) {
       const own = components.filter((component) => component.package.name === pkg.name);
       const entities = Object.values(registry.registry.entities).filter((entity) => entity.package.name === pkg.name);
-      context.print(`${pkg.name} ${pkg.version}  (${own.length} component${own.length === 1 ? "" : "s"}, ${entities.length} entit${entities.length === 1 ? "y" : "ies"})`);
+      context.print(
+        `${pkg.name} ${pkg.version}  (${own.length} component${own.length === 1 ? "" : "s"}, ${entities.length} entit${entities.length === 1 ? "y" : "ies"})`,
+      );
       const width = Math.max(0, ...own.map((component) => component.type.length));
       for (const component of own) {
-        context.print(`  ${component.type.padEnd(width)}  ${component.meta.title}  inputs: ${describeSpecs(component.inputs)}  outputs: ${describeSpecs(component.outputs)}`);
+        context.print(
+          `  ${component.type.padEnd(width)}  ${component.meta.title}  inputs: ${describeSpecs(component.inputs)}  outputs: ${describeSpecs(component.outputs)}`,
+        );
       }
       if (entities.length > 0) context.print(`  entities: ${entities.map((entity) => entity.type).join(", ")}`);
     }

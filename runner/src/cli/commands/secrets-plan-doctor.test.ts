@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ProjectStateCache } from "../../engine/project-state.js";
 import { planProject } from "../../planner/plan.js";
-import { ProjectSecrets } from "../../secrets/project-secrets.js";
-import { loadWorkspaceRegistry } from "../../registry/workspace-registry.js";
 import { ensureContractBuilt } from "../../registry/__fixtures__/plugin-workspace.js";
+import { loadWorkspaceRegistry } from "../../registry/workspace-registry.js";
+import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
 import { ProjectStore } from "../../workspace/project-store.js";
 import { cliWorkspace, runCli } from "../__fixtures__/cli-harness.js";
@@ -61,11 +61,17 @@ describe("secrets", () => {
     expect(wrong.stderr).toMatch(/^Error: .*password.*\n$/i);
     expect(wrong.stdout).toBe("");
     const none = await runCli(["secrets", "get", "web", "token"], { cwd: dir });
-    expect([none.code, none.stderr]).toEqual([1, 'Error: The password of project "prod" is needed but there is no terminal to ask for it; set HIGHSTATE_PASSWORD in the environment\n']);
+    expect([none.code, none.stderr]).toEqual([
+      1,
+      'Error: The password of project "prod" is needed but there is no terminal to ask for it; set HIGHSTATE_PASSWORD in the environment\n',
+    ]);
     const undeclared = await runCli(["secrets", "set", "shop", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "right" }, stdin: "v" });
     expect([undeclared.code, undeclared.stderr]).toEqual([1, 'Error: Component "acme.app.v1" has no secret "token" (it has no secrets)\n']);
     const unset = await runCli(["secrets", "get", "shop", "password"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "right" } });
-    expect([unset.code, unset.stderr]).toEqual([1, 'Error: Secret "password" of "acme.app.v1:shop" is not set; set it with `highstate secrets set acme.app.v1:shop password`\n']);
+    expect([unset.code, unset.stderr]).toEqual([
+      1,
+      'Error: Secret "password" of "acme.app.v1:shop" is not set; set it with `highstate secrets set acme.app.v1:shop password`\n',
+    ]);
   });
 
   it("changes the password, keeping the last-success fingerprint of unchanged secrets", async () => {
@@ -93,17 +99,26 @@ describe("secrets", () => {
       outputs: { server: { value: { host: "10.0.0.1" }, secret: false } },
       fingerprint: web.fingerprint!,
     });
-    const before = JSON.parse((await runCli(["plan", "--json"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "old" } })).stdout) as { outdated: Record<string, string[]> };
+    const before = JSON.parse((await runCli(["plan", "--json"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "old" } })).stdout) as {
+      outdated: Record<string, string[]>;
+    };
     expect(before.outdated).toEqual({});
 
-    const change = await runCli(["secrets", "change-password"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "old", HIGHSTATE_NEW_PASSWORD: "new" } });
+    const change = await runCli(["secrets", "change-password"], {
+      cwd: dir,
+      env: { HIGHSTATE_PASSWORD: "old", HIGHSTATE_NEW_PASSWORD: "new" },
+    });
     expect(change).toEqual({ code: 0, stdout: 'Changed the password of project "prod".\n', stderr: "" });
     expect((await runCli(["secrets", "get", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "new" } })).stdout).toBe("tok\n");
     expect((await runCli(["secrets", "get", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "old" } })).code).toBe(1);
-    const after = JSON.parse((await runCli(["plan", "--json"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "new" } })).stdout) as { outdated: Record<string, string[]> };
+    const after = JSON.parse((await runCli(["plan", "--json"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "new" } })).stdout) as {
+      outdated: Record<string, string[]>;
+    };
     expect(after.outdated).toEqual({});
     await runCli(["secrets", "set", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "new" }, stdin: "other" });
-    const changed = JSON.parse((await runCli(["plan", "--json"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "new" } })).stdout) as { outdated: Record<string, string[]> };
+    const changed = JSON.parse((await runCli(["plan", "--json"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "new" } })).stdout) as {
+      outdated: Record<string, string[]>;
+    };
     expect(changed.outdated).toEqual({ "acme.machine.v1:web": ["secrets changed"] });
   });
 });
@@ -145,12 +160,18 @@ describe("plan", () => {
     await runCli(["instances", "add", "acme.app.v1", "loop", "--input", "server=shop.endpoint"], { cwd: dir });
     const file = join(dir, "projects", "prod.json");
     const project = JSON.parse(await readFile(file, "utf8")) as { instances: Array<{ id: string; inputs?: Record<string, unknown> }> };
-    project.instances.find((instance) => instance.id === "acme.app.v1:shop")!.inputs = { server: [{ instanceId: "acme.app.v1:loop", output: "endpoint" }] };
+    project.instances.find((instance) => instance.id === "acme.app.v1:shop")!.inputs = {
+      server: [{ instanceId: "acme.app.v1:loop", output: "endpoint" }],
+    };
     await writeFile(file, JSON.stringify(project, null, 2));
     const run = await runCli(["plan"], { cwd: dir });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('Error: Instances depend on each other in a cycle: "acme.app.v1:loop" → "acme.app.v1:shop" → "acme.app.v1:loop"; remove one of these connections\n');
-    expect(run.stdout).toContain('  ! acme.app.v1:loop  it is part of a dependency cycle: "acme.app.v1:loop" → "acme.app.v1:shop" → "acme.app.v1:loop"\n');
+    expect(run.stderr).toBe(
+      'Error: Instances depend on each other in a cycle: "acme.app.v1:loop" → "acme.app.v1:shop" → "acme.app.v1:loop"; remove one of these connections\n',
+    );
+    expect(run.stdout).toContain(
+      '  ! acme.app.v1:loop  it is part of a dependency cycle: "acme.app.v1:loop" → "acme.app.v1:shop" → "acme.app.v1:loop"\n',
+    );
     expect((await runCli(["plan", "--json"], { cwd: dir })).code).toBe(1);
   });
 
@@ -158,13 +179,24 @@ describe("plan", () => {
     const dir = await populated();
     const file = join(dir, "projects", "prod.json");
     const project = JSON.parse(await readFile(file, "utf8")) as { instances: Array<Record<string, unknown>> };
-    project.instances.push({ id: "gone.thing.v1:old", type: "gone.thing.v1", name: "old", uid: "gone0000old1", args: {}, position: { x: 0, y: 0 } });
+    project.instances.push({
+      id: "gone.thing.v1:old",
+      type: "gone.thing.v1",
+      name: "old",
+      uid: "gone0000old1",
+      args: {},
+      position: { x: 0, y: 0 },
+    });
     project.instances.find((instance) => instance.id === "acme.app.v1:shop")!.inputs = {};
     await writeFile(file, JSON.stringify(project, null, 2));
     const run = await runCli(["plan"], { cwd: dir });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('  ! acme.app.v1:shop  input "server" of "acme.app.v1:shop" is required: connect an output of type "acme.server.v1"\n');
-    expect(run.stdout).toContain('  ! gone.thing.v1:old  component "gone.thing.v1" is not installed; install the package that provides it\n');
+    expect(run.stdout).toContain(
+      '  ! acme.app.v1:shop  input "server" of "acme.app.v1:shop" is required: connect an output of type "acme.server.v1"\n',
+    );
+    expect(run.stdout).toContain(
+      '  ! gone.thing.v1:old  component "gone.thing.v1" is not installed; install the package that provides it\n',
+    );
   });
 });
 
@@ -172,8 +204,13 @@ describe("doctor", () => {
   it("reports a missing workspace and a workspace without components", async () => {
     const { testdir } = await import("../../test-utils/testdir.js");
     const empty = await testdir();
-    const none = JSON.parse((await runCli(["doctor", "--json"], { cwd: empty })).stdout) as { checks: Array<{ name: string; status: string; message: string }> };
-    expect(none.checks.find((check) => check.name === "workspace")).toMatchObject({ status: "error", message: `no Highstate workspace in "${empty}" or above it` });
+    const none = JSON.parse((await runCli(["doctor", "--json"], { cwd: empty })).stdout) as {
+      checks: Array<{ name: string; status: string; message: string }>;
+    };
+    expect(none.checks.find((check) => check.name === "workspace")).toMatchObject({
+      status: "error",
+      message: `no Highstate workspace in "${empty}" or above it`,
+    });
     expect((await runCli(["init"], { cwd: empty })).code).toBe(0);
     const bare = await runCli(["doctor", "--json"], { cwd: empty });
     const report = JSON.parse(bare.stdout) as { checks: Array<{ name: string; status: string; message: string; hint?: string }> };
@@ -190,12 +227,22 @@ describe("doctor", () => {
     await writeFile(join(dir, "projects", "broken.json"), '{"version": 99}');
     await mkdir(join(dir, ".highstate"), { recursive: true });
     const project = JSON.parse(await readFile(join(dir, "projects", "prod.json"), "utf8")) as { instances: Array<Record<string, unknown>> };
-    project.instances.push({ id: "gone.thing.v1:old", type: "gone.thing.v1", name: "old", uid: "gone0000old1", args: {}, position: { x: 0, y: 0 } });
+    project.instances.push({
+      id: "gone.thing.v1:old",
+      type: "gone.thing.v1",
+      name: "old",
+      uid: "gone0000old1",
+      args: {},
+      position: { x: 0, y: 0 },
+    });
     await writeFile(join(dir, "projects", "prod.json"), JSON.stringify(project, null, 2));
 
     const run = await runCli(["doctor", "--json"], { cwd: dir });
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout) as { ok: boolean; checks: Array<{ name: string; status: string; message: string; hint?: string }> };
+    const report = JSON.parse(run.stdout) as {
+      ok: boolean;
+      checks: Array<{ name: string; status: string; message: string; hint?: string }>;
+    };
     const byName = (name: string) => report.checks.filter((check) => check.name === name);
     expect(report.ok).toBe(false);
     expect(byName("node")[0]!.status).toBe("ok");
@@ -206,7 +253,10 @@ describe("doctor", () => {
     expect(byName(join("projects", "broken.json"))[0]!.status).toBe("error");
     expect(byName(join("projects", "broken.json"))[0]!.message).toContain(join(dir, "projects", "broken.json"));
     expect(byName("components")[0]).toEqual({ name: "components", status: "ok", message: "2 components from 1 package" });
-    expect(byName("project prod")[0]).toMatchObject({ status: "warning", message: 'instance "gone.thing.v1:old" uses component "gone.thing.v1", which is not installed (the instance is kept as it is)' });
+    expect(byName("project prod")[0]).toMatchObject({
+      status: "warning",
+      message: 'instance "gone.thing.v1:old" uses component "gone.thing.v1", which is not installed (the instance is kept as it is)',
+    });
 
     const human = await runCli(["doctor"], { cwd: dir });
     expect(human.code).toBe(1);

@@ -147,7 +147,9 @@ const remove: CommandSpec = {
     if (!secrets.has(instanceId, secretName)) throw new CliError(`Secret "${secretName}" of "${instanceId}" is not set`);
     // Deleting needs the password like every other change, so a wrong one changes nothing.
     if (secrets.hasPassword) await unlock(context, secrets, name);
-    await withWorkspaceLock(context, root, `highstate secrets delete ${instanceId} ${secretName}`, () => secrets.delete(instanceId, secretName));
+    await withWorkspaceLock(context, root, `highstate secrets delete ${instanceId} ${secretName}`, () =>
+      secrets.delete(instanceId, secretName),
+    );
     context.print(`Deleted secret "${secretName}" of "${instanceId}".`);
     return 0;
   },

@@ -1,8 +1,8 @@
 import type { TerminalSpecInput } from "@highstate/contract";
+import { sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureContractBuilt } from "../../registry/__fixtures__/plugin-workspace.js";
 import { ProjectSecrets } from "../../secrets/project-secrets.js";
-import { sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
 import { ProjectStore } from "../../workspace/project-store.js";
 import { cliWorkspace, runCli } from "../__fixtures__/cli-harness.js";

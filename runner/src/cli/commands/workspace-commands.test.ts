@@ -56,7 +56,9 @@ describe("registry", () => {
     expect((await runCli(["registry"], { cwd: dir })).code).toBe(0);
     // A stale cache under the current key: what the next plain call starts from.
     const cacheFile = join(dir, ".highstate", "cache", "registry.json");
-    const cache = JSON.parse(await readFile(cacheFile, "utf8")) as { registry: { components: Record<string, { meta: { title: string } }> } };
+    const cache = JSON.parse(await readFile(cacheFile, "utf8")) as {
+      registry: { components: Record<string, { meta: { title: string } }> };
+    };
     cache.registry.components["acme.app.v1"]!.meta.title = "Stale App";
     await writeFile(cacheFile, JSON.stringify(cache));
     expect((await runCli(["registry"], { cwd: dir })).stdout).toContain("  acme.app.v1      Stale App  inputs: server");
@@ -283,7 +285,13 @@ describe("instances", () => {
     const project = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown> & { hubs?: unknown[] };
     project.hubs = [
       { id: "hub:base", inputs: [], injectionInputs: [], position: { x: 0, y: 0 } },
-      { id: "hub:edge", title: "Edge servers", inputs: [{ instanceId: "acme.machine.v1:web", output: "server" }], injectionInputs: ["hub:base"], position: { x: 0, y: 0 } },
+      {
+        id: "hub:edge",
+        title: "Edge servers",
+        inputs: [{ instanceId: "acme.machine.v1:web", output: "server" }],
+        injectionInputs: ["hub:base"],
+        position: { x: 0, y: 0 },
+      },
     ];
     await writeFile(file, JSON.stringify(project, null, 2));
     expect((await runCli(["instances", "add", "acme.app.v1", "shop", "--inject", "hub:edge"], { cwd: dir })).code).toBe(0);
@@ -320,7 +328,10 @@ describe("instances", () => {
     const dir = await cliWorkspace({ project: "prod" });
     const file = join(dir, "projects", "prod.json");
     const project = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
-    await writeFile(file, JSON.stringify({ ...project, hubs: [{ id: "hub:lonely", inputs: [], injectionInputs: [], position: { x: 0, y: 0 } }] }));
+    await writeFile(
+      file,
+      JSON.stringify({ ...project, hubs: [{ id: "hub:lonely", inputs: [], injectionInputs: [], position: { x: 0, y: 0 } }] }),
+    );
     expect((await runCli(["instances", "list"], { cwd: dir })).stdout).toBe("hub:lonely  hub, 0 outputs\n");
   });
 

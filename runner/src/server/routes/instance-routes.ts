@@ -20,7 +20,10 @@ export function instanceRoutes(router: Router, context: DesignerContext, termina
   router.get("/api/projects/:project/instances/:instanceId/logs", async ({ response, params }) => {
     const session = await sessions.session(params.project!);
     const instance = requireInstance(session, params.instanceId!);
-    const body: InstanceLogs = { instanceId: instance.id, entries: await orchestrator.logs.entries(session.name, instance.id, instance.uid) };
+    const body: InstanceLogs = {
+      instanceId: instance.id,
+      entries: await orchestrator.logs.entries(session.name, instance.id, instance.uid),
+    };
     sendJson(response, 200, body);
   });
 
@@ -36,7 +39,12 @@ export function instanceRoutes(router: Router, context: DesignerContext, termina
     const { specs, locked } = terminalSpecsOf(context, session, await stateOf(context, session, instance));
     const spec = specs.find((item) => item.name === params.terminal);
     if (!spec) {
-      if (locked) throw new HttpError(423, "locked", `The terminals of "${instance.id}" are stored encrypted; unlock project "${session.name}" with its password to open them.`);
+      if (locked)
+        throw new HttpError(
+          423,
+          "locked",
+          `The terminals of "${instance.id}" are stored encrypted; unlock project "${session.name}" with its password to open them.`,
+        );
       throw new NotFoundError(
         `"${instance.id}" has no terminal "${params.terminal}"${specs.length > 0 ? ` (it has ${specs.map((item) => `"${item.name}"`).join(", ")})` : ""}; run it to refresh its outputs.`,
       );

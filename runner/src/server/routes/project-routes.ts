@@ -65,19 +65,25 @@ export function projectRoutes(router: Router, context: DesignerContext): void {
       const validateArgs = body.mutations.some((mutation) => mutation.op === "add-instance" || mutation.op === "set-args")
         ? await registry.argsValidator().catch(() => undefined)
         : undefined;
-      const states = body.mutations.some((mutation) => mutation.op === "remove-instance") ? await context.orchestrator.states(name) : new Map<string, InstanceState>();
+      const states = body.mutations.some((mutation) => mutation.op === "remove-instance")
+        ? await context.orchestrator.states(name)
+        : new Map<string, InstanceState>();
       const { project, effects } = applyMutations(session.project, registry.registry, body.mutations as ProjectMutation[], {
         ...(validateArgs ? { validateArgs } : {}),
         guards: {
           beforeRemove(instanceId) {
-            if (context.isInstanceBusy(name, instanceId)) throw new ConflictError(`"${instanceId}" is in a running operation; wait for it or cancel it before removing the instance.`);
+            if (context.isInstanceBusy(name, instanceId))
+              throw new ConflictError(`"${instanceId}" is in a running operation; wait for it or cancel it before removing the instance.`);
             const uid = session.project.instances.find((instance) => instance.id === instanceId)?.uid;
             if (uid !== undefined && hasResources(states.get(uid))) {
-              throw new ConflictError(`"${instanceId}" still has resources; destroy it before removing it from the project (or its resources are abandoned).`);
+              throw new ConflictError(
+                `"${instanceId}" still has resources; destroy it before removing it from the project (or its resources are abandoned).`,
+              );
             }
           },
           beforeRename(instanceId) {
-            if (context.isInstanceBusy(name, instanceId)) throw new ConflictError(`"${instanceId}" is in a running operation; wait for it or cancel it before renaming the instance.`);
+            if (context.isInstanceBusy(name, instanceId))
+              throw new ConflictError(`"${instanceId}" is in a running operation; wait for it or cancel it before renaming the instance.`);
           },
         },
       });

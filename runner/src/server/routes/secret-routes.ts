@@ -18,7 +18,8 @@ import type { Router } from "../router.js";
 import { tokensEqual } from "../security.js";
 
 function requireUnlocked(project: string, unlocked: boolean): void {
-  if (!unlocked) throw new HttpError(423, "locked", `Project "${project}" is locked; unlock it with its password to set or reveal secrets.`);
+  if (!unlocked)
+    throw new HttpError(423, "locked", `Project "${project}" is locked; unlock it with its password to set or reveal secrets.`);
 }
 
 export function secretRoutes(router: Router, context: DesignerContext): void {
@@ -33,7 +34,12 @@ export function secretRoutes(router: Router, context: DesignerContext): void {
       const instance = requireInstance(session, instanceId);
       const registry = await context.registry();
       const component = registry.component(instance.type);
-      if (!component) throw new HttpError(422, "unknown-component", `"${instanceId}" uses component "${instance.type}", which is not installed; its secrets cannot be checked.`);
+      if (!component)
+        throw new HttpError(
+          422,
+          "unknown-component",
+          `"${instanceId}" uses component "${instance.type}", which is not installed; its secrets cannot be checked.`,
+        );
       const known = Object.keys((component.secrets.properties as Record<string, unknown> | undefined) ?? {});
       for (const [secret, value] of Object.entries(body.set)) {
         if (!known.includes(secret)) {
@@ -47,7 +53,10 @@ export function secretRoutes(router: Router, context: DesignerContext): void {
         const schema = live?.component.secretsSchema.shape[secret] as z.ZodType | undefined;
         const checked = schema?.safeParse(value);
         if (checked && !checked.success) {
-          throw new BadRequestError(`secret "${secret}" of "${instanceId}": ${checked.error.issues[0]?.message ?? "invalid value"}`, `set.${secret}`);
+          throw new BadRequestError(
+            `secret "${secret}" of "${instanceId}": ${checked.error.issues[0]?.message ?? "invalid value"}`,
+            `set.${secret}`,
+          );
         }
       }
       if (Object.keys(body.set).length > 0) requireUnlocked(name, session.unlocked);
@@ -75,7 +84,9 @@ export function secretRoutes(router: Router, context: DesignerContext): void {
         throw new HttpError(401, "incorrect-password", `The password of project "${session.name}" is not correct.`, { field: "password" });
       session.passwordEnteredAt = Date.now();
     } else if (session.passwordEnteredAt === undefined || Date.now() - session.passwordEnteredAt > revealWithoutPasswordMs) {
-      throw new HttpError(401, "password-required", `Enter the password of project "${session.name}" to reveal a secret.`, { field: "password" });
+      throw new HttpError(401, "password-required", `Enter the password of project "${session.name}" to reveal a secret.`, {
+        field: "password",
+      });
     }
     const value = session.secrets.get(params.instanceId!, params.secret!);
     if (value === undefined) throw new NotFoundError(`Secret "${params.secret}" of "${params.instanceId}" is not set.`);

@@ -1,5 +1,5 @@
 import type { Unit } from "@highstate/pulumi";
-import { runError, testUnit, type TestUnitOptions } from "@highstate/pulumi/test";
+import { runError, type TestUnitOptions, testUnit } from "@highstate/pulumi/test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { serverSchema } from "../../entities/server.js";
 import { generateSshKeyPair, sshFingerprint } from "../../ssh/keys.js";
@@ -43,7 +43,16 @@ describe("Existing Server", () => {
       { name: "hostKey", title: "Host Key", value: facts.hostKeyFingerprint, secret: false },
     ]);
     expect(result.outputs.$terminals).toEqual([
-      { type: "ssh", name: "shell", title: "Shell", host: "194.113.106.43", port: 22, user: "root", hostKey, credentials: { privateKey: keyPair.privateKey } },
+      {
+        type: "ssh",
+        name: "shell",
+        title: "Shell",
+        host: "194.113.106.43",
+        port: 22,
+        user: "root",
+        hostKey,
+        credentials: { privateKey: keyPair.privateKey },
+      },
     ]);
   });
 
@@ -60,11 +69,19 @@ describe("Existing Server", () => {
       mocks,
     });
     const probe = result.resource(probeType);
-    expect(probe.inputs.inputs).toEqual({ host: "server.example.com", port: 2222, user: "admin", expectedHostKey: hostKey, timeoutSeconds: 60 });
+    expect(probe.inputs.inputs).toEqual({
+      host: "server.example.com",
+      port: 2222,
+      user: "admin",
+      expectedHostKey: hostKey,
+      timeoutSeconds: 60,
+    });
     expect(probe.inputs.credentials).toEqual({ privateKey: pasted.privateKey, password: "hunter2" });
     const server = serverSchema.parse(result.outputs.server);
     expect(server.ssh).toEqual({ host: "server.example.com", port: 2222, user: "admin", hostKey, keyPair: pasted, password: "hunter2" });
-    expect(result.outputs.$terminals).toMatchObject([{ port: 2222, user: "admin", credentials: { privateKey: pasted.privateKey, password: "hunter2" } }]);
+    expect(result.outputs.$terminals).toMatchObject([
+      { port: 2222, user: "admin", credentials: { privateKey: pasted.privateKey, password: "hunter2" } },
+    ]);
   });
 
   it("logs in with a password alone", async () => {
@@ -76,7 +93,12 @@ describe("Existing Server", () => {
 
   it("prefers the connected key pair over a pasted private key", async () => {
     const pasted = generateSshKeyPair();
-    const result = await testUnit(unit, { args: { endpoint: "10.0.0.5" }, inputs: { sshKeyPair: keyPair }, secrets: { sshPrivateKey: pasted.privateKey }, mocks });
+    const result = await testUnit(unit, {
+      args: { endpoint: "10.0.0.5" },
+      inputs: { sshKeyPair: keyPair },
+      secrets: { sshPrivateKey: pasted.privateKey },
+      mocks,
+    });
     expect(result.resource(probeType).inputs.credentials).toEqual({ privateKey: keyPair.privateKey });
   });
 
@@ -89,7 +111,9 @@ describe("Existing Server", () => {
   });
 
   it("rejects a pasted private key that is not one, naming the secret", async () => {
-    const error = await runError(testUnit(unit, { name: "web", args: { endpoint: "10.0.0.5" }, secrets: { sshPrivateKey: "ssh-ed25519 AAAA" }, mocks }));
+    const error = await runError(
+      testUnit(unit, { name: "web", args: { endpoint: "10.0.0.5" }, secrets: { sshPrivateKey: "ssh-ed25519 AAAA" }, mocks }),
+    );
     expect(error.message).toMatch(/secret "sshPrivateKey" of "web" cannot be used: this is a public key/);
   });
 

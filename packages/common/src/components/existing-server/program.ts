@@ -11,7 +11,8 @@ import { MissingSshCredentialsError } from "./errors.js";
  */
 export default defineUnit(existingServer, (unit) => {
   const { args, inputs, secrets } = unit;
-  const keyPair = inputs.sshKeyPair ?? secrets.sshPrivateKey?.apply((text) => parseSshPrivateKey(text, `secret "sshPrivateKey" of "${unit.name}"`));
+  const keyPair =
+    inputs.sshKeyPair ?? secrets.sshPrivateKey?.apply((text) => parseSshPrivateKey(text, `secret "sshPrivateKey" of "${unit.name}"`));
   if (keyPair === undefined && secrets.sshPassword === undefined) throw new MissingSshCredentialsError(unit.name);
   const connection = connectServer(resourceName(unit), {
     endpoint: args.endpoint,

@@ -14,7 +14,12 @@ export default defineUnit(sshKeyPair, (unit) => {
   const publicKey = pulumi.unsecret(keyPair.apply((pair) => pair.publicKey));
   const fingerprint = pulumi.unsecret(keyPair.apply((pair) => pair.fingerprint));
   return {
-    keyPair: { type: pulumi.unsecret(keyPair.apply((pair) => pair.type)), publicKey, fingerprint, privateKey: keyPair.apply((pair) => pulumi.secret(pair.privateKey)) },
+    keyPair: {
+      type: pulumi.unsecret(keyPair.apply((pair) => pair.type)),
+      publicKey,
+      fingerprint,
+      privateKey: keyPair.apply((pair) => pulumi.secret(pair.privateKey)),
+    },
     $statusFields: {
       fingerprint: { value: fingerprint, title: "Fingerprint" },
       publicKey: { value: publicKey, title: "Public Key" },

@@ -1,10 +1,10 @@
 import type { Unit } from "@highstate/pulumi";
-import { runError, testUnit, type TestUnitOptions } from "@highstate/pulumi/test";
+import { runError, type TestUnitOptions, testUnit } from "@highstate/pulumi/test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { clusterSchema } from "../../entities/cluster.js";
-import { validateKubernetesResources } from "../../test/validate.js";
 import { twoClustersJson, twoClustersYaml } from "../../kubeconfig/__fixtures__/kubeconfigs.js";
+import { validateKubernetesResources } from "../../test/validate.js";
 import type { existingCluster } from "./definition.js";
 
 let unit: Unit<typeof existingCluster>;
@@ -24,7 +24,12 @@ beforeAll(async () => {
 
 describe("Existing Cluster", () => {
   it("reads the kube-system uid through a provider for the current context and outputs the cluster", async () => {
-    const result = await testUnit(unit, { name: "prod-cluster", secrets: { kubeconfig: twoClustersYaml }, args: { externalIps: ["203.0.113.7"] }, mocks });
+    const result = await testUnit(unit, {
+      name: "prod-cluster",
+      secrets: { kubeconfig: twoClustersYaml },
+      args: { externalIps: ["203.0.113.7"] },
+      mocks,
+    });
     const provider = result.resource("pulumi:providers:kubernetes", "prod-cluster");
     expect(provider.secretInputs).toContain("kubeconfig");
     expect(parse(String(provider.inputs.kubeconfig))["current-context"]).toBe("prod");
@@ -32,7 +37,10 @@ describe("Existing Cluster", () => {
     expect(read.id).toBe("kube-system");
     expect(read.provider).toContain("pulumi:providers:kubernetes::prod-cluster");
     // The unit creates nothing in the cluster: the namespace is only read.
-    expect(await validateKubernetesResources(result.resources)).toEqual({ validated: [], skipped: ["kubernetes:core/v1:Namespace prod-cluster-kube-system"] });
+    expect(await validateKubernetesResources(result.resources)).toEqual({
+      validated: [],
+      skipped: ["kubernetes:core/v1:Namespace prod-cluster-kube-system"],
+    });
 
     const cluster = clusterSchema.parse(result.outputs.k8sCluster);
     expect(cluster).toMatchObject({
@@ -85,8 +93,12 @@ describe("Existing Cluster", () => {
   });
 
   it("lists the contexts when the named one is missing", async () => {
-    const error = await runError(testUnit(unit, { name: "c1", secrets: { kubeconfig: twoClustersYaml }, args: { context: "staging" }, mocks }));
-    expect(error.message).toContain('The kubeconfig in secret "kubeconfig" of "c1" has no context "staging". Its contexts are: "prod", "lab".');
+    const error = await runError(
+      testUnit(unit, { name: "c1", secrets: { kubeconfig: twoClustersYaml }, args: { context: "staging" }, mocks }),
+    );
+    expect(error.message).toContain(
+      'The kubeconfig in secret "kubeconfig" of "c1" has no context "staging". Its contexts are: "prod", "lab".',
+    );
   });
 
   it("rejects a kubeconfig that is garbage", async () => {
