@@ -9,7 +9,7 @@ import { CliError, UsageError } from "../cli/errors.js";
 import { waitOption, withWorkspaceLock } from "../cli/lock.js";
 import { getPassword } from "../cli/prompt.js";
 import { findInstanceId, loadRegistry, openProject, projectOption } from "../cli/workspace.js";
-import type { ProjectPlan } from "../planner/plan.js";
+import { needsRun, type ProjectPlan } from "../planner/plan.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import type { OperationInfo, OperationType } from "../server/api-types.js";
 import type { OrchestratorEvent } from "./event-hub.js";
@@ -99,7 +99,7 @@ export function selectInstances(type: OperationType, mode: SelectionMode, plan: 
   for (const item of plan.instances) {
     const wanted =
       type === "up" || type === "preview"
-        ? mode === "all" || item.state === "unknown-component" || !item.created || item.outdated
+        ? mode === "all" || item.state === "unknown-component" || needsRun(item)
         : mode === "all"
           ? item.created
           : item.created && item.outdated;

@@ -102,7 +102,8 @@ export interface ProjectPlan {
   layers: string[][];
 }
 
-function needsRun(plan: InstancePlan): boolean {
+/** Whether an instance of a known component needs `up`: not created, or outdated. */
+export function needsRun(plan: InstancePlan): boolean {
   return plan.state !== "unknown-component" && (!plan.created || plan.outdated);
 }
 
