@@ -320,5 +320,8 @@ npm run build   # dist/, with JSDoc turned into the descriptions the designer sh
 npm test        # the program under Pulumi's mock runtime, and the package checks
 npm pack        # the tarball a workspace installs
 \`\`\`
+
+The first \`npm test\` writes \`src/__snapshots__/registry.json\`: commit it. In CI (\`CI\` set) Vitest
+does not write missing snapshots, so a CI run before that commit fails on the snapshot test.
 `;
 }
