@@ -35,7 +35,9 @@ function environment(env: Env): NodeJS.ProcessEnv {
 
 /** The variables std-env (Vitest's CI detection) reads, so a run can be made to look local. */
 const ciVariables = Object.keys(process.env).filter((key) =>
-  /^(CI|CONTINUOUS_INTEGRATION|BUILD_ID|BUILD_NUMBER|RUN_ID|GITHUB_ACTIONS|GITLAB_CI|BUILDKITE|CIRCLECI|TRAVIS|JENKINS_URL|TF_BUILD|TEAMCITY_VERSION|DRONE|APPVEYOR|BITBUCKET_COMMIT|CODEBUILD_BUILD_ARN|WOODPECKER)$|^CI_/.test(key),
+  /^(CI|CONTINUOUS_INTEGRATION|BUILD_ID|BUILD_NUMBER|RUN_ID|GITHUB_ACTIONS|GITLAB_CI|BUILDKITE|CIRCLECI|TRAVIS|JENKINS_URL|TF_BUILD|TEAMCITY_VERSION|DRONE|APPVEYOR|BITBUCKET_COMMIT|CODEBUILD_BUILD_ARN|WOODPECKER)$|^CI_/.test(
+    key,
+  ),
 );
 const asLocal: Env = Object.fromEntries(ciVariables.map((key) => [key, undefined]));
 
