@@ -3,7 +3,7 @@
  * types come straight from the runner's source through an alias, so the designer does not depend on
  * the runner package (the runner depends on the designer for these assets).
  *
- * `vite build --mode bench` builds the benchmark's variant into `dist-bench/`: the same app with the
+ * `vite build --mode bench` builds the benchmark's variant into `bench/dist/`: the same app with the
  * measuring hooks of `src/bench-hooks.ts`, which production builds replace with `src/bench-hooks.off.ts`.
  */
 import { fileURLToPath } from "node:url";
@@ -37,7 +37,7 @@ export default defineConfig(({ mode }) => ({
     conditions: ["@highstate/source", ...defaultClientConditions],
   },
   build: {
-    outDir: mode === "bench" ? "dist-bench" : "dist",
+    outDir: mode === "bench" ? "bench/dist" : "dist",
     emptyOutDir: true,
     target: "es2022",
     sourcemap: false,

@@ -10,7 +10,7 @@
  *
  * Prints the production build's first-load JavaScript size (entry chunk + its static imports), one
  * line per run, then medians and the designer/baseline ratios. The runs use the bench build
- * (`dist-bench/`, with the measuring hooks production builds leave out).
+ * (`bench/dist/`, with the measuring hooks production builds leave out).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -37,7 +37,7 @@ const ARGS = [
   "--enable-precise-memory-info",
 ];
 const baselineSource = process.env.HIGHSTATE_CANVAS_BASELINE ?? "/work/shared/bench/canvas-baseline";
-const designerDist = fileURLToPath(new URL("../dist-bench/", import.meta.url));
+const designerDist = fileURLToPath(new URL("./dist/", import.meta.url));
 const productionDist = fileURLToPath(new URL("../dist/", import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

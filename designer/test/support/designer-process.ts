@@ -35,11 +35,11 @@ export async function ensureBuilt(packageDir: string): Promise<void> {
 /**
  * Builds the designer app when its build is missing or older than its source (`src/`, `index.html`,
  * the Vite config and its plugins): the production build in `dist/`, or with `mode: "bench"` the
- * benchmark's build (measuring hooks included) in `dist-bench/`. Returns the build's folder.
+ * benchmark's build (measuring hooks included) in `bench/dist/`. Returns the build's folder.
  */
 export async function ensureDesignerBuilt(mode: "production" | "bench" = "production"): Promise<string> {
   const dir = join(root, "designer");
-  const out = join(dir, mode === "bench" ? "dist-bench" : "dist");
+  const out = join(dir, mode === "bench" ? "bench/dist" : "dist");
   const marker = join(out, ".vite/manifest.json");
   const sources = Math.max(
     await newest(join(dir, "src")),
