@@ -226,7 +226,9 @@ try {
         variant.target === "baseline"
           ? `${preview.url}?n=${N}&view=${variant.view}&ovr=${variant.ovr}`
           : server.urlFor("/projects/bench", `bench=1&view=${variant.view}`);
-      const result = await runOne(variant.target, url, variant.view, variant.ovr, rep);
+      const result = await runOne(variant.target, url, variant.view, variant.ovr, rep).catch((error: unknown) => {
+        throw new Error(`rep${rep} ${variant.target} ${variant.view}: ${(error as Error).message}`, { cause: error });
+      });
       if (rep === 0) continue; // warm-up round: fills the OS file cache, discarded
       results.push(result);
       const sorted = [...result.panFrames].sort((a, b) => a - b);

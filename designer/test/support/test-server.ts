@@ -7,7 +7,7 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { AnyComponent, Entity, Project } from "@highstate/contract";
 import {
   buildRegistryFromDefinitions,
@@ -89,7 +89,9 @@ export async function startTestServer(options: {
   await writeFile(join(workspace, "Pulumi.yaml"), "name: infra\nruntime: nodejs\n");
   const registry = inMemoryRegistry(workspace, options.packages);
   const engine = new FakeEngine(options.engine ?? { defaultBehavior: { delayMs: 1000, resourceCount: 3 } });
-  const start = () => startDesignerServer({ workspace, port: 0, engine, registry, assetsDir: options.assetsDir, parallelism: 2 });
+  // Without a trailing slash: the server's static files compare paths against `<root>/`.
+  const assetsDir = resolve(options.assetsDir);
+  const start = () => startDesignerServer({ workspace, port: 0, engine, registry, assetsDir, parallelism: 2 });
   const client = (server: DesignerServer) =>
     async function request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
       const response = await fetch(new URL(path, server.baseUrl), {
