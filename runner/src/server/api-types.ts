@@ -1,8 +1,8 @@
 /**
  * The designer API: the HTTP + WebSocket contract between `highstate designer` (the server in this
  * folder) and the designer web app. Request bodies are zod schemas (validated by the server, reused by
- * the app for typing); responses and events are plain types. This module imports only the contract and
- * zod, so the browser bundle can import it.
+ * the app for typing); responses and events are plain types. This module imports only the contract, zod
+ * and the terminals' dependency-free protocol types, so the browser bundle can import it.
  *
  * Authentication: the URL `highstate designer` prints carries the access token in its fragment
  * (`#token=…`, never sent over the network); the app moves it to session storage and sends it as
@@ -457,22 +457,5 @@ export const openTerminalRequestSchema = z
   .strict();
 export type OpenTerminalRequest = z.input<typeof openTerminalRequestSchema>;
 
-export interface TerminalSession {
-  sessionId: string;
-  /** Path of the WebSocket to connect to, e.g. `/api/terminals/<sessionId>`. */
-  url: string;
-  title: string;
-}
-
-/** Text frames on a terminal socket. */
-export type TerminalControlMessage =
-  | { type: "resize"; cols: number; rows: number }
-  /**
-   * From the client: stop (`pause`) or restart (`resume`) terminal output while the client's own
-   * rendering is behind (xterm.js write-callback flow control). The server also pauses on its own
-   * while the socket's send buffer is above its high-water mark.
-   */
-  | { type: "pause" }
-  | { type: "resume" }
-  | { type: "exit"; code: number | null; signal?: string | null }
-  | { type: "error"; message: string };
+/** The terminal session and socket frames (defined with the terminals, which speak them). */
+export type { TerminalControlMessage, TerminalSession } from "../terminals/protocol.js";
