@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FakeEngine } from "../../runner/src/engine/index.ts";
+import { installPackage, linkContract } from "../../runner/src/registry/__fixtures__/plugin-workspace.ts";
 import { ApiClient } from "../../runner/src/server/__fixtures__/client.ts";
 import type { ProjectSnapshot } from "../../runner/src/server/api-types.ts";
 import { type DesignerServer, startDesignerServer } from "../../runner/src/server/designer-server.ts";
@@ -50,6 +51,23 @@ const expectedChip: Record<CardState, RegExp> = {
 const zooms = [1, 0.5, 0.3, 0.1] as const;
 const fullDetail = (zoom: number) => zoom >= 0.45;
 
+/** The definitions module of `@acme/docs-demo`: one component whose descriptions are markdown. */
+const docsDemoSource = `import { defineComponent, z } from "@highstate/contract";
+export const docsDemo = defineComponent({
+  type: "acme.docs-demo.v1",
+  args: {
+    manifest: z
+      .string()
+      .describe("Path of the manifest, for example \`deploy/app.yaml\`; see [the guide](https://example.com/guide) or [this](javascript:window.__injected=true). <img src=x onerror=\\"window.__injected=true\\">"),
+  },
+  meta: {
+    title: "Docs Demo",
+    description: "Applies a manifest with \`kubectl apply\` and **waits** for it. <img src=x onerror=\\"window.__injected=true\\">",
+  },
+  source: { package: "@acme/docs-demo", path: "unit" },
+});
+`;
+
 let workspace: { dir: string; remove: () => Promise<void> };
 let server: DesignerServer;
 let browser: BrowserSession;
@@ -70,6 +88,13 @@ beforeAll(async () => {
   await rm(screenshots, { recursive: true, force: true });
   mkdirSync(screenshots, { recursive: true });
   workspace = await createWorkspace();
+  // A plugin whose docs use markdown (and try to inject HTML), for the help and palette checks.
+  const demo = await installPackage(join(workspace.dir, "node_modules"), { name: "@acme/docs-demo", source: docsDemoSource });
+  // It imports the built contract, as a published plugin would (not the workspace link to the source).
+  await linkContract(join(demo, "node_modules"));
+  const manifest = JSON.parse(await readFile(join(workspace.dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  manifest.dependencies["@acme/docs-demo"] = "1.0.0";
+  await writeFile(join(workspace.dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   const engine = new FakeEngine({
     defaultBehavior: { resourceCount: 3 },
     behaviors: {
@@ -368,5 +393,64 @@ describe("cards in every state", () => {
       expect(chipBox.y + chipBox.height, `the pill "${await chip.textContent()}" is under the dock`).toBeLessThanOrEqual(dock.y);
     }
     await page.screenshot({ path: join(screenshots, "cards-dock-open.png") });
+  });
+
+  test("descriptions render their markdown safely in the palette and in a form's help", async () => {
+    const { page, errors } = browser;
+    await openAt(page, 1);
+    const palette = page.getByRole("complementary", { name: "Components" });
+    const item = palette.locator('.palette-item[data-type="acme.docs-demo.v1"]');
+    await item.waitFor();
+    // Backticks become code, emphasis is kept, raw HTML is text, and there is no link inside the button.
+    expect(await item.locator(".palette-description code").textContent()).toBe("kubectl apply");
+    expect(await item.locator(".palette-description strong").textContent()).toBe("waits");
+    expect(await item.locator("img, a").count()).toBe(0);
+    expect(await item.locator(".palette-description").textContent()).toContain("<img src=x");
+    await item.screenshot({ path: join(screenshots, "markdown-palette.png") });
+
+    // The add dialog: the component description and the required arg's help.
+    await item.click();
+    const dialog = page.getByRole("dialog", { name: "New Docs Demo" });
+    await dialog.waitFor();
+    expect(await dialog.locator(".description code").textContent()).toBe("kubectl apply");
+    const help = dialog.locator(".field-help", { hasText: "Path of the manifest" });
+    expect(await help.locator("code").textContent()).toBe("deploy/app.yaml");
+    const guide = help.getByRole("link", { name: "the guide" });
+    expect(await guide.getAttribute("href")).toBe("https://example.com/guide");
+    expect(await guide.getAttribute("rel")).toBe("noopener noreferrer");
+    expect(await guide.getAttribute("target")).toBe("_blank");
+    // The javascript: link is shown as its text, not as a link.
+    expect(await help.getByRole("link").count()).toBe(1);
+    expect(await help.locator(".md-link").textContent()).toBe("this");
+    expect(await help.locator("img").count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __injected?: boolean }).__injected)).toBeUndefined();
+    await dialog.screenshot({ path: join(screenshots, "markdown-form.png") });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+
+    // An installed component's arg help in the args form: the host key example is code.
+    await page.getByRole("button", { name: "Edit args of web" }).click();
+    const args = page.getByRole("dialog", { name: /Existing Server “web” — args/ });
+    expect(await args.locator(".field-help code").allTextContents()).toEqual(["ssh-ed25519 AAAA…", "/etc/ssh/ssh_host_ed25519_key.pub"]);
+    await args.getByRole("button", { name: "Cancel" }).click();
+    expect(errors).toEqual([]);
+  });
+
+  test("the secrets dialog's “not set” pill stays on one line next to a long description", async () => {
+    const { page } = browser;
+    await openAt(page, 1);
+    await page.getByRole("button", { name: "Secrets of fresh" }).click();
+    const dialog = page.getByRole("dialog", { name: "Secrets of “fresh”" });
+    for (const name of ["sshPrivateKey", "sshPassword"]) {
+      const pill = dialog.getByTestId(`secret-state-${name}`);
+      expect(await pill.textContent()).toBe("not set");
+      const facts = await pill.evaluate((element) => {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        return { lines: range.getClientRects().length, width: element.getBoundingClientRect().width };
+      });
+      expect(facts.lines, `the pill of ${name} wraps`).toBe(1);
+    }
+    await dialog.screenshot({ path: join(screenshots, "secrets-not-set.png") });
+    await page.keyboard.press("Escape");
   });
 });

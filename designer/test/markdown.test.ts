@@ -34,11 +34,12 @@ describe("markdown descriptions", () => {
         "# Heading <b onmouseover=alert(5)>bold</b>",
       ].join("\n"),
     });
-    // No element but the allowed ones, and no attribute but href/target/rel on links.
+    // No element but the allowed ones, and no attribute but href/target/rel on links (and the class of
+    // a link shown as text).
     const tags = [...html.matchAll(/<([a-z0-9]+)([^>]*)>/g)];
     for (const [, tag, attributes] of tags) {
-      expect(["p", "a", "code", "strong", "em", "ul", "ol", "li", "br", "pre", "del"]).toContain(tag);
-      for (const [, name] of attributes!.matchAll(/\s([a-z-]+)=/g)) expect(["href", "target", "rel"]).toContain(name);
+      expect(["p", "a", "span", "code", "strong", "em", "ul", "ol", "li", "br", "pre", "del"]).toContain(tag);
+      for (const [, name] of attributes!.matchAll(/\s([a-z-]+)=/g)) expect(["href", "target", "rel", "class"]).toContain(name);
     }
     expect(html).not.toMatch(/<(img|script|b|h1)\b/);
     expect(html).not.toMatch(/href="\s*(javascript|data|vbscript):/i);
@@ -50,6 +51,9 @@ describe("markdown descriptions", () => {
     for (const [link] of html.matchAll(/<a [^>]*>/g)) expect(link).toContain('rel="noopener noreferrer"');
     // The image is replaced by nothing that loads: no URL of it remains as a source.
     expect(html).not.toContain("tracker.example");
+    // Links whose URL was unsafe are their text only: the one real <a> left is none of them.
+    expect(html).not.toMatch(/<a [^>]*>(click|data|vb)<\/a>/);
+    expect(html).toContain('<span class="md-link">click</span>');
   });
 
   test("without links (inside a button) a link is its text; inline mode uses no block elements", () => {

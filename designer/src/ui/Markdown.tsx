@@ -3,7 +3,7 @@
  * with react-markdown (the library the page blocks already use, so nothing is added to the bundle):
  * - raw HTML is never rendered: react-markdown shows it as text;
  * - link URLs pass the library's `defaultUrlTransform`, which empties `javascript:`, `data:` and every
- *   other protocol that is not http(s), mailto, irc(s) or xmpp;
+ *   other protocol that is not http(s), mailto, irc(s) or xmpp; such a link is shown as its text;
  * - only inline formatting, code, lists, paragraphs and links are kept; images (which would load from
  *   anywhere), headings and tables are replaced by their text;
  * - links open in a new tab with `rel="noopener noreferrer"`, or, where a link cannot be (inside the
@@ -14,7 +14,16 @@ import Markdown, { type Components } from "react-markdown";
 const allowedElements = ["p", "em", "strong", "del", "code", "a", "ul", "ol", "li", "br", "pre"];
 
 const withLinks: Components = {
-  a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer" />,
+  // A link whose URL the filter emptied (`javascript:` and the like) is shown as its text: an empty
+  // href would still be a link, to the designer itself.
+  a: ({ node: _node, href, children, ...props }) =>
+    href ? (
+      <a {...props} href={href} target="_blank" rel="noopener noreferrer">
+        {children}
+      </a>
+    ) : (
+      <span className="md-link">{children}</span>
+    ),
 };
 const withoutLinks: Components = {
   a: ({ node: _node, children }) => <span className="md-link">{children}</span>,
