@@ -5,7 +5,7 @@
  */
 
 import type { OrchestratorEvent } from "../engine/event-hub.js";
-import { type SelectionMode, selectInstances } from "../engine/operation-selection.js";
+import { type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 import { Orchestrator } from "../engine/orchestrator.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import type { OperationInfo, OperationType } from "../server/api-types.js";
@@ -14,6 +14,8 @@ import { CliError, UsageError } from "./errors.js";
 import { waitOption, withWorkspaceLock } from "./lock.js";
 import { getPassword } from "./prompt.js";
 import { findInstanceId, loadRegistry, openProject, projectOption } from "./workspace.js";
+
+export { type Selection, type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 
 const verbs: Record<OperationType, { title: string; done: string }> = {
   up: { title: "Up", done: "created" },
