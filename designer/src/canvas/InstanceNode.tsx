@@ -294,7 +294,13 @@ function FullCard({
             label={`More actions for ${instance.name}`}
             className="icon-button card-button"
             items={[
-              { label: "Preview", ...runHint, onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
+              {
+                label: "Run with dependencies…",
+                ...runHint,
+                onSelect: () => actions.runWithDependencies(id),
+                disabled: busy || !component,
+              },
+              { label: "Preview…", ...runHint, onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
               { label: "Refresh", ...runHint, onSelect: () => actions.runOperation(id, "refresh"), disabled: busy || !created },
               {
                 label: "Destroy…",
