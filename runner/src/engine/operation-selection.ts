@@ -1,0 +1,103 @@
+/**
+ * What an operation would run, in order, without starting it: the designer shows this list for
+ * confirmation ("Run with dependencies", "Run everything outdated") and then starts the operation with
+ * exactly these instances. It is computed with the same functions the orchestrator and the CLI use
+ * (`planRun` with `includeDependencies`, and `--outdated`'s `selectInstances`), so the list is what runs.
+ */
+import { instancePlan, needsRun, type ProjectPlan } from "../planner/index.js";
+import type { OperationSelection, OperationType, SelectedInstance } from "../server/api-types.js";
+import { operationLayers } from "./operation-layers.js";
+
+/** Which instances an operation selects without naming them. */
+export type SelectionMode = "outdated" | "all";
+
+/** The instances `--outdated` / `--all` select, and why some of them cannot run. */
+export interface Selection {
+  /** Instance ids, in project order (the orchestrator orders them by dependencies). */
+  ids: string[];
+  /** `<instance id>: <reason>` for selected instances that cannot run. */
+  problems: string[];
+}
+
+/**
+ * Selects the instances of `highstate <type> --outdated|--all` from a plan:
+ * - `up`/`preview --outdated`: not created or outdated; `--all`: every instance;
+ * - `refresh --outdated`: created and outdated; `--all`: every created instance;
+ * - `destroy --all`: every created instance.
+ * Instances of unknown components and blocked instances among them are reported as problems.
+ */
+export function selectInstances(type: OperationType, mode: SelectionMode, plan: ProjectPlan): Selection {
+  const ids: string[] = [];
+  const problems: string[] = [];
+  for (const item of plan.instances) {
+    const wanted =
+      type === "up" || type === "preview"
+        ? mode === "all" || item.state === "unknown-component" || needsRun(item)
+        : mode === "all"
+          ? item.created
+          : item.created && item.outdated;
+    if (!wanted) continue;
+    // Unknown components are only "outdated" in the sense that nothing can run them: report them for --all
+    // and for created instances; a never-created instance of an unknown component is reported as well.
+    if (item.state === "unknown-component") {
+      problems.push(`${item.id}: no installed package defines its component type (install the package, or remove the instance)`);
+      continue;
+    }
+    if (item.blocked !== undefined && type !== "destroy") {
+      problems.push(`${item.id}: ${item.blocked}`);
+      continue;
+    }
+    ids.push(item.id);
+  }
+  return { ids, problems };
+}
+
+/** What to select: named instances (optionally with their dependencies), or every outdated instance. */
+export interface OperationSelectionOptions {
+  type: "preview" | "up";
+  /** The instances asked for; ignored with `outdated`. */
+  instanceIds?: readonly string[];
+  /** Also run the dependencies that are not created or are outdated (named instances only). */
+  includeDependencies?: boolean;
+  /** Select every instance that is not created or is outdated, like `highstate up --outdated`. */
+  outdated?: boolean;
+}
+
+/** Why an instance runs: not created, or its outdated reasons (empty when it is up to date). */
+function reasonsOf(plan: ProjectPlan, id: string): string[] {
+  const item = instancePlan(plan, id);
+  if (!item) return [];
+  if (!item.created) return ["not created"];
+  return item.outdated ? [...item.reasons] : [];
+}
+
+/**
+ * The selection an operation would run. Throws the planner's errors for named instances (unknown,
+ * blocked, a cycle, an upstream that is not created without `includeDependencies`), exactly as starting
+ * the operation would. For `outdated`, instances that cannot run are left out and listed in `excluded`.
+ */
+export function operationSelection(plan: ProjectPlan, options: OperationSelectionOptions): OperationSelection {
+  let requested: string[];
+  let excluded: OperationSelection["excluded"] = [];
+  let includeDependencies = options.includeDependencies ?? false;
+  if (options.outdated) {
+    const selection = selectInstances("up", "outdated", plan);
+    requested = selection.ids;
+    excluded = selection.problems.map((problem) => {
+      const separator = problem.indexOf(": ");
+      return { id: problem.slice(0, separator), reason: problem.slice(separator + 2) };
+    });
+    // Every instance that needs a run is in the selection already; what is not is created and up to date.
+    includeDependencies = true;
+  } else {
+    requested = [...(options.instanceIds ?? [])];
+  }
+  if (requested.length === 0) return { type: options.type, instanceIds: [], layers: [], instances: [], excluded };
+  // A preview of dependencies runs them as previews too: the layers are those of the `up` it previews.
+  const layers = operationLayers(plan, { type: "up", instanceIds: requested, includeDependencies });
+  const asked = new Set(requested);
+  const instances: SelectedInstance[] = layers.flatMap((layer, index) =>
+    layer.map((id) => ({ id, layer: index, requested: asked.has(id), reasons: reasonsOf(plan, id) })),
+  );
+  return { type: options.type, instanceIds: layers.flat(), layers, instances, excluded };
+}
