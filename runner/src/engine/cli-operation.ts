@@ -8,7 +8,7 @@ import type { CommandContext, CommandSpec, OptionSpec } from "../cli/command.js"
 import { CliError, UsageError } from "../cli/errors.js";
 import { waitOption, withWorkspaceLock } from "../cli/lock.js";
 import { getPassword } from "../cli/prompt.js";
-import { findInstanceId, loadRegistry, openProject, projectOption } from "../cli/workspace.js";
+import { findInstanceId, loadRegistry, noteUnboundSecrets, openProject, projectOption } from "../cli/workspace.js";
 import { needsRun, type ProjectPlan } from "../planner/plan.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import type { OperationInfo, OperationType } from "../server/api-types.js";
@@ -229,6 +229,7 @@ export async function runOperationCommand(context: CommandContext, type: Operati
     } else {
       try {
         await secrets.unlock(password);
+        noteUnboundSecrets(context, secrets);
       } catch (error) {
         throw new CliError((error as Error).message, 2, { cause: error });
       }
