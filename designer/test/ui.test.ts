@@ -246,8 +246,9 @@ describe("projects", () => {
 describe("a 1,000-instance project", () => {
   test("draws zoomed out and switches to full cards when zoomed in", async () => {
     const { project, statuses } = benchProject(1000);
+    // The bench build: it has the hooks that tell when the canvas has drawn and that set the viewport.
     const big = await startFakeServer({
-      assetsDir: dist,
+      assetsDir: await ensureDesignerBuilt("bench"),
       packages: benchPackages,
       projects: { big: { password: "x", unlocked: true, project, statuses } },
     });

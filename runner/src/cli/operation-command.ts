@@ -4,16 +4,16 @@
  * and prints progress. Ctrl+C cancels gracefully; a second Ctrl+C stops at once.
  */
 
-import type { CommandContext, CommandSpec, OptionSpec } from "../cli/command.js";
-import { CliError, UsageError } from "../cli/errors.js";
-import { waitOption, withWorkspaceLock } from "../cli/lock.js";
-import { getPassword } from "../cli/prompt.js";
-import { findInstanceId, loadRegistry, noteUnboundSecrets, openProject, projectOption } from "../cli/workspace.js";
+import type { OrchestratorEvent } from "../engine/event-hub.js";
+import { Orchestrator } from "../engine/orchestrator.js";
 import { needsRun, type ProjectPlan } from "../planner/plan.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import type { OperationInfo, OperationType } from "../server/api-types.js";
-import type { OrchestratorEvent } from "./event-hub.js";
-import { Orchestrator } from "./orchestrator.js";
+import type { CommandContext, CommandSpec, OptionSpec } from "./command.js";
+import { CliError, UsageError } from "./errors.js";
+import { waitOption, withWorkspaceLock } from "./lock.js";
+import { getPassword } from "./prompt.js";
+import { findInstanceId, loadRegistry, noteUnboundSecrets, openProject, projectOption } from "./workspace.js";
 
 const verbs: Record<OperationType, { title: string; done: string }> = {
   up: { title: "Up", done: "created" },
