@@ -105,7 +105,9 @@ export function useActions(
               toast(
                 "info",
                 `“${nameOf(store, instanceId)}” offers no terminal`,
-                "Terminals appear once the instance has run and its component provides one.",
+                details.status.state === "created" || details.status.state === "failed"
+                  ? "Its last run's outputs list no terminal."
+                  : "Terminals appear once the instance has run and its component provides one.",
               );
             else if (options.length === 1)
               openTerminal(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
@@ -125,7 +127,9 @@ export function useActions(
               toast(
                 "info",
                 `“${nameOf(store, instanceId)}” offers no page`,
-                "Pages appear once the instance has run and its component provides one.",
+                details.status.state === "created" || details.status.state === "failed"
+                  ? "Its last run's outputs list no page."
+                  : "Pages appear once the instance has run and its component provides one.",
               );
             else if (options.length === 1) openPage(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
             else

@@ -13,7 +13,7 @@ import type { CommandContext, CommandSpec, OptionSpec } from "./command.js";
 import { CliError, UsageError } from "./errors.js";
 import { waitOption, withWorkspaceLock } from "./lock.js";
 import { getPassword } from "./prompt.js";
-import { findInstanceId, loadRegistry, openProject, projectOption } from "./workspace.js";
+import { findInstanceId, loadRegistry, noteUnboundSecrets, openProject, projectOption } from "./workspace.js";
 
 export { type Selection, type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 
@@ -187,6 +187,7 @@ export async function runOperationCommand(context: CommandContext, type: Operati
     } else {
       try {
         await secrets.unlock(password);
+        noteUnboundSecrets(context, secrets);
       } catch (error) {
         throw new CliError((error as Error).message, 2, { cause: error });
       }
