@@ -1,12 +1,12 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
 import { testdir } from "../test-utils/testdir.js";
 import { secretBindingPattern, secretBindingsConfigKey } from "./bindings.js";
 import { SecretBindingError, SecretDecryptionError, SecretRebindLockedError, SecretsLockedError } from "./errors.js";
 import { createPassphraseCrypter } from "./passphrase-crypter.js";
-import { ProjectSecrets } from "./project-secrets.js";
+import { boundSaltsFileName, ProjectSecrets } from "./project-secrets.js";
 
 const password = "b1nd1ng password";
 const server = "common.existing-server.v1:web";
@@ -278,5 +278,29 @@ describe("secrets bound to their place", () => {
     expect((error as Error).message).toContain(`"${file}"`);
     expect((error as Error).message).toContain("sshPassword");
     expect((error as Error).message).toContain("hmac-sha256:");
+  });
+
+  it("refuses a file whose bindings were all removed in a workspace that has seen it bound; a fresh clone reads it with the warning", async () => {
+    const file = await boundFile();
+    const memory = join(dirname(file), ".highstate", boundSaltsFileName);
+    expect((await stat(memory)).mode & 0o777).toBe(0o600);
+    expect(await readFile(memory, "utf8")).not.toContain(password);
+    await editFile(file, (doc) => doc.deleteIn(["config", secretBindingsConfigKey]));
+    await swapServerPasswordIntoWebhook(file);
+    const secrets = await ProjectSecrets.open(file);
+    const error = await caught(secrets.unlock(password));
+    expect(error).toBeInstanceOf(SecretBindingError);
+    expect((error as SecretBindingError).message).toContain('the whole "highstate:secretBindings" section was removed');
+    expect((error as SecretBindingError).problems.map((problem) => problem.kind)).toEqual(["unbound", "unbound", "unbound"]);
+    // Accepting them on purpose binds them again.
+    expect((await secrets.accept(password, "all")).accepted).toHaveLength(3);
+    expect(secrets.get(endpoint, "url")).toBe("server-root-password");
+
+    // Without the workspace's memory (a fresh clone), such a file reads like one written before bindings.
+    await editFile(file, (doc) => doc.deleteIn(["config", secretBindingsConfigKey]));
+    await rm(join(dirname(file), ".highstate"), { recursive: true });
+    const fresh = await ProjectSecrets.open(file);
+    expect(fresh.bindingWarning()).toContain("not bound");
+    await fresh.unlock(password);
   });
 });

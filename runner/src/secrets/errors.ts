@@ -122,15 +122,18 @@ export class SecretBindingError extends Error {
   /** Every secret whose binding does not hold, sorted by instance and name. */
   readonly problems: SecretBindingProblem[];
 
-  constructor(file: string, problems: SecretBindingProblem[], options?: ErrorOptions) {
+  constructor(file: string, problems: SecretBindingProblem[], options?: ErrorOptions & { bindingsRemoved?: boolean }) {
     const shown = problems.slice(0, 5).map(describeBindingProblem);
+    const removed = options?.bindingsRemoved
+      ? `the whole "highstate:secretBindings" section was removed, though this workspace has seen the file with bindings (under .highstate/), so `
+      : "";
     const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : "";
     const first = problems[0];
     const acceptOne = first
       ? `\`highstate secrets accept ${first.instanceId} ${first.name}\``
       : "`highstate secrets accept <instance> <secret>`";
     super(
-      `The secrets in "${file}" are not bound to their place: ${shown.join("; ")}${more}. Nothing was read or written. If you did not make this change, restore "${file}" from version control; if it is intentional, accept it with ${acceptOne} (or \`highstate secrets accept --all\`), which asks for the project password.`,
+      `The secrets in "${file}" are not bound to their place: ${removed}${shown.join("; ")}${more}. Nothing was read or written. If you did not make this change, restore "${file}" from version control; if it is intentional, accept it with ${acceptOne} (or \`highstate secrets accept --all\`), which asks for the project password.`,
       options,
     );
     this.file = file;

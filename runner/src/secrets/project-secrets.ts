@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { writeFileAtomic } from "../fs/atomic-write.js";
+import { dirname, join } from "node:path";
+import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic-write.js";
 import { readTextFileIfExists } from "../fs/strict-text.js";
 import { checkBindings, deriveSecretBinder, hasBindings, type SecretBinder } from "./bindings.js";
 import {
@@ -38,6 +40,13 @@ export interface SecretPlace {
   name?: string;
 }
 
+/**
+ * The file (under the workspace's `.highstate/`, which is not committed) listing the SHA-256 of every
+ * `encryptionsalt` this workspace has seen with bindings: a file with that salt but without any
+ * binding had its bindings removed, and is refused rather than read as one written before bindings.
+ */
+export const boundSaltsFileName = "secret-bindings-seen";
+
 interface ProjectKeys {
   crypter: PassphraseCrypter;
   binder: SecretBinder;
@@ -49,6 +58,10 @@ function cloneContent(content: SecretsFileContent): SecretsFileContent {
     secrets: Object.fromEntries(Object.entries(content.secrets).map(([id, values]) => [id, { ...values }])),
     bindings: Object.fromEntries(Object.entries(content.bindings).map(([id, names]) => [id, { ...names }])),
   };
+}
+
+function saltDigest(encryptionSalt: string): string {
+  return createHash("sha256").update(encryptionSalt).digest("hex");
 }
 
 function entryOf(map: Record<string, Record<string, string>>, instanceId: string, name: string): string | undefined {
@@ -79,11 +92,13 @@ export class ProjectSecrets {
   private crypterValue: PassphraseCrypter | undefined;
   private binderValue: SecretBinder | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly boundSaltsFile: string;
 
   private constructor(file: string, content: SecretsFileContent, text: string | undefined) {
     this.file = file;
     this.content = content;
     this.lastText = text;
+    this.boundSaltsFile = join(dirname(file), ".highstate", boundSaltsFileName);
   }
 
   /** Reads the secrets file (a missing file is an empty one). Throws `UnreadableFileError` when it cannot be read. */
@@ -180,9 +195,9 @@ export class ProjectSecrets {
     await this.run(async () => {
       await this.reload();
       const keys = await this.keysFor(password);
-      const { problems } = checkBindings(this.content.secrets, this.content.bindings, keys.binder);
-      if (problems.length > 0) throw new SecretBindingError(this.file, problems);
+      await this.assertBound(this.content, keys.binder);
       this.setKeys(keys);
+      await this.rememberBound(this.content);
     });
   }
 
@@ -229,6 +244,7 @@ export class ProjectSecrets {
         next.bindings[instanceId] = { ...next.bindings[instanceId], [name]: keys.binder.bind(instanceId, name, secureValue) };
       }
       await this.write(next);
+      await this.rememberBound(next);
       if (remaining.length === 0) this.setKeys(keys);
       return { accepted, remaining };
     });
@@ -338,8 +354,7 @@ export class ProjectSecrets {
       if (content.encryptionSalt === undefined) throw new NoProjectPasswordError(this.file);
       const previousKeys = await this.keysFor(currentPassword);
       // Re-encrypting would launder a moved value into a valid binding: refuse as unlock does.
-      const { problems } = checkBindings(content.secrets, content.bindings, previousKeys.binder);
-      if (problems.length > 0) throw new SecretBindingError(this.file, problems);
+      await this.assertBound(content, previousKeys.binder);
       const previous = previousKeys.crypter;
       const current = await createPassphraseCrypter(newPassword);
       for (const [instanceId, values] of Object.entries(content.secrets)) {
@@ -420,12 +435,47 @@ export class ProjectSecrets {
       throw new SecretsChangedOnDiskError(this.file);
     }
     if (this.binderValue) {
-      const { problems } = checkBindings(content.secrets, content.bindings, this.binderValue);
-      if (problems.length > 0) {
+      try {
+        await this.assertBound(content, this.binderValue);
+      } catch (error) {
         this.setKeys(undefined);
-        throw new SecretBindingError(this.file, problems);
+        throw error;
       }
     }
+  }
+
+  /**
+   * Throws `SecretBindingError` for values not bound to their place, and for a file whose bindings were
+   * all removed although this workspace has seen it (its salt) with bindings.
+   */
+  private async assertBound(content: SecretsFileContent, binder: SecretBinder): Promise<void> {
+    const check = checkBindings(content.secrets, content.bindings, binder);
+    if (check.problems.length > 0) throw new SecretBindingError(this.file, check.problems);
+    if (
+      check.unbound.length > 0 &&
+      content.encryptionSalt !== undefined &&
+      (await this.boundSalts()).has(saltDigest(content.encryptionSalt))
+    )
+      throw new SecretBindingError(
+        this.file,
+        check.unbound.map((place) => ({ ...place, kind: "unbound" as const })),
+        { bindingsRemoved: true },
+      );
+  }
+
+  private async boundSalts(): Promise<Set<string>> {
+    const text = await readTextFileIfExists(this.boundSaltsFile).catch(() => undefined);
+    return new Set((text ?? "").split("\n").filter((line) => /^[0-9a-f]{64}$/.test(line)));
+  }
+
+  /** Records (under `.highstate/`) that this workspace has seen the file's salt with bindings. */
+  private async rememberBound(content: SecretsFileContent): Promise<void> {
+    if (content.encryptionSalt === undefined || !hasBindings(content.bindings)) return;
+    const seen = await this.boundSalts();
+    const digest = saltDigest(content.encryptionSalt);
+    if (seen.has(digest)) return;
+    await ensurePrivateDir(dirname(this.boundSaltsFile));
+    await writeFileAtomic(this.boundSaltsFile, `${[...seen, digest].join("\n")}\n`, { mode: 0o600 });
   }
 
   /**
@@ -473,6 +523,7 @@ export class ProjectSecrets {
         await change(next);
         this.bindAll(next);
         await this.write(next);
+        if (this.binderValue) await this.rememberBound(next);
       } catch (error) {
         this.setKeys(previousKeys);
         throw error;

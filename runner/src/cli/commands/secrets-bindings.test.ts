@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
@@ -121,6 +121,12 @@ describe("secrets bound to their place, on the command line", () => {
     const doc = parseDocument(await readFile(file, "utf8"));
     doc.deleteIn(["config", "highstate:secretBindings"]);
     await writeFile(file, doc.toString({ lineWidth: 0 }));
+    // This workspace has seen the file bound, so removing every binding is refused here…
+    const stripped = await runCli(["secrets", "get", "web", "token"], { cwd: dir, env });
+    expect(stripped.code).toBe(1);
+    expect(stripped.stderr).toContain('the whole "highstate:secretBindings" section was removed');
+    // …while a workspace that has not (a fresh clone, or one used only by an older Highstate) reads it with a warning.
+    await rm(join(dir, ".highstate", "secret-bindings-seen"));
     const get = await runCli(["secrets", "get", "web", "token"], { cwd: dir, env });
     expect(get.code).toBe(0);
     expect(get.stdout).toBe("token-of-web\n");
