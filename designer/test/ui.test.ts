@@ -51,7 +51,7 @@ describe("the canvas", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "New hub" });
-    await dialog.getByLabel("Instance name").fill("keys");
+    await dialog.getByLabel("Hub name").fill("keys");
     await page.keyboard.press("Enter");
     await dialog.waitFor({ state: "detached" });
     await node(page, "hub:keys").waitFor();

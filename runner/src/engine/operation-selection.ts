@@ -6,8 +6,7 @@
  */
 import { instancePlan, type ProjectPlan } from "../planner/index.js";
 import type { OperationSelection, SelectedInstance } from "../server/api-types.js";
-import { selectInstances } from "./cli-operation.js";
-import { operationLayers } from "./operation-layers.js";
+import { operationLayers, selectInstances } from "./operation-layers.js";
 
 /** What to select: named instances (optionally with their dependencies), or every outdated instance. */
 export interface OperationSelectionOptions {

@@ -193,6 +193,23 @@ export interface ProjectSnapshot {
   secrets: Record<string, string[]>;
   /** Instance id → status fields from the last outputs (secret values replaced by `null`). */
   statusFields: Record<string, Array<Omit<StatusField, "value"> & { value: string | null }>>;
+  /**
+   * Instance id → the terminals and pages its last outputs offer (names and titles, never
+   * credentials). Instances that offer none are left out, so the designer shows Terminal and Page
+   * buttons only where there is something to open.
+   */
+  offers: Record<string, InstanceOffers>;
+}
+
+/** What an instance offers to open, from its last outputs. */
+export interface InstanceOffers {
+  terminals: Array<Pick<TerminalSpec, "name" | "title" | "type">>;
+  pages: Array<Pick<Page, "name" | "title">>;
+  /**
+   * Which of them are stored encrypted and cannot be listed while the project is locked (unlocking
+   * the project lists them).
+   */
+  locked?: Array<"terminals" | "pages">;
 }
 
 const instanceIdSchema = z.string().min(1);
