@@ -1,7 +1,15 @@
 import type { ComponentSource, UnitInputsConfig, UnitInstanceConfig } from "@highstate/contract";
-import type { DriftedResource, EngineEvent, EngineReadiness, OperationInfo, OperationType } from "../server/api-types.js";
+import type { DriftedResource, EngineEvent, EngineReadiness, InstancePreview, OperationInfo, OperationType } from "../server/api-types.js";
 
-export type { DriftedResource, EngineEvent, EngineReadiness, OperationType } from "../server/api-types.js";
+export type {
+  DriftedResource,
+  EngineEvent,
+  EngineReadiness,
+  InstancePreview,
+  OperationType,
+  PreviewChangeKind,
+  PreviewResourceChange,
+} from "../server/api-types.js";
 
 /**
  * Encrypts values for a stack's `Pulumi.<stack>.yaml` in Pulumi's passphrase format. The project
@@ -81,6 +89,8 @@ export interface UnitRunResult {
   outputs?: Record<string, EngineOutputValue>;
   /** For a drift check ({@link UnitRunRequest.detectDrift}): the resources whose real state differs (empty: no drift). */
   drift?: DriftedResource[];
+  /** For `preview`: what `up` would do, per resource (from the engine's events; no property values). */
+  preview?: InstancePreview;
 }
 
 /**

@@ -4,10 +4,10 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type TerminalSpecInput, terminalSpecSchema } from "@highstate/contract";
 import type { WebSocket, WebSocketServer } from "ws";
-import type { TerminalSession } from "../server/api-types.js";
 import { bridgeTerminal, type TerminalBridge, type TerminalBridgeOptions, type TerminalBridgeStats } from "./bridge.js";
 import { NoSuchTerminalSessionError, TerminalSessionInUseError } from "./errors.js";
 import { LocalTerminal, type LocalTerminalOptions, openLocalTerminal } from "./local-terminal.js";
+import type { TerminalSession } from "./protocol.js";
 import { openSshTerminal, type SshTerminalOptions } from "./ssh-terminal.js";
 import type { TerminalProcess, TerminalSize } from "./terminal-process.js";
 

@@ -6,7 +6,7 @@
  * found per instance (with the time), for `highstate plan` and the designer. Exits with 3 when drift
  * was found, so a scheduled CI job can alert on it.
  */
-import { driftExitCode, operationOptions, runOperationCommand } from "../../engine/cli-operation.js";
+import { driftExitCode, operationOptions, runOperationCommand } from "../operation-command.js";
 import type { DriftedResource, InstanceDrift, InstanceStatus, OperationInfo } from "../../server/api-types.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 

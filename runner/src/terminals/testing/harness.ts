@@ -6,8 +6,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
-import type { TerminalControlMessage } from "../../server/api-types.js";
 import { TerminalManager, type TerminalManagerOptions } from "../manager.js";
+import type { TerminalControlMessage } from "../protocol.js";
 
 /** A loopback HTTP server bridging terminal sockets through a manager. */
 export interface TerminalTestServer {
