@@ -57,7 +57,7 @@ export interface ProgressView {
 }
 
 const spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-const escape = String.fromCharCode(27);
+const ESC = String.fromCharCode(27);
 
 /** Cuts a line to `width` visible characters (the lines hold no escapes). */
 function fit(line: string, width: number): string {
@@ -125,7 +125,7 @@ export function createProgressView(stream: CliOutput & { columns?: number }, opt
   let finished = false;
 
   const block = () => [...lines.entries()].map(([id, line]) => fit(`  ${instanceLine(id, line, options.doneWord, frame)}`, width()));
-  const erase = () => (drawn > 0 ? `${escape}[${drawn}F${escape}[0J` : "");
+  const erase = () => (drawn > 0 ? `${ESC}[${drawn}F${ESC}[0J` : "");
   const draw = (above: string[] = []) => {
     const rows = block();
     stream.write(`${erase()}${above.map((line) => `${line}\n`).join("")}${rows.map((row) => `${row}\n`).join("")}`);

@@ -6,9 +6,10 @@
  * found per instance (with the time), for `highstate plan` and the designer. Exits with 3 when drift
  * was found, so a scheduled CI job can alert on it.
  */
-import { driftExitCode, operationOptions, runOperationCommand } from "../operation-command.js";
+
 import type { DriftedResource, InstanceDrift, InstanceStatus, OperationInfo } from "../../server/api-types.js";
 import type { CommandContext, CommandSpec } from "../command.js";
+import { driftExitCode, operationOptions, runOperationCommand } from "../operation-command.js";
 
 /** The drift found per checked instance (instances whose check failed or did not run are left out). */
 export function driftResults(result: OperationInfo, statuses: Record<string, InstanceStatus>): Record<string, InstanceDrift> {
