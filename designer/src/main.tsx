@@ -5,6 +5,7 @@ import "@xyflow/react/dist/style.css";
 import "./styles/base.css";
 import "./styles/canvas.css";
 import "./styles/panels.css";
+import "./styles/runs.css";
 import { captureAccessToken } from "./api/access-token.js";
 import { App } from "./app/App.js";
 import { installBenchHooks } from "./bench-hooks.js";

@@ -5,15 +5,18 @@
  */
 
 import type { OrchestratorEvent } from "../engine/event-hub.js";
+import { type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 import { Orchestrator } from "../engine/orchestrator.js";
-import { needsRun, type ProjectPlan } from "../planner/plan.js";
 import { ProjectSecrets } from "../secrets/index.js";
-import type { OperationInfo, OperationType } from "../server/api-types.js";
+import type { InstanceStatus, OperationInfo, OperationType } from "../server/api-types.js";
 import type { CommandContext, CommandSpec, OptionSpec } from "./command.js";
 import { CliError, UsageError } from "./errors.js";
 import { waitOption, withWorkspaceLock } from "./lock.js";
+import { createProgressView, isInteractive } from "./progress.js";
 import { getPassword } from "./prompt.js";
 import { findInstanceId, loadRegistry, noteUnboundSecrets, openProject, projectOption } from "./workspace.js";
+
+export { type Selection, type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 
 const verbs: Record<OperationType, { title: string; done: string }> = {
   up: { title: "Up", done: "created" },
@@ -75,50 +78,6 @@ function parseParallel(value: unknown): number | undefined {
   return number;
 }
 
-/** Which instances an operation selects without naming them. */
-export type SelectionMode = "outdated" | "all";
-
-/** The instances `--outdated` / `--all` select, and why some of them cannot run. */
-export interface Selection {
-  /** Instance ids, in project order (the orchestrator orders them by dependencies). */
-  ids: string[];
-  /** `<instance id>: <reason>` for selected instances that cannot run. */
-  problems: string[];
-}
-
-/**
- * Selects the instances of `highstate <type> --outdated|--all` from a plan:
- * - `up`/`preview --outdated`: not created or outdated; `--all`: every instance;
- * - `refresh --outdated`: created and outdated; `--all`: every created instance;
- * - `destroy --all`: every created instance.
- * Instances of unknown components and blocked instances among them are reported as problems.
- */
-export function selectInstances(type: OperationType, mode: SelectionMode, plan: ProjectPlan): Selection {
-  const ids: string[] = [];
-  const problems: string[] = [];
-  for (const item of plan.instances) {
-    const wanted =
-      type === "up" || type === "preview"
-        ? mode === "all" || item.state === "unknown-component" || needsRun(item)
-        : mode === "all"
-          ? item.created
-          : item.created && item.outdated;
-    if (!wanted) continue;
-    // Unknown components are only "outdated" in the sense that nothing can run them: report them for --all
-    // and for created instances; a never-created instance of an unknown component is reported as well.
-    if (item.state === "unknown-component") {
-      problems.push(`${item.id}: no installed package defines its component type (install the package, or remove the instance)`);
-      continue;
-    }
-    if (item.blocked !== undefined && type !== "destroy") {
-      problems.push(`${item.id}: ${item.blocked}`);
-      continue;
-    }
-    ids.push(item.id);
-  }
-  return { ids, problems };
-}
-
 /** Errors that mean the request or the project is wrong, not that a run failed: exit code 2. */
 function isConfigurationError(error: unknown): boolean {
   return (
@@ -167,7 +126,7 @@ export function progressLines(event: OrchestratorEvent, state: { results: Map<st
       if (state.results.get(id) === result) continue;
       state.results.set(id, result);
       if (result === "running") lines.push(`▶ ${id}`);
-      else if (result === "succeeded") lines.push(`✔ ${id} ${verbs[event.operation.type].done}`);
+      else if (result === "succeeded") lines.push(`✔ ${id} ${event.operation.detectDrift ? "checked" : verbs[event.operation.type].done}`);
       else if (result === "failed") lines.push(`✖ ${id} failed`);
       else if (result === "skipped") {
         const cause = event.operation.skippedBecause?.[id];
@@ -183,19 +142,41 @@ export function progressLines(event: OrchestratorEvent, state: { results: Map<st
   return [];
 }
 
+/** What an operation command does besides running the operation. */
+export interface OperationCommandOptions {
+  /**
+   * `highstate drift`: runs `refresh` as a drift check (nothing changes but the recorded drift) and
+   * reports the drifted resources; exits with {@link driftExitCode} when any instance drifted.
+   */
+  detectDrift?: boolean;
+  /** Prints the report after the operation (text mode); `statuses` are the instances' statuses after it. */
+  report?: (context: CommandContext, result: OperationInfo, statuses: Record<string, InstanceStatus>) => void;
+  /** Extra fields of the `--json` output. */
+  json?: (result: OperationInfo, statuses: Record<string, InstanceStatus>) => Record<string, unknown>;
+}
+
+/** The exit code of `highstate drift` when drift was found (and every check ran). */
+export const driftExitCode = 3;
+
 /**
  * Runs an operation command. Exit codes: 0 done (or nothing to do), 1 an instance failed, 2 a usage or
  * configuration error found before anything ran (no pulumi CLI, a wrong password, an instance that
- * cannot run), 130 cancelled.
+ * cannot run), 130 cancelled; for a drift check, 3 when drift was found.
  */
-export async function runOperationCommand(context: CommandContext, type: OperationType): Promise<number> {
+export async function runOperationCommand(
+  context: CommandContext,
+  type: OperationType,
+  options: OperationCommandOptions = {},
+): Promise<number> {
   const mode: SelectionMode | undefined = context.values.all ? "all" : context.values.outdated ? "outdated" : undefined;
   if (context.values.all && context.values.outdated) throw new UsageError("Use either --outdated or --all, not both", type);
   if (mode && context.positionals.length > 0) throw new UsageError(`Name instances or use --${mode}, not both`, type);
   if (!mode && context.positionals.length === 0) {
     throw new UsageError(
-      `Name the instances to ${type} (ids like \`<type>:<name>\`, or names), or use ${type === "destroy" ? "--all" : "--outdated or --all"}`,
-      type,
+      options.detectDrift
+        ? "Name the instances to check for drift (ids like `<type>:<name>`, or names), or use --all"
+        : `Name the instances to ${type} (ids like \`<type>:<name>\`, or names), or use ${type === "destroy" ? "--all" : "--outdated or --all"}`,
+      options.detectDrift ? "drift" : type,
     );
   }
   const parallelism = parseParallel(context.values.parallel);
@@ -249,18 +230,33 @@ export async function runOperationCommand(context: CommandContext, type: Operati
       if (selection.ids.length === 0) {
         const nothing =
           type === "destroy" || (type === "refresh" && mode === "all") ? "no instance is created" : "every instance is up to date";
-        if (json) context.printJson({ project: name, type, instanceIds: [], state: "completed", results: {} });
-        else context.print(`Nothing to ${type} in project "${name}": ${nothing}.`);
+        if (json)
+          context.printJson({
+            project: name,
+            type,
+            instanceIds: [],
+            state: "completed",
+            results: {},
+            ...(options.detectDrift ? { detectDrift: true } : {}),
+            ...options.json?.({ id: "", project: name, type, instanceIds: [], state: "completed", startedAt: "", results: {} }, {}),
+          });
+        else context.print(`Nothing to ${options.detectDrift ? "check for drift" : type} in project "${name}": ${nothing}.`);
         return 0;
       }
       ids = selection.ids;
     }
 
     const state = { results: new Map<string, string>() };
-    const unsubscribe = orchestrator.subscribe((event) => {
-      if (json) return;
-      for (const line of progressLines(event, state)) context.print(line);
-    });
+    // Live, redrawn per-instance lines on a terminal; plain lines in CI logs and pipes; nothing with --json.
+    const view = json
+      ? undefined
+      : createProgressView(context.io.stdout, {
+          doneWord: options.detectDrift ? "checked" : verbs[type].done,
+          plainLines: (event) => progressLines(event, state),
+          tty: isInteractive(context.io.stdout, context.io.env),
+        });
+    const unsubscribe = orchestrator.subscribe((event) => view?.onEvent(event));
+    const say = (text: string) => (view?.tty ? view.print(text) : context.note(text));
     let handle: Awaited<ReturnType<Orchestrator["start"]>>;
     try {
       handle = await orchestrator.start(target, {
@@ -269,26 +265,28 @@ export async function runOperationCommand(context: CommandContext, type: Operati
         ...(context.values["include-dependencies"] || (mode && (type === "up" || type === "preview")) ? { includeDependencies: true } : {}),
         ...(context.values.cascade || (type === "destroy" && mode === "all") ? { cascade: true } : {}),
         ...(parallelism !== undefined ? { parallelism } : {}),
+        ...(options.detectDrift ? { detectDrift: true } : {}),
       });
     } catch (error) {
       unsubscribe();
+      view?.finish();
       if (isConfigurationError(error)) throw new CliError(`Nothing was run: ${(error as Error).message}`, 2, { cause: error });
       throw error;
     }
     if (!json) {
       const order = handle.info.instanceIds;
-      context.print(
-        `${verbs[type].title} of ${order.length} instance${order.length === 1 ? "" : "s"} in project "${name}": ${order.join(", ")}`,
+      view?.print(
+        `${options.detectDrift ? "Drift check" : verbs[type].title} of ${order.length} instance${order.length === 1 ? "" : "s"} in project "${name}": ${order.join(", ")}`,
       );
     }
     let interrupts = 0;
     const onInterrupt = () => {
       interrupts++;
       if (interrupts === 1) {
-        context.note("Cancelling: running instances finish their current steps. Press Ctrl+C again to stop at once.");
+        say("Cancelling: running instances finish their current steps. Press Ctrl+C again to stop at once.");
         handle.cancel();
       } else {
-        context.note("Stopping at once.");
+        say("Stopping at once.");
         handle.cancel({ force: true });
       }
     };
@@ -301,24 +299,56 @@ export async function runOperationCommand(context: CommandContext, type: Operati
     } finally {
       for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, onInterrupt);
       unsubscribe();
+      view?.finish();
     }
+    const statuses = await orchestrator.statuses(target);
     if (json) {
-      context.printJson({ ...result, statuses: await orchestrator.statuses(target) });
+      context.printJson({ ...result, statuses, ...options.json?.(result, statuses) });
     } else {
-      const statuses = await orchestrator.statuses(target);
       for (const id of result.instanceIds) {
         const status = statuses[id];
         if (status?.state === "failed" && status.error) context.print(`✖ ${id}: ${status.error}`);
       }
+      for (const line of previewLines(result)) context.print(line);
+      options.report?.(context, result, statuses);
       context.print(summaryLine(result));
     }
-    if (result.state === "completed") return 0;
+    if (result.state === "completed") {
+      const drifted = options.detectDrift && result.instanceIds.some((id) => (statuses[id]?.drift?.resources.length ?? 0) > 0);
+      return drifted ? driftExitCode : 0;
+    }
     if (result.state === "cancelled") return 130;
     if (result.error && Object.values(result.results).every((value) => value === "failed") && !json) {
       throw new CliError(result.error);
     }
     return 1;
   });
+}
+
+const previewSigns = { create: "+", update: "~", replace: "±", delete: "-", import: "<" } as const;
+
+/**
+ * What a preview found, per instance: the counts, then one line per changed resource (names only),
+ * replacements marked as such because they delete what the old resource holds.
+ */
+export function previewLines(result: OperationInfo): string[] {
+  const lines: string[] = [];
+  for (const id of result.instanceIds) {
+    const preview = result.previews?.[id];
+    if (!preview) continue;
+    const counts = (Object.keys(previewSigns) as Array<keyof typeof previewSigns>)
+      .filter((kind) => preview.counts[kind] > 0)
+      .map((kind) => `${preview.counts[kind]} to ${kind}`);
+    if (preview.unchanged > 0) counts.push(`${preview.unchanged} unchanged`);
+    lines.push(`${id}: ${counts.length > 0 ? counts.join(", ") : "no resources"}`);
+    for (const change of preview.changes) {
+      const keys = change.kind === "replace" ? change.replaceKeys : change.changedKeys;
+      const detail = keys?.length ? ` (${keys.join(", ")})` : "";
+      const warning = change.kind === "replace" ? " — REPLACED: the old resource and what it holds are deleted" : "";
+      lines.push(`  ${previewSigns[change.kind]} ${change.type} ${change.name}${detail}${warning}`);
+    }
+  }
+  return lines;
 }
 
 function summaryLine(result: OperationInfo): string {

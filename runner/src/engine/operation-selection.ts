@@ -4,11 +4,9 @@
  * exactly these instances. It is computed with the same functions the orchestrator and the CLI use
  * (`planRun` with `includeDependencies`, and `--outdated`'s `selectInstances`), so the list is what runs.
  */
-
-import { selectInstances } from "../cli/operation-command.js";
 import { instancePlan, type ProjectPlan } from "../planner/index.js";
 import type { OperationSelection, SelectedInstance } from "../server/api-types.js";
-import { operationLayers } from "./operation-layers.js";
+import { operationLayers, selectInstances } from "./operation-layers.js";
 
 /** What to select: named instances (optionally with their dependencies), or every outdated instance. */
 export interface OperationSelectionOptions {

@@ -26,7 +26,7 @@ function needsDependencies(error: unknown): unknown {
   return new HttpError(
     409,
     "needs-dependencies",
-    `"${error.instanceId}" takes inputs from "${error.missingDependency}", which is not created. Run it with its dependencies ("Run with dependencies" in its ⋯ menu, or \`highstate up --include-dependencies\`) to create "${error.missingDependency}" first.`,
+    `"${error.instanceId}" takes inputs from "${error.missingDependency}", which is not created. Run it with its dependencies to create "${error.missingDependency}" first: "Run with dependencies" in its ⋯ menu (highstate up --include-dependencies on the command line).`,
     {},
     { cause: error },
   );
