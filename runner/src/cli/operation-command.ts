@@ -6,6 +6,7 @@
 
 import type { OrchestratorEvent } from "../engine/event-hub.js";
 import { Orchestrator } from "../engine/orchestrator.js";
+import { errorKind, isHighstateError } from "../errors/index.js";
 import { needsRun, type ProjectPlan } from "../planner/plan.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import type { OperationInfo, OperationType } from "../server/api-types.js";
@@ -119,19 +120,11 @@ export function selectInstances(type: OperationType, mode: SelectionMode, plan: 
   return { ids, problems };
 }
 
-/** Errors that mean the request or the project is wrong, not that a run failed: exit code 2. */
+/** Errors that mean the request or the project is wrong, not that a run failed (exit code 2): by their code's kind. */
 function isConfigurationError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    [
-      "OperationRefusedError",
-      "InstanceBlockedError",
-      "NoSuchInstanceError",
-      "DependencyCycleError",
-      "UnknownInstanceError",
-      "HasDependentsError",
-    ].includes(error.name)
-  );
+  if (!isHighstateError(error)) return false;
+  const kind = errorKind(error.code);
+  return kind === "configuration" || kind === "usage";
 }
 
 /** Formats one orchestrator event as progress lines (or nothing). */

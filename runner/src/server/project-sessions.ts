@@ -3,7 +3,7 @@
  * (bumped on every change to the model, including edits made on disk by someone else), its secrets
  * file, and the password once the user has unlocked it. Changes to one project are serialised.
  */
-import type { Project } from "@highstate/contract";
+import { isHighstateError, type Project } from "@highstate/contract";
 import type { ProjectContext } from "../engine/index.js";
 import { readTextFileIfExists } from "../fs/strict-text.js";
 import type { WorkspaceRegistry } from "../registry/index.js";
@@ -135,7 +135,7 @@ export class ProjectSessions {
     try {
       await session.secrets.refresh();
     } catch (error) {
-      if ((error as Error).name !== "SecretsChangedOnDiskError") throw error;
+      if (!isHighstateError(error, "secrets-changed-on-disk")) throw error;
       session.password = undefined;
       this.#options.broadcast({ type: "project-changed", project: session.name, revision: session.revision });
     }

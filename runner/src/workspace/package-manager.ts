@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { HighstateError } from "@highstate/contract";
 import { parseDocument } from "yaml";
 
 /** A package manager Highstate recognises. */
@@ -32,7 +33,8 @@ export interface PackageManagerInfo {
 }
 
 /** The workspace runs under Yarn Plug'n'Play, which Highstate cannot work with. */
-export class PlugAndPlayError extends Error {
+export class PlugAndPlayError extends HighstateError {
+  static override readonly code = "plug-and-play-unsupported";
   override name = "PlugAndPlayError";
 
   constructor(
