@@ -3,14 +3,6 @@ export { resolveBackendUrl } from "./backend.js";
 export { createEngine, UnknownEngineError } from "./create-engine.js";
 export * from "./errors.js";
 export type { OrchestratorEvent, OrchestratorListener } from "./event-hub.js";
-export {
-  FakeEngine,
-  type FakeEngineCall,
-  type FakeEngineOptions,
-  type FakeUnitBehavior,
-  fakeEngineFromEnvironment,
-  placeholderOutputs,
-} from "./fake-engine.js";
 export { InstanceLogBook } from "./instance-logs.js";
 export { defaultParallelism, type OperationHandle, type OperationRequest, Orchestrator, type OrchestratorOptions } from "./orchestrator.js";
 export type { ProjectContext } from "./project-state.js";
