@@ -5,16 +5,18 @@
  */
 
 import type { OrchestratorEvent } from "../engine/event-hub.js";
+import { type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 import { Orchestrator } from "../engine/orchestrator.js";
 import { errorKind, isHighstateError } from "../errors/index.js";
-import { needsRun, type ProjectPlan } from "../planner/plan.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import type { OperationInfo, OperationType } from "../server/api-types.js";
 import type { CommandContext, CommandSpec, OptionSpec } from "./command.js";
 import { CliError, UsageError } from "./errors.js";
 import { waitOption, withWorkspaceLock } from "./lock.js";
 import { getPassword } from "./prompt.js";
-import { findInstanceId, loadRegistry, openProject, projectOption } from "./workspace.js";
+import { findInstanceId, loadRegistry, noteUnboundSecrets, openProject, projectOption } from "./workspace.js";
+
+export { type Selection, type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 
 const verbs: Record<OperationType, { title: string; done: string }> = {
   up: { title: "Up", done: "created" },
@@ -74,50 +76,6 @@ function parseParallel(value: unknown): number | undefined {
   if (!Number.isInteger(number) || number < 1)
     throw new UsageError(`--parallel takes a whole number of at least 1, not "${String(value)}"`);
   return number;
-}
-
-/** Which instances an operation selects without naming them. */
-export type SelectionMode = "outdated" | "all";
-
-/** The instances `--outdated` / `--all` select, and why some of them cannot run. */
-export interface Selection {
-  /** Instance ids, in project order (the orchestrator orders them by dependencies). */
-  ids: string[];
-  /** `<instance id>: <reason>` for selected instances that cannot run. */
-  problems: string[];
-}
-
-/**
- * Selects the instances of `highstate <type> --outdated|--all` from a plan:
- * - `up`/`preview --outdated`: not created or outdated; `--all`: every instance;
- * - `refresh --outdated`: created and outdated; `--all`: every created instance;
- * - `destroy --all`: every created instance.
- * Instances of unknown components and blocked instances among them are reported as problems.
- */
-export function selectInstances(type: OperationType, mode: SelectionMode, plan: ProjectPlan): Selection {
-  const ids: string[] = [];
-  const problems: string[] = [];
-  for (const item of plan.instances) {
-    const wanted =
-      type === "up" || type === "preview"
-        ? mode === "all" || item.state === "unknown-component" || needsRun(item)
-        : mode === "all"
-          ? item.created
-          : item.created && item.outdated;
-    if (!wanted) continue;
-    // Unknown components are only "outdated" in the sense that nothing can run them: report them for --all
-    // and for created instances; a never-created instance of an unknown component is reported as well.
-    if (item.state === "unknown-component") {
-      problems.push(`${item.id}: no installed package defines its component type (install the package, or remove the instance)`);
-      continue;
-    }
-    if (item.blocked !== undefined && type !== "destroy") {
-      problems.push(`${item.id}: ${item.blocked}`);
-      continue;
-    }
-    ids.push(item.id);
-  }
-  return { ids, problems };
 }
 
 /** Errors that mean the request or the project is wrong, not that a run failed (exit code 2): by their code's kind. */
@@ -222,6 +180,7 @@ export async function runOperationCommand(context: CommandContext, type: Operati
     } else {
       try {
         await secrets.unlock(password);
+        noteUnboundSecrets(context, secrets);
       } catch (error) {
         throw new CliError((error as Error).message, 2, { cause: error });
       }
@@ -302,6 +261,7 @@ export async function runOperationCommand(context: CommandContext, type: Operati
         const status = statuses[id];
         if (status?.state === "failed" && status.error) context.print(`✖ ${id}: ${status.error}`);
       }
+      for (const line of previewLines(result)) context.print(line);
       context.print(summaryLine(result));
     }
     if (result.state === "completed") return 0;
@@ -311,6 +271,32 @@ export async function runOperationCommand(context: CommandContext, type: Operati
     }
     return 1;
   });
+}
+
+const previewSigns = { create: "+", update: "~", replace: "±", delete: "-", import: "<" } as const;
+
+/**
+ * What a preview found, per instance: the counts, then one line per changed resource (names only),
+ * replacements marked as such because they delete what the old resource holds.
+ */
+export function previewLines(result: OperationInfo): string[] {
+  const lines: string[] = [];
+  for (const id of result.instanceIds) {
+    const preview = result.previews?.[id];
+    if (!preview) continue;
+    const counts = (Object.keys(previewSigns) as Array<keyof typeof previewSigns>)
+      .filter((kind) => preview.counts[kind] > 0)
+      .map((kind) => `${preview.counts[kind]} to ${kind}`);
+    if (preview.unchanged > 0) counts.push(`${preview.unchanged} unchanged`);
+    lines.push(`${id}: ${counts.length > 0 ? counts.join(", ") : "no resources"}`);
+    for (const change of preview.changes) {
+      const keys = change.kind === "replace" ? change.replaceKeys : change.changedKeys;
+      const detail = keys?.length ? ` (${keys.join(", ")})` : "";
+      const warning = change.kind === "replace" ? " — REPLACED: the old resource and what it holds are deleted" : "";
+      lines.push(`  ${previewSigns[change.kind]} ${change.type} ${change.name}${detail}${warning}`);
+    }
+  }
+  return lines;
 }
 
 function summaryLine(result: OperationInfo): string {

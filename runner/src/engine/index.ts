@@ -4,6 +4,7 @@ export { createEngine, UnknownEngineError } from "./create-engine.js";
 export * from "./errors.js";
 export type { OrchestratorEvent, OrchestratorListener } from "./event-hub.js";
 export { InstanceLogBook } from "./instance-logs.js";
+export { type OperationSelectionOptions, operationSelection } from "./operation-selection.js";
 export { defaultParallelism, type OperationHandle, type OperationRequest, Orchestrator, type OrchestratorOptions } from "./orchestrator.js";
 export type { ProjectContext } from "./project-state.js";
 export {
@@ -17,12 +18,16 @@ export {
   type PulumiCliLocation,
   pulumiVersionRoot,
 } from "./pulumi-cli.js";
+export { PreviewCollector, previewChangeKind } from "./pulumi-events.js";
 export { recoverStaleLocks } from "./stack-locks.js";
 export type {
   Engine,
   EngineEvent,
   EngineOutputValue,
+  InstancePreview,
   OperationType,
+  PreviewChangeKind,
+  PreviewResourceChange,
   StackSecretEncrypter,
   UnitRunRequest,
   UnitRunResult,

@@ -1,7 +1,14 @@
 import type { ComponentSource, UnitInputsConfig, UnitInstanceConfig } from "@highstate/contract";
-import type { EngineEvent, EngineReadiness, OperationInfo, OperationType } from "../server/api-types.js";
+import type { EngineEvent, EngineReadiness, InstancePreview, OperationInfo, OperationType } from "../server/api-types.js";
 
-export type { EngineEvent, EngineReadiness, OperationType } from "../server/api-types.js";
+export type {
+  EngineEvent,
+  EngineReadiness,
+  InstancePreview,
+  OperationType,
+  PreviewChangeKind,
+  PreviewResourceChange,
+} from "../server/api-types.js";
 
 /**
  * Encrypts values for a stack's `Pulumi.<stack>.yaml` in Pulumi's passphrase format. The project
@@ -73,6 +80,8 @@ export interface UnitRunResult {
   resourceCount: number;
   /** Stack outputs after `up` (and after `refresh`); absent for preview and destroy. */
   outputs?: Record<string, EngineOutputValue>;
+  /** For `preview`: what `up` would do, per resource (from the engine's events; no property values). */
+  preview?: InstancePreview;
 }
 
 /**

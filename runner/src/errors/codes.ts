@@ -53,6 +53,8 @@ export const errorCodes = {
   "no-project-password": "configuration",
   "project-password-exists": "configuration",
   "secrets-changed-on-disk": "failure",
+  "secrets-not-bound": "failure",
+  "secret-rebind-locked": "configuration",
   // fs
   "unreadable-file": "failure",
   // workspace

@@ -113,6 +113,8 @@ export const httpErrors: { readonly [code in ErrorCode]: HttpErrorMapping } = {
   "no-project-password": { status: 409, api: "no-password" },
   "project-password-exists": { status: 409, api: "already-exists" },
   "secrets-changed-on-disk": { status: 409, api: "conflict" },
+  "secrets-not-bound": { status: 409 },
+  "secret-rebind-locked": { status: 423, api: "locked" },
   // fs
   "unreadable-file": { status: 422, api: "unreadable" },
   // workspace

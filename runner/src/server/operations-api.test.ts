@@ -115,6 +115,10 @@ describe("operations", () => {
     const snapshot = snapshotResponse.json<ProjectSnapshot>();
     expect(snapshot.statuses["acme.machine.v1:a"]).toMatchObject({ state: "created", resourceCount: 3 });
     expect(snapshot.statusFields["acme.machine.v1:a"]?.[1]).toEqual({ name: "root", title: "Root password", value: null, secret: true });
+    // What the card offers to open: names and titles only (the secret terminal's credentials stay out).
+    expect(snapshot.offers).toEqual({
+      "acme.machine.v1:a": { terminals: [{ name: "shell", title: "Shell", type: "ssh" }], pages: [{ name: "readme", title: "Read me" }] },
+    });
     for (const text of [detailsResponse.text, snapshotResponse.text]) {
       for (const secret of ["OUTPUT-SECRET-91b2", "FIELD-SECRET-44aa", "TERMINAL-SECRET-77cd"]) expect(text).not.toContain(secret);
     }
@@ -181,6 +185,25 @@ describe("operations", () => {
     await client.request("POST", "/api/projects/demo/unlock", { password: "correct horse battery" });
     const unknown = await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:ghost"] });
     expect(unknown.status).toBe(404);
+  });
+
+  test("offers of a locked project name what cannot be listed until it is unlocked", async () => {
+    const first = await setup();
+    await first.client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] });
+    await first.server.orchestrator.idle();
+    await first.server.close({ force: true });
+    // A new server does not hold the password: the project is locked, the encrypted terminals unreadable.
+    const { client } = await startTestServer({ workspace: first.workspace, engine: first.engine });
+    const locked = await client.get<ProjectSnapshot>("/api/projects/demo");
+    expect(locked.unlocked).toBe(false);
+    expect(locked.offers).toEqual({
+      "acme.machine.v1:a": { terminals: [], pages: [{ name: "readme", title: "Read me" }], locked: ["terminals"] },
+    });
+    const unlocked = await client.request("POST", "/api/projects/demo/unlock", { password: "correct horse battery" });
+    expect(unlocked.status, unlocked.text).toBe(200);
+    expect(unlocked.json<ProjectSnapshot>().offers).toEqual({
+      "acme.machine.v1:a": { terminals: [{ name: "shell", title: "Shell", type: "ssh" }], pages: [{ name: "readme", title: "Read me" }] },
+    });
   });
 
   test("a terminal stored encrypted needs the unlocked project; an unreachable host is reported", async () => {

@@ -135,7 +135,8 @@ export class ProjectSessions {
     try {
       await session.secrets.refresh();
     } catch (error) {
-      if (!isHighstateError(error, "secrets-changed-on-disk")) throw error;
+      // A new password, or a value moved to another place: locked until unlocked (or accepted) again.
+      if (!isHighstateError(error, "secrets-changed-on-disk", "secrets-not-bound")) throw error;
       session.password = undefined;
       this.#options.broadcast({ type: "project-changed", project: session.name, revision: session.revision });
     }

@@ -8,7 +8,9 @@ export {
   FakeEngine,
   type FakeEngineCall,
   type FakeEngineOptions,
+  type FakeResourceStep,
   type FakeUnitBehavior,
   fakeEngineFromEnvironment,
+  parseFakeSteps,
   placeholderOutputs,
 } from "../engine/fake-engine.js";
