@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { HighstateError } from "@highstate/contract";
 import type * as Yaml from "yaml";
 
 /**
@@ -41,7 +42,8 @@ export interface PackageManagerInfo {
 }
 
 /** The workspace runs under Yarn Plug'n'Play, which Highstate cannot work with. */
-export class PlugAndPlayError extends Error {
+export class PlugAndPlayError extends HighstateError {
+  static override readonly code = "plug-and-play-unsupported";
   override name = "PlugAndPlayError";
 
   constructor(
