@@ -223,6 +223,38 @@ describe("the canvas", () => {
     await expect.poll(() => node(page, clusterId).getByTestId("status-chip").textContent(), { timeout: 15_000 }).toBe("FAILED");
     expect(browser.errors).toEqual([]);
   });
+
+  test("an instance the last drift check found drifted shows a drift marker in its header", async () => {
+    const { page } = browser;
+    const lab = server.projects.get("lab")!;
+    lab.statuses[keyId] = {
+      state: "created",
+      outdated: false,
+      resourceCount: 2,
+      drift: {
+        checkedAt: "2026-12-04T10:00:00.000Z",
+        resources: [
+          {
+            urn: "urn:pulumi:x::lab::tls:index:PrivateKey::main",
+            type: "tls:index:PrivateKey",
+            name: "main",
+            change: "changed",
+            properties: ["algorithm"],
+          },
+        ],
+      },
+    };
+    lab.statuses[webId] = { state: "created", outdated: false, resourceCount: 1 };
+    await page.reload();
+    await page.getByRole("button", { name: "Fit view" }).click();
+    const marker = node(page, keyId).getByTestId("drift-marker");
+    await expect.poll(() => marker.textContent(), { timeout: 15_000 }).toBe("DRIFT 1");
+    expect(await marker.getAttribute("title")).toContain("tls:index:PrivateKey main: algorithm");
+    expect(await node(page, keyId).getByTestId("status-chip").textContent()).toBe("CREATED 2/2");
+    expect(await node(page, webId).getByTestId("drift-marker").count()).toBe(0);
+    await screenshot(page, "card-drift");
+    expect(browser.errors).toEqual([]);
+  });
 });
 
 describe("projects", () => {
