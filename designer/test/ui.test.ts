@@ -3,6 +3,7 @@
  * copy/paste, delete with confirmation, keyboard use, the code editor, failed and cancelled runs,
  * and the zoomed-out drawing of a 1,000-instance project.
  */
+import type { Project } from "@highstate/contract";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { benchPackages, benchProject } from "../bench/bench-project.ts";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
@@ -225,35 +226,80 @@ describe("the canvas", () => {
   });
 
   test("an instance the last drift check found drifted shows a drift marker in its header", async () => {
-    const { page } = browser;
-    const lab = server.projects.get("lab")!;
-    lab.statuses[keyId] = {
-      state: "created",
-      outdated: false,
-      resourceCount: 2,
-      drift: {
-        checkedAt: "2026-12-04T10:00:00.000Z",
-        resources: [
-          {
-            urn: "urn:pulumi:x::lab::tls:index:PrivateKey::main",
-            type: "tls:index:PrivateKey",
-            name: "main",
-            change: "changed",
-            properties: ["algorithm"],
+    // A workspace whose instance states hold a drift check's result, as `highstate drift` records it.
+    const instance = (id: string, uid: string, x: number, extra: Partial<Project["instances"][number]> = {}) => ({
+      id,
+      type: id.split(":")[0]!,
+      name: id.split(":")[1]!,
+      uid,
+      args: {},
+      inputs: {},
+      injectionInputs: [],
+      position: { x, y: 0 },
+      ...extra,
+    });
+    const drifted = await startTestServer({
+      assetsDir: await ensureDesignerBuilt(),
+      packages: testPackages,
+      projects: {
+        lab: {
+          password: "correct horse battery",
+          project: {
+            version: 1,
+            hubs: [],
+            instances: [
+              instance(keyId, "bbbbbbbb1", 0),
+              instance(webId, "bbbbbbbb2", 480, {
+                args: { endpoint: "10.0.0.1" },
+                inputs: { sshKeyPair: [{ instanceId: keyId, output: "keyPair" }] },
+              }),
+            ],
           },
-        ],
+          statuses: {
+            [keyId]: {
+              state: "created",
+              outdated: false,
+              resourceCount: 2,
+              drift: {
+                checkedAt: "2026-12-04T10:00:00.000Z",
+                resources: [
+                  {
+                    urn: "urn:pulumi:x::lab::tls:index:PrivateKey::main",
+                    type: "tls:index:PrivateKey",
+                    name: "main",
+                    change: "changed",
+                    properties: ["algorithm"],
+                  },
+                ],
+              },
+            },
+            [webId]: {
+              state: "created",
+              outdated: false,
+              resourceCount: 1,
+              drift: { checkedAt: "2026-12-04T10:00:00.000Z", resources: [] },
+            },
+          },
+        },
       },
-    };
-    lab.statuses[webId] = { state: "created", outdated: false, resourceCount: 1 };
-    await page.reload();
-    await page.getByRole("button", { name: "Fit view" }).click();
-    const marker = node(page, keyId).getByTestId("drift-marker");
-    await expect.poll(() => marker.textContent(), { timeout: 15_000 }).toBe("DRIFT 1");
-    expect(await marker.getAttribute("title")).toContain("tls:index:PrivateKey main: algorithm");
-    expect(await node(page, keyId).getByTestId("status-chip").textContent()).toBe("CREATED 2/2");
-    expect(await node(page, webId).getByTestId("drift-marker").count()).toBe(0);
-    await screenshot(page, "card-drift");
-    expect(browser.errors).toEqual([]);
+    });
+    const session = await openBrowser();
+    try {
+      const { page } = session;
+      await page.goto(drifted.urlFor("/projects/lab"));
+      await page.getByRole("button", { name: "Fit view" }).click();
+      const marker = node(page, keyId).getByTestId("drift-marker");
+      await expect.poll(() => marker.textContent(), { timeout: 15_000 }).toBe("DRIFT 1");
+      expect(await marker.getAttribute("title")).toContain("tls:index:PrivateKey main: algorithm");
+      expect(await node(page, keyId).getByTestId("status-chip").textContent()).toBe("CREATED 2/2");
+      // A check that found nothing shows no marker.
+      expect(await node(page, webId).getByTestId("drift-marker").count()).toBe(0);
+      await screenshot(page, "card-drift");
+      expect(session.errors).toEqual([]);
+    } finally {
+      await session.close();
+      await drifted.close();
+    }
   });
 });
 

@@ -9,18 +9,17 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { AnyComponent, Entity, Project } from "@highstate/contract";
+import { type DesignerServer, startDesignerServer } from "@highstate/runner";
+import type { InstanceStatus, ProjectSnapshot } from "@highstate/runner/api";
 import {
   buildRegistryFromDefinitions,
-  type DesignerServer,
   FakeEngine,
   type FakeEngineOptions,
   type PluginPackage,
   serializeProject,
-  startDesignerServer,
   WorkspaceRegistry,
   workspacePaths,
-} from "@highstate/runner";
-import type { InstanceStatus, ProjectSnapshot } from "@highstate/runner/api";
+} from "@highstate/runner/testing";
 
 /** A component package given as its definitions. */
 export interface TestPackage {
@@ -130,6 +129,7 @@ export async function startTestServer(options: {
           status: status.state,
           resourceCount: status.resourceCount ?? 0,
           ...(status.state === "failed" ? { lastError: { operation: "up", message: status.error ?? "failed", at } } : {}),
+          ...(status.drift ? { drift: status.drift } : {}),
         };
         await writeFile(file, `${JSON.stringify(state, null, 2)}\n`);
       }
