@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { FakeEngine } from "../engine/index.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
-import type { ApiError, OperationInfo, OperationSelection, ProjectSnapshot } from "./api-types.js";
+import type { ApiError, InstanceLogs, OperationInfo, OperationSelection, ProjectSnapshot } from "./api-types.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 
@@ -179,6 +179,13 @@ describe("the structured preview", () => {
       ],
       counts: { create: 0, update: 1, replace: 1, delete: 0, import: 0 },
       unchanged: 1,
+    });
+    // The instance's log warns about the replacement.
+    const logs = await client.get<InstanceLogs>(`/api/projects/demo/instances/${encodeURIComponent(A)}/logs`);
+    expect(logs.entries.map((entry) => entry.event)).toContainEqual({
+      type: "diagnostic",
+      severity: "warning",
+      message: 'up would replace acme:index:Disk "data" because "size" changed: the old resource is deleted, with whatever it holds.',
     });
   });
 });

@@ -2,6 +2,7 @@
  * Project routes: list, create (with password), read, unlock, rename, and the mutations batch with
  * revision checking.
  */
+import { SecretRebindLockedError } from "../../secrets/index.js";
 import { hasResources, type InstanceState } from "../../workspace/index.js";
 import {
   createProjectRequestSchema,
@@ -84,6 +85,8 @@ export function projectRoutes(router: Router, context: DesignerContext): void {
           beforeRename(instanceId) {
             if (context.isInstanceBusy(name, instanceId))
               throw new ConflictError(`"${instanceId}" is in a running operation; wait for it or cancel it before renaming the instance.`);
+            // Its secrets are bound to its id; binding them to the new id needs the unlocked key.
+            if (session.secrets.renameNeedsPassword(instanceId)) throw new SecretRebindLockedError(session.secrets.file, instanceId);
           },
         },
       });
