@@ -7,6 +7,7 @@
 import type { OrchestratorEvent } from "../engine/event-hub.js";
 import { type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 import { Orchestrator } from "../engine/orchestrator.js";
+import { errorKind, isHighstateError } from "../errors/index.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import type { InstanceStatus, OperationInfo, OperationType } from "../server/api-types.js";
 import type { CommandContext, CommandSpec, OptionSpec } from "./command.js";
@@ -78,19 +79,11 @@ function parseParallel(value: unknown): number | undefined {
   return number;
 }
 
-/** Errors that mean the request or the project is wrong, not that a run failed: exit code 2. */
+/** Errors that mean the request or the project is wrong, not that a run failed (exit code 2): by their code's kind. */
 function isConfigurationError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    [
-      "OperationRefusedError",
-      "InstanceBlockedError",
-      "NoSuchInstanceError",
-      "DependencyCycleError",
-      "UnknownInstanceError",
-      "HasDependentsError",
-    ].includes(error.name)
-  );
+  if (!isHighstateError(error)) return false;
+  const kind = errorKind(error.code);
+  return kind === "configuration" || kind === "usage";
 }
 
 /** Formats one orchestrator event as progress lines (or nothing). */

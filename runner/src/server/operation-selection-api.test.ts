@@ -3,7 +3,7 @@
  * operation would run, in order) and its structured preview (what `up` would do per resource).
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { FakeEngine } from "../engine/index.js";
+import { FakeEngine } from "../testing/index.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
 import type { ApiError, InstanceLogs, OperationInfo, OperationSelection, ProjectSnapshot } from "./api-types.js";

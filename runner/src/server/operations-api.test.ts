@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "@highstate/contract";
 import { beforeAll, describe, expect, test } from "vitest";
-import { FakeEngine } from "../engine/index.js";
+import { FakeEngine } from "../testing/index.js";
 import { binaryReceived, nextMessage } from "./__fixtures__/client.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";

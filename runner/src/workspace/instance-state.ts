@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { HighstateError } from "@highstate/contract";
 import { ensurePrivateDir, readSmallFiles, writeFileAtomic } from "../fs/atomic-write.js";
 import { hashJson, stableJson } from "../fs/canonical.js";
 import { formatValuePath, UnreadableFileError } from "../fs/errors.js";
@@ -53,7 +54,8 @@ export interface OperationRecord {
 }
 
 /** Thrown when secret outputs were encrypted under a previous project password (a crash during a password change). */
-export class StaleSecretOutputsError extends Error {
+export class StaleSecretOutputsError extends HighstateError {
+  static override readonly code = "stale-secret-outputs";
   override name = "StaleSecretOutputsError";
 
   constructor(file: string) {

@@ -2,6 +2,7 @@ import type { Project, Registry } from "@highstate/contract";
 import { isCreated, ProjectStateCache } from "../../engine/project-state.js";
 import { emptySecretsDigest } from "../../planner/fingerprint.js";
 import { type InstancePlan, planProject } from "../../planner/plan.js";
+import { projectArgsValidator } from "../../registry/args-checks.js";
 import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
 import type { CommandContext, CommandSpec } from "../command.js";
@@ -69,7 +70,8 @@ const command: CommandSpec = {
       registry: registry.registry,
       states: cache.planStates(project),
       secretsDigests: digests,
-      validateArgs: await registry.argsValidator(),
+      // Cached per args and installed packages: an unchanged project imports no definitions module.
+      validateArgs: (await projectArgsValidator(registry, project)).validate,
     });
     const cycles = plan.graph.cycles;
     const blocked = plan.instances.filter((item) => item.blocked !== undefined);
