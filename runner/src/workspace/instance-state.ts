@@ -18,6 +18,7 @@ import {
   instanceStateSchema,
   type OperationResult,
   type RunFingerprint,
+  type StoredInstanceDrift,
 } from "./instance-state-schema.js";
 import { workspacePaths } from "./paths.js";
 
@@ -141,6 +142,14 @@ export class InstanceStateStore {
     return this.update(uid, record.instanceId, (state) => applyRecord(state, record, crypter, this.maxLogEntries, this.file(uid)));
   }
 
+  /**
+   * Records the result of a drift check (`highstate drift`): only the `drift` field changes, so the
+   * status, outputs, log and last error stay as they are. Returns the new state.
+   */
+  recordDrift(uid: string, instanceId: string, drift: StoredInstanceDrift): Promise<InstanceState> {
+    return this.update(uid, instanceId, (state) => ({ ...structuredClone(state), drift: structuredClone(drift) }));
+  }
+
   /** Removes an instance's state (after it was destroyed and removed from the project). */
   async remove(uid: string): Promise<void> {
     await this.serialise(uid, () => rm(this.file(uid), { force: true }));
@@ -244,6 +253,8 @@ function applyRecord(
   if (record.operation === "up" && record.result === "succeeded" && record.fingerprint)
     next.lastSuccess = { ...record.fingerprint, finishedAt };
   if (record.result === "succeeded" && record.operation !== "preview") delete next.lastError;
+  // After a successful up (which reverts drift), refresh (which accepts it) or destroy, the last drift check no longer applies.
+  if (record.result === "succeeded" && record.operation !== "preview") delete next.drift;
   if (record.result !== "succeeded" && record.operation !== "preview") {
     next.lastError = {
       operation: record.operation,
