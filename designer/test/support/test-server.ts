@@ -11,11 +11,15 @@ import { dirname, join, resolve } from "node:path";
 import type { AnyComponent, Entity, Project } from "@highstate/contract";
 import { type DesignerServer, startDesignerServer } from "@highstate/runner";
 import type { InstanceStatus, ProjectSnapshot } from "@highstate/runner/api";
-import { FakeEngine, type FakeEngineOptions } from "@highstate/runner/testing";
-// Building a registry from in-memory definitions and writing a workspace by hand are runner internals
-// (not part of its public API): the test harness reaches them in the runner's source.
-import { buildRegistryFromDefinitions, type PluginPackage, WorkspaceRegistry } from "../../../runner/src/registry/index.ts";
-import { serializeProject, workspacePaths } from "../../../runner/src/workspace/index.ts";
+import {
+  buildRegistryFromDefinitions,
+  FakeEngine,
+  type FakeEngineOptions,
+  type PluginPackage,
+  serializeProject,
+  WorkspaceRegistry,
+  workspacePaths,
+} from "@highstate/runner/testing";
 
 /** A component package given as its definitions. */
 export interface TestPackage {
@@ -28,7 +32,7 @@ export interface TestPackage {
 export interface SeedProject {
   password: string;
   project: Project;
-  /** Instance id → what its last run left (`created` with a resource count and maybe a drift check's result, or `failed` with an error). */
+  /** Instance id → what its last run left (`created` with a resource count, or `failed` with an error). */
   statuses?: Record<string, InstanceStatus>;
 }
 

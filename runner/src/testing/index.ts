@@ -3,6 +3,9 @@
  * need to run projects without Pulumi. `FakeEngine` runs units in memory: it records every call, returns
  * placeholder outputs (or what a test's behaviour returns) and can fail, hang or be cancelled on cue; pass
  * it as the orchestrator's engine. The `highstate` CLI uses it when `HIGHSTATE_ENGINE=fake` is set.
+ *
+ * For tests that serve the designer from in-memory definitions (the designer's browser tests), it also
+ * exports what builds a workspace registry without installed packages and seeds project files.
  */
 export {
   FakeEngine,
@@ -14,3 +17,5 @@ export {
   parseFakeSteps,
   placeholderOutputs,
 } from "../engine/fake-engine.js";
+export { buildRegistryFromDefinitions, type PluginPackage, WorkspaceRegistry } from "../registry/index.js";
+export { serializeProject, workspacePaths } from "../workspace/index.js";
