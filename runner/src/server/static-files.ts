@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import { createRequire } from "node:module";
-import { dirname, extname, join, normalize, sep } from "node:path";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { appContentSecurityPolicy, baseSecurityHeaders } from "./security.js";
 
@@ -48,10 +48,14 @@ export function findDesignerAssets(): string | undefined {
 
 /** Serves files from one folder. */
 export class StaticFiles {
-  constructor(
-    /** The folder holding `index.html` and the assets; `undefined` when the designer is not installed. */
-    readonly root: string | undefined,
-  ) {}
+  /** The folder holding `index.html` and the assets, absolute and without a trailing separator. */
+  readonly root: string | undefined;
+
+  /** `root`: the folder holding `index.html` and the assets; `undefined` when the designer is not installed. */
+  constructor(root: string | undefined) {
+    // Resolved, so `dist/` and `dist` serve alike (the containment check compares against `root + sep`).
+    this.root = root === undefined ? undefined : resolve(root);
+  }
 
   /**
    * Serves `pathname`. Paths with a file extension that do not exist get 404; other paths get
