@@ -1,20 +1,18 @@
 /**
  * Builds the designer into `dist/` (index.html + hashed assets), which the runner serves. The API
- * types come straight from the runner's source through an alias, so the designer does not depend on
- * the runner package (the runner depends on the designer for these assets).
+ * types and the project operations come from `@highstate/project` (bundled from its source through the
+ * `@highstate/source` condition), the layer the runner imports too; the designer imports nothing from
+ * the runner (the runner depends on the designer for these assets).
  */
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defaultClientConditions, defineConfig } from "vite";
-
-const apiTypes = fileURLToPath(new URL("../runner/src/server/api-types.ts", import.meta.url));
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/",
   plugins: [react()],
   resolve: {
-    alias: { "@highstate/runner/api": apiTypes },
     conditions: ["@highstate/source", ...defaultClientConditions],
   },
   build: {

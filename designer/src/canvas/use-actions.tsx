@@ -1,5 +1,5 @@
 /** The implementation of the card actions: dialogs, operations, dock panels. */
-import type { OperationType } from "@highstate/runner/api";
+import type { OperationType } from "@highstate/project/api";
 import { useMemo } from "react";
 import { openLogs, openOutputs, openPage, openTerminal } from "../dock/dock-store.js";
 import { ArgsDialog } from "../forms/ArgsDialog.js";

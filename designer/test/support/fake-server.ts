@@ -1,6 +1,6 @@
 /**
  * An in-memory stand-in for `highstate designer` used by the designer's UI tests and its benchmark:
- * the same HTTP routes and `/api/events` socket as `@highstate/runner/api`, projects kept in memory,
+ * the same HTTP routes and `/api/events` socket as `@highstate/project/api`, projects kept in memory,
  * a fake engine whose runs take about a second and stream engine events. It serves the built app
  * from `dist/`. The end-to-end tests run against the real server; this one keeps the UI tests fast
  * and independent of the runner's internals.
@@ -18,9 +18,9 @@ import {
   type Registry,
   validateProject,
 } from "@highstate/contract";
-import type { EngineEvent, InstanceStatus, OperationInfo, ProjectMutation, ProjectSnapshot, ServerEvent } from "@highstate/runner/api";
+import { applyMutations, MutationRefusedError } from "@highstate/project";
+import type { EngineEvent, InstanceStatus, OperationInfo, ProjectMutation, ProjectSnapshot, ServerEvent } from "@highstate/project/api";
 import { WebSocketServer } from "ws";
-import { applyMutations } from "../../src/model/mutations.ts";
 
 export interface FakeProject {
   password: string;
@@ -267,7 +267,12 @@ export async function startFakeServer(options: {
         const input = await body(request);
         if (input.revision !== state.revision)
           throw new HttpError(409, "conflict", "the project changed; reload it and try again", { revision: state.revision });
-        state.project = applyMutations(state.project, input.mutations as ProjectMutation[], registry);
+        try {
+          state.project = applyMutations(state.project, registry, input.mutations as ProjectMutation[]);
+        } catch (error) {
+          if (!(error instanceof MutationRefusedError)) throw error;
+          throw new HttpError(400, "bad-request", error.message, { field: `mutations.${error.index}.${error.field}` });
+        }
         state.revision++;
         broadcast({ type: "project-changed", project: name, revision: state.revision });
         return [200, snapshot(name, state)];

@@ -4,6 +4,7 @@
  * and prints progress. Ctrl+C cancels gracefully; a second Ctrl+C stops at once.
  */
 
+import type { OperationInfo, OperationType } from "@highstate/project/api";
 import type { CommandContext, CommandSpec, OptionSpec } from "../cli/command.js";
 import { CliError, UsageError } from "../cli/errors.js";
 import { waitOption, withWorkspaceLock } from "../cli/lock.js";
@@ -11,7 +12,6 @@ import { getPassword } from "../cli/prompt.js";
 import { findInstanceId, loadRegistry, openProject, projectOption } from "../cli/workspace.js";
 import { needsRun, type ProjectPlan } from "../planner/plan.js";
 import { ProjectSecrets } from "../secrets/index.js";
-import type { OperationInfo, OperationType } from "../server/api-types.js";
 import type { OrchestratorEvent } from "./event-hub.js";
 import { Orchestrator } from "./orchestrator.js";
 

@@ -1,7 +1,18 @@
 import type { ComponentSource, UnitInputsConfig, UnitInstanceConfig } from "@highstate/contract";
-import type { EngineEvent, EngineReadiness, OperationInfo, OperationType } from "../server/api-types.js";
+import type { EngineEvent, EngineReadiness, OperationInfo, OperationType } from "@highstate/project/api";
 
-export type { EngineEvent, EngineReadiness, OperationType } from "../server/api-types.js";
+// The engine's events, operations and statuses are what the designer sees too, so their types live in
+// the API layer both import (`@highstate/project/api`); the engine's modules take them from here, and
+// the server from that package, so the engine does not import the server.
+export type {
+  EngineEvent,
+  EngineReadiness,
+  InstanceLogEntry,
+  InstanceStatus,
+  OperationInfo,
+  OperationType,
+  ServerEvent,
+} from "@highstate/project/api";
 
 /**
  * Encrypts values for a stack's `Pulumi.<stack>.yaml` in Pulumi's passphrase format. The project

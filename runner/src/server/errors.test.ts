@@ -1,4 +1,5 @@
 import * as contract from "@highstate/contract";
+import * as projectOpsErrors from "@highstate/project";
 import { describe, expect, it } from "vitest";
 import * as cliErrors from "../cli/errors.js";
 import * as prompt from "../cli/prompt.js";
@@ -15,7 +16,6 @@ import * as instanceState from "../workspace/instance-state.js";
 import * as lock from "../workspace/lock.js";
 import * as packageManager from "../workspace/package-manager.js";
 import * as projectFile from "../workspace/project-file.js";
-import * as projectOpsErrors from "../workspace/project-ops-errors.js";
 import * as serverErrors from "./errors.js";
 import * as http from "./http.js";
 import { HttpError } from "./http.js";

@@ -2,8 +2,9 @@
  * Plans and operations: the plan of a project, starting operations (202: they run in the background
  * and report on `/api/events`), listing and cancelling them.
  */
+
+import { cancelOperationRequestSchema, type OperationInfo, type PlanResponse, startOperationRequestSchema } from "@highstate/project/api";
 import { instancePlan } from "../../planner/index.js";
-import { cancelOperationRequestSchema, type OperationInfo, type PlanResponse, startOperationRequestSchema } from "../api-types.js";
 import type { DesignerContext } from "../context.js";
 import { HttpError, readJson, sendJson } from "../http.js";
 import type { Router } from "../router.js";

@@ -2,7 +2,7 @@
  * Project routes: list, create (with password), read, unlock, rename, and the mutations batch with
  * revision checking.
  */
-import { hasResources, type InstanceState } from "../../workspace/index.js";
+
 import {
   createProjectRequestSchema,
   mutateProjectRequestSchema,
@@ -11,7 +11,8 @@ import {
   type ProjectSnapshot,
   renameProjectRequestSchema,
   unlockProjectRequestSchema,
-} from "../api-types.js";
+} from "@highstate/project/api";
+import { hasResources, type InstanceState } from "../../workspace/index.js";
 import type { DesignerContext } from "../context.js";
 import { ConflictError, readJson, sendJson } from "../http.js";
 import { applyMutations } from "../mutations.js";

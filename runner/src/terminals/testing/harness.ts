@@ -5,8 +5,8 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TerminalControlMessage } from "@highstate/project/api";
 import { WebSocket, WebSocketServer } from "ws";
-import type { TerminalControlMessage } from "../../server/api-types.js";
 import { TerminalManager, type TerminalManagerOptions } from "../manager.js";
 
 /** A loopback HTTP server bridging terminal sockets through a manager. */
