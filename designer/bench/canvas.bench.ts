@@ -8,7 +8,9 @@
  *   npm run bench                              # N=1000, 3 reps, fit and zoom 1.0
  *   N=500 REPS=1 npm run bench
  *
- * Prints one line per run, then medians and the designer/baseline ratios.
+ * Prints the production build's first-load JavaScript size (entry chunk + its static imports), one
+ * line per run, then medians and the designer/baseline ratios. The runs use the bench build
+ * (`bench/dist/`, with the measuring hooks production builds leave out).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -19,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
 import { startFakeServer } from "../test/support/fake-server.ts";
 import { benchPackages, benchProject } from "./bench-project.ts";
+import { readFirstLoad } from "./first-load.ts";
 import { type RunResult, summarize } from "./summary.ts";
 
 const N = Number(process.env.N ?? 1000);
@@ -34,7 +37,8 @@ const ARGS = [
   "--enable-precise-memory-info",
 ];
 const baselineSource = process.env.HIGHSTATE_CANVAS_BASELINE ?? "/work/shared/bench/canvas-baseline";
-const designerDist = fileURLToPath(new URL("../dist/", import.meta.url));
+const designerDist = fileURLToPath(new URL("./dist/", import.meta.url));
+const productionDist = fileURLToPath(new URL("../dist/", import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Copies the baseline to a cache folder keyed by its lock file, installs and builds it once. */
@@ -192,6 +196,12 @@ async function runOne(target: "baseline" | "designer", url: string, view: string
   }
 }
 
+const firstLoad = readFirstLoad(productionDist);
+if (firstLoad.benchHooks)
+  throw new Error(`the production build in ${productionDist} contains the benchmark hooks; build it without --mode bench`);
+console.log(
+  `designer first load: ${(firstLoad.bytes / 1e6).toFixed(2)} MB of JavaScript (${firstLoad.files.join(", ")}); ${firstLoad.lazyFiles.length} chunks load on demand`,
+);
 const baselineDir = prepareBaseline();
 const preview = await startBaselinePreview(baselineDir);
 const { project, statuses } = benchProject(N);

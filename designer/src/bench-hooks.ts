@@ -1,5 +1,6 @@
 /**
- * Measuring hooks for `npm run bench` (active only with `?bench=1` in the URL): the same
+ * Measuring hooks for `npm run bench`, in the bench build only (`vite build --mode bench`; production
+ * builds get `bench-hooks.off.ts` instead) and active only with `?bench=1` in the URL: the same
  * `window.__bench`, `window.__rf` and `window.__rfStore` the bare React Flow baseline exposes, so
  * one script measures both the same way.
  */

@@ -23,6 +23,7 @@ function store(n = 200): ProjectStore {
     statuses,
     secrets: {},
     statusFields: {},
+    offers: {},
   };
   return new ProjectStore(new ApiClient("http://127.0.0.1:9"), registry, snapshot);
 }

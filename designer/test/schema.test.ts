@@ -1,4 +1,6 @@
-import { buildRegistry, type Project } from "@highstate/contract";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildRegistry, defineComponent, type Project, z } from "@highstate/contract";
 import { describe, expect, it } from "vitest";
 import { copyInstances, pasteMutations } from "../src/canvas/clipboard.ts";
 import { fieldTitle } from "../src/canvas/layout.ts";
@@ -44,6 +46,122 @@ describe("args forms from JSON Schema", () => {
       channel: 'must be one of "stable", "latest", "testing"',
       "nodeLabels.1": "must be a string",
     });
+  });
+  it("validates the schema features component args use (zod's JSON Schema, checked by @cfworker/json-schema)", () => {
+    const assorted = defineComponent({
+      type: "test.assorted.v1",
+      args: {
+        network: z.cidrv4().describe("An IPv4 network."),
+        email: z.email().optional(),
+        url: z.url().optional(),
+        labels: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.string()).default({}),
+        hosts: z.array(z.string().min(1)).min(1).max(3).describe("At least one host."),
+        size: z
+          .string()
+          .regex(/^\d+(Ki|Mi|Gi)$/)
+          .optional(),
+        nullable: z.string().min(3).nullable().optional(),
+        ratio: z.number().gt(0).lt(1).optional(),
+        issuer: z
+          .discriminatedUnion("type", [
+            z.object({ type: z.literal("letsencrypt"), email: z.email() }).strict(),
+            z.object({ type: z.literal("self-signed") }).strict(),
+          ])
+          .optional(),
+        nested: z.object({ port: z.number().int().min(1).max(65535), name: z.string() }).optional(),
+      },
+      meta: { title: "Assorted" },
+      source: { package: "@highstate/test", path: "assorted" },
+    });
+    const schema = buildRegistry([{ package: { name: "@highstate/test", version: "0.1.0" }, entities: [], components: [assorted] }])
+      .components["test.assorted.v1"]!.args as Schema;
+    const valid = {
+      network: "10.0.0.0/24",
+      hosts: ["a"],
+      labels: { zone: "eu" },
+      issuer: { type: "letsencrypt", email: "ops@example.com" },
+      nested: { port: 22, name: "ssh" },
+    };
+    expect(validateValue(valid, schema)).toEqual({});
+    // Cleared fields (undefined), also nested ones, count as absent.
+    expect(validateValue({ ...valid, email: undefined, nested: { port: 22, name: "ssh", extra: undefined } }, schema)).toEqual({});
+    expect(
+      validateValue(
+        {
+          network: "10.0.0.0/33",
+          email: "nobody",
+          url: "not a url",
+          labels: { Zone: "eu", ok: 1 },
+          hosts: [],
+          size: "12 GB",
+          nullable: "ab",
+          ratio: 1,
+          nested: { port: 0 },
+        },
+        schema,
+      ),
+    ).toEqual({
+      network: "must be an IPv4 network (CIDR)",
+      email: "must be an email address",
+      url: "must be a URL",
+      "labels.Zone": "has a name that does not fit: must match the pattern ^[a-z][a-z0-9-]*$",
+      "labels.ok": "must be a string",
+      hosts: "needs at least 1 item",
+      size: "must match the pattern ^\\d+(Ki|Mi|Gi)$",
+      nullable: "must have at least 3 characters",
+      ratio: "must be less than 1",
+      "nested.port": "must be at least 1",
+      "nested.name": "is required",
+    });
+    expect(validateValue({ ...valid, nullable: null, hosts: ["a", "b", "c", "d"] }, schema)).toEqual({ hosts: "takes at most 3 items" });
+    expect(validateValue({ ...valid, hosts: [""] }, schema)).toEqual({ "hosts.0": "must not be empty" });
+    // A tagged union reports the problems of the variant the value names, or the tags there are.
+    expect(validateValue({ ...valid, issuer: { type: "letsencrypt", email: "x" } }, schema)).toEqual({
+      "issuer.email": "must be an email address",
+    });
+    expect(validateValue({ ...valid, issuer: { type: "self-signed", email: "ops@example.com" } }, schema)).toEqual({
+      "issuer.email": "is not a known field; remove it",
+    });
+    expect(validateValue({ ...valid, issuer: { type: "acme" } }, schema)).toEqual({
+      "issuer.type": 'must be one of "letsencrypt", "self-signed"',
+    });
+  });
+  it("validates one field against its schema with the root's $defs, and leaves patterns the browser cannot compile to the server", () => {
+    const root: Schema = {
+      type: "object",
+      $defs: { Port: { type: "integer", minimum: 1, maximum: 65535 } },
+      properties: { port: { $ref: "#/$defs/Port" }, odd: { type: "string", pattern: "^(?<a>x)\\k<b>$" } },
+    };
+    expect(validateValue(70000, root.properties!.port!, root)).toEqual({ "": "must be at most 65535" });
+    expect(validateValue(8080, root.properties!.port!, root)).toEqual({});
+    expect(validateValue({ port: 1.5 }, root)).toEqual({ port: "must be a whole number" });
+    expect(validateValue({ odd: "anything" }, root)).toEqual({});
+  });
+  it("accepts the defaults of every component in the packages' registries and asks for the rest", () => {
+    const packagesDir = join(import.meta.dirname, "../../packages");
+    let checked = 0;
+    for (const name of readdirSync(packagesDir)) {
+      let text: string;
+      try {
+        text = readFileSync(join(packagesDir, name, "src/__snapshots__/registry.json"), "utf8");
+      } catch {
+        continue;
+      }
+      const registry = JSON.parse(text) as { components: Record<string, { args: Schema }> };
+      for (const [type, component] of Object.entries(registry.components)) {
+        const args = component.args;
+        const defaults = Object.fromEntries(
+          Object.entries(args.properties ?? {})
+            .filter(([, property]) => property.default !== undefined)
+            .map(([key, property]) => [key, property.default]),
+        );
+        const missing = (args.required ?? []).filter((key) => defaults[key] === undefined);
+        const errors = validateValue(defaults, args);
+        expect({ type, errors }).toEqual({ type, errors: Object.fromEntries(missing.map((key) => [key, "is required"])) });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
   });
   it("asks only for required args without defaults when adding", () => {
     expect(Object.keys(requiredArgsSchema(server).properties!)).toEqual(["endpoint"]);

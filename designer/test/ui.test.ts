@@ -49,7 +49,7 @@ describe("the canvas", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "New hub" });
-    await dialog.getByLabel("Instance name").fill("keys");
+    await dialog.getByLabel("Hub name").fill("keys");
     await page.keyboard.press("Enter");
     await dialog.waitFor({ state: "detached" });
     await node(page, "hub:keys").waitFor();
@@ -246,8 +246,9 @@ describe("projects", () => {
 describe("a 1,000-instance project", () => {
   test("draws zoomed out and switches to full cards when zoomed in", async () => {
     const { project, statuses } = benchProject(1000);
+    // The bench build: it has the hooks that tell when the canvas has drawn and that set the viewport.
     const big = await startFakeServer({
-      assetsDir: dist,
+      assetsDir: await ensureDesignerBuilt("bench"),
       packages: benchPackages,
       projects: { big: { password: "x", unlocked: true, project, statuses } },
     });

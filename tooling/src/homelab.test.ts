@@ -22,6 +22,7 @@ const project = JSON.parse(readFileSync(join(example, "projects/homelab.json"), 
   instances: Array<{
     id: string;
     type: string;
+    args: Record<string, unknown>;
     position: { x: number; y: number };
     inputs: Record<string, Array<{ instanceId?: string; hubId?: string }>>;
     injectionInputs: string[];
@@ -119,6 +120,18 @@ describe("the homelab example (examples/homelab)", () => {
     }
     for (const hub of project.hubs)
       for (const input of hub.inputs) expect(ids.has(input.instanceId), `${hub.id} → ${input.instanceId}`).toBe(true);
+  });
+
+  it("lets the Talos VMs wait for their address only: Talos offers no SSH", () => {
+    const talosMasters = project.instances
+      .filter((instance) => instance.type === "talos.cluster.v1")
+      .flatMap((instance) => [...(instance.inputs.masters ?? []), ...(instance.inputs.workers ?? [])]);
+    expect(talosMasters.length).toBeGreaterThan(0);
+    for (const ref of talosMasters) {
+      const vm = project.instances.find((instance) => instance.id === ref.instanceId)!;
+      expect(vm.type).toBe("proxmox.virtual-machine.v1");
+      expect(vm.args, vm.id).toMatchObject({ waitFor: "address" });
+    }
   });
 
   it("finds every component of the project in the real registry, without problems", async () => {

@@ -13,6 +13,8 @@ import type {
   MutateProjectRequest,
   OpenTerminalRequest,
   OperationInfo,
+  OperationSelection,
+  OperationSelectionRequest,
   PlanResponse,
   ProjectList,
   ProjectSnapshot,
@@ -141,6 +143,10 @@ export class ApiClient {
   }
   startOperation(project: string, body: StartOperationRequest): Promise<OperationInfo> {
     return this.request("POST", `/api/projects/${enc(project)}/operations`, body);
+  }
+  /** What an operation would run, in order (named instances with their dependencies, or every outdated one), without starting it. */
+  operationSelection(project: string, body: OperationSelectionRequest): Promise<OperationSelection> {
+    return this.request("POST", `/api/projects/${enc(project)}/operations/selection`, body);
   }
   listOperations(project: string): Promise<OperationInfo[]> {
     return this.request("GET", `/api/projects/${enc(project)}/operations`);

@@ -11,6 +11,7 @@ import {
   Controls,
   type EdgeChange,
   type FinalConnectionState,
+  type FitViewOptions,
   type IsValidConnection,
   type NodeChange,
   ReactFlow,
@@ -44,6 +45,12 @@ const snapGrid: [number, number] = [GRID, GRID];
 const proOptions = { hideAttribution: false };
 /** Zoomed out, edges are drawn by CardsCanvas instead of React Flow. */
 const noEdges: CanvasEdge[] = [];
+/**
+ * Fitting the view keeps the cards clear of what floats over the canvas: the zoom controls in the
+ * bottom-left corner (a 64px column) and the minimap in the bottom-right one (a 236px column), so no
+ * status pill ends up under either, also with the dock open and the canvas short.
+ */
+const fitViewOptions: FitViewOptions = { padding: { top: "24px", bottom: "24px", left: "64px", right: "236px" }, maxZoom: 1 };
 
 function viewportKey(project: string): string {
   return `highstate:viewport:${project}`;
@@ -260,7 +267,7 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
         onlyRenderVisibleElements={!compact}
         defaultViewport={initialViewport}
         fitView={!initialViewport}
-        fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
+        fitViewOptions={fitViewOptions}
         onMoveEnd={(_event, viewport) => saveViewport(store.name, viewport)}
         defaultEdgeOptions={{ type: "step" }}
         connectionLineStyle={{ strokeWidth: 2, stroke: "#8b949e" }}
@@ -283,7 +290,7 @@ export function Canvas({ onAdd }: { onAdd: (type: string, position?: { x: number
         <CardsCanvas edges={edges} />
         <ViewportLayer />
         <CanvasMinimap />
-        <Controls showInteractive={false} position="bottom-left" fitViewOptions={{ padding: 0.1, maxZoom: 1 }} />
+        <Controls showInteractive={false} position="bottom-left" fitViewOptions={fitViewOptions} />
         <BenchRegistrar />
       </ReactFlow>
     </CanvasActionsContext.Provider>

@@ -10,6 +10,7 @@ import { useApp } from "../app/context.js";
 import { EntityIcon, UiIcon } from "../icons/Icon.js";
 import { engineBlocker, engineReadiness } from "../runs/engine-readiness.js";
 import { useObservable } from "../state/store.js";
+import { markdownToPlainText } from "../ui/Markdown.js";
 import { MenuButton } from "../ui/Menu.js";
 import { useCanvasActions } from "./actions.js";
 import { zoomedOut } from "./CardsCanvas.js";
@@ -77,6 +78,9 @@ function FullCard({
   const runHint = blocker ? { hint: `Runs cannot start now: ${blocker}` } : {};
   const id = instance.id;
   const created = status.state === "created" || (status.state === "failed" && (status.resourceCount ?? 0) > 0);
+  // Buttons only for what the instance's last outputs offer (or may offer, while the project is locked).
+  const hasTerminals = view.offers.terminals.length > 0 || (view.offers.locked?.includes("terminals") ?? false);
+  const hasPages = view.offers.pages.length > 0 || (view.offers.locked?.includes("pages") ?? false);
   const hasSecrets = Object.keys((component?.secrets as { properties?: object } | undefined)?.properties ?? {}).length > 0;
   const busy = status.state === "running" || status.state === "pending";
   const inputCount = (name: string) => instance.inputs[name]?.length ?? 0;
@@ -89,7 +93,7 @@ function FullCard({
       <div className="card-header">
         <EntityIcon icon={component?.meta.icon} fallback={title} color={component?.meta.color} />
         <div className="card-titles">
-          <div className="card-title" title={component?.meta.description ?? instance.type}>
+          <div className="card-title" title={component?.meta.description ? markdownToPlainText(component.meta.description) : instance.type}>
             {title}
           </div>
           <div className="card-name">{instance.name}</div>
@@ -138,7 +142,7 @@ function FullCard({
                   className={`chip-io in${missing ? " missing" : ""}${spec ? "" : " unknown"}`}
                   data-entity={spec?.entity}
                   style={{ "--chip": entityColor(registry, spec?.entity) } as React.CSSProperties}
-                  title={`${fieldTitle(name)}: ${entity?.meta.title ?? spec?.entity ?? "unknown input"}${spec ? `, ${spec.required ? "required" : "optional"}, ${spec.multiple ? "multiple" : "single"}` : ""}${spec?.description ? ` — ${spec.description}` : ""}`}
+                  title={`${fieldTitle(name)}: ${entity?.meta.title ?? spec?.entity ?? "unknown input"}${spec ? `, ${spec.required ? "required" : "optional"}, ${spec.multiple ? "multiple" : "single"}` : ""}${spec?.description ? ` — ${markdownToPlainText(spec.description)}` : ""}`}
                 >
                   <span>{fieldTitle(name)}</span>
                   {spec?.multiple && count > 0 && <span className="chip-count">{count}</span>}
@@ -169,7 +173,7 @@ function FullCard({
                   className="chip-io out"
                   data-entity={spec.entity}
                   style={{ "--chip": entityColor(registry, spec.entity) } as React.CSSProperties}
-                  title={`${fieldTitle(name)}: ${entity?.meta.title ?? spec.entity}${spec.description ? ` — ${spec.description}` : ""}`}
+                  title={`${fieldTitle(name)}: ${entity?.meta.title ?? spec.entity}${spec.description ? ` — ${markdownToPlainText(spec.description)}` : ""}`}
                 >
                   <span>{fieldTitle(name)}</span>
                 </div>
@@ -181,7 +185,7 @@ function FullCard({
       {layout.fieldsHeight > 0 && (
         <div className="card-section card-fields" style={{ height: layout.fieldsHeight }}>
           {view.statusFields.map((field) => (
-            <div className="kv field" key={field.name}>
+            <div className="kv status-field" key={field.name} data-testid="status-field">
               <span className="k">{field.title ?? fieldTitle(field.name)}</span>
               <span className={`v${field.value === null ? " secret" : ""}`} title={field.value ?? "secret"}>
                 {field.value ?? "••••••"}
@@ -260,33 +264,43 @@ function FullCard({
               <UiIcon name="key" size={16} />
             </button>
           )}
-          {created && (
-            <>
-              <button
-                type="button"
-                className="icon-button card-button"
-                aria-label={`Terminal of ${instance.name}`}
-                title="Terminal"
-                onClick={() => actions.openTerminal(id)}
-              >
-                <UiIcon name="console" size={16} />
-              </button>
-              <button
-                type="button"
-                className="icon-button card-button"
-                aria-label={`Page of ${instance.name}`}
-                title="Page"
-                onClick={() => actions.openPage(id)}
-              >
-                <UiIcon name="file-document-outline" size={16} />
-              </button>
-            </>
+          {hasTerminals && (
+            <button
+              type="button"
+              className="icon-button card-button"
+              aria-label={`Terminal of ${instance.name}`}
+              title={
+                view.offers.terminals.length === 1
+                  ? `Terminal: ${view.offers.terminals[0]!.title ?? view.offers.terminals[0]!.name}`
+                  : "Terminals"
+              }
+              onClick={() => actions.openTerminal(id)}
+            >
+              <UiIcon name="console" size={16} />
+            </button>
+          )}
+          {hasPages && (
+            <button
+              type="button"
+              className="icon-button card-button"
+              aria-label={`Page of ${instance.name}`}
+              title={view.offers.pages.length === 1 ? `Page: ${view.offers.pages[0]!.title}` : "Pages"}
+              onClick={() => actions.openPage(id)}
+            >
+              <UiIcon name="file-document-outline" size={16} />
+            </button>
           )}
           <MenuButton
             label={`More actions for ${instance.name}`}
             className="icon-button card-button"
             items={[
-              { label: "Preview", ...runHint, onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
+              {
+                label: "Run with dependencies…",
+                ...runHint,
+                onSelect: () => actions.runWithDependencies(id),
+                disabled: busy || !component,
+              },
+              { label: "Preview…", ...runHint, onSelect: () => actions.runOperation(id, "preview"), disabled: busy || !component },
               { label: "Refresh", ...runHint, onSelect: () => actions.runOperation(id, "refresh"), disabled: busy || !created },
               {
                 label: "Destroy…",

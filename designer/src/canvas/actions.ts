@@ -4,7 +4,10 @@ import type { OperationType } from "@highstate/project/api";
 import { createContext, useContext } from "react";
 
 export interface CanvasActions {
+  /** `preview` opens the structured preview; `destroy` asks first. */
   runOperation(instanceId: string, type: OperationType): void;
+  /** Confirms, then runs the instance after its dependencies that are not created or are outdated. */
+  runWithDependencies(instanceId: string): void;
   editArgs(instanceId: string): void;
   editSecrets(instanceId: string): void;
   /** Connections without a mouse: a dialog listing inputs and compatible outputs. */

@@ -1,5 +1,4 @@
 /** The implementation of the card actions: dialogs, operations, dock panels. */
-import type { OperationType } from "@highstate/project/api";
 import { useMemo } from "react";
 import { openLogs, openOutputs, openPage, openTerminal } from "../dock/dock-store.js";
 import { ArgsDialog } from "../forms/ArgsDialog.js";
@@ -8,6 +7,7 @@ import { NameDialog } from "../forms/NameDialog.js";
 import { SecretsDialog } from "../forms/SecretsDialog.js";
 import { instanceNameProblem } from "../model/names.js";
 import { whenUnlocked } from "../projects/unlock.js";
+import { openPreview, openRunSelection, startOperation } from "../runs/RunDialogs.js";
 import type { ProjectStore } from "../state/project-store.js";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.js";
 import { openDialog } from "../ui/dialogs.js";
@@ -23,22 +23,6 @@ function dependents(store: ProjectStore, id: string): string[] {
 
 function nameOf(store: ProjectStore, id: string): string {
   return store.views.get(id)?.instance.name ?? id;
-}
-
-export function startOperation(store: ProjectStore, type: OperationType, instanceIds: string[], cascade = false): void {
-  whenUnlocked(store, () => {
-    store.api
-      .startOperation(store.name, { type, instanceIds, includeDependencies: type === "up", cascade })
-      .then((operation) => {
-        // The event stream may already have told how it ended (an operation that cannot start fails at once).
-        if (!store.operations.has(operation.id)) {
-          store.operations = new Map(store.operations).set(operation.id, operation);
-          store.emitter.emit("operations");
-        }
-        for (const id of instanceIds) openLogs(id);
-      })
-      .catch((error: unknown) => toastError(`The ${type} could not start`, error));
-  });
 }
 
 /** Lets the user pick one of several named things (terminals, pages). */
@@ -73,8 +57,12 @@ export function useActions(
   return useMemo<CanvasActions>(
     () => ({
       runOperation(instanceId, type) {
+        if (type === "preview") {
+          openPreview(store, [instanceId]);
+          return;
+        }
         if (type !== "destroy") {
-          startOperation(store, type, [instanceId]);
+          void startOperation(store, type, [instanceId]);
           return;
         }
         const deps = dependents(store, instanceId).filter((id) => store.views.get(id)?.status.state === "created");
@@ -92,9 +80,12 @@ export function useActions(
             confirmLabel="Destroy"
             danger
             onClose={close}
-            onConfirm={() => startOperation(store, "destroy", [instanceId], deps.length > 0)}
+            onConfirm={() => void startOperation(store, "destroy", [instanceId], { cascade: deps.length > 0 })}
           />
         ));
+      },
+      runWithDependencies(instanceId) {
+        openRunSelection(store, { instanceIds: [instanceId], includeDependencies: true });
       },
       editArgs(instanceId) {
         openDialog((close) => <ArgsDialog store={store} instanceId={instanceId} onClose={close} />);
@@ -114,7 +105,9 @@ export function useActions(
               toast(
                 "info",
                 `“${nameOf(store, instanceId)}” offers no terminal`,
-                "Terminals appear once the instance has run and its component provides one.",
+                details.status.state === "created" || details.status.state === "failed"
+                  ? "Its last run's outputs list no terminal."
+                  : "Terminals appear once the instance has run and its component provides one.",
               );
             else if (options.length === 1)
               openTerminal(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
@@ -134,7 +127,9 @@ export function useActions(
               toast(
                 "info",
                 `“${nameOf(store, instanceId)}” offers no page`,
-                "Pages appear once the instance has run and its component provides one.",
+                details.status.state === "created" || details.status.state === "failed"
+                  ? "Its last run's outputs list no page."
+                  : "Pages appear once the instance has run and its component provides one.",
               );
             else if (options.length === 1) openPage(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
             else

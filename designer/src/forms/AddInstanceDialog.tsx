@@ -7,6 +7,7 @@ import { useId, useMemo, useState } from "react";
 import { instanceNameProblem, suggestInstanceName } from "../model/names.js";
 import type { ProjectStore } from "../state/project-store.js";
 import { Dialog, FormButtons } from "../ui/Dialog.js";
+import { MarkdownText } from "../ui/Markdown.js";
 import { SchemaFields } from "./SchemaForm.js";
 import { pruneUndefined, type Schema, validateValue } from "./schema.js";
 import { argErrorFromServer } from "./server-errors.js";
@@ -71,7 +72,11 @@ export function AddInstanceDialog({
   return (
     <Dialog title={`New ${component.meta.title}`} onClose={onClose} wide={hasArgs}>
       <form className="form" onSubmit={submit} noValidate>
-        {component.meta.description && <p className="muted">{component.meta.description}</p>}
+        {component.meta.description && (
+          <div className="muted description">
+            <MarkdownText text={component.meta.description} />
+          </div>
+        )}
         <div className="field">
           <label htmlFor={id}>Instance name</label>
           <input

@@ -2,6 +2,7 @@
 import { useMemo, useState } from "react";
 import type { ProjectStore } from "../state/project-store.js";
 import { Dialog, FormButtons } from "../ui/Dialog.js";
+import { MarkdownText } from "../ui/Markdown.js";
 import { toastError } from "../ui/toasts.js";
 import { SchemaFields } from "./SchemaForm.js";
 import { pruneUndefined, type Schema, validateValue } from "./schema.js";
@@ -46,7 +47,11 @@ export function ArgsDialog({ store, instanceId, onClose }: { store: ProjectStore
   return (
     <Dialog title={`${title} “${view.instance.name}” — args`} onClose={onClose} wide>
       <form className="form" onSubmit={save} noValidate>
-        {view.component?.meta.description && <p className="muted">{view.component.meta.description}</p>}
+        {view.component?.meta.description && (
+          <div className="muted description">
+            <MarkdownText text={view.component.meta.description} />
+          </div>
+        )}
         <SchemaFields
           schema={schema}
           root={schema}

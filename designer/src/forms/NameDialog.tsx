@@ -1,4 +1,4 @@
-/** Asks for an instance name (new or renamed) and checks it as the user types. */
+/** Asks for a name (of a new or renamed instance, or a new hub) and checks it as the user types. */
 import { useId, useState } from "react";
 import { Dialog, FormButtons } from "../ui/Dialog.js";
 
@@ -10,8 +10,11 @@ export function NameDialog({
   onSubmit,
   onClose,
   help,
+  label = "Instance name",
 }: {
   title: string;
+  /** The field's label: what is being named. */
+  label?: string;
   initial: string;
   /** Returns why the name cannot be used, or `undefined`. */
   check: (name: string) => string | undefined;
@@ -46,7 +49,7 @@ export function NameDialog({
     <Dialog title={title} onClose={onClose}>
       <form className="form" onSubmit={submit} noValidate>
         <div className="field">
-          <label htmlFor={id}>Instance name</label>
+          <label htmlFor={id}>{label}</label>
           <input
             id={id}
             value={name}

@@ -6,6 +6,7 @@
 import { useId, useState } from "react";
 import { fieldTitle } from "../canvas/layout.js";
 import { UiIcon } from "../icons/Icon.js";
+import { MarkdownText } from "../ui/Markdown.js";
 import { CodeEditor } from "./CodeEditor.js";
 import { type FieldInfo, fieldInfo, type Schema } from "./schema.js";
 
@@ -107,7 +108,7 @@ export function SchemaField(props: FieldProps) {
     <>
       {help && (
         <div id={helpId} className="field-help">
-          {help}
+          <MarkdownText text={help} />
         </div>
       )}
       {error && (

@@ -8,6 +8,7 @@ import { UiIcon } from "../icons/Icon.js";
 import { keys, type ProjectStore } from "../state/project-store.js";
 import { useKeyed } from "../state/store.js";
 import { Dialog, DoneButton } from "../ui/Dialog.js";
+import { MarkdownText } from "../ui/Markdown.js";
 import { toast, toastError } from "../ui/toasts.js";
 import { CodeEditor } from "./CodeEditor.js";
 import { fieldInfo, type Schema, validateValue } from "./schema.js";
@@ -128,7 +129,11 @@ function SecretRow({
         <div>
           <strong>{label}</strong>
           {required && <span className="required"> *</span>} <code className="field-name">{name}</code>
-          {typeof info.schema.description === "string" && <div className="field-help">{info.schema.description}</div>}
+          {typeof info.schema.description === "string" && (
+            <div className="field-help">
+              <MarkdownText text={info.schema.description} />
+            </div>
+          )}
         </div>
         <span className={`pill ${isSet ? "pill-ok" : ""}`} data-testid={`secret-state-${name}`}>
           {isSet ? "set" : "not set"}

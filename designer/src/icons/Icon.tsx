@@ -1,30 +1,46 @@
 /**
  * Icons: interface icons are bundled (`ui-icons.ts`); component and entity icons are Iconify ids
- * (`mdi:server`) resolved from the Material Design Icons set, which loads once in the background, or
- * image URLs. Anything unknown falls back to a letter tile.
+ * (`mdi:server`) resolved from the Material Design Icons set, which the build splits into small
+ * buckets loaded on demand (only the bucket holding an icon on screen loads; see `icon-buckets.ts`),
+ * or image URLs. Anything unknown, or not loaded yet, shows as a letter tile.
  */
-import { memo, useSyncExternalStore } from "react";
+import { memo, useEffect, useSyncExternalStore } from "react";
+import { iconBucket } from "./icon-buckets.js";
 import { type UiIconName, uiIcons } from "./ui-icons.js";
 
-interface IconSet {
-  icons: Record<string, { body: string; width?: number; height?: number }>;
-  aliases?: Record<string, { parent: string }>;
-  width?: number;
-  height?: number;
-}
-
-let mdi: IconSet | undefined;
-let loading: Promise<void> | undefined;
+/** Loaded icon bodies by mdi name. */
+const bodies = new Map<string, string>();
+/** Buckets loaded or loading. */
+const buckets = new Map<number, Promise<void>>();
 const listeners = new Set<() => void>();
 
-/** Starts loading the Material Design Icons set (call early; loading is idempotent). */
-export function preloadIconSet(): Promise<void> {
-  loading ??= import("@iconify-json/mdi/icons.json")
-    .then((module) => {
-      mdi = (module as { default?: IconSet }).default ?? (module as unknown as IconSet);
-      for (const listener of listeners) listener();
-    })
-    .catch(() => undefined);
+function mdiName(id: string): string | undefined {
+  const [prefix, name] = id.includes(":") ? id.split(":", 2) : ["mdi", id];
+  return prefix === "mdi" && name ? name : undefined;
+}
+
+/**
+ * Loads the bucket holding an Iconify id's icon (once; components showing it re-render when it
+ * arrives). Resolves when the icon is available or known to be missing.
+ */
+export function loadIcon(id: string): Promise<void> {
+  const name = mdiName(id);
+  if (!name || name in uiIcons || bodies.has(name)) return Promise.resolve();
+  const index = iconBucket(name);
+  let loading = buckets.get(index);
+  if (!loading) {
+    loading = import("virtual:mdi-icon-buckets")
+      .then((module) => module.loadIconBucket(index))
+      .then((icons) => {
+        for (const [key, body] of Object.entries(icons)) bodies.set(key, body);
+        for (const listener of listeners) listener();
+      })
+      .catch(() => {
+        // Offline or a stale build: keep the letter tile, and try again when an icon from this bucket mounts next.
+        buckets.delete(index);
+      });
+    buckets.set(index, loading);
+  }
   return loading;
 }
 
@@ -33,16 +49,12 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** The SVG body of an Iconify id (`mdi:<name>` or a bare mdi name), when the set has it. */
+/** The SVG body of an Iconify id (`mdi:<name>` or a bare mdi name), when bundled or already loaded. */
 export function resolveIcon(id: string): string | undefined {
-  const [prefix, name] = id.includes(":") ? id.split(":", 2) : ["mdi", id];
-  if (prefix !== "mdi" || !name) return undefined;
+  const name = mdiName(id);
+  if (!name) return undefined;
   if (name in uiIcons) return uiIcons[name as UiIconName];
-  if (!mdi) return undefined;
-  const direct = mdi.icons[name];
-  if (direct) return direct.body;
-  const parent = mdi.aliases?.[name]?.parent;
-  return parent ? mdi.icons[parent]?.body : undefined;
+  return bodies.get(name);
 }
 
 /**
@@ -95,15 +107,18 @@ export const EntityIcon = memo(function EntityIcon({
   size?: number;
   color?: string;
 }) {
-  const ready = useSyncExternalStore(
+  const isImage = icon !== undefined && /^(https?:|data:|\/)/.test(icon);
+  const body = useSyncExternalStore(
     subscribe,
-    () => mdi !== undefined,
-    () => false,
+    () => (icon && !isImage ? resolveIcon(icon) : undefined),
+    () => undefined,
   );
-  if (icon && /^(https?:|data:|\/)/.test(icon)) {
+  useEffect(() => {
+    if (icon && !isImage && !body) void loadIcon(icon);
+  }, [icon, isImage, body]);
+  if (isImage) {
     return <img className="entity-icon" src={icon} width={size} height={size} alt="" />;
   }
-  const body = icon ? resolveIcon(icon) : undefined;
   if (body) {
     return (
       <svg
@@ -118,7 +133,6 @@ export const EntityIcon = memo(function EntityIcon({
       />
     );
   }
-  void ready;
   return (
     <span className="entity-icon letter" style={{ width: size, height: size, fontSize: size * 0.5, background: color }} aria-hidden="true">
       {fallback.charAt(0).toUpperCase()}

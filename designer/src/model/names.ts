@@ -45,3 +45,11 @@ export function suggestHubId(project: Project): string {
   if (!taken.has("hub:hub")) return "hub:hub";
   for (let i = 2; ; i++) if (!taken.has(`hub:hub-${i}`)) return `hub:hub-${i}`;
 }
+
+/** Why a new hub name cannot be used, or `undefined` when it can. Hub names are unique among hubs. */
+export function hubNameProblem(project: Project, name: string): string | undefined {
+  const problem = checkInstanceName(name);
+  if (problem) return problem;
+  if (project.hubs.some((hub) => hub.id === `hub:${name}`)) return `a hub is already named "${name}"`;
+  return undefined;
+}

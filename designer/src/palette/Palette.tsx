@@ -7,6 +7,7 @@ import type { RegistryComponent } from "@highstate/contract";
 import { memo, useDeferredValue, useMemo, useState } from "react";
 import { useApp } from "../app/context.js";
 import { EntityIcon, UiIcon } from "../icons/Icon.js";
+import { MarkdownText } from "../ui/Markdown.js";
 
 /** The drag-and-drop payload type of palette entries. */
 export const paletteMime = "application/x-highstate-component";
@@ -106,7 +107,13 @@ export const Palette = memo(function Palette({ onAdd }: { onAdd: (type: string) 
                     </span>
                     <span className="palette-text">
                       <span className="palette-title">{component.meta.title}</span>
-                      <span className="palette-description">{component.meta.description ?? component.type}</span>
+                      <span className="palette-description">
+                        {component.meta.description ? (
+                          <MarkdownText text={component.meta.description} links={false} inline />
+                        ) : (
+                          component.type
+                        )}
+                      </span>
                     </span>
                   </button>
                 ))}

@@ -10,7 +10,7 @@ import { Dock } from "../dock/Dock.js";
 import { registerDockPanel, resetDock } from "../dock/dock-store.js";
 import { AddInstanceDialog } from "../forms/AddInstanceDialog.js";
 import { NameDialog } from "../forms/NameDialog.js";
-import { instanceNameProblem, suggestHubId } from "../model/names.js";
+import { hubNameProblem, suggestHubId } from "../model/names.js";
 import { hubPaletteType, Palette } from "../palette/Palette.js";
 import { UnlockDialog } from "../projects/UnlockDialog.js";
 import { EngineBanner } from "../runs/engine-readiness.js";
@@ -125,19 +125,11 @@ function ProjectLayout({ store }: { store: ProjectStore }) {
         openDialog((close) => (
           <NameDialog
             title="New hub"
+            label="Hub name"
             initial={suggested}
             confirmLabel="Add hub"
             help="Lower-case letters, digits and dashes, starting with a letter; unique among hubs."
-            check={(hubName) =>
-              instanceNameProblem(
-                {
-                  ...store.project,
-                  instances: store.project.hubs.map((hub) => ({ id: hub.id, type: "hub", name: hub.id.slice(4) }) as never),
-                },
-                "hub",
-                hubName,
-              )
-            }
+            check={(hubName) => hubNameProblem(store.project, hubName)}
             onClose={close}
             onSubmit={async (hubName) => {
               await store.mutate([{ op: "add-hub", hubId: `hub:${hubName}`, position }], { label: "add hub" });

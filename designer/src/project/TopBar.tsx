@@ -5,6 +5,7 @@ import { useApp, useProjectStore } from "../app/context.js";
 import { navigate } from "../app/route.js";
 import { UiIcon } from "../icons/Icon.js";
 import { whenUnlocked } from "../projects/unlock.js";
+import { openRunSelection } from "../runs/RunDialogs.js";
 import { keys } from "../state/project-store.js";
 import { useKeyed } from "../state/store.js";
 import { toast, toastError } from "../ui/toasts.js";
@@ -74,6 +75,14 @@ export function TopBar() {
         )}
       </span>
       <span className="top-spacer" />
+      <button
+        type="button"
+        className="button small"
+        title="Run every instance that is not created or is outdated, dependencies first (asks first, listing them in order)"
+        onClick={() => openRunSelection(store, { outdated: true })}
+      >
+        <UiIcon name="play" size={14} /> Run outdated…
+      </button>
       {active.map((operation) => (
         <span key={operation.id} className="operation-pill" role="status">
           <span className="spinner" aria-hidden="true" />

@@ -5,7 +5,7 @@
  */
 import type { Hub, Instance, Project, ProjectProblem, Registry, RegistryComponent } from "@highstate/contract";
 import { applyMutations, assignInstanceUids, invertMutations } from "@highstate/project";
-import type { InstanceStatus, OperationInfo, ProjectMutation, ProjectSnapshot, ServerEvent } from "@highstate/project/api";
+import type { InstanceOffers, InstanceStatus, OperationInfo, ProjectMutation, ProjectSnapshot, ServerEvent } from "@highstate/project/api";
 import { type ApiClient, ApiRequestError } from "../api/client.js";
 import { refreshEngineReadiness } from "../runs/engine-readiness.js";
 import { toast } from "../ui/toasts.js";
@@ -19,6 +19,8 @@ export interface InstanceView {
   /** Names of the secrets that are set. */
   secrets: string[];
   statusFields: ProjectSnapshot["statusFields"][string];
+  /** The terminals and pages its last outputs offer (empty lists when none). */
+  offers: InstanceOffers;
   problems: ProjectProblem[];
 }
 
@@ -33,6 +35,7 @@ export interface LogLine {
 const notCreated: InstanceStatus = { state: "not-created", outdated: false };
 const noSecrets: string[] = [];
 const noFields: InstanceView["statusFields"] = [];
+const noOffers: InstanceOffers = { terminals: [], pages: [] };
 const noProblems: ProjectProblem[] = [];
 const maxLogLines = 5000;
 
@@ -139,6 +142,7 @@ export class ProjectStore {
       const status = snapshot.statuses[id] ?? notCreated;
       const secrets = snapshot.secrets[id] ?? noSecrets;
       const fields = snapshot.statusFields[id] ?? noFields;
+      const offers = snapshot.offers?.[id] ?? noOffers;
       const problems = problemsBy.get(id) ?? noProblems;
       const component = this.registry.components[instance.type];
       const view: InstanceView = {
@@ -147,6 +151,7 @@ export class ProjectStore {
         status: this.#same(`s:${id}`, status) && old ? old.status : status,
         secrets: this.#same(`x:${id}`, secrets) && old ? old.secrets : secrets,
         statusFields: this.#same(`f:${id}`, fields) && old ? old.statusFields : fields,
+        offers: this.#same(`o:${id}`, offers) && old ? old.offers : offers,
         problems: this.#same(`p:${id}`, problems) && old ? old.problems : problems,
       };
       if (
@@ -156,6 +161,7 @@ export class ProjectStore {
         old.status === view.status &&
         old.secrets === view.secrets &&
         old.statusFields === view.statusFields &&
+        old.offers === view.offers &&
         old.problems === view.problems
       ) {
         nextViews.set(id, old);

@@ -32,14 +32,28 @@ export async function ensureBuilt(packageDir: string): Promise<void> {
   execFileSync("flock", ["/tmp/highstate-build.lock", "npx", "tsup"], { cwd: packageDir, stdio: "inherit" });
 }
 
-/** Builds the designer app when `dist/index.html` is missing or older than its source. */
-export async function ensureDesignerBuilt(): Promise<void> {
+/**
+ * Builds the designer app when its build is missing or older than its source (`src/`, `index.html`,
+ * the Vite config and its plugins): the production build in `dist/`, or with `mode: "bench"` the
+ * benchmark's build (measuring hooks included) in `bench/dist/`. Returns the build's folder.
+ */
+export async function ensureDesignerBuilt(mode: "production" | "bench" = "production"): Promise<string> {
   const dir = join(root, "designer");
-  const marker = join(dir, "dist/index.html");
-  if (existsSync(marker) && statSync(marker).mtimeMs >= Math.max(await newest(join(dir, "src")), statSync(join(dir, "index.html")).mtimeMs))
-    return;
-  execFileSync("npx", ["vite", "build"], { cwd: dir, stdio: "inherit" });
-  execFileSync("node", ["scripts/write-index.js"], { cwd: dir, stdio: "inherit" });
+  const out = join(dir, mode === "bench" ? "bench/dist" : "dist");
+  const marker = join(out, ".vite/manifest.json");
+  const sources = Math.max(
+    await newest(join(dir, "src")),
+    await newest(join(dir, "scripts")),
+    statSync(join(dir, "index.html")).mtimeMs,
+    statSync(join(dir, "vite.config.ts")).mtimeMs,
+  );
+  if (existsSync(marker) && statSync(marker).mtimeMs >= sources) return out;
+  execFileSync("flock", [`/tmp/highstate-designer-build-${mode}.lock`, "npx", "vite", "build", "--mode", mode], {
+    cwd: dir,
+    stdio: "inherit",
+  });
+  if (mode === "production") execFileSync("node", ["scripts/write-index.js"], { cwd: dir, stdio: "inherit" });
+  return out;
 }
 
 /** A temp workspace with @highstate/common (and what it needs) linked into node_modules. */

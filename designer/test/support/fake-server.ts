@@ -107,6 +107,7 @@ export async function startFakeServer(options: {
       statuses,
       secrets: Object.fromEntries(Object.entries(state.secrets).map(([id, values]) => [id, Object.keys(values).sort()])),
       statusFields: state.statusFields,
+      offers: {},
     };
   };
   const get = (name: string): FakeProject => {

@@ -23,6 +23,7 @@
  *   POST   /api/projects/:project/instances/:instanceId/secrets/:secret/reveal RevealSecretRequest → RevealSecretResponse (401 password-required)
  *   GET    /api/projects/:project/plan                          → PlanResponse
  *   POST   /api/projects/:project/operations  StartOperationRequest → OperationInfo (202)
+ *   POST   /api/projects/:project/operations/selection OperationSelectionRequest → OperationSelection (what would run, in order)
  *   GET    /api/projects/:project/operations                    → OperationInfo[] (recent first)
  *   POST   /api/operations/:operationId/cancel CancelOperationRequest → OperationInfo
  *   GET    /api/projects/:project/instances/:instanceId/details → InstanceDetails
@@ -64,7 +65,8 @@ export interface ApiError {
     /**
      * E.g. `not-found`, `bad-request`, `conflict`, `incorrect-password`, `locked` (423: unlock the
      * project first), `unauthorized`, `forbidden`, `misdirected`, `already-exists`, `busy`/`refused`
-     * (409: an operation is running or cannot start), `unknown-component`, `unreadable` (a workspace
+     * (409: an operation is running or cannot start), `needs-dependencies` (409: an instance to run takes
+     * inputs from one that is not created; run it with its dependencies), `unknown-component`, `unreadable` (a workspace
      * file this version cannot read), `internal`.
      */
     code: string;
@@ -193,6 +195,23 @@ export interface ProjectSnapshot {
   secrets: Record<string, string[]>;
   /** Instance id → status fields from the last outputs (secret values replaced by `null`). */
   statusFields: Record<string, Array<Omit<StatusField, "value"> & { value: string | null }>>;
+  /**
+   * Instance id → the terminals and pages its last outputs offer (names and titles, never
+   * credentials). Instances that offer none are left out, so the designer shows Terminal and Page
+   * buttons only where there is something to open.
+   */
+  offers: Record<string, InstanceOffers>;
+}
+
+/** What an instance offers to open, from its last outputs. */
+export interface InstanceOffers {
+  terminals: Array<Pick<TerminalSpec, "name" | "title" | "type">>;
+  pages: Array<Pick<Page, "name" | "title">>;
+  /**
+   * Which of them are stored encrypted and cannot be listed while the project is locked (unlocking
+   * the project lists them).
+   */
+  locked?: Array<"terminals" | "pages">;
 }
 
 const instanceIdSchema = z.string().min(1);
@@ -316,7 +335,90 @@ export interface OperationInfo {
   results: Record<string, "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled">;
   /** Instance id → the instance that did not succeed, for instances skipped because of it. */
   skippedBecause?: Record<string, string>;
+  /** For `preview`: instance id → what `up` would do to its resources (set as each instance's preview succeeds). */
+  previews?: Record<string, InstancePreview>;
   error?: string;
+}
+
+/**
+ * How `up` would change one resource: `create`, `update` (in place), `replace` (a new resource is created
+ * and the old one deleted — whatever the old one held is gone), `delete` or `import`.
+ */
+export type PreviewChangeKind = "create" | "update" | "replace" | "delete" | "import";
+
+/** One resource a preview would change. Names only: never a property value (values may be secrets). */
+export interface PreviewResourceChange {
+  kind: PreviewChangeKind;
+  /** The resource's URN. */
+  urn: string;
+  /** Its Pulumi type, e.g. `kubernetes:apps/v1:Deployment`. */
+  type: string;
+  /** Its name (the last part of the URN). */
+  name: string;
+  /** Names of the properties that differ (update, replace), when Pulumi reports them. */
+  changedKeys?: string[];
+  /** For `replace`: names of the properties whose change forces the replacement. */
+  replaceKeys?: string[];
+  /** For `replace`: the old resource is deleted before the new one exists (a gap, not only data loss). */
+  deleteBeforeReplace?: boolean;
+}
+
+/** What a preview of one instance found (from the engine's resource events; root stack and default providers left out). */
+export interface InstancePreview {
+  /** Changed resources, in the order the engine reported them. */
+  changes: PreviewResourceChange[];
+  /** Changed resources per kind. */
+  counts: Record<PreviewChangeKind, number>;
+  /** Resources that stay as they are. */
+  unchanged: number;
+}
+
+/**
+ * Body of `POST /api/projects/:project/operations/selection`: which instances an operation would run, in
+ * the order it would run them, without starting it. Either name instances (optionally with their
+ * dependencies) or ask for every instance that is not created or is outdated (`outdated`).
+ */
+export const operationSelectionRequestSchema = z
+  .object({
+    type: z.enum(["preview", "up"]).default("up"),
+    instanceIds: z.array(instanceIdSchema).min(1).optional(),
+    /** Also run the dependencies of the named instances that are not created or are outdated. */
+    includeDependencies: z.boolean().default(false),
+    /** Select every instance that is not created or is outdated (instead of naming them). */
+    outdated: z.boolean().default(false),
+  })
+  .strict()
+  .refine((body) => (body.instanceIds !== undefined) !== body.outdated, {
+    message: "name the instances (instanceIds) or ask for the outdated ones (outdated: true), not both and not neither",
+    path: ["instanceIds"],
+  });
+export type OperationSelectionRequest = z.input<typeof operationSelectionRequestSchema>;
+
+/** Why an instance is part of a selection. */
+export interface SelectedInstance {
+  id: string;
+  /** Its layer: instances of a layer run in parallel, after every earlier layer. */
+  layer: number;
+  /** Whether it was asked for (named, or outdated) rather than pulled in as a dependency. */
+  requested: boolean;
+  /** `not created`, or why it is outdated (`args changed`, `upstream "…" is outdated`, …); empty when up to date. */
+  reasons: string[];
+}
+
+/**
+ * The answer of the selection route: exactly what starting the operation with `instanceIds` (and no
+ * `includeDependencies`) runs, in this order — the designer shows it for confirmation and then starts
+ * that operation.
+ */
+export interface OperationSelection {
+  type: "preview" | "up";
+  /** Instance ids in run order (the layers flattened). */
+  instanceIds: string[];
+  /** The run order in layers. */
+  layers: string[][];
+  instances: SelectedInstance[];
+  /** Instances asked for that cannot run and are left out (outdated selection only), with why. */
+  excluded: Array<{ id: string; reason: string }>;
 }
 
 /** One event of the Pulumi engine for one instance, as streamed to clients. */
@@ -380,22 +482,5 @@ export const openTerminalRequestSchema = z
   .strict();
 export type OpenTerminalRequest = z.input<typeof openTerminalRequestSchema>;
 
-export interface TerminalSession {
-  sessionId: string;
-  /** Path of the WebSocket to connect to, e.g. `/api/terminals/<sessionId>`. */
-  url: string;
-  title: string;
-}
-
-/** Text frames on a terminal socket. */
-export type TerminalControlMessage =
-  | { type: "resize"; cols: number; rows: number }
-  /**
-   * From the client: stop (`pause`) or restart (`resume`) terminal output while the client's own
-   * rendering is behind (xterm.js write-callback flow control). The server also pauses on its own
-   * while the socket's send buffer is above its high-water mark.
-   */
-  | { type: "pause" }
-  | { type: "resume" }
-  | { type: "exit"; code: number | null; signal?: string | null }
-  | { type: "error"; message: string };
+/** The terminal session and socket frames (defined with the terminals, which speak them). */
+export type { TerminalControlMessage, TerminalSession } from "./terminal-protocol.js";

@@ -165,7 +165,11 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
     expect(inits).toHaveLength(1);
 
     const preview = await engine.runOperation(request(workspace, { operation: "preview" }).req);
-    expect(preview).toEqual({ changes: { same: 3 }, resourceCount: 2 });
+    expect(preview).toEqual({
+      changes: { same: 3 },
+      resourceCount: 2,
+      preview: { changes: [], counts: { create: 0, update: 0, replace: 0, delete: 0, import: 0 }, unchanged: 2 },
+    });
 
     const refresh = await engine.runOperation(request(workspace, { operation: "refresh" }).req);
     expect(refresh.changes).toEqual({ refresh: 3 });
@@ -173,6 +177,31 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
 
     const destroyed = await engine.runOperation(request(workspace, { operation: "destroy" }).req);
     expect(destroyed).toEqual({ changes: { delete: 3 }, resourceCount: 0 });
+  });
+
+  it("collects a preview's replacement from the CLI's engine events, with property names and no values", async () => {
+    const { workspace, engine } = await setup();
+    await engine.runOperation(request(workspace, { operation: "up", args: { size: 3 } }).req);
+    const { req, events } = request(workspace, { operation: "preview", args: { size: 4, fakeReplace: "size" } });
+    const result = await engine.runOperation(req);
+    expect(result.preview).toEqual({
+      changes: [
+        {
+          kind: "replace",
+          urn: "urn:pulumi:abcd1234::demo::fake:index:Thing::thing-1",
+          type: "fake:index:Thing",
+          name: "thing-1",
+          changedKeys: ["size"],
+          replaceKeys: ["size"],
+        },
+      ],
+      counts: { create: 0, update: 0, replace: 1, delete: 0, import: 0 },
+      unchanged: 1,
+    });
+    expect(result.changes).toEqual({ same: 2, replace: 1 });
+    // The CLI's events carried the old and new inputs; neither the result nor the events passed on hold them.
+    expect(JSON.stringify(result)).not.toContain("value-of-replaced-thing");
+    expect(JSON.stringify(events)).not.toContain("value-of-replaced-thing");
   });
 
   it("keeps finding the stack after the Highstate project was renamed (its work dirs move along)", async () => {

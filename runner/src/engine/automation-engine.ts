@@ -7,7 +7,7 @@
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation/index.js";
 import { StackLockedError, UnitRunCancelledError, UnitRunError } from "./errors.js";
 import { checkPulumiCli, locatePulumiCli, type PulumiCli, type PulumiCliLocation } from "./pulumi-cli.js";
-import { mapPulumiEvent, normalizeChanges, type PulumiEngineEvent, resourceCountFromChanges } from "./pulumi-events.js";
+import { mapPulumiEvent, normalizeChanges, PreviewCollector, type PulumiEngineEvent, resourceCountFromChanges } from "./pulumi-events.js";
 import { describeLock, recoverStaleLocks } from "./stack-locks.js";
 import type { Engine, EngineEvent, EngineOutputValue, EngineReadiness, UnitRunRequest, UnitRunResult } from "./types.js";
 import { prepareUnitWorkDir } from "./unit-workdir.js";
@@ -89,7 +89,10 @@ export class AutomationEngine implements Engine {
 
     const errors: string[] = [];
     let summary: Extract<EngineEvent, { type: "summary" }> | undefined;
+    // What a preview would do per resource, from the steps Pulumi plans (names only, never values).
+    let preview = new PreviewCollector();
     const onEvent = (event: PulumiEngineEvent) => {
+      if (request.operation === "preview") preview.add(event);
       const mapped = mapPulumiEvent(event);
       if (!mapped) return;
       if (mapped.type === "diagnostic" && mapped.severity === "error") errors.push(mapped.message);
@@ -132,7 +135,7 @@ export class AutomationEngine implements Engine {
           const stack = await Stack.createOrSelect(prepared.stackName, workspace);
           const result = await stack.preview(common);
           const changes = normalizeChanges(result.changeSummary ?? {});
-          return { changes, resourceCount: resourceCountFromChanges(changes) };
+          return { changes, resourceCount: resourceCountFromChanges(changes), preview: preview.result() };
         }
         case "refresh":
         case "destroy": {
@@ -172,6 +175,7 @@ export class AutomationEngine implements Engine {
         ) {
           errors.length = 0;
           summary = undefined;
+          preview = new PreviewCollector();
           return await attempt();
         }
         throw error;

@@ -4,6 +4,7 @@
  * cancellation. It keeps "stacks" in memory, so destroy after up behaves like the real thing.
  */
 import { UnitRunCancelledError, UnitRunError } from "./errors.js";
+import { PreviewCollector, type PulumiEngineEvent } from "./pulumi-events.js";
 import type { Engine, EngineEvent, EngineOutputValue, EngineReadiness, OperationType, UnitRunRequest, UnitRunResult } from "./types.js";
 
 /** How the fake engine behaves for one instance (or by default). */
@@ -22,6 +23,44 @@ export interface FakeUnitBehavior {
   hang?: boolean;
   /** When true, a graceful cancel is ignored (only a forced cancel stops the run), like a stuck provider. */
   ignoreGracefulCancel?: boolean;
+  /**
+   * The resource steps `preview` reports and `up` takes once the instance's stack exists (e.g. a
+   * `replace`, to exercise the designer's replacement warning). The rest of its resources stay the same.
+   * Without it, a preview reports `create` for every resource of a new stack and `same` for an existing one.
+   */
+  steps?: FakeResourceStep[];
+}
+
+/** One resource step of the fake engine, as Pulumi would report it (names only, like the real events). */
+export interface FakeResourceStep {
+  /** Pulumi's logical step op: `create`, `update`, `replace`, `delete`, `same`, … */
+  op: string;
+  /** The resource type. Default `fake:index:Resource`. */
+  type?: string;
+  /** The resource name. */
+  name: string;
+  /** Names of the properties that differ. */
+  diffs?: string[];
+  /** For `replace`: names of the properties that force it. */
+  keys?: string[];
+  /** For `replace`: delete the old resource before creating the new one. */
+  deleteBeforeReplace?: boolean;
+}
+
+/** The Pulumi step events of one logical step (a replacement is three steps, as the engine plans it). */
+function pulumiSteps(step: FakeResourceStep & { urn: string; type: string }): PulumiEngineEvent[] {
+  const metadata = (op: string) => ({
+    op,
+    urn: step.urn,
+    type: step.type,
+    ...(step.diffs ? { diffs: step.diffs } : {}),
+    ...(step.keys && op !== "delete-replaced" ? { keys: step.keys } : {}),
+  });
+  if (step.op !== "replace") return [{ resourcePreEvent: { metadata: metadata(step.op), planning: true } }];
+  const ops = step.deleteBeforeReplace
+    ? ["delete-replaced", "replace", "create-replacement"]
+    : ["create-replacement", "replace", "delete-replaced"];
+  return ops.map((op) => ({ resourcePreEvent: { metadata: metadata(op), planning: true } }));
 }
 
 /** One call the fake engine received. */
@@ -155,14 +194,24 @@ export class FakeEngine implements Engine {
     const emit = (event: EngineEvent) => request.onEvent(event);
     emit({ type: "log", message: `fake ${operation} of "${instance.id}"` });
 
-    const stepDelay = count > 0 ? (behavior.delayMs ?? 0) / (count + 1) : (behavior.delayMs ?? 0);
+    const urnOf = (type: string, name: string) => `urn:pulumi:${instance.uid}::${request.project}::${type}::${name}`;
+    // The steps: the configured ones once the stack exists (preview and up), the rest of the resources alike.
+    const configured = existing && behavior.steps && (operation === "preview" || operation === "up") ? behavior.steps : [];
+    const steps = configured.map((step) => ({ ...step, type: step.type ?? "fake:index:Resource", urn: "" }));
+    for (const step of steps) step.urn = urnOf(step.type, step.name);
+    for (let index = steps.length; index < count; index++) {
+      const name = `${instance.name}-${index + 1}`;
+      steps.push({ op, type: "fake:index:Resource", name, urn: urnOf("fake:index:Resource", name) });
+    }
+    const preview = new PreviewCollector();
+    const stepDelay = steps.length > 0 ? (behavior.delayMs ?? 0) / (steps.length + 1) : (behavior.delayMs ?? 0);
     const started = performance.now();
-    for (let index = 0; index < count; index++) {
-      const urn = `urn:pulumi:${instance.uid}::${request.project}::fake:index:Resource::${instance.name}-${index + 1}`;
-      emit({ type: "resource", urn, resourceType: "fake:index:Resource", name: `${instance.name}-${index + 1}`, op, status: "started" });
+    for (const step of steps) {
+      if (operation === "preview") for (const event of pulumiSteps(step)) preview.add(event);
+      emit({ type: "resource", urn: step.urn, resourceType: step.type, name: step.name, op: step.op, status: "started" });
       await sleep(stepDelay, stopSignal);
       if (stopSignal.aborted) throw new UnitRunCancelledError(instance.id);
-      emit({ type: "resource", urn, resourceType: "fake:index:Resource", name: `${instance.name}-${index + 1}`, op, status: "done" });
+      emit({ type: "resource", urn: step.urn, resourceType: step.type, name: step.name, op: step.op, status: "done" });
     }
     await sleep(count > 0 ? stepDelay : (behavior.delayMs ?? 0), stopSignal);
     if (behavior.hang && !stopSignal.aborted) await new Promise((resolve) => stopSignal.addEventListener("abort", resolve, { once: true }));
@@ -173,12 +222,13 @@ export class FakeEngine implements Engine {
       throw new UnitRunError(instance.id, behavior.fail);
     }
 
-    const changes: Record<string, number> = count > 0 ? { [op]: count } : {};
+    const changes: Record<string, number> = {};
+    for (const step of steps) changes[step.op] = (changes[step.op] ?? 0) + 1;
     const durationMs = Math.round(performance.now() - started);
     switch (operation) {
       case "preview":
         emit({ type: "summary", changes, resourceCount: count, durationMs });
-        return { changes, resourceCount: count };
+        return { changes, resourceCount: count, preview: preview.result() };
       case "up": {
         const configured = typeof behavior.outputs === "function" ? behavior.outputs(request) : behavior.outputs;
         const outputs = configured ?? placeholderOutputs(request);
@@ -210,6 +260,8 @@ export function fakeEngineFromEnvironment(env: NodeJS.ProcessEnv = process.env):
   const behaviors: Record<string, FakeUnitBehavior> = {};
   for (const instanceId of failing)
     behaviors[instanceId] = { fail: `fake failure of "${instanceId}" (HIGHSTATE_FAKE_ENGINE_FAIL)`, failOn: ["up", "preview"] };
+  for (const [instanceId, steps] of Object.entries(parseFakeSteps(env.HIGHSTATE_FAKE_ENGINE_STEPS)))
+    behaviors[instanceId] = { ...behaviors[instanceId], steps };
   return new FakeEngine({
     defaultBehavior: {
       delayMs: number("HIGHSTATE_FAKE_ENGINE_DELAY_MS", 300),
@@ -217,4 +269,31 @@ export function fakeEngineFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     },
     behaviors,
   });
+}
+
+/**
+ * Reads `HIGHSTATE_FAKE_ENGINE_STEPS`: a JSON object of instance id → {@link FakeResourceStep} list,
+ * e.g. `{"common.ssh-key-pair.v1:main":[{"op":"replace","name":"key","keys":["algorithm"]}]}`.
+ */
+export function parseFakeSteps(text: string | undefined): Record<string, FakeResourceStep[]> {
+  if (text === undefined || text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `HIGHSTATE_FAKE_ENGINE_STEPS is not valid JSON (${(error as Error).message}); set it to {"<instance id>": [{"op": "replace", "name": "…"}]}.`,
+    );
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new Error(
+      'HIGHSTATE_FAKE_ENGINE_STEPS must be a JSON object of instance id → steps, e.g. {"<instance id>": [{"op": "replace", "name": "…"}]}.',
+    );
+  const result: Record<string, FakeResourceStep[]> = {};
+  for (const [instanceId, steps] of Object.entries(value)) {
+    if (!Array.isArray(steps) || !steps.every((step) => typeof step?.op === "string" && typeof step?.name === "string"))
+      throw new Error(`HIGHSTATE_FAKE_ENGINE_STEPS["${instanceId}"] must be a list of steps with a string "op" and "name".`);
+    result[instanceId] = steps as FakeResourceStep[];
+  }
+  return result;
 }

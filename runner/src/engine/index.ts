@@ -7,11 +7,14 @@ export {
   FakeEngine,
   type FakeEngineCall,
   type FakeEngineOptions,
+  type FakeResourceStep,
   type FakeUnitBehavior,
   fakeEngineFromEnvironment,
+  parseFakeSteps,
   placeholderOutputs,
 } from "./fake-engine.js";
 export { InstanceLogBook } from "./instance-logs.js";
+export { type OperationSelectionOptions, operationSelection } from "./operation-selection.js";
 export { defaultParallelism, type OperationHandle, type OperationRequest, Orchestrator, type OrchestratorOptions } from "./orchestrator.js";
 export type { ProjectContext } from "./project-state.js";
 export {
@@ -25,12 +28,16 @@ export {
   type PulumiCliLocation,
   pulumiVersionRoot,
 } from "./pulumi-cli.js";
+export { PreviewCollector, previewChangeKind } from "./pulumi-events.js";
 export { recoverStaleLocks } from "./stack-locks.js";
 export type {
   Engine,
   EngineEvent,
   EngineOutputValue,
+  InstancePreview,
   OperationType,
+  PreviewChangeKind,
+  PreviewResourceChange,
   StackSecretEncrypter,
   UnitRunRequest,
   UnitRunResult,

@@ -11,7 +11,7 @@ import type { OperationRecord, OutputValue } from "../workspace/index.js";
 import { UnitRunCancelledError } from "./errors.js";
 import type { ProjectContext, ProjectStateCache } from "./project-state.js";
 import { createSecretScrubber, type SecretScrubber } from "./secret-scrubber.js";
-import type { Engine, EngineEvent, EngineOutputValue, OperationType, UnitRunRequest, UnitRunResult } from "./types.js";
+import type { Engine, EngineEvent, EngineOutputValue, InstancePreview, OperationType, UnitRunRequest, UnitRunResult } from "./types.js";
 
 /** What running an instance needs from its operation. */
 export interface InstanceRunEnvironment {
@@ -39,6 +39,8 @@ export interface InstanceRunEnvironment {
 export interface InstanceRunOutcome {
   result: "succeeded" | "failed" | "cancelled";
   error?: string;
+  /** For a successful `preview`: what `up` would do per resource (names scrubbed of secrets). */
+  preview?: InstancePreview;
 }
 
 function outputsToStore(outputs: Record<string, EngineOutputValue> | undefined): Record<string, OutputValue> | undefined {
@@ -177,7 +179,7 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
     } else {
       await record({ result: "succeeded", resourceChanges: result.changes });
     }
-    return { result: "succeeded" };
+    return { result: "succeeded", ...(result.preview ? { preview: scrubPreview(result.preview, scrubber) } : {}) };
   };
 
   if (operation === "destroy") {
@@ -257,4 +259,17 @@ function scrubEvent(event: EngineEvent, scrubber: SecretScrubber): EngineEvent {
     default:
       return event;
   }
+}
+
+/** A preview with every name and URN scrubbed like the events (a secret may end up in a resource name). */
+function scrubPreview(preview: InstancePreview, scrubber: SecretScrubber): InstancePreview {
+  return {
+    ...preview,
+    changes: preview.changes.map((change) => ({
+      ...change,
+      urn: scrubber.scrub(change.urn),
+      name: scrubber.scrub(change.name),
+      type: scrubber.scrub(change.type),
+    })),
+  };
 }

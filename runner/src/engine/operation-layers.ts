@@ -1,10 +1,11 @@
 /**
  * Which instances an operation runs, in which order: the planner's selections (`up` with optional
  * dependencies, `preview`, `destroy` with optional cascade), and for `refresh` the selected instances
- * that are created, in dependency order.
+ * that are created, in dependency order; and which instances `--outdated` / `--all` select (the CLI's
+ * operation commands and the designer's "Run outdated" use the same selection).
  */
-import { layersOf, neighbours, type ProjectPlan, planDestroy, planRun } from "../planner/index.js";
-import type { OperationRequest } from "./types.js";
+import { layersOf, needsRun, neighbours, type ProjectPlan, planDestroy, planRun } from "../planner/index.js";
+import type { OperationRequest, OperationType } from "./types.js";
 
 /**
  * The layers an operation runs in (each layer only after the previous ones). Throws the planner's
@@ -51,4 +52,48 @@ export function operationDependencies(
     );
   }
   return dependsOn;
+}
+
+/** Which instances an operation selects without naming them. */
+export type SelectionMode = "outdated" | "all";
+
+/** The instances `--outdated` / `--all` select, and why some of them cannot run. */
+export interface Selection {
+  /** Instance ids, in project order (the orchestrator orders them by dependencies). */
+  ids: string[];
+  /** `<instance id>: <reason>` for selected instances that cannot run. */
+  problems: string[];
+}
+
+/**
+ * Selects the instances of `highstate <type> --outdated|--all` from a plan:
+ * - `up`/`preview --outdated`: not created or outdated; `--all`: every instance;
+ * - `refresh --outdated`: created and outdated; `--all`: every created instance;
+ * - `destroy --all`: every created instance.
+ * Instances of unknown components and blocked instances among them are reported as problems.
+ */
+export function selectInstances(type: OperationType, mode: SelectionMode, plan: ProjectPlan): Selection {
+  const ids: string[] = [];
+  const problems: string[] = [];
+  for (const item of plan.instances) {
+    const wanted =
+      type === "up" || type === "preview"
+        ? mode === "all" || item.state === "unknown-component" || needsRun(item)
+        : mode === "all"
+          ? item.created
+          : item.created && item.outdated;
+    if (!wanted) continue;
+    // Unknown components are only "outdated" in the sense that nothing can run them: report them for --all
+    // and for created instances; a never-created instance of an unknown component is reported as well.
+    if (item.state === "unknown-component") {
+      problems.push(`${item.id}: no installed package defines its component type (install the package, or remove the instance)`);
+      continue;
+    }
+    if (item.blocked !== undefined && type !== "destroy") {
+      problems.push(`${item.id}: ${item.blocked}`);
+      continue;
+    }
+    ids.push(item.id);
+  }
+  return { ids, problems };
 }

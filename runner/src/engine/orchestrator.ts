@@ -386,6 +386,7 @@ export class Orchestrator {
         );
         cache.live.delete(id);
         info.results[id] = outcome.result;
+        if (outcome.preview) info.previews = { ...info.previews, [id]: outcome.preview };
         pendingWrites.push(this.logs.end(context.name, id).catch(() => undefined));
         emitStatus(id);
         this.emitOperation(operation);

@@ -2,7 +2,7 @@
  * Maps Pulumi's engine events (the Automation API's `onEvent` stream) to the runner's
  * {@link EngineEvent}s, and counts resources from change summaries.
  */
-import type { EngineEvent } from "./types.js";
+import type { EngineEvent, InstancePreview, PreviewChangeKind, PreviewResourceChange } from "./types.js";
 
 /** The subset of Pulumi's engine event the mapper reads (the full type lives in `@pulumi/pulumi/automation`). */
 export interface PulumiEngineEvent {
@@ -100,4 +100,103 @@ export function mapPulumiEvent(event: PulumiEngineEvent): EngineEvent | undefine
     return text === "" ? undefined : { type: "log", message: text };
   }
   return undefined;
+}
+
+/** The full step metadata of a Pulumi event, as far as the preview summary reads it (never values). */
+interface PulumiStepDetail extends PulumiStepMetadata {
+  /** Property names whose change forces a replacement. */
+  keys?: string[];
+  /** Property names that differ. */
+  diffs?: string[];
+  /** Property paths that differ, with how (values are never read). */
+  detailedDiff?: Record<string, unknown>;
+}
+
+/**
+ * How a preview step changes a resource, from Pulumi's step op (`same` for steps that leave it as it is;
+ * `undefined` for bookkeeping steps).
+ */
+export function previewChangeKind(op: string): PreviewChangeKind | "same" | undefined {
+  switch (op) {
+    case "create":
+      return "create";
+    case "update":
+      return "update";
+    case "replace":
+    case "create-replacement":
+    case "delete-replaced":
+    case "discard-replaced":
+    case "read-replacement":
+    case "import-replacement":
+      return "replace";
+    case "delete":
+      return "delete";
+    case "import":
+      return "import";
+    case "same":
+    case "read":
+    case "refresh":
+      return "same";
+    default:
+      // discard (a read resource leaves the state, nothing is deleted) and remove-pending-replace.
+      return undefined;
+  }
+}
+
+const maxKeys = 50;
+
+function propertyNames(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.filter((item): item is string => typeof item === "string" && item.length <= 200).slice(0, maxKeys);
+}
+
+/**
+ * Collects what a `preview` would do per resource from Pulumi's engine events (`resourcePreEvent`
+ * metadata): one entry per URN, the steps of a replacement (`create-replacement`, `replace`,
+ * `delete-replaced`) folded into one `replace`, the root stack and default providers left out. Only
+ * the op, type, URN, name and the names of changed properties are kept — never a property value.
+ */
+export class PreviewCollector {
+  private readonly byUrn = new Map<string, PreviewResourceChange>();
+  private readonly unchanged = new Set<string>();
+
+  /** Reads one Pulumi event (events other than `resourcePreEvent` are ignored). */
+  add(event: PulumiEngineEvent): void {
+    const metadata = event.resourcePreEvent?.metadata as PulumiStepDetail | undefined;
+    if (!metadata || isInternalResource(metadata.type, metadata.urn)) return;
+    const kind = previewChangeKind(metadata.op);
+    if (kind === undefined) return;
+    if (kind === "same") {
+      if (!this.byUrn.has(metadata.urn)) this.unchanged.add(metadata.urn);
+      return;
+    }
+    this.unchanged.delete(metadata.urn);
+    const existing = this.byUrn.get(metadata.urn);
+    const changedKeys = new Set([
+      ...(existing?.changedKeys ?? []),
+      ...propertyNames(metadata.diffs),
+      ...propertyNames(Object.keys(metadata.detailedDiff ?? {})),
+    ]);
+    const replaceKeys = new Set([...(existing?.replaceKeys ?? []), ...(kind === "replace" ? propertyNames(metadata.keys) : [])]);
+    // A replacement wins over the create or delete it consists of.
+    const merged: PreviewResourceChange = {
+      kind: existing?.kind === "replace" ? "replace" : kind,
+      urn: metadata.urn,
+      type: metadata.type,
+      name: urnName(metadata.urn),
+      ...(changedKeys.size > 0 ? { changedKeys: [...changedKeys].slice(0, maxKeys) } : {}),
+      ...(replaceKeys.size > 0 ? { replaceKeys: [...replaceKeys].slice(0, maxKeys) } : {}),
+    };
+    if (merged.kind === "replace" && metadata.op === "delete-replaced" && !existing) merged.deleteBeforeReplace = true;
+    else if (existing?.deleteBeforeReplace) merged.deleteBeforeReplace = true;
+    this.byUrn.set(metadata.urn, merged);
+  }
+
+  /** The preview so far: changes in the order Pulumi first reported them, and the counts per kind. */
+  result(): InstancePreview {
+    const changes = [...this.byUrn.values()];
+    const counts: InstancePreview["counts"] = { create: 0, update: 0, replace: 0, delete: 0, import: 0 };
+    for (const change of changes) counts[change.kind]++;
+    return { changes, counts, unchanged: this.unchanged.size };
+  }
 }

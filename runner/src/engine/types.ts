@@ -1,16 +1,21 @@
 import type { ComponentSource, UnitInputsConfig, UnitInstanceConfig } from "@highstate/contract";
-import type { EngineEvent, EngineReadiness, OperationInfo, OperationType } from "@highstate/project/api";
+import type { EngineEvent, EngineReadiness, InstancePreview, OperationInfo, OperationType } from "@highstate/project/api";
 
-// The engine's events, operations and statuses are what the designer sees too, so their types live in
-// the API layer both import (`@highstate/project/api`); the engine's modules take them from here, and
-// the server from that package, so the engine does not import the server.
+// The engine's events, operations, previews and statuses are what the designer sees too, so their types
+// live in the API layer both import (`@highstate/project/api`); the engine's modules take them from
+// here, and the server from that package, so the engine does not import the server.
 export type {
   EngineEvent,
   EngineReadiness,
   InstanceLogEntry,
+  InstancePreview,
   InstanceStatus,
   OperationInfo,
+  OperationSelection,
   OperationType,
+  PreviewChangeKind,
+  PreviewResourceChange,
+  SelectedInstance,
   ServerEvent,
 } from "@highstate/project/api";
 
@@ -84,6 +89,8 @@ export interface UnitRunResult {
   resourceCount: number;
   /** Stack outputs after `up` (and after `refresh`); absent for preview and destroy. */
   outputs?: Record<string, EngineOutputValue>;
+  /** For `preview`: what `up` would do, per resource (from the engine's events; no property values). */
+  preview?: InstancePreview;
 }
 
 /**

@@ -52,6 +52,8 @@ export class InstanceBlockedError extends Error {
     readonly instanceId: string,
     /** Why, in a sentence. */
     readonly reason: string,
+    /** Set when it cannot run only because it takes inputs from this instance, which is not created (run it with its dependencies). */
+    readonly missingDependency?: string,
   ) {
     super(`Instance "${instanceId}" cannot run: ${reason}`);
   }

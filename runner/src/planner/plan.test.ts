@@ -319,6 +319,7 @@ describe("selections", () => {
       new InstanceBlockedError(
         K("k1"),
         `it takes inputs from "${M("m1")}", which is not created; run "${M("m1")}" first, or include dependencies (\`highstate up --include-dependencies\`)`,
+        M("m1"),
       ),
     );
     expect(() => planRun(plan, ["test.machine.v1:nope"])).toThrow(UnknownInstanceError);

@@ -75,6 +75,7 @@ export function planRun(plan: ProjectPlan, ids: readonly string[], options: { in
         throw new InstanceBlockedError(
           item.id,
           `it takes inputs from "${upstream.id}", which is not created; run "${upstream.id}" first, or include dependencies (\`highstate up --include-dependencies\`)`,
+          upstream.id,
         );
       }
     }

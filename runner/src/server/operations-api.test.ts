@@ -115,6 +115,10 @@ describe("operations", () => {
     const snapshot = snapshotResponse.json<ProjectSnapshot>();
     expect(snapshot.statuses["acme.machine.v1:a"]).toMatchObject({ state: "created", resourceCount: 3 });
     expect(snapshot.statusFields["acme.machine.v1:a"]?.[1]).toEqual({ name: "root", title: "Root password", value: null, secret: true });
+    // What the card offers to open: names and titles only (the secret terminal's credentials stay out).
+    expect(snapshot.offers).toEqual({
+      "acme.machine.v1:a": { terminals: [{ name: "shell", title: "Shell", type: "ssh" }], pages: [{ name: "readme", title: "Read me" }] },
+    });
     for (const text of [detailsResponse.text, snapshotResponse.text]) {
       for (const secret of ["OUTPUT-SECRET-91b2", "FIELD-SECRET-44aa", "TERMINAL-SECRET-77cd"]) expect(text).not.toContain(secret);
     }

@@ -17,7 +17,7 @@ import {
   validateProject,
   type z,
 } from "@highstate/contract";
-import type { InstanceDetails, InstanceStatus, ProjectSnapshot } from "@highstate/project/api";
+import type { InstanceDetails, InstanceOffers, InstanceStatus, ProjectSnapshot } from "@highstate/project/api";
 import type { Orchestrator } from "../engine/index.js";
 import type { WorkspaceRegistry } from "../registry/index.js";
 import type { InstanceState } from "../workspace/index.js";
@@ -94,6 +94,23 @@ export function pagesOf(
   return { pages: parseList(pageSchema, value), locked };
 }
 
+/** The terminals and pages an instance offers (without credentials), or `undefined` when none. */
+export function offersOf(services: ViewServices, session: ProjectSession, state: InstanceState | undefined): InstanceOffers | undefined {
+  const terminals = terminalSpecsOf(services, session, state);
+  const pages = pagesOf(services, session, state);
+  const locked = [...(terminals.locked ? (["terminals"] as const) : []), ...(pages.locked ? (["pages"] as const) : [])];
+  if (terminals.specs.length === 0 && pages.pages.length === 0 && locked.length === 0) return undefined;
+  return {
+    terminals: terminals.specs.map((spec) => ({
+      name: spec.name,
+      type: spec.type,
+      ...(spec.title !== undefined ? { title: spec.title } : {}),
+    })),
+    pages: pages.pages.map((page) => ({ name: page.name, title: page.title })),
+    ...(locked.length > 0 ? { locked } : {}),
+  };
+}
+
 /** The stored states of a project's instances, by instance id (the orchestrator keeps them in memory). */
 export async function statesById(services: ViewServices, session: ProjectSession): Promise<Map<string, InstanceState>> {
   const byUid = await services.orchestrator.states(session.name);
@@ -123,10 +140,14 @@ export async function projectSnapshot(services: ViewServices, session: ProjectSe
   const allSecrets = session.secrets.listSecrets();
   const secrets: Record<string, string[]> = {};
   const statusFields: Record<string, PublicStatusField[]> = {};
+  const offers: Record<string, InstanceOffers> = {};
   for (const instance of project.instances) {
     if (allSecrets[instance.id]) secrets[instance.id] = allSecrets[instance.id]!;
-    const fields = statusFieldsOf(services, session, states.get(instance.id));
+    const state = states.get(instance.id);
+    const fields = statusFieldsOf(services, session, state);
     if (fields.length > 0) statusFields[instance.id] = fields;
+    const offered = offersOf(services, session, state);
+    if (offered) offers[instance.id] = offered;
   }
   return {
     name: session.name,
@@ -137,6 +158,7 @@ export async function projectSnapshot(services: ViewServices, session: ProjectSe
     statuses,
     secrets,
     statusFields,
+    offers,
   };
 }
 

@@ -1,5 +1,5 @@
-import type { TerminalControlMessage } from "@highstate/project/api";
 import type { RawData, WebSocket } from "ws";
+import type { TerminalControlMessage } from "./protocol.js";
 import type { TerminalProcess } from "./terminal-process.js";
 
 /** Flow control and liveness settings of a terminal bridge. */

@@ -3,11 +3,11 @@ import { rmSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type TerminalSpecInput, terminalSpecSchema } from "@highstate/contract";
-import type { TerminalSession } from "@highstate/project/api";
 import type { WebSocket, WebSocketServer } from "ws";
 import { bridgeTerminal, type TerminalBridge, type TerminalBridgeOptions, type TerminalBridgeStats } from "./bridge.js";
 import { NoSuchTerminalSessionError, TerminalSessionInUseError } from "./errors.js";
 import { LocalTerminal, type LocalTerminalOptions, openLocalTerminal } from "./local-terminal.js";
+import type { TerminalSession } from "./protocol.js";
 import { openSshTerminal, type SshTerminalOptions } from "./ssh-terminal.js";
 import type { TerminalProcess, TerminalSize } from "./terminal-process.js";
 

@@ -9,6 +9,7 @@ import { findWorkspaceRoot } from "../../workspace/init.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
 import { printable, readWorkspaceLock, staleLockTempFiles } from "../../workspace/lock.js";
 import { detectPackageManager } from "../../workspace/package-manager.js";
+import { checkPackageUpdates, type PackageUpdatesReport } from "../../workspace/package-updates.js";
 import { workspacePaths } from "../../workspace/paths.js";
 import { ProjectStore } from "../../workspace/project-store.js";
 import type { CommandSpec } from "../command.js";
@@ -148,12 +149,34 @@ async function fileChecks(root: string, store: ProjectStore, checks: DoctorCheck
   return projects;
 }
 
+/** The finding about `@highstate/*` packages behind the registry; none when the registry gave no answer. */
+function updatesCheck(report: PackageUpdatesReport | undefined): DoctorCheck | undefined {
+  if (!report) return undefined;
+  if (report.behind.length === 0) {
+    return {
+      name: "updates",
+      status: "ok",
+      message: `the ${report.checked} installed @highstate package${report.checked === 1 ? " is" : "s are"} the newest on ${report.registry}`,
+    };
+  }
+  const list = report.behind.map((update) => `${update.name} ${update.installed} → ${update.latest}`).join(", ");
+  return {
+    name: "updates",
+    status: "warning",
+    message: `${report.behind.length} @highstate package${report.behind.length === 1 ? " is" : "s are"} behind ${report.registry}: ${list}`,
+    ...(report.command ? { hint: `update with \`${report.command}\`` } : {}),
+  };
+}
+
 const command: CommandSpec = {
   name: "doctor",
   summary: "Check the pulumi CLI, the workspace files, the lock and the installed components",
   description:
-    "Checks what Highstate needs: Node.js, the pulumi CLI (found and its version), the workspace lock, that every project, secrets and instance state file can be read, the installed component packages, and instances whose component is not installed. Exits with 1 when something is wrong.",
-  options: { ...jsonOption },
+    "Checks what Highstate needs: Node.js, the pulumi CLI (found and its version), the workspace lock, that every project, secrets and instance state file can be read, the installed component packages, instances whose component is not installed, and the installed @highstate/* packages that are behind the newest versions on the registry npm (or Yarn) is configured with — a quick question that is skipped silently when the registry cannot be reached, and not asked with --offline (or npm_config_offline=true). Exits with 1 when something is wrong.",
+  options: {
+    ...jsonOption,
+    offline: { type: "boolean", description: "Do not ask the package registry for newer @highstate/* versions" },
+  },
   worksUnderPlugAndPlay: true,
   async run(context) {
     const checks: DoctorCheck[] = [nodeCheck(), await pulumiCheck()];
@@ -207,9 +230,15 @@ const command: CommandSpec = {
         }
       }
     }
+    let updates: PackageUpdatesReport | undefined;
+    if (root && !context.values.offline && !/^(true|1)$/i.test(context.io.env.npm_config_offline ?? "")) {
+      updates = await checkPackageUpdates(root, { env: { ...context.io.env } });
+      const found = updatesCheck(updates);
+      if (found) checks.push(found);
+    }
     const failed = checks.some((check) => check.status === "error");
     if (context.values.json) {
-      context.printJson({ ok: !failed, checks });
+      context.printJson({ ok: !failed, checks, ...(updates ? { updates: updates.behind } : {}) });
       return failed ? 1 : 0;
     }
     const mark = { ok: "ok  ", warning: "warn", error: "FAIL" } as const;

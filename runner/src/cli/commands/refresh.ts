@@ -1,4 +1,4 @@
-import { operationCommand } from "../../engine/cli-operation.js";
+import { operationCommand } from "../operation-command.js";
 
 export default operationCommand(
   "refresh",

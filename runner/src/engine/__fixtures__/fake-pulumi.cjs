@@ -4,7 +4,7 @@
 // event server (`--event-log tcp://…`), keeps state and locks in the file backend layout, checks the
 // passphrase against the stack's `encryptionsalt` and decrypts the `secure:` config with it, like Pulumi.
 // Every invocation is appended to `records.jsonl` next to the executable: argv, env, cwd and the files
-// in the cwd. Behaviour is driven by the unit's args: fakeResources, fakeFail, fakeHang,
+// in the cwd. Behaviour is driven by the unit's args: fakeResources, fakeFail, fakeHang, fakeReplace,
 // fakeIgnoreSigint, fakeTrigger, fakeSecretOutput.
 "use strict";
 const crypto = require("node:crypto");
@@ -222,14 +222,37 @@ async function operation(kind) {
     process.stderr.write(`error: update failed\n`);
     await finish(255);
   }
+  // fakeReplace: once the stack exists, thing-1 is replaced because the property named by fakeReplace
+  // changed (the three steps Pulumi plans for a replacement, with old/new inputs like the real events).
+  const replacing = args.fakeReplace && state.resources > 0 && (kind === "up" || kind === "preview");
   for (let index = 0; index < count; index++) {
-    const metadata = { op, urn: urnOf("fake:index:Thing", `thing-${index + 1}`), type: "fake:index:Thing", provider: provider.urn };
+    const urn = urnOf("fake:index:Thing", `thing-${index + 1}`);
+    if (replacing && index === 0) {
+      const key = String(args.fakeReplace);
+      for (const step of ["create-replacement", "replace", "delete-replaced"]) {
+        const metadata = {
+          op: step,
+          urn,
+          type: "fake:index:Thing",
+          provider: provider.urn,
+          keys: [key],
+          diffs: [key],
+          detailedDiff: { [key]: { kind: "update-replace", inputDiff: true } },
+          old: { type: "fake:index:Thing", urn, id: "old", parent: root.urn, inputs: { [key]: "old-value-of-replaced-thing" }, outputs: {}, provider: provider.urn },
+          new: { type: "fake:index:Thing", urn, id: "", parent: root.urn, inputs: { [key]: "new-value-of-replaced-thing" }, outputs: {}, provider: provider.urn },
+        };
+        emit({ resourcePreEvent: { metadata, planning: kind === "preview" } });
+      }
+      emit({ resOutputsEvent: { metadata: { op: "replace", urn, type: "fake:index:Thing", provider: provider.urn }, planning: kind === "preview" } });
+      continue;
+    }
+    const metadata = { op, urn, type: "fake:index:Thing", provider: provider.urn };
     emit({ resourcePreEvent: { metadata, planning: kind === "preview" } });
     await sleep(5);
     emit({ resOutputsEvent: { metadata, planning: kind === "preview" } });
   }
   emit({ resOutputsEvent: { metadata: { op, urn: root.urn, type: root.type, provider: "" } } });
-  const resourceChanges = count + 1 > 0 ? { [op]: count + 1 } : {};
+  const resourceChanges = replacing ? { [op]: count, replace: 1 } : count + 1 > 0 ? { [op]: count + 1 } : {};
   emit({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges, policyPacks: {} } });
 
   if (kind === "up") {

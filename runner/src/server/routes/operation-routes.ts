@@ -3,11 +3,35 @@
  * and report on `/api/events`), listing and cancelling them.
  */
 
-import { cancelOperationRequestSchema, type OperationInfo, type PlanResponse, startOperationRequestSchema } from "@highstate/project/api";
-import { instancePlan } from "../../planner/index.js";
+import {
+  cancelOperationRequestSchema,
+  type OperationInfo,
+  type OperationSelection,
+  operationSelectionRequestSchema,
+  type PlanResponse,
+  startOperationRequestSchema,
+} from "@highstate/project/api";
+import { NoSuchInstanceError } from "../../engine/errors.js";
+import { operationSelection } from "../../engine/operation-selection.js";
+import { InstanceBlockedError, instancePlan } from "../../planner/index.js";
 import type { DesignerContext } from "../context.js";
 import { HttpError, readJson, sendJson } from "../http.js";
 import type { Router } from "../router.js";
+
+/**
+ * An instance that cannot run only because an upstream instance is not created: the designer's way to
+ * include dependencies is its "Run with dependencies" action (the planner's message names the CLI flag).
+ */
+function needsDependencies(error: unknown): unknown {
+  if (!(error instanceof InstanceBlockedError) || error.missingDependency === undefined) return error;
+  return new HttpError(
+    409,
+    "needs-dependencies",
+    `"${error.instanceId}" takes inputs from "${error.missingDependency}", which is not created. Run it with its dependencies to create "${error.missingDependency}" first: "Run with dependencies" in its ⋯ menu (highstate up --include-dependencies on the command line).`,
+    {},
+    { cause: error },
+  );
+}
 
 export function operationRoutes(router: Router, context: DesignerContext): void {
   const { sessions, orchestrator } = context;
@@ -28,14 +52,38 @@ export function operationRoutes(router: Router, context: DesignerContext): void 
     const body = await readJson(request, startOperationRequestSchema);
     if (context.stopping) throw new HttpError(503, "stopping", "The designer server is stopping; start the operation again once it runs.");
     const session = await sessions.session(params.project!);
-    const handle = await orchestrator.start(await sessions.context(session), {
-      type: body.type,
-      instanceIds: body.instanceIds,
-      includeDependencies: body.includeDependencies,
-      cascade: body.cascade,
-    });
+    const handle = await orchestrator
+      .start(await sessions.context(session), {
+        type: body.type,
+        instanceIds: body.instanceIds,
+        includeDependencies: body.includeDependencies,
+        cascade: body.cascade,
+      })
+      .catch((error: unknown) => {
+        throw needsDependencies(error);
+      });
     const info: OperationInfo = handle.info;
     sendJson(response, 202, info);
+  });
+
+  router.post("/api/projects/:project/operations/selection", async ({ request, response, params }) => {
+    const body = await readJson(request, operationSelectionRequestSchema);
+    const session = await sessions.session(params.project!);
+    const known = new Set(session.project.instances.map((instance) => instance.id));
+    for (const id of body.instanceIds ?? []) if (!known.has(id)) throw new NoSuchInstanceError(session.name, id);
+    const plan = await orchestrator.plan(await sessions.context(session));
+    let selection: OperationSelection;
+    try {
+      selection = operationSelection(plan, {
+        type: body.type,
+        ...(body.instanceIds ? { instanceIds: body.instanceIds } : {}),
+        includeDependencies: body.includeDependencies,
+        outdated: body.outdated,
+      });
+    } catch (error) {
+      throw needsDependencies(error);
+    }
+    sendJson(response, 200, selection);
   });
 
   router.get("/api/projects/:project/operations", async ({ response, params }) => {

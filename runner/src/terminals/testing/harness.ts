@@ -5,9 +5,9 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { TerminalControlMessage } from "@highstate/project/api";
 import { WebSocket, WebSocketServer } from "ws";
 import { TerminalManager, type TerminalManagerOptions } from "../manager.js";
+import type { TerminalControlMessage } from "../protocol.js";
 
 /** A loopback HTTP server bridging terminal sockets through a manager. */
 export interface TerminalTestServer {

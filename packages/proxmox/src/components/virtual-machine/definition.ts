@@ -24,7 +24,14 @@ export const vmNetworkSchema = z.discriminatedUnion("type", [
 ]);
 export type VmNetwork = z.output<typeof vmNetworkSchema>;
 
-/** A virtual machine on Proxmox VE, created from an image with cloud-init, reachable over SSH. */
+/**
+ * What the VM is waiting for before it counts as created: `ssh` logs in with the key pair and pins the
+ * host key; `address` only waits for the VM's address, for guests that offer no SSH (Talos Linux).
+ */
+export const vmWaitForSchema = z.enum(["ssh", "address"]);
+export type VmWaitFor = z.output<typeof vmWaitForSchema>;
+
+/** A virtual machine on Proxmox VE, created from an image with cloud-init, reachable over SSH (or, for Talos, at its address). */
 export const proxmoxVirtualMachine = defineComponent({
   type: "proxmox.virtual-machine.v1",
   args: {
@@ -62,7 +69,15 @@ export const proxmoxVirtualMachine = defineComponent({
      * snippets datastore and SSH). Turn it off for images that already ship the agent.
      */
     installGuestAgent: z.boolean().default(true),
-    /** How long to wait for SSH after the VM starts, in seconds. */
+    /**
+     * What to wait for once the VM starts. `ssh` (the default) logs in with the key pair, reads the
+     * host name, pins the host key and offers a terminal. `address` waits only for the VM's address (from
+     * the guest agent with DHCP, or the static address) and outputs a server without SSH: choose it for
+     * Talos Linux, which never runs an SSH server — its nodes are configured over the Talos API by the
+     * Talos Cluster. With `address` the key pair is optional and the host name is the VM name.
+     */
+    waitFor: vmWaitForSchema.default("ssh"),
+    /** How long to wait for SSH after the VM starts, in seconds (with `waitFor: "ssh"`). */
     sshTimeout: z.number().int().min(30).max(3600).default(600),
     /**
      * Allow changes that make Proxmox destroy and re-create the VM (node, VM id, disk from an iso image,
@@ -75,8 +90,11 @@ export const proxmoxVirtualMachine = defineComponent({
     connection: connectionEntity,
     /** The disk image the VM's disk is created from. */
     image: imageEntity,
-    /** The key pair whose public key is authorised for the VM's user, and which Highstate logs in with. */
-    sshKeyPair: sshKeyPairEntity,
+    /**
+     * The key pair whose public key is authorised for the VM's user, and which Highstate logs in with.
+     * Required with `waitFor: "ssh"`; optional with `waitFor: "address"`.
+     */
+    sshKeyPair: { entity: sshKeyPairEntity, required: false },
   },
   outputs: {
     /** The VM as a server, with its host key pinned. */
@@ -85,7 +103,7 @@ export const proxmoxVirtualMachine = defineComponent({
   meta: {
     title: "Virtual Machine",
     description:
-      "A Proxmox VM from an image with cloud-init: waits for its address and SSH, and outputs it as a server. Changes that would re-create the VM are refused unless allowed.",
+      "A Proxmox VM from an image with cloud-init: waits for its address and SSH (or only its address, for Talos), and outputs it as a server. Changes that would re-create the VM are refused unless allowed.",
     icon: "mdi:monitor",
     category: "Proxmox",
   },

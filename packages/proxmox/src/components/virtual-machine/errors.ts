@@ -52,3 +52,14 @@ export class DiskSmallerThanImageError extends Error {
     );
   }
 }
+
+/** Thrown when the VM should wait for SSH but has no key pair to log in with. */
+export class VmKeyPairMissingError extends Error {
+  override name = "VmKeyPairMissingError";
+
+  constructor(readonly instance: string) {
+    super(
+      `Virtual Machine "${instance}" waits for SSH ("waitFor": "ssh"), but its "sshKeyPair" input is not connected: connect an SSH Key Pair, or set "waitFor" to "address" for a guest without SSH such as Talos Linux.`,
+    );
+  }
+}

@@ -170,6 +170,48 @@ describe("Virtual Machine under mocks", () => {
     expect(result.resource(guardType).inputs.inputs).toMatchObject({ fields: { vmId: 150 }, diskSize: 64 });
   });
 
+  it("with waitFor address (Talos) waits only for the address: no SSH probe, no key pair needed, no terminal", async () => {
+    const talos: ImageInput = { ...image, id: "local:iso/talos-v1.11.5-nocloud-amd64.iso", contentType: "iso" };
+    const result = await testUnit(unit, {
+      name: "talos-cp-1",
+      args: { waitFor: "address", installGuestAgent: false, cores: 4, memory: 4096 },
+      secretInputs: { connection: sshConnection },
+      inputs: { image: talos },
+      mocks: mocks(),
+    });
+    expect(result.resources.some((resource) => resource.type === probeType)).toBe(false);
+    const vm = result.resource(vmType, "talos-cp-1");
+    expect(vm.inputs).toMatchObject({ name: "talos-cp-1", agent: { enabled: true }, disks: [{ fileId: talos.id }] });
+    const initialization = vm.inputs.initialization as Record<string, unknown>;
+    expect(initialization).toMatchObject({ type: "nocloud", ipConfigs: [{ ipv4: { address: "dhcp" } }] });
+    expect(initialization.userAccount).toBeUndefined();
+    expect(initialization.vendorDataFileId).toBeUndefined();
+    expect(serverSchema.parse(result.outputs.server)).toEqual({ hostname: "talos-cp-1", endpoints: ["192.168.1.77"] });
+    expect(result.outputs.$terminals ?? []).toEqual([]);
+    expect(result.outputs.$statusFields).toContainEqual({ name: "hostname", title: "Hostname", value: "talos-cp-1", secret: false });
+
+    // A static address needs no agent at all, and a connected key pair is still authorised through cloud-init.
+    const fixed = await testUnit(unit, {
+      name: "talos-cp-2",
+      args: { waitFor: "address", network: { type: "static", address: "192.168.1.61/24", gateway: "192.168.1.1" } },
+      secretInputs: { connection: connection(), sshKeyPair: keyPair },
+      inputs: { image },
+      mocks: mocks([]),
+    });
+    expect(fixed.resources.some((resource) => resource.type === probeType)).toBe(false);
+    expect(fixed.resource(vmType).inputs.initialization).toMatchObject({ userAccount: { keys: [keyPair.publicKey] } });
+    expect(serverSchema.parse(fixed.outputs.server)).toEqual({ hostname: "talos-cp-2", endpoints: ["192.168.1.61"] });
+  });
+
+  it("refuses to wait for SSH without a key pair, saying what to connect or set", async () => {
+    const error = await runError(
+      testUnit(unit, { name: "web", secretInputs: { connection: connection() }, inputs: { image }, mocks: mocks() }),
+    );
+    expect(error.name).toBe("VmKeyPairMissingError");
+    expect(error.message).toContain('Virtual Machine "web" waits for SSH ("waitFor": "ssh"), but its "sshKeyPair" input is not connected');
+    expect(error.message).toContain('set "waitFor" to "address"');
+  });
+
   it("uses an iso image through fileId only with SSH, and guards it", async () => {
     const iso: ImageInput = { ...image, id: "local:iso/noble.img", contentType: "iso" };
     const error = await runError(
@@ -237,6 +279,7 @@ describe("Virtual Machine under mocks", () => {
     [{ memory: 64 }, "memory"],
     [{ vmName: "not a name" }, "vmName"],
     [{ user: "Root User" }, "user"],
+    [{ waitFor: "talos" }, "waitFor"],
   ])("rejects bad args %j naming %s", async (args, field) => {
     const error = await runError(
       testUnit(unit, {

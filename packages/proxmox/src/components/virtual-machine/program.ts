@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createProxmoxProvider } from "../../shared/provider.js";
 import { VmReplaceGuard } from "../../shared/replace-guard.js";
 import { proxmoxVirtualMachine } from "./definition.js";
-import { DiskSmallerThanImageError, ImageNeedsSshError, ImageOnOtherNodeError, NoVmAddressError } from "./errors.js";
+import { DiskSmallerThanImageError, ImageNeedsSshError, ImageOnOtherNodeError, NoVmAddressError, VmKeyPairMissingError } from "./errors.js";
 
 /** The cloud-init vendor data that installs and starts the QEMU guest agent. */
 export const guestAgentVendorData = `#cloud-config
@@ -29,10 +29,13 @@ export function vmAddress(names: string[] | undefined, addresses: string[][] | u
  * Creates the VM (`proxmoxve.VmLegacy`) from the image with cloud-init (user + public key, network,
  * DNS, and vendor data installing the guest agent when the connection allows snippets), behind a
  * guard that refuses changes making Proxmox re-create it; waits for the address and SSH and outputs
- * the VM as a `common.server.v1` with its host key pinned.
+ * the VM as a `common.server.v1` with its host key pinned. With `waitFor: "address"` (Talos) it waits
+ * for the address only and outputs the server without SSH.
  */
 export default defineUnit(proxmoxVirtualMachine, (unit) => {
   const { args, inputs } = unit;
+  const keyPair = inputs.sshKeyPair;
+  if (args.waitFor === "ssh" && !keyPair) throw new VmKeyPairMissingError(unit.name);
   const vmName = args.vmName ?? unit.name;
   const connection = inputs.connection;
   const plain = pulumi.unsecret(connection);
@@ -82,7 +85,7 @@ export default defineUnit(proxmoxVirtualMachine, (unit) => {
       : undefined,
   );
 
-  const publicKey = pulumi.unsecret(inputs.sshKeyPair).apply((pair) => pair.publicKey);
+  const publicKey = keyPair ? pulumi.unsecret(keyPair).apply((pair) => pair.publicKey) : undefined;
   const dhcp = args.network.type === "dhcp";
   const vm = new proxmoxve.VmLegacy(
     resourceName(unit),
@@ -122,7 +125,7 @@ export default defineUnit(proxmoxVirtualMachine, (unit) => {
           { ipv4: args.network.type === "dhcp" ? { address: "dhcp" } : { address: args.network.address, gateway: args.network.gateway } },
         ],
         ...(args.dns.length > 0 ? { dns: { servers: args.dns } } : {}),
-        userAccount: { username: args.user, keys: [publicKey] },
+        ...(publicKey ? { userAccount: { username: args.user, keys: [publicKey] } } : {}),
         vendorDataFileId: vendorData.apply((file) =>
           file ? (file.id as pulumi.Output<string | undefined>) : pulumi.output<string | undefined>(undefined),
         ),
@@ -139,24 +142,33 @@ export default defineUnit(proxmoxVirtualMachine, (unit) => {
           if (!address) throw new NoVmAddressError(unit.name);
           return address;
         });
+  const statusFields = {
+    vmId: { value: vm.vmId, title: "VM ID" },
+    nodeName: { value: vm.nodeName, title: "Node" },
+    endpoint: { value: endpoint, title: "Address" },
+  };
+  const guestAgent = {
+    value: plan.apply((value) => (value.snippets ? "installed by cloud-init" : "expected in the image")),
+    title: "Guest Agent",
+  };
+
+  if (args.waitFor === "address") {
+    // No SSH to wait for (Talos): the VM is ready for its consumer once it has its address.
+    return {
+      server: { hostname: vmName, endpoints: [endpoint] },
+      $statusFields: { ...statusFields, hostname: { value: vmName, title: "Hostname" }, guestAgent },
+    };
+  }
+
   const server = connectServer(
     resourceName(unit, "ssh"),
-    { endpoint, port: 22, user: args.user, keyPair: inputs.sshKeyPair, timeoutSeconds: args.sshTimeout },
+    { endpoint, port: 22, user: args.user, keyPair: keyPair!, timeoutSeconds: args.sshTimeout },
     { dependsOn: [vm] },
   );
 
   return {
     server: server.server,
-    $statusFields: {
-      vmId: { value: vm.vmId, title: "VM ID" },
-      nodeName: { value: vm.nodeName, title: "Node" },
-      endpoint: { value: endpoint, title: "Address" },
-      hostname: { value: server.hostname, title: "Hostname" },
-      guestAgent: {
-        value: plan.apply((value) => (value.snippets ? "installed by cloud-init" : "expected in the image")),
-        title: "Guest Agent",
-      },
-    },
+    $statusFields: { ...statusFields, hostname: { value: server.hostname, title: "Hostname" }, guestAgent },
     $terminals: [server.terminal],
   };
 });

@@ -5,15 +5,17 @@
  */
 
 import type { OperationInfo, OperationType } from "@highstate/project/api";
-import type { CommandContext, CommandSpec, OptionSpec } from "../cli/command.js";
-import { CliError, UsageError } from "../cli/errors.js";
-import { waitOption, withWorkspaceLock } from "../cli/lock.js";
-import { getPassword } from "../cli/prompt.js";
-import { findInstanceId, loadRegistry, openProject, projectOption } from "../cli/workspace.js";
-import { needsRun, type ProjectPlan } from "../planner/plan.js";
+import type { OrchestratorEvent } from "../engine/event-hub.js";
+import { type SelectionMode, selectInstances } from "../engine/operation-layers.js";
+import { Orchestrator } from "../engine/orchestrator.js";
 import { ProjectSecrets } from "../secrets/index.js";
-import type { OrchestratorEvent } from "./event-hub.js";
-import { Orchestrator } from "./orchestrator.js";
+import type { CommandContext, CommandSpec, OptionSpec } from "./command.js";
+import { CliError, UsageError } from "./errors.js";
+import { waitOption, withWorkspaceLock } from "./lock.js";
+import { getPassword } from "./prompt.js";
+import { findInstanceId, loadRegistry, openProject, projectOption } from "./workspace.js";
+
+export { type Selection, type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 
 const verbs: Record<OperationType, { title: string; done: string }> = {
   up: { title: "Up", done: "created" },
@@ -73,50 +75,6 @@ function parseParallel(value: unknown): number | undefined {
   if (!Number.isInteger(number) || number < 1)
     throw new UsageError(`--parallel takes a whole number of at least 1, not "${String(value)}"`);
   return number;
-}
-
-/** Which instances an operation selects without naming them. */
-export type SelectionMode = "outdated" | "all";
-
-/** The instances `--outdated` / `--all` select, and why some of them cannot run. */
-export interface Selection {
-  /** Instance ids, in project order (the orchestrator orders them by dependencies). */
-  ids: string[];
-  /** `<instance id>: <reason>` for selected instances that cannot run. */
-  problems: string[];
-}
-
-/**
- * Selects the instances of `highstate <type> --outdated|--all` from a plan:
- * - `up`/`preview --outdated`: not created or outdated; `--all`: every instance;
- * - `refresh --outdated`: created and outdated; `--all`: every created instance;
- * - `destroy --all`: every created instance.
- * Instances of unknown components and blocked instances among them are reported as problems.
- */
-export function selectInstances(type: OperationType, mode: SelectionMode, plan: ProjectPlan): Selection {
-  const ids: string[] = [];
-  const problems: string[] = [];
-  for (const item of plan.instances) {
-    const wanted =
-      type === "up" || type === "preview"
-        ? mode === "all" || item.state === "unknown-component" || needsRun(item)
-        : mode === "all"
-          ? item.created
-          : item.created && item.outdated;
-    if (!wanted) continue;
-    // Unknown components are only "outdated" in the sense that nothing can run them: report them for --all
-    // and for created instances; a never-created instance of an unknown component is reported as well.
-    if (item.state === "unknown-component") {
-      problems.push(`${item.id}: no installed package defines its component type (install the package, or remove the instance)`);
-      continue;
-    }
-    if (item.blocked !== undefined && type !== "destroy") {
-      problems.push(`${item.id}: ${item.blocked}`);
-      continue;
-    }
-    ids.push(item.id);
-  }
-  return { ids, problems };
 }
 
 /** Errors that mean the request or the project is wrong, not that a run failed: exit code 2. */
