@@ -93,4 +93,18 @@ describe("layer direction", () => {
       expect(violations, `"${pkg.json.name}" may use only: ${[...allowed].join(", ") || "no @highstate package"}`).toEqual([]);
     });
   }
+
+  it("the runner's engine imports nothing of its server (the types both use are in @highstate/project/api)", () => {
+    const engineFiles = sourceFiles(`${repositoryRoot}/runner`).filter(
+      (file) => isShippedSource(file) && file.startsWith(`${repositoryRoot}/runner/src/engine/`),
+    );
+    const violations: string[] = [];
+    for (const file of engineFiles) {
+      for (const specifier of importedSpecifiers(readFileSync(file, "utf8")))
+        if (/^\.\.?\/(\.\.\/)*server\//.test(specifier) || specifier.startsWith("../server"))
+          violations.push(`${relative(repositoryRoot, file)} imports "${specifier}"`);
+    }
+    expect(engineFiles.length).toBeGreaterThan(10);
+    expect(violations).toEqual([]);
+  });
 });
