@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
-import { startFakeServer } from "../test/support/fake-server.ts";
+import { startTestServer } from "../test/support/test-server.ts";
 import { benchPackages, benchProject } from "./bench-project.ts";
 import { readFirstLoad } from "./first-load.ts";
 import { type RunResult, summarize } from "./summary.ts";
@@ -205,10 +205,11 @@ console.log(
 const baselineDir = prepareBaseline();
 const preview = await startBaselinePreview(baselineDir);
 const { project, statuses } = benchProject(N);
-const fake = await startFakeServer({
+// The runner's real server (fake engine) on a temp workspace with the project and its instance states.
+const server = await startTestServer({
   assetsDir: designerDist,
   packages: benchPackages,
-  projects: { bench: { password: "bench-password", unlocked: true, project, statuses } },
+  projects: { bench: { password: "bench-password", project, statuses } },
 });
 const results: RunResult[] = [];
 const variants: Array<{ target: "baseline" | "designer"; view: string; ovr: number }> = [
@@ -224,8 +225,10 @@ try {
       const url =
         variant.target === "baseline"
           ? `${preview.url}?n=${N}&view=${variant.view}&ovr=${variant.ovr}`
-          : `${fake.url}?bench=1&view=${variant.view}#/projects/bench`;
-      const result = await runOne(variant.target, url, variant.view, variant.ovr, rep);
+          : server.urlFor("/projects/bench", `bench=1&view=${variant.view}`);
+      const result = await runOne(variant.target, url, variant.view, variant.ovr, rep).catch((error: unknown) => {
+        throw new Error(`rep${rep} ${variant.target} ${variant.view}: ${(error as Error).message}`, { cause: error });
+      });
       if (rep === 0) continue; // warm-up round: fills the OS file cache, discarded
       results.push(result);
       const sorted = [...result.panFrames].sort((a, b) => a - b);
@@ -236,6 +239,6 @@ try {
   }
 } finally {
   preview.stop();
-  await fake.close();
+  await server.close();
 }
 console.log(summarize(results, N));

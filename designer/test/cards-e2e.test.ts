@@ -27,6 +27,8 @@ const server$ = "common.existing-server.v1";
 const cards = {
   "not-created": `${server$}:fresh`,
   running: `${server$}:busy`,
+  /** Running again after a run that gave it a terminal and a page: the fullest footer. */
+  rerunning: `${server$}:again`,
   "status-fields": "common.ssh-key-pair.v1:keys",
   "terminals-pages": `${server$}:web`,
   failed: `${server$}:broken`,
@@ -37,6 +39,7 @@ type CardState = keyof typeof cards;
 const expectedChip: Record<CardState, RegExp> = {
   "not-created": /^NOT CREATED$/,
   running: /^RUNNING/,
+  rerunning: /^RUNNING( \d\/3)?$/,
   "status-fields": /^CREATED 2\/2$/,
   "terminals-pages": /^CREATED 3\/3$/,
   failed: /^FAILED$/,
@@ -95,6 +98,18 @@ beforeAll(async () => {
   const manifest = JSON.parse(await readFile(join(workspace.dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
   manifest.dependencies["@acme/docs-demo"] = "1.0.0";
   await writeFile(join(workspace.dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  const webOutputs = {
+    server: { value: { hostname: "web", endpoints: ["10.0.0.1"] }, secret: false },
+    $statusFields: {
+      value: [{ name: "hostname", title: "Hostname", value: "fragile-roof.example.net", secret: false }],
+      secret: false,
+    },
+    $terminals: {
+      value: [{ type: "local", name: "shell", title: "Shell", command: ["/bin/sh"], env: {}, files: [] }],
+      secret: true,
+    },
+    $pages: { value: [{ name: "notes", title: "Notes", blocks: [{ type: "markdown", content: "# Notes" }] }], secret: false },
+  };
   const engine = new FakeEngine({
     defaultBehavior: { resourceCount: 3 },
     behaviors: {
@@ -111,20 +126,8 @@ beforeAll(async () => {
           },
         },
       },
-      [cards["terminals-pages"]]: {
-        outputs: {
-          server: { value: { hostname: "web", endpoints: ["10.0.0.1"] }, secret: false },
-          $statusFields: {
-            value: [{ name: "hostname", title: "Hostname", value: "fragile-roof.example.net", secret: false }],
-            secret: false,
-          },
-          $terminals: {
-            value: [{ type: "local", name: "shell", title: "Shell", command: ["/bin/sh"], env: {}, files: [] }],
-            secret: true,
-          },
-          $pages: { value: [{ name: "notes", title: "Notes", blocks: [{ type: "markdown", content: "# Notes" }] }], secret: false },
-        },
-      },
+      [cards["terminals-pages"]]: { outputs: webOutputs },
+      [cards.rerunning]: { outputs: webOutputs },
       [cards.running]: { hang: true },
       [cards.failed]: { fail: "ssh: connect to host 10.0.0.4 port 22: Connection refused" },
     },
@@ -134,7 +137,7 @@ beforeAll(async () => {
   const created = await api.request("POST", "/api/projects", { name: "lab", password: "correct horse battery" });
   expect(created.status, created.text).toBe(201);
   const column = (index: number) => ({ x: (index % 4) * 380, y: Math.floor(index / 4) * 360 });
-  const servers = ["web", "fresh", "busy", "broken", "old"];
+  const servers = ["web", "fresh", "busy", "broken", "old", "again"];
   const added = await api.request("POST", "/api/projects/lab/mutations", {
     revision: created.json<ProjectSnapshot>().revision,
     mutations: [
@@ -159,10 +162,9 @@ beforeAll(async () => {
     const started = await api.request("POST", "/api/projects/lab/operations", { type: "up", instanceIds: ids });
     expect(started.status, started.text).toBe(202);
   };
-  await run([cards["status-fields"], cards["terminals-pages"], cards.outdated]);
-  await waitFor(api, "the first runs", (snapshot) =>
-    [cards["status-fields"], cards["terminals-pages"], cards.outdated].every((id) => snapshot.statuses[id]?.state === "created"),
-  );
+  const first = [cards["status-fields"], cards["terminals-pages"], cards.outdated, cards.rerunning];
+  await run(first);
+  await waitFor(api, "the first runs", (snapshot) => first.every((id) => snapshot.statuses[id]?.state === "created"));
   await run([cards.failed]);
   await waitFor(api, "the failed run", (snapshot) => snapshot.statuses[cards.failed]?.state === "failed");
   // Changed args after a run: outdated.
@@ -172,8 +174,12 @@ beforeAll(async () => {
     mutations: [{ op: "set-args", instanceId: cards.outdated, args: { endpoint: "10.0.0.55", sshPort: 2222 } }],
   });
   expect(changed.status, changed.text).toBe(200);
+  engine.setBehavior(cards.rerunning, { hang: true, outputs: webOutputs });
   await run([cards.running]);
-  await waitFor(api, "the hanging run", (snapshot) => snapshot.statuses[cards.running]?.state === "running");
+  await run([cards.rerunning]);
+  await waitFor(api, "the hanging runs", (snapshot) =>
+    [cards.running, cards.rerunning].every((id) => snapshot.statuses[id]?.state === "running"),
+  );
   // An instance of a component whose package is not installed, as a project file edited elsewhere has it.
   const file = join(workspace.dir, "projects/lab.json");
   const project = JSON.parse(await readFile(file, "utf8")) as { instances: unknown[] };
@@ -345,6 +351,7 @@ describe("cards in every state", () => {
           const expectedTone: Record<CardState, keyof typeof tones> = {
             "not-created": "muted",
             running: "busy",
+            rerunning: "busy",
             "status-fields": "ok",
             "terminals-pages": "ok",
             failed: "error",
@@ -364,7 +371,7 @@ describe("cards in every state", () => {
     await openAt(page, 1);
     for (const state of Object.keys(cards) as CardState[]) {
       const name = cards[state].split(":")[1]!;
-      const offers = state === "terminals-pages" ? 1 : 0;
+      const offers = state === "terminals-pages" || state === "rerunning" ? 1 : 0;
       expect(await page.getByRole("button", { name: `Terminal of ${name}`, exact: true }).count(), state).toBe(offers);
       expect(await page.getByRole("button", { name: `Page of ${name}`, exact: true }).count(), state).toBe(offers);
     }

@@ -142,7 +142,20 @@ describe("running with dependencies and previewing", () => {
     await page.getByRole("menuitem", { name: "Run with dependencies…" }).click();
     // Its dependency is created and up to date, so only db itself runs.
     expect(await listed(page, "Run “db” with dependencies")).toEqual([dbId]);
-    await page.getByRole("dialog", { name: "Run “db” with dependencies" }).getByRole("button", { name: "Cancel" }).click();
+    // Preview the selection: db would create its resources; closing the preview runs nothing.
+    await page.getByRole("dialog", { name: "Run “db” with dependencies" }).getByRole("button", { name: "Preview" }).click();
+    const preview = page.getByRole("dialog", { name: "Preview of “db”" });
+    await expect.poll(() => preview.locator(".preview-counts").textContent(), { timeout: 30_000 }).toBe("+3 create");
+    expect(await preview.locator(".preview-change").allTextContents()).toEqual([
+      expect.stringMatching(/^create\s*db-1\s*fake:index:Resource$/),
+      expect.stringMatching(/^create\s*db-2\s*fake:index:Resource$/),
+      expect.stringMatching(/^create\s*db-3\s*fake:index:Resource$/),
+    ]);
+    expect(await preview.getByTestId("replace-warning").count()).toBe(0);
+    expect(await preview.getByRole("button", { name: "Run", exact: true }).isEnabled()).toBe(true);
+    await preview.locator(".dialog-footer").getByRole("button", { name: "Close" }).click();
+    await preview.waitFor({ state: "detached" });
+    expect(await chip(page, dbId).textContent()).toBe("NOT CREATED");
 
     await page.getByRole("button", { name: "Run outdated…" }).click();
     expect(await listed(page, "Run everything outdated")).toEqual([dbId]);

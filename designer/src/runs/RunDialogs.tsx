@@ -20,10 +20,22 @@ import { openLogs } from "../dock/dock-store.js";
 import { EntityIcon, UiIcon } from "../icons/Icon.js";
 import { whenUnlocked } from "../projects/unlock.js";
 import { keys, type ProjectStore } from "../state/project-store.js";
-import { useKeyed } from "../state/store.js";
+import { useKeyed, useObservable } from "../state/store.js";
 import { Dialog } from "../ui/Dialog.js";
 import { openDialog } from "../ui/dialogs.js";
 import { toast, toastError } from "../ui/toasts.js";
+import { engineBlocker, engineReadiness } from "./engine-readiness.js";
+
+/** Says up front when the engine cannot run anything (the run would fail at once with this reason). */
+function EngineBlockerNotice() {
+  const blocker = engineBlocker(useObservable(engineReadiness));
+  if (!blocker) return null;
+  return (
+    <div className="notice notice-warning run-blocker" role="status">
+      Runs cannot start now: {blocker}
+    </div>
+  );
+}
 
 function nameOf(store: ProjectStore, id: string): string {
   return store.views.get(id)?.instance.name ?? id;
@@ -128,6 +140,7 @@ function RunSelectionDialog({
         </>
       }
     >
+      <EngineBlockerNotice />
       {error && (
         <div className="notice notice-error" role="alert">
           {error}
@@ -171,6 +184,7 @@ function RunSelectionDialog({
                         </div>
                         <div className="run-item-tags">
                           {!item.requested && <span className="run-tag run-tag-dependency">dependency</span>}
+                          {item.reasons.length === 0 && <span className="run-tag run-tag-dependency">up to date</span>}
                           {item.reasons.map((reason) => (
                             <span key={reason} className="run-tag" title={reason}>
                               {reason}
@@ -284,6 +298,7 @@ function PreviewDialog({ store, operationId, onClose }: { store: ProjectStore; o
         </>
       }
     >
+      <EngineBlockerNotice />
       {!operation && <p className="muted">Starting the preview…</p>}
       {replacements.length > 0 && (
         <div className="notice notice-error preview-replace-warning" role="alert" data-testid="replace-warning">

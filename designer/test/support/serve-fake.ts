@@ -1,18 +1,18 @@
 /**
- * Serves the built designer against the fake server with a small seeded project, for looking at the
- * app by hand: `tsx --conditions=@highstate/source test/support/serve-fake.ts`.
+ * Serves the built designer from the runner's real server with the fake engine and a small seeded
+ * project, for looking at the app by hand: `tsx --conditions=@highstate/source test/support/serve-fake.ts`
+ * (Ctrl+C stops it and removes its temp workspace).
  */
-import { fileURLToPath } from "node:url";
 import { testPackages } from "./definitions.ts";
-import { startFakeServer } from "./fake-server.ts";
+import { ensureDesignerBuilt } from "./designer-process.ts";
+import { startTestServer } from "./test-server.ts";
 
-const server = await startFakeServer({
-  assetsDir: fileURLToPath(new URL("../../dist/", import.meta.url)),
+const server = await startTestServer({
+  assetsDir: await ensureDesignerBuilt(),
   packages: testPackages,
   projects: {
     demo: {
       password: "correct horse battery",
-      unlocked: true,
       project: {
         version: 1,
         hubs: [],
@@ -52,4 +52,5 @@ const server = await startFakeServer({
     },
   },
 });
-console.log(server.url);
+console.log(server.urlFor("/projects/demo"));
+process.once("SIGINT", () => void server.close().then(() => process.exit(0)));

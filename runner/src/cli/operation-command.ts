@@ -13,7 +13,7 @@ import type { CommandContext, CommandSpec, OptionSpec } from "./command.js";
 import { CliError, UsageError } from "./errors.js";
 import { waitOption, withWorkspaceLock } from "./lock.js";
 import { getPassword } from "./prompt.js";
-import { findInstanceId, loadRegistry, openProject, projectOption } from "./workspace.js";
+import { findInstanceId, loadRegistry, noteUnboundSecrets, openProject, projectOption } from "./workspace.js";
 
 export { type Selection, type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 
@@ -187,6 +187,7 @@ export async function runOperationCommand(context: CommandContext, type: Operati
     } else {
       try {
         await secrets.unlock(password);
+        noteUnboundSecrets(context, secrets);
       } catch (error) {
         throw new CliError((error as Error).message, 2, { cause: error });
       }
@@ -267,6 +268,7 @@ export async function runOperationCommand(context: CommandContext, type: Operati
         const status = statuses[id];
         if (status?.state === "failed" && status.error) context.print(`✖ ${id}: ${status.error}`);
       }
+      for (const line of previewLines(result)) context.print(line);
       context.print(summaryLine(result));
     }
     if (result.state === "completed") return 0;
@@ -276,6 +278,32 @@ export async function runOperationCommand(context: CommandContext, type: Operati
     }
     return 1;
   });
+}
+
+const previewSigns = { create: "+", update: "~", replace: "±", delete: "-", import: "<" } as const;
+
+/**
+ * What a preview found, per instance: the counts, then one line per changed resource (names only),
+ * replacements marked as such because they delete what the old resource holds.
+ */
+export function previewLines(result: OperationInfo): string[] {
+  const lines: string[] = [];
+  for (const id of result.instanceIds) {
+    const preview = result.previews?.[id];
+    if (!preview) continue;
+    const counts = (Object.keys(previewSigns) as Array<keyof typeof previewSigns>)
+      .filter((kind) => preview.counts[kind] > 0)
+      .map((kind) => `${preview.counts[kind]} to ${kind}`);
+    if (preview.unchanged > 0) counts.push(`${preview.unchanged} unchanged`);
+    lines.push(`${id}: ${counts.length > 0 ? counts.join(", ") : "no resources"}`);
+    for (const change of preview.changes) {
+      const keys = change.kind === "replace" ? change.replaceKeys : change.changedKeys;
+      const detail = keys?.length ? ` (${keys.join(", ")})` : "";
+      const warning = change.kind === "replace" ? " — REPLACED: the old resource and what it holds are deleted" : "";
+      lines.push(`  ${previewSigns[change.kind]} ${change.type} ${change.name}${detail}${warning}`);
+    }
+  }
+  return lines;
 }
 
 function summaryLine(result: OperationInfo): string {

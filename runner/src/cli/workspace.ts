@@ -6,6 +6,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Project } from "@highstate/contract";
 import { loadWorkspaceRegistry, type WorkspaceRegistry } from "../registry/workspace-registry.js";
+import type { ProjectSecrets } from "../secrets/project-secrets.js";
 import { findWorkspaceRoot } from "../workspace/init.js";
 import { ProjectStore } from "../workspace/project-store.js";
 import type { CommandContext } from "./command.js";
@@ -94,4 +95,10 @@ export function findInstanceId(project: Project, projectName: string, reference:
 /** Loads the workspace's registry; `--no-cache` passes `cache: "refresh"` (import afresh, then rewrite the cache). */
 export function loadRegistry(root: string, options: { cache?: boolean | "refresh" } = {}): Promise<WorkspaceRegistry> {
   return loadWorkspaceRegistry(root, options);
+}
+
+/** Warns when the project's secrets file was written before secrets were bound to their place (see `ProjectSecrets.bindingWarning`). */
+export function noteUnboundSecrets(context: CommandContext, secrets: ProjectSecrets): void {
+  const warning = secrets.bindingWarning();
+  if (warning !== undefined) context.note(warning);
 }

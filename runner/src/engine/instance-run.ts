@@ -179,7 +179,19 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
     } else {
       await record({ result: "succeeded", resourceChanges: result.changes });
     }
-    return { result: "succeeded", ...(result.preview ? { preview: scrubPreview(result.preview, scrubber) } : {}) };
+    if (!result.preview) return { result: "succeeded" };
+    const preview = scrubPreview(result.preview, scrubber);
+    // Replacements destroy what the old resource holds: the log (and the CLI's progress) says so too.
+    for (const change of preview.changes) {
+      if (change.kind !== "replace") continue;
+      const because = change.replaceKeys?.length ? ` because ${change.replaceKeys.map((key) => `"${key}"`).join(", ")} changed` : "";
+      emit({
+        type: "diagnostic",
+        severity: "warning",
+        message: `up would replace ${change.type} "${change.name}"${because}: the old resource is deleted${change.deleteBeforeReplace ? " before the new one is created" : ""}, with whatever it holds.`,
+      });
+    }
+    return { result: "succeeded", preview };
   };
 
   if (operation === "destroy") {

@@ -92,3 +92,62 @@ export class SecretsChangedOnDiskError extends Error {
     super(`"${file}" changed on disk and now uses another password (or was removed); unlock the project again. Nothing was written.`);
   }
 }
+
+/** One secret whose binding to its place does not hold. */
+export interface SecretBindingProblem {
+  /** The instance id the secret is stored under. */
+  instanceId: string;
+  /** The secret name. */
+  name: string;
+  /** `mismatch`: the binding does not match (moved or edited value); `unbound`: no binding although the file has bindings. */
+  kind: "mismatch" | "unbound";
+}
+
+function describeBindingProblem(problem: SecretBindingProblem): string {
+  return problem.kind === "mismatch"
+    ? `secret "${problem.name}" of "${problem.instanceId}" does not match its binding (the value was moved here from another instance or secret, or edited by hand)`
+    : `secret "${problem.name}" of "${problem.instanceId}" has no binding (it was added by hand, by a merge or by an older Highstate)`;
+}
+
+/**
+ * Thrown when `secure:` values of `Pulumi.<project>.yaml` are not where they were written: a value was
+ * moved to another instance or secret name, or edited by hand. Nothing is read or written until the
+ * file is restored or the change is accepted with `highstate secrets accept`.
+ */
+export class SecretBindingError extends Error {
+  override name = "SecretBindingError";
+
+  /** The secrets file. */
+  readonly file: string;
+  /** Every secret whose binding does not hold, sorted by instance and name. */
+  readonly problems: SecretBindingProblem[];
+
+  constructor(file: string, problems: SecretBindingProblem[], options?: ErrorOptions & { bindingsRemoved?: boolean }) {
+    const shown = problems.slice(0, 5).map(describeBindingProblem);
+    const removed = options?.bindingsRemoved
+      ? `the whole "highstate:secretBindings" section was removed, though this workspace has seen the file with bindings (under .highstate/), so `
+      : "";
+    const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : "";
+    const first = problems[0];
+    const acceptOne = first
+      ? `\`highstate secrets accept ${first.instanceId} ${first.name}\``
+      : "`highstate secrets accept <instance> <secret>`";
+    super(
+      `The secrets in "${file}" are not bound to their place: ${removed}${shown.join("; ")}${more}. Nothing was read or written. If you did not make this change, restore "${file}" from version control; if it is intentional, accept it with ${acceptOne} (or \`highstate secrets accept --all\`), which asks for the project password.`,
+      options,
+    );
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+/** Thrown when renaming an instance whose secrets are bound while the project is locked: the bindings need the password. */
+export class SecretRebindLockedError extends Error {
+  override name = "SecretRebindLockedError";
+
+  constructor(file: string, instanceId: string) {
+    super(
+      `The secrets of "${instanceId}" in "${file}" are bound to its id, so renaming it needs the project password to bind them to the new id; unlock the project (or give HIGHSTATE_PASSWORD) and rename again. Nothing was changed.`,
+    );
+  }
+}

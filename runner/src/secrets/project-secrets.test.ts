@@ -8,6 +8,7 @@ import {
   IncorrectPasswordError,
   NoProjectPasswordError,
   ProjectPasswordExistsError,
+  SecretRebindLockedError,
   SecretsChangedOnDiskError,
   SecretsLockedError,
 } from "./errors.js";
@@ -111,15 +112,19 @@ describe("ProjectSecrets", () => {
     const file = await fileWithVectorE();
     const secrets = await ProjectSecrets.open(file);
     await secrets.unlock(vectorE.passphrase);
-    const before = await readFile(file, "utf8");
     await secrets.set(server, "sshPassword", "pulumi");
-    expect(await readFile(file, "utf8")).toBe(before);
+    // The first write to a file without bindings binds its values; the ciphertext stays.
+    const bound = await readFile(file, "utf8");
+    expect(bound).toContain(`secure: ${vectorE.checkValue}`);
+    expect(bound).toContain("highstate:secretBindings:");
+    await secrets.set(server, "sshPassword", "pulumi");
+    expect(await readFile(file, "utf8")).toBe(bound);
     await secrets.set(server, "sshPassword", "changed");
     expect(await readFile(file, "utf8")).not.toContain(`secure: ${vectorE.checkValue}`);
     expect(secrets.get(server, "sshPassword")).toBe("changed");
   });
 
-  it("deletes secrets, moves them on rename and removes them with the instance, without the password", async () => {
+  it("deletes secrets and removes them with the instance without the password; moving bound ones on rename needs it", async () => {
     const file = await fileWithVectorE();
     const writer = await ProjectSecrets.open(file);
     await writer.unlock(vectorE.passphrase);
@@ -127,7 +132,13 @@ describe("ProjectSecrets", () => {
     await writer.set(db, "rootPassword", "r");
 
     const secrets = await ProjectSecrets.open(file);
+    const before = await readFile(file);
+    expect(secrets.renameNeedsPassword(server)).toBe(true);
+    await expect(secrets.renameInstance(server, "common.existing-server.v1:web-2")).rejects.toBeInstanceOf(SecretRebindLockedError);
+    expect(await readFile(file)).toEqual(before);
+    await secrets.unlock(vectorE.passphrase);
     await secrets.renameInstance(server, "common.existing-server.v1:web-2");
+    secrets.lock();
     expect(secrets.listSecrets()).toEqual({ "common.existing-server.v1:web-2": ["apiToken", "sshPassword"], [db]: ["rootPassword"] });
     await secrets.delete("common.existing-server.v1:web-2", "apiToken");
     await secrets.removeInstance(db);

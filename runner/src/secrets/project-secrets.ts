@@ -1,11 +1,17 @@
+import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { writeFileAtomic } from "../fs/atomic-write.js";
+import { dirname, join } from "node:path";
+import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic-write.js";
 import { readTextFileIfExists } from "../fs/strict-text.js";
+import { checkBindings, deriveSecretBinder, hasBindings, type SecretBinder } from "./bindings.js";
 import {
   IncorrectPasswordError,
   NoProjectPasswordError,
   ProjectPasswordExistsError,
+  SecretBindingError,
+  type SecretBindingProblem,
   SecretDecryptionError,
+  SecretRebindLockedError,
   SecretsChangedOnDiskError,
   SecretsLockedError,
 } from "./errors.js";
@@ -20,11 +26,46 @@ export interface PasswordChange {
   current: PassphraseCrypter;
 }
 
+/** The result of {@link ProjectSecrets.accept}. */
+export interface AcceptedBindings {
+  /** The secrets bound to their current place by this call. */
+  accepted: SecretBindingProblem[];
+  /** Secrets whose binding still does not hold (not selected); the project stays locked while there are any. */
+  remaining: SecretBindingProblem[];
+}
+
+/** A secret named for {@link ProjectSecrets.accept}: one secret, or (without `name`) every secret of an instance. */
+export interface SecretPlace {
+  instanceId: string;
+  name?: string;
+}
+
+/**
+ * The file (under the workspace's `.highstate/`, which is not committed) listing the SHA-256 of every
+ * `encryptionsalt` this workspace has seen with bindings: a file with that salt but without any
+ * binding had its bindings removed, and is refused rather than read as one written before bindings.
+ */
+export const boundSaltsFileName = "secret-bindings-seen";
+
+interface ProjectKeys {
+  crypter: PassphraseCrypter;
+  binder: SecretBinder;
+}
+
 function cloneContent(content: SecretsFileContent): SecretsFileContent {
   return {
     ...content,
     secrets: Object.fromEntries(Object.entries(content.secrets).map(([id, values]) => [id, { ...values }])),
+    bindings: Object.fromEntries(Object.entries(content.bindings).map(([id, names]) => [id, { ...names }])),
   };
+}
+
+function saltDigest(encryptionSalt: string): string {
+  return createHash("sha256").update(encryptionSalt).digest("hex");
+}
+
+function entryOf(map: Record<string, Record<string, string>>, instanceId: string, name: string): string | undefined {
+  return Object.hasOwn(map, instanceId) && Object.hasOwn(map[instanceId]!, name) ? map[instanceId]![name] : undefined;
 }
 
 function assertKey(kind: string, value: string): void {
@@ -35,6 +76,10 @@ function assertKey(kind: string, value: string): void {
  * The secrets of one project, stored in `Pulumi.<project>.yaml` in Pulumi's passphrase format as
  * `config: { "highstate:secrets": { "<instance id>": { "<name>": { secure: "v1:…" } } } }`. Which
  * secrets are set can be listed without the password; values are read and written after `unlock`.
+ * Each value is bound to its place by an HMAC under `highstate:secretBindings` (see `bindings.ts`):
+ * `unlock` refuses a file where a value was moved or edited (`SecretBindingError`) until the change is
+ * restored or accepted with {@link ProjectSecrets.accept}. A file written before bindings existed is
+ * read as it is ({@link ProjectSecrets.bindingWarning} says so) and bound by the next write.
  * Every change is one atomic write of the whole file, with sorted keys; a file that cannot be read is
  * never written. Writes are serialised, and the file is re-read before each one, so edits made on disk
  * in the meantime (e.g. a `git pull`) are kept.
@@ -45,12 +90,15 @@ export class ProjectSecrets {
   private content: SecretsFileContent;
   private lastText: string | undefined;
   private crypterValue: PassphraseCrypter | undefined;
+  private binderValue: SecretBinder | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly boundSaltsFile: string;
 
   private constructor(file: string, content: SecretsFileContent, text: string | undefined) {
     this.file = file;
     this.content = content;
     this.lastText = text;
+    this.boundSaltsFile = join(dirname(file), ".highstate", boundSaltsFileName);
   }
 
   /** Reads the secrets file (a missing file is an empty one). Throws `UnreadableFileError` when it cannot be read. */
@@ -100,21 +148,105 @@ export class ProjectSecrets {
     return this.content.secrets[instanceId]?.[name] !== undefined;
   }
 
+  /**
+   * Secrets stored without a binding in a file that has none yet (written before bindings existed, or
+   * by another tool): they are read as they are and bound by the next write made with the password.
+   * Needs no password.
+   */
+  unboundSecrets(): Array<{ instanceId: string; name: string }> {
+    if (hasBindings(this.content.bindings)) return [];
+    return Object.entries(this.listSecrets()).flatMap(([instanceId, names]) => names.map((name) => ({ instanceId, name })));
+  }
+
+  /** A warning to show for a file whose secrets are not bound yet ({@link unboundSecrets}), else `undefined`. */
+  bindingWarning(): string | undefined {
+    const unbound = this.unboundSecrets();
+    if (unbound.length === 0) return undefined;
+    return `The ${unbound.length === 1 ? "secret" : `${unbound.length} secrets`} in "${this.file}" ${unbound.length === 1 ? "is" : "are"} not bound to ${unbound.length === 1 ? "its instance and name" : "their instances and names"} yet (the file was written before Highstate bound secrets), so a value moved between places would not be noticed. The next change made with the password binds them; to bind them now, check the file and run \`highstate secrets accept --all\`.`;
+  }
+
+  /**
+   * Whether renaming the instance needs the password: its secrets are bound to its id, and the
+   * bindings for the new id can only be made with the key. Needs no password.
+   */
+  renameNeedsPassword(instanceId: string): boolean {
+    return (
+      !this.isUnlocked &&
+      Object.keys(this.content.secrets[instanceId] ?? {}).length > 0 &&
+      hasBindings({ [instanceId]: this.content.bindings[instanceId] ?? {} })
+    );
+  }
+
   /** Sets the first password of a project that has none, and unlocks it. */
   async create(password: string): Promise<void> {
     await this.mutate(async (content) => {
       if (content.encryptionSalt !== undefined) throw new ProjectPasswordExistsError(this.file);
       const crypter = await createPassphraseCrypter(password);
       content.encryptionSalt = crypter.encryptionSalt;
-      this.crypterValue = crypter;
+      this.setKeys({ crypter, binder: await deriveSecretBinder(password, crypter.encryptionSalt) });
     });
   }
 
-  /** Checks the password against the `encryptionsalt` and unlocks the values; `IncorrectPasswordError` when it does not match. */
+  /**
+   * Checks the password against the `encryptionsalt` and unlocks the values; `IncorrectPasswordError`
+   * when it does not match, `SecretBindingError` (still locked) when a value is not bound to its place.
+   */
   async unlock(password: string): Promise<void> {
     await this.run(async () => {
       await this.reload();
-      this.crypterValue = await this.crypterFor(password);
+      const keys = await this.keysFor(password);
+      await this.assertBound(this.content, keys.binder);
+      this.setKeys(keys);
+      await this.rememberBound(this.content);
+    });
+  }
+
+  /**
+   * Accepts values that are not bound to their place (moved or edited on purpose, or written before
+   * bindings existed): checks the password, checks that each selected value decrypts with it, binds it
+   * to where it is now and writes the file. `"all"` accepts every such value. In a file that has no
+   * bindings yet, every value is bound (the first write binds them all). Leaves the project unlocked
+   * when nothing else is left unbound. Naming a secret that is not set is an error; naming one that is
+   * already bound changes nothing.
+   */
+  async accept(password: string, selection: "all" | SecretPlace[]): Promise<AcceptedBindings> {
+    return this.run(async () => {
+      // The values are about to be checked with the password given now, not with the key at hand.
+      this.setKeys(undefined);
+      await this.reload();
+      const keys = await this.keysFor(password);
+      const check = checkBindings(this.content.secrets, this.content.bindings, keys.binder);
+      const candidates: SecretBindingProblem[] = [
+        ...check.problems,
+        ...check.unbound.map((place) => ({ ...place, kind: "unbound" as const })),
+      ];
+      if (selection !== "all") {
+        for (const place of selection) {
+          const names = Object.keys(this.content.secrets[place.instanceId] ?? {});
+          if (place.name === undefined ? names.length === 0 : !names.includes(place.name))
+            throw new Error(
+              `"${this.file}" has no secret ${place.name === undefined ? "" : `"${place.name}" `}of "${place.instanceId}"${names.length > 0 ? ` (it has ${names.map((name) => `"${name}"`).join(", ")})` : ""}; nothing was accepted.`,
+            );
+        }
+      }
+      const chosen = (candidate: SecretBindingProblem): boolean =>
+        selection === "all" ||
+        // The first write to a file without bindings binds every value.
+        !check.bound ||
+        selection.some((place) => place.instanceId === candidate.instanceId && (place.name === undefined || place.name === candidate.name));
+      const accepted = candidates.filter(chosen);
+      const remaining = candidates.filter((candidate) => !chosen(candidate));
+      const next = cloneContent(this.content);
+      for (const { instanceId, name } of accepted) {
+        const secureValue = entryOf(next.secrets, instanceId, name)!;
+        // A value the key cannot decrypt cannot be accepted: it belongs to another password.
+        this.decryptValue(instanceId, name, secureValue, keys.crypter, false);
+        next.bindings[instanceId] = { ...next.bindings[instanceId], [name]: keys.binder.bind(instanceId, name, secureValue) };
+      }
+      await this.write(next);
+      await this.rememberBound(next);
+      if (remaining.length === 0) this.setKeys(keys);
+      return { accepted, remaining };
     });
   }
 
@@ -129,7 +261,7 @@ export class ProjectSecrets {
 
   /** Forgets the key; values can no longer be read until the next `unlock`. */
   lock(): void {
-    this.crypterValue = undefined;
+    this.setKeys(undefined);
   }
 
   /** Decrypts one secret, or returns `undefined` when it is not set. */
@@ -186,7 +318,11 @@ export class ProjectSecrets {
     });
   }
 
-  /** Moves an instance's secrets to its new id after a rename (needs no password: ciphertexts move as they are). */
+  /**
+   * Moves an instance's secrets to its new id after a rename and binds them there. Secrets that are
+   * bound need the password for that ({@link renameNeedsPassword}; `SecretRebindLockedError` otherwise,
+   * nothing changed); unbound ones (a file without bindings) move as they are.
+   */
   async renameInstance(oldId: string, newId: string): Promise<void> {
     assertKey("instance id", newId);
     await this.mutate(async (content) => {
@@ -194,6 +330,7 @@ export class ProjectSecrets {
       if (!values || oldId === newId) return;
       if (content.secrets[newId] !== undefined)
         throw new Error(`Cannot move the secrets of "${oldId}" to "${newId}" in "${this.file}": "${newId}" already has secrets.`);
+      if (this.renameNeedsPassword(oldId)) throw new SecretRebindLockedError(this.file, oldId);
       content.secrets[newId] = values;
       delete content.secrets[oldId];
     });
@@ -215,30 +352,49 @@ export class ProjectSecrets {
     let change: PasswordChange | undefined;
     await this.mutate(async (content) => {
       if (content.encryptionSalt === undefined) throw new NoProjectPasswordError(this.file);
-      const previous = await this.crypterFor(currentPassword);
+      const previousKeys = await this.keysFor(currentPassword);
+      // Re-encrypting would launder a moved value into a valid binding: refuse as unlock does.
+      await this.assertBound(content, previousKeys.binder);
+      const previous = previousKeys.crypter;
       const current = await createPassphraseCrypter(newPassword);
       for (const [instanceId, values] of Object.entries(content.secrets)) {
         const reencrypted: Record<string, string> = {};
         for (const [name, secureValue] of Object.entries(values))
-          reencrypted[name] = current.encrypt(this.decryptValue(instanceId, name, secureValue, previous));
+          reencrypted[name] = current.encrypt(this.decryptValue(instanceId, name, secureValue, previous, false));
         content.secrets[instanceId] = reencrypted;
       }
       content.encryptionSalt = current.encryptionSalt;
-      this.crypterValue = current;
+      this.setKeys({ crypter: current, binder: await deriveSecretBinder(newPassword, current.encryptionSalt) });
       change = { previous, current };
     });
     return change!;
   }
 
-  private async crypterFor(password: string): Promise<PassphraseCrypter> {
+  private async keysFor(password: string): Promise<ProjectKeys> {
     const salt = this.content.encryptionSalt;
     if (salt === undefined) throw new NoProjectPasswordError(this.file);
     try {
-      return await createPassphraseCrypter(password, salt);
+      const crypter = await createPassphraseCrypter(password, salt);
+      return { crypter, binder: await deriveSecretBinder(password, salt) };
     } catch (error) {
       if (error instanceof IncorrectPasswordError) throw new IncorrectPasswordError({ file: this.file, cause: error });
       throw error;
     }
+  }
+
+  private setKeys(keys: ProjectKeys | undefined): void {
+    this.crypterValue = keys?.crypter;
+    this.binderValue = keys?.binder;
+  }
+
+  /** Refuses a value that is not bound to its place (in a file that has bindings). */
+  private checkPlace(instanceId: string, name: string, secureValue: string): void {
+    const binder = this.binderValue;
+    if (!binder || !hasBindings(this.content.bindings)) return;
+    const binding = entryOf(this.content.bindings, instanceId, name);
+    if (binding === undefined) throw new SecretBindingError(this.file, [{ instanceId, name, kind: "unbound" }]);
+    if (!binder.matches(instanceId, name, secureValue, binding))
+      throw new SecretBindingError(this.file, [{ instanceId, name, kind: "mismatch" }]);
   }
 
   private tryDecrypt(crypter: PassphraseCrypter, secureValue: string): string | undefined {
@@ -249,7 +405,8 @@ export class ProjectSecrets {
     }
   }
 
-  private decryptValue(instanceId: string, name: string, secureValue: string, crypter = this.crypter): string {
+  private decryptValue(instanceId: string, name: string, secureValue: string, crypter = this.crypter, checkPlace = true): string {
+    if (checkPlace) this.checkPlace(instanceId, name, secureValue);
     try {
       return crypter.decrypt(secureValue);
     } catch (error) {
@@ -263,7 +420,10 @@ export class ProjectSecrets {
     return result;
   }
 
-  /** Re-reads the file when it changed on disk; drops the key when the password changed under us. */
+  /**
+   * Re-reads the file when it changed on disk; drops the key when the password changed under us, or
+   * when a value in the new text is not bound to its place (`SecretBindingError`).
+   */
   private async reload(): Promise<void> {
     const text = await readTextFileIfExists(this.file);
     if (text === this.lastText) return;
@@ -271,32 +431,101 @@ export class ProjectSecrets {
     this.content = content;
     this.lastText = text;
     if (this.crypterValue && this.crypterValue.encryptionSalt !== content.encryptionSalt) {
-      this.crypterValue = undefined;
+      this.setKeys(undefined);
       throw new SecretsChangedOnDiskError(this.file);
     }
+    if (this.binderValue) {
+      try {
+        await this.assertBound(content, this.binderValue);
+      } catch (error) {
+        this.setKeys(undefined);
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Throws `SecretBindingError` for values not bound to their place, and for a file whose bindings were
+   * all removed although this workspace has seen it (its salt) with bindings.
+   */
+  private async assertBound(content: SecretsFileContent, binder: SecretBinder): Promise<void> {
+    const check = checkBindings(content.secrets, content.bindings, binder);
+    if (check.problems.length > 0) throw new SecretBindingError(this.file, check.problems);
+    if (
+      check.unbound.length > 0 &&
+      content.encryptionSalt !== undefined &&
+      (await this.boundSalts()).has(saltDigest(content.encryptionSalt))
+    )
+      throw new SecretBindingError(
+        this.file,
+        check.unbound.map((place) => ({ ...place, kind: "unbound" as const })),
+        { bindingsRemoved: true },
+      );
+  }
+
+  private async boundSalts(): Promise<Set<string>> {
+    const text = await readTextFileIfExists(this.boundSaltsFile).catch(() => undefined);
+    return new Set((text ?? "").split("\n").filter((line) => /^[0-9a-f]{64}$/.test(line)));
+  }
+
+  /** Records (under `.highstate/`) that this workspace has seen the file's salt with bindings. */
+  private async rememberBound(content: SecretsFileContent): Promise<void> {
+    if (content.encryptionSalt === undefined || !hasBindings(content.bindings)) return;
+    const seen = await this.boundSalts();
+    const digest = saltDigest(content.encryptionSalt);
+    if (seen.has(digest)) return;
+    await ensurePrivateDir(dirname(this.boundSaltsFile));
+    await writeFileAtomic(this.boundSaltsFile, `${[...seen, digest].join("\n")}\n`, { mode: 0o600 });
+  }
+
+  /**
+   * The bindings of `content` after a change: with the key, every value is bound where it now is (the
+   * current values were checked when the project was unlocked or the file re-read, and values of a file
+   * without bindings are bound by this first write); without it, bindings of values that are gone are
+   * dropped and the others kept as they are.
+   */
+  private bindAll(content: SecretsFileContent): void {
+    const binder = this.binderValue;
+    const bindings: Record<string, Record<string, string>> = {};
+    for (const [instanceId, values] of Object.entries(content.secrets)) {
+      const names: Record<string, string> = {};
+      for (const [name, secureValue] of Object.entries(values)) {
+        const binding = binder ? binder.bind(instanceId, name, secureValue) : entryOf(content.bindings, instanceId, name);
+        if (binding !== undefined) names[name] = binding;
+      }
+      if (Object.keys(names).length > 0) bindings[instanceId] = names;
+    }
+    content.bindings = bindings;
+  }
+
+  /** Writes `next` (inside `run`, after `reload`): a change that changes nothing leaves the file alone. */
+  private async write(next: SecretsFileContent): Promise<void> {
+    const canonical = serializeSecretsFile(next);
+    // A change that changes nothing leaves the file (even a hand-formatted one) alone.
+    if (canonical !== serializeSecretsFile(this.content)) {
+      // An existing file is edited in place, so its comments and layout survive.
+      const text =
+        this.lastText === undefined || canonical === "" ? canonical : updateSecretsText(this.lastText, this.content, next, this.file);
+      if (text === "") await rm(this.file, { force: true });
+      else await writeFileAtomic(this.file, text, { mode: 0o600 });
+      this.lastText = text;
+    }
+    this.content = next;
   }
 
   /** Applies a change to a copy of the current content and writes it; on any error nothing is written. */
   private mutate(change: (content: SecretsFileContent) => Promise<void>): Promise<void> {
     return this.run(async () => {
       await this.reload();
-      const previousCrypter = this.crypterValue;
+      const previousKeys = this.crypterValue && this.binderValue ? { crypter: this.crypterValue, binder: this.binderValue } : undefined;
       const next = cloneContent(this.content);
       try {
         await change(next);
-        const canonical = serializeSecretsFile(next);
-        // A change that changes nothing leaves the file (even a hand-formatted one) alone.
-        if (canonical !== serializeSecretsFile(this.content)) {
-          // An existing file is edited in place, so its comments and layout survive.
-          const text =
-            this.lastText === undefined || canonical === "" ? canonical : updateSecretsText(this.lastText, this.content, next, this.file);
-          if (text === "") await rm(this.file, { force: true });
-          else await writeFileAtomic(this.file, text, { mode: 0o600 });
-          this.lastText = text;
-        }
-        this.content = next;
+        this.bindAll(next);
+        await this.write(next);
+        if (this.binderValue) await this.rememberBound(next);
       } catch (error) {
-        this.crypterValue = previousCrypter;
+        this.setKeys(previousKeys);
         throw error;
       }
     });

@@ -3,6 +3,7 @@ import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, 
 import { sortKeysDeep } from "../fs/canonical.js";
 import { type FileLocation, formatValuePath, UnreadableFileError } from "../fs/errors.js";
 import { lineAndColumn, maxJsonDepth } from "../fs/json-syntax.js";
+import { secretBindingPattern, secretBindingsConfigKey } from "./bindings.js";
 import type { MalformedEncryptionSaltError, MalformedSecureValueError } from "./errors.js";
 import { parseEncryptionSalt, parseSecureValue } from "./passphrase-crypter.js";
 
@@ -15,6 +16,8 @@ export interface SecretsFileContent {
   encryptionSalt: string | undefined;
   /** Instance id → secret name → secure value. */
   secrets: Record<string, Record<string, string>>;
+  /** Instance id → secret name → binding (`hmac-sha256:<hex>`, see `bindings.ts`), under `highstate:secretBindings`. */
+  bindings: Record<string, Record<string, string>>;
   /** Other config keys, kept as they are. */
   otherConfig: Record<string, unknown>;
   /** Other top-level keys (e.g. `environment`), kept as they are. */
@@ -23,7 +26,7 @@ export interface SecretsFileContent {
 
 /** Content of a file that does not exist yet. */
 export function emptySecretsFile(): SecretsFileContent {
-  return { encryptionSalt: undefined, secrets: {}, otherConfig: {}, otherTopLevel: {} };
+  return { encryptionSalt: undefined, secrets: {}, bindings: {}, otherConfig: {}, otherTopLevel: {} };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -182,6 +185,26 @@ export function parseSecretsFile(text: string, file: string): SecretsFileContent
       if (value === null || value === undefined) continue;
       if (!isPlainObject(value)) fail([key], `"config" must be a mapping, found ${typeName(value)}`);
       for (const [configKey, configValue] of Object.entries(value as Record<string, unknown>)) {
+        if (configKey === secretBindingsConfigKey) {
+          if (configValue === null || configValue === undefined) continue;
+          if (!isPlainObject(configValue))
+            fail(["config", configKey], `must map instance ids to the bindings of their secrets, found ${typeName(configValue)}`);
+          for (const [instanceId, names] of Object.entries(configValue as Record<string, unknown>)) {
+            const at = ["config", configKey, instanceId];
+            if (!isPlainObject(names)) fail(at, `must map secret names to bindings, found ${typeName(names)}`);
+            const bindings: Record<string, string> = {};
+            for (const [name, binding] of Object.entries(names as Record<string, unknown>)) {
+              if (typeof binding !== "string" || !secretBindingPattern.test(binding))
+                fail(
+                  [...at, name],
+                  `a binding must look like "hmac-sha256:<64 hex digits>" (written by Highstate; restore it or accept the secret again)`,
+                );
+              bindings[name] = binding as string;
+            }
+            content.bindings[instanceId] = bindings;
+          }
+          continue;
+        }
         if (configKey !== projectSecretsConfigKey) {
           content.otherConfig[configKey] = configValue;
           continue;
@@ -223,8 +246,12 @@ export function serializeSecretsFile(content: SecretsFileContent): string {
     const entries = Object.entries(values);
     if (entries.length > 0) secrets[instanceId] = Object.fromEntries(entries.map(([name, secure]) => [name, { secure }]));
   }
+  const bindings: Record<string, Record<string, string>> = {};
+  for (const [instanceId, names] of Object.entries(content.bindings))
+    if (Object.keys(names).length > 0) bindings[instanceId] = { ...names };
   const config: Record<string, unknown> = { ...content.otherConfig };
   if (Object.keys(secrets).length > 0) config[projectSecretsConfigKey] = secrets;
+  if (Object.keys(bindings).length > 0) config[secretBindingsConfigKey] = bindings;
   const document: Record<string, unknown> = { ...content.otherTopLevel };
   if (content.encryptionSalt !== undefined) document.encryptionsalt = content.encryptionSalt;
   if (Object.keys(config).length > 0) document.config = config;
@@ -235,12 +262,14 @@ export function serializeSecretsFile(content: SecretsFileContent): string {
 /**
  * The text of a `Pulumi.<project>.yaml` after a change from `previous` to `next`, edited in place so
  * comments, tags, quoting and key order of the untouched parts stay as they were (as Pulumi's own
- * writer keeps them): only the changed `secure:` values, the `encryptionsalt` and emptied sections are
- * touched. When an in-place edit cannot be made exactly, the canonical form is written instead.
+ * writer keeps them): only the changed `secure:` values, their bindings, the `encryptionsalt` and
+ * emptied sections are touched. When an in-place edit cannot be made exactly, the canonical form is written instead.
  */
 export function updateSecretsText(previousText: string, previous: SecretsFileContent, next: SecretsFileContent, file: string): string {
   try {
     const doc = parseDocument(previousText, { uniqueKeys: true });
+    const configBefore = doc.get("config");
+    const configHadItems = isMap(configBefore) && configBefore.items.length > 0;
     if (next.encryptionSalt !== previous.encryptionSalt) {
       if (next.encryptionSalt === undefined) doc.delete("encryptionsalt");
       else doc.set("encryptionsalt", next.encryptionSalt);
@@ -257,11 +286,25 @@ export function updateSecretsText(previousText: string, previous: SecretsFileCon
         if (previous.secrets[instanceId]?.[name] !== values[name]) doc.setIn([...base, instanceId, name, "secure"], values[name]);
       }
     }
-    if (Object.values(next.secrets).every((values) => Object.keys(values).length === 0) && doc.hasIn(base)) {
-      doc.deleteIn(base);
-      const config = doc.get("config");
-      if (isMap(config) && config.items.length === 0) doc.delete("config");
+    if (Object.values(next.secrets).every((values) => Object.keys(values).length === 0) && doc.hasIn(base)) doc.deleteIn(base);
+    const bindingsBase = ["config", secretBindingsConfigKey];
+    for (const [instanceId, names] of Object.entries(previous.bindings)) {
+      for (const name of Object.keys(names))
+        if (next.bindings[instanceId]?.[name] === undefined) doc.deleteIn([...bindingsBase, instanceId, name]);
+      if (Object.keys(next.bindings[instanceId] ?? {}).length === 0 && doc.hasIn([...bindingsBase, instanceId]))
+        doc.deleteIn([...bindingsBase, instanceId]);
     }
+    for (const instanceId of Object.keys(next.bindings).sort()) {
+      const names = next.bindings[instanceId]!;
+      for (const name of Object.keys(names).sort()) {
+        if (previous.bindings[instanceId]?.[name] !== names[name]) doc.setIn([...bindingsBase, instanceId, name], names[name]);
+      }
+    }
+    if (Object.values(next.bindings).every((names) => Object.keys(names).length === 0) && doc.hasIn(bindingsBase))
+      doc.deleteIn(bindingsBase);
+    const config = doc.get("config");
+    // A section emptied by this change goes; one the user left empty stays.
+    if (configHadItems && isMap(config) && config.items.length === 0) doc.delete("config");
     const text = doc.toString({ lineWidth: 0 });
     if (isDeepStrictEqual(parseSecretsFile(text, file), next)) return text;
   } catch {

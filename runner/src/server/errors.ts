@@ -71,6 +71,8 @@ export const domainErrors: Readonly<Record<string, { status: number; code: strin
   ProjectPasswordExistsError: { status: 409, code: "already-exists" },
   SecretsChangedOnDiskError: { status: 409, code: "conflict" },
   SecretDecryptionError: { status: 422, code: "unreadable" },
+  SecretBindingError: { status: 409, code: "secrets-not-bound" },
+  SecretRebindLockedError: { status: 423, code: "locked" },
   StaleSecretOutputsError: { status: 409, code: "stale-secret-outputs" },
   MalformedSecureValueError: { status: 422, code: "unreadable" },
   MalformedEncryptionSaltError: { status: 422, code: "unreadable" },

@@ -3,7 +3,7 @@
  * operation would run, in order) and its structured preview (what `up` would do per resource).
  */
 
-import type { ApiError, OperationInfo, OperationSelection, ProjectSnapshot } from "@highstate/project/api";
+import type { ApiError, InstanceLogs, OperationInfo, OperationSelection, ProjectSnapshot } from "@highstate/project/api";
 import { beforeAll, describe, expect, test } from "vitest";
 import { FakeEngine } from "../engine/index.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
@@ -180,6 +180,13 @@ describe("the structured preview", () => {
       ],
       counts: { create: 0, update: 1, replace: 1, delete: 0, import: 0 },
       unchanged: 1,
+    });
+    // The instance's log warns about the replacement.
+    const logs = await client.get<InstanceLogs>(`/api/projects/demo/instances/${encodeURIComponent(A)}/logs`);
+    expect(logs.entries.map((entry) => entry.event)).toContainEqual({
+      type: "diagnostic",
+      severity: "warning",
+      message: 'up would replace acme:index:Disk "data" because "size" changed: the old resource is deleted, with whatever it holds.',
     });
   });
 });

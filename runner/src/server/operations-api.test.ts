@@ -187,6 +187,25 @@ describe("operations", () => {
     expect(unknown.status).toBe(404);
   });
 
+  test("offers of a locked project name what cannot be listed until it is unlocked", async () => {
+    const first = await setup();
+    await first.client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] });
+    await first.server.orchestrator.idle();
+    await first.server.close({ force: true });
+    // A new server does not hold the password: the project is locked, the encrypted terminals unreadable.
+    const { client } = await startTestServer({ workspace: first.workspace, engine: first.engine });
+    const locked = await client.get<ProjectSnapshot>("/api/projects/demo");
+    expect(locked.unlocked).toBe(false);
+    expect(locked.offers).toEqual({
+      "acme.machine.v1:a": { terminals: [], pages: [{ name: "readme", title: "Read me" }], locked: ["terminals"] },
+    });
+    const unlocked = await client.request("POST", "/api/projects/demo/unlock", { password: "correct horse battery" });
+    expect(unlocked.status, unlocked.text).toBe(200);
+    expect(unlocked.json<ProjectSnapshot>().offers).toEqual({
+      "acme.machine.v1:a": { terminals: [{ name: "shell", title: "Shell", type: "ssh" }], pages: [{ name: "readme", title: "Read me" }] },
+    });
+  });
+
   test("a terminal stored encrypted needs the unlocked project; an unreachable host is reported", async () => {
     const { client, server } = await setup();
     expect((await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] })).status).toBe(

@@ -135,7 +135,8 @@ export class ProjectSessions {
     try {
       await session.secrets.refresh();
     } catch (error) {
-      if ((error as Error).name !== "SecretsChangedOnDiskError") throw error;
+      // A new password, or a value moved to another place: locked until unlocked (or accepted) again.
+      if ((error as Error).name !== "SecretsChangedOnDiskError" && (error as Error).name !== "SecretBindingError") throw error;
       session.password = undefined;
       this.#options.broadcast({ type: "project-changed", project: session.name, revision: session.revision });
     }

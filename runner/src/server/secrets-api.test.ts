@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type ApiError,
@@ -8,7 +8,7 @@ import {
   revealWithoutPasswordMs,
 } from "@highstate/project/api";
 import { beforeAll, describe, expect, test, vi } from "vitest";
-import { parse as parseYaml } from "yaml";
+import { parseDocument, parse as parseYaml } from "yaml";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
 
@@ -60,7 +60,11 @@ describe("secrets over the API", () => {
     expect(yamlText).not.toContain(sentinel);
     const document = parseYaml(yamlText) as { encryptionsalt: string; config: Record<string, unknown> };
     expect(document.encryptionsalt).toMatch(/^v1:/);
-    const secretLeaves = leaves(document.config);
+    // Besides the secure values, only their bindings (HMACs, not secret) are stored.
+    const bindingLeaves = leaves(document.config).filter(([path]) => path.startsWith("highstate:secretBindings."));
+    expect(bindingLeaves.map(([path]) => path)).toEqual(["highstate:secretBindings.acme.machine.v1:a.password"]);
+    for (const [, value] of bindingLeaves) expect(String(value)).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    const secretLeaves = leaves(document.config).filter(([path]) => !path.startsWith("highstate:secretBindings."));
     expect(secretLeaves.length).toBeGreaterThan(0);
     for (const [path, value] of secretLeaves) {
       expect(path, "every config value is a secure value").toMatch(/\.secure$/);
@@ -133,5 +137,64 @@ describe("secrets over the API", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  test("values moved between places on disk lock the project: unlock, reveal and runs are refused naming the file, instance and secret", async () => {
+    const { client, workspace } = await startTestServer();
+    await createProject(client, "demo", "the right password");
+    await mutate(client, "demo", 1, [
+      { op: "add-instance", type: "acme.machine.v1", name: "a", args: { endpoint: "a.example" } },
+      { op: "add-instance", type: "acme.machine.v1", name: "b", args: { endpoint: "b.example" } },
+    ]);
+    const pathOf = (name: string) => `/api/projects/demo/instances/acme.machine.v1%3A${name}/secrets`;
+    expect((await client.request("PUT", pathOf("a"), { set: { password: "password-of-a" } })).status).toBe(200);
+    expect((await client.request("PUT", pathOf("b"), { set: { password: "password-of-b" } })).status).toBe(200);
+
+    // A commit swaps the two ciphertexts.
+    const file = join(workspace, "Pulumi.demo.yaml");
+    const doc = parseDocument(await readFile(file, "utf8"));
+    const at = (name: string) => ["config", "highstate:secrets", `acme.machine.v1:${name}`, "password", "secure"];
+    const a = doc.getIn(at("a"));
+    doc.setIn(at("a"), doc.getIn(at("b")));
+    doc.setIn(at("b"), a);
+    await writeFile(file, doc.toString());
+
+    const snapshot = await client.get<ProjectSnapshot>("/api/projects/demo");
+    expect(snapshot.unlocked, "the swap is noticed on the next read and locks the project").toBe(false);
+    const reveal = await client.request("POST", `${pathOf("a")}/password/reveal`, { password: "the right password" });
+    expect(reveal.status).not.toBe(200);
+    expect(reveal.text).not.toContain("password-of-");
+    const unlock = await client.request("POST", "/api/projects/demo/unlock", { password: "the right password" });
+    expect(unlock.status).toBe(409);
+    const error = unlock.json<ApiError>().error;
+    expect(error.code).toBe("secrets-not-bound");
+    expect(error.message).toContain(`"${file}"`);
+    expect(error.message).toContain('secret "password" of "acme.machine.v1:a" does not match its binding');
+    expect(error.message).toContain("highstate secrets accept");
+    expect(unlock.text).not.toContain("password-of-");
+    const run = await client.request("POST", "/api/projects/demo/operations", { type: "up", instanceIds: ["acme.machine.v1:a"] });
+    expect(run.status).toBeGreaterThanOrEqual(400);
+    // A rename would need to re-bind the secrets, which needs the key.
+    const rename = await mutate(client, "demo", snapshot.revision, [
+      { op: "rename-instance", instanceId: "acme.machine.v1:a", newName: "c" },
+    ]);
+    expect(rename.status).toBe(423);
+    expect(rename.json<ApiError>().error.message).toContain("acme.machine.v1:a");
+  });
+
+  test("renaming an instance in an unlocked project moves its secrets with their bindings", async () => {
+    const { client, workspace } = await startTestServer();
+    await createProject(client, "demo", "the right password");
+    await mutate(client, "demo", 1, [{ op: "add-instance", type: "acme.machine.v1", name: "a", args: { endpoint: "a.example" } }]);
+    await client.request("PUT", secretsPath, { set: { password: sentinel } });
+    const revision = (await client.get<ProjectSnapshot>("/api/projects/demo")).revision;
+    const rename = await mutate(client, "demo", revision, [{ op: "rename-instance", instanceId: "acme.machine.v1:a", newName: "c" }]);
+    expect(rename.status, rename.text).toBe(200);
+    const document = parseYaml(await readFile(join(workspace, "Pulumi.demo.yaml"), "utf8")) as {
+      config: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(document.config["highstate:secretBindings"]!)).toEqual(["acme.machine.v1:c"]);
+    const revealed = await client.request("POST", "/api/projects/demo/instances/acme.machine.v1%3Ac/secrets/password/reveal");
+    expect(revealed.json<RevealSecretResponse>().value).toBe(sentinel);
   });
 });

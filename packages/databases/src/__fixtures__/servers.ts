@@ -66,6 +66,10 @@ export interface TestDatabaseServer {
   password: string;
   /** A temp folder for the test's own files (dumps), writable by the current user. */
   scratch: string;
+  /** The server's data directory. */
+  dataDir: string;
+  /** The user the server runs as (`postgres` / `mysql`) when the tests run as root. */
+  owner?: string;
   /** Environment for the client tools and the hook scripts to reach the server as the admin. */
   env: Record<string, string>;
   /** Runs SQL as the admin (or another user) and returns the output rows, tab-separated. */
@@ -110,22 +114,35 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts a PostgreSQL server (`initdb`, scram-sha-256 over TCP) as the `postgres` user when running as root. */
-export async function startPostgres(): Promise<TestDatabaseServer> {
+/** Options to start a server on an existing data directory (a restored physical backup) instead of a new one. */
+export interface ExistingServerOptions {
+  /** The data directory, already owned by the server's user. */
+  dataDir: string;
+  /** The admin password stored in it. */
+  password: string;
+}
+
+/**
+ * Starts a PostgreSQL server (`initdb`, scram-sha-256 over TCP) as the `postgres` user when running as
+ * root; with `existing`, on that data directory without `initdb`.
+ */
+export async function startPostgres(existing?: ExistingServerOptions): Promise<TestDatabaseServer> {
   const bin = postgresBinDir()!;
   const dir = await mkdtemp(join(tmpdir(), "hs-postgres-"));
   const owner = process.getuid?.() === 0 ? userIds("postgres") : undefined;
   if (owner) await chown(dir, owner.uid, owner.gid);
-  const password = randomBytes(12).toString("hex");
+  const password = existing?.password ?? randomBytes(12).toString("hex");
   const port = await freePort();
-  const data = join(dir, "data");
-  const pwfile = join(dir, "pwfile");
-  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
-  if (owner) await chown(pwfile, owner.uid, owner.gid);
+  const data = existing?.dataDir ?? join(dir, "data");
   const asOwner = (file: string, args: string[]) => (owner ? ["runuser", ["-u", "postgres", "--", file, ...args]] as const : [file, args] as const);
-  const [initFile, initArgs] = asOwner(join(bin, "initdb"), ["-D", data, "-U", "postgres", `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C"]);
-  await runProcess(initFile, [...initArgs]);
-  await rm(pwfile);
+  if (!existing) {
+    const pwfile = join(dir, "pwfile");
+    await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+    if (owner) await chown(pwfile, owner.uid, owner.gid);
+    const [initFile, initArgs] = asOwner(join(bin, "initdb"), ["-D", data, "-U", "postgres", `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C"]);
+    await runProcess(initFile, [...initArgs]);
+    await rm(pwfile);
+  }
   const [serverFile, serverArgs] = asOwner(join(bin, "postgres"), ["-D", data, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-k", dir, "-c", "fsync=off"]);
   const child = spawn(serverFile, [...serverArgs], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
@@ -150,6 +167,8 @@ export async function startPostgres(): Promise<TestDatabaseServer> {
     user: "postgres",
     password,
     scratch,
+    dataDir: data,
+    ...(owner ? { owner: "postgres" } : {}),
     env,
     query,
     stop: async () => {
@@ -160,15 +179,18 @@ export async function startPostgres(): Promise<TestDatabaseServer> {
   };
 }
 
-/** Starts a MariaDB server with an admin `root`@`%` account (as the server image creates it), as the `mysql` user when running as root. */
-export async function startMariadb(): Promise<TestDatabaseServer> {
+/**
+ * Starts a MariaDB server with an admin `root`@`%` account (as the server image creates it), as the
+ * `mysql` user when running as root; with `existing`, on that data directory (which has the account).
+ */
+export async function startMariadb(existing?: ExistingServerOptions): Promise<TestDatabaseServer> {
   const dir = await mkdtemp(join(tmpdir(), "hs-mariadb-"));
   const owner = process.getuid?.() === 0 ? userIds("mysql") : undefined;
   if (owner) await chown(dir, owner.uid, owner.gid);
-  const data = join(dir, "data");
+  const data = existing?.dataDir ?? join(dir, "data");
   const socket = join(dir, "mariadb.sock");
   const user = owner ? ["--user=mysql"] : [];
-  await runProcess("/usr/bin/mariadb-install-db", ["--no-defaults", ...user, `--datadir=${data}`, "--skip-test-db", "--auth-root-authentication-method=socket"]);
+  if (!existing) await runProcess("/usr/bin/mariadb-install-db", ["--no-defaults", ...user, `--datadir=${data}`, "--skip-test-db", "--auth-root-authentication-method=socket"]);
   const port = await freePort();
   const child = spawn(
     "/usr/sbin/mariadbd",
@@ -177,16 +199,17 @@ export async function startMariadb(): Promise<TestDatabaseServer> {
   );
   let log = "";
   child.stderr!.on("data", (chunk) => (log = (log + chunk).slice(-4000)));
-  const password = randomBytes(12).toString("hex");
+  const password = existing?.password ?? randomBytes(12).toString("hex");
   await waitFor(
     async () => runProcess("/usr/bin/mariadb", [`--socket=${socket}`, "--user=root", "--execute=SELECT 1"]).then(() => true, () => false),
     "MariaDB",
     () => log,
   );
   // The server image's admin: root from anywhere, with a password.
-  await runProcess("/usr/bin/mariadb", [`--socket=${socket}`, "--user=root", "--batch"], {
-    input: `CREATE USER 'root'@'%' IDENTIFIED BY '${password}'; GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;`,
-  });
+  if (!existing)
+    await runProcess("/usr/bin/mariadb", [`--socket=${socket}`, "--user=root", "--batch"], {
+      input: `CREATE USER 'root'@'%' IDENTIFIED BY '${password}'; GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;`,
+    });
   const scratch = await mkdtemp(join(tmpdir(), "hs-mariadb-scratch-"));
   const env = { MARIADB_HOST: "127.0.0.1", MARIADB_PORT: String(port), MARIADB_USER: "root", MYSQL_PWD: password };
   const query: TestDatabaseServer["query"] = async (sql, options = {}) => {
@@ -203,6 +226,8 @@ export async function startMariadb(): Promise<TestDatabaseServer> {
     user: "root",
     password,
     scratch,
+    dataDir: data,
+    ...(owner ? { owner: "mysql" } : {}),
     env,
     query,
     stop: async () => {

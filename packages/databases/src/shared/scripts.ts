@@ -7,9 +7,13 @@ export type DatabaseScriptName =
   | "postgresql-backup.sh"
   | "postgresql-restore.sh"
   | "postgresql-create-database.sh"
+  | "postgresql-physical-backup.sh"
+  | "postgresql-physical-restore.sh"
   | "mariadb-backup.sh"
   | "mariadb-restore.sh"
-  | "mariadb-create-database.sh";
+  | "mariadb-create-database.sh"
+  | "mariadb-physical-backup.sh"
+  | "mariadb-physical-restore.sh";
 
 /** The absolute path of a script shipped in the package's `scripts/` folder (found through the package's own `package.json`). */
 export function databaseScriptPath(name: DatabaseScriptName): string {

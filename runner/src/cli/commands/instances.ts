@@ -9,6 +9,7 @@ import { ProjectStore } from "../../workspace/project-store.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { CliError, UsageError } from "../errors.js";
 import { waitOption, withWorkspaceLock } from "../lock.js";
+import { getPassword } from "../prompt.js";
 import { findInstanceId, jsonOption, loadRegistry, openProject, projectOption, requireWorkspace, selectProject } from "../workspace.js";
 
 /** Loads the project under the workspace lock, applies a change and saves it, so no other writer interleaves. */
@@ -252,7 +253,19 @@ const rename: CommandSpec = {
         const id = findInstanceId(project, name, reference);
         const changed = renameInstance(project, id, newName);
         const newId = instanceId(findInstance(project, id).type, newName);
-        if (newId !== id) await (await ProjectSecrets.open(store.paths.projectSecretsFile(name))).renameInstance(id, newId);
+        if (newId !== id) {
+          const secrets = await ProjectSecrets.open(store.paths.projectSecretsFile(name));
+          // Its secrets are bound to its id: binding them to the new one needs the password.
+          if (secrets.renameNeedsPassword(id))
+            await secrets.unlock(
+              await getPassword(context.io, {
+                variable: "HIGHSTATE_PASSWORD",
+                prompt: `Password of project "${name}" (to move the secrets of "${id}"): `,
+                what: `The password of project "${name}" (the secrets of "${id}" move with it)`,
+              }),
+            );
+          await secrets.renameInstance(id, newId);
+        }
         return { project: changed, result: { from: id, to: newId } };
       },
     );

@@ -7,7 +7,7 @@ import { InstanceStateStore } from "../../workspace/instance-state.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { CliError } from "../errors.js";
 import { getPassword } from "../prompt.js";
-import { jsonOption, loadRegistry, openProject, projectOption } from "../workspace.js";
+import { jsonOption, loadRegistry, noteUnboundSecrets, openProject, projectOption } from "../workspace.js";
 
 /**
  * Secrets digests for the plan, computed as the engine computes them when it records a run.
@@ -32,6 +32,7 @@ async function secretsDigests(
       what: `The password of project "${name}"`,
     });
     await secrets.unlock(password);
+    noteUnboundSecrets(context, secrets);
     const digests = await cache.secretsDigests({ ...target, password });
     if (digests) return { digests, checked: true };
   }

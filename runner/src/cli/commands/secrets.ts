@@ -3,10 +3,10 @@ import { deriveFingerprintKey, digestSecrets } from "../../planner/fingerprint.j
 import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
 import type { CommandContext, CommandSpec } from "../command.js";
-import { CliError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import { waitOption, withWorkspaceLock } from "../lock.js";
 import { getPassword, getSecretValue } from "../prompt.js";
-import { findInstanceId, jsonOption, loadRegistry, openProject, projectOption } from "../workspace.js";
+import { findInstanceId, jsonOption, loadRegistry, noteUnboundSecrets, openProject, projectOption } from "../workspace.js";
 
 async function openSecrets(context: CommandContext) {
   const opened = await openProject(context);
@@ -39,6 +39,7 @@ async function unlock(context: CommandContext, secrets: ProjectSecrets, projectN
     what: `The password of project "${projectName}"`,
   });
   await secrets.unlock(password);
+  noteUnboundSecrets(context, secrets);
   return { commit: async () => undefined };
 }
 
@@ -171,6 +172,7 @@ const changePassword: CommandSpec = {
       what: `The current password of project "${name}"`,
     });
     await secrets.unlock(currentPassword);
+    noteUnboundSecrets(context, secrets);
     const newPassword = await getPassword(context.io, {
       variable: "HIGHSTATE_NEW_PASSWORD",
       prompt: `New password of project "${name}": `,
@@ -197,10 +199,66 @@ const changePassword: CommandSpec = {
   },
 };
 
+const accept: CommandSpec = {
+  name: "secrets accept",
+  summary: "Accept secrets that were moved or edited in Pulumi.<project>.yaml (binds them where they are now)",
+  usage: "<instance> [<secret>] | --all",
+  description:
+    "Every secret in Pulumi.<project>.yaml is bound to its instance and name (highstate:secretBindings), so a value moved to another place or edited by hand is refused by every command that reads secrets. When such a change is intentional, this command checks the password (HIGHSTATE_PASSWORD or a prompt) and that each value decrypts with it, and binds the named secret (or every secret of the instance, or with --all every secret that is not bound) to where it is now. In a file written before bindings existed it binds every secret.",
+  options: {
+    ...projectOption,
+    ...waitOption,
+    all: { type: "boolean", description: "Accept every secret that is not bound to its place" },
+  },
+  positionals: { max: 2 },
+  async run(context) {
+    const { root, name, project, secrets } = await openSecrets(context);
+    const [reference, secretName] = context.positionals as [string | undefined, string | undefined];
+    if (context.values.all && reference !== undefined) throw new UsageError("Name a secret or use --all, not both", "secrets accept");
+    if (!context.values.all && reference === undefined)
+      throw new UsageError("Name the instance (and secret) to accept, or use --all", "secrets accept");
+    if (!secrets.hasPassword) throw new CliError(`Project "${name}" has no password and no secrets yet; there is nothing to accept`);
+    // An instance no longer in the project may still have secrets in the file: its id is accepted as is.
+    const instanceId =
+      reference === undefined
+        ? undefined
+        : project.instances.some((instance) => instance.id === reference || instance.name === reference)
+          ? findInstanceId(project, name, reference)
+          : reference;
+    const password = await getPassword(context.io, {
+      variable: "HIGHSTATE_PASSWORD",
+      prompt: `Password of project "${name}": `,
+      what: `The password of project "${name}"`,
+    });
+    const description = `highstate secrets accept ${instanceId === undefined ? "--all" : `${instanceId}${secretName === undefined ? "" : ` ${secretName}`}`}`;
+    const { accepted, remaining } = await withWorkspaceLock(context, root, description, () =>
+      secrets.accept(
+        password,
+        instanceId === undefined ? "all" : [{ instanceId, ...(secretName !== undefined ? { name: secretName } : {}) }],
+      ),
+    );
+    if (accepted.length === 0)
+      context.print(
+        `Nothing to accept: ${instanceId === undefined ? "every secret" : `"${instanceId}"`} in Pulumi.${name}.yaml is bound to its place.`,
+      );
+    for (const item of accepted)
+      context.print(
+        item.kind === "mismatch"
+          ? `Accepted secret "${item.name}" of "${item.instanceId}" (moved or edited) and bound it to its place.`
+          : `Bound secret "${item.name}" of "${item.instanceId}" to its place.`,
+      );
+    if (remaining.length > 0)
+      context.note(
+        `Still not bound (commands that read secrets refuse the project until these are restored or accepted): ${remaining.map((item) => `"${item.name}" of "${item.instanceId}"`).join(", ")}.`,
+      );
+    return 0;
+  },
+};
+
 const command: CommandSpec = {
   name: "secrets",
-  summary: "Set and read instance secrets, change a project's password",
-  subcommands: { list, set, get, delete: remove, "change-password": changePassword },
+  summary: "Set and read instance secrets, accept moved ones, change a project's password",
+  subcommands: { list, set, get, delete: remove, accept, "change-password": changePassword },
 };
 
 export default command;

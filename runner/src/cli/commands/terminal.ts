@@ -6,7 +6,7 @@ import { InstanceStateStore } from "../../workspace/instance-state.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { CliError } from "../errors.js";
 import { getPassword } from "../prompt.js";
-import { findInstanceId, openProject, projectOption } from "../workspace.js";
+import { findInstanceId, noteUnboundSecrets, openProject, projectOption } from "../workspace.js";
 
 /** Reads an instance's terminal specs from its last outputs, asking for the project password when they are stored encrypted. */
 async function terminalSpecs(context: CommandContext): Promise<{ root: string; instanceId: string; specs: TerminalSpec[] }> {
@@ -27,6 +27,7 @@ async function terminalSpecs(context: CommandContext): Promise<{ root: string; i
       what: `The password of project "${name}" (the terminals of "${instanceId}" are stored encrypted)`,
     });
     await secrets.unlock(password);
+    noteUnboundSecrets(context, secrets);
     value = states.outputs(state, secrets.crypter).$terminals?.value;
   } else throw notRun;
   const specs = (Array.isArray(value) ? value : []).flatMap((item) => {

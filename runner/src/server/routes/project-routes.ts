@@ -12,6 +12,7 @@ import {
   renameProjectRequestSchema,
   unlockProjectRequestSchema,
 } from "@highstate/project/api";
+import { SecretRebindLockedError } from "../../secrets/index.js";
 import { hasResources, type InstanceState } from "../../workspace/index.js";
 import type { DesignerContext } from "../context.js";
 import { ConflictError, readJson, sendJson } from "../http.js";
@@ -85,6 +86,8 @@ export function projectRoutes(router: Router, context: DesignerContext): void {
           beforeRename(instanceId) {
             if (context.isInstanceBusy(name, instanceId))
               throw new ConflictError(`"${instanceId}" is in a running operation; wait for it or cancel it before renaming the instance.`);
+            // Its secrets are bound to its id; binding them to the new id needs the unlocked key.
+            if (session.secrets.renameNeedsPassword(instanceId)) throw new SecretRebindLockedError(session.secrets.file, instanceId);
           },
         },
       });
