@@ -12,10 +12,10 @@ import { join } from "node:path";
 import type { ProjectSnapshot } from "@highstate/project/api";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { FakeEngine } from "../../runner/src/engine/index.ts";
 import { installPackage, linkContract } from "../../runner/src/registry/__fixtures__/plugin-workspace.ts";
 import { ApiClient } from "../../runner/src/server/__fixtures__/client.ts";
 import { type DesignerServer, startDesignerServer } from "../../runner/src/server/designer-server.ts";
+import { FakeEngine } from "../../runner/src/testing/index.ts";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
 import { createWorkspace, ensureBuilt, ensureDesignerBuilt, monorepoRoot } from "./support/designer-process.ts";
 import { node } from "./support/ui.ts";
@@ -72,6 +72,7 @@ export const docsDemo = defineComponent({
 `;
 
 let workspace: { dir: string; remove: () => Promise<void> };
+let engine: FakeEngine;
 let server: DesignerServer;
 let browser: BrowserSession;
 
@@ -110,7 +111,7 @@ beforeAll(async () => {
     },
     $pages: { value: [{ name: "notes", title: "Notes", blocks: [{ type: "markdown", content: "# Notes" }] }], secret: false },
   };
-  const engine = new FakeEngine({
+  engine = new FakeEngine({
     defaultBehavior: { resourceCount: 3 },
     behaviors: {
       [cards["status-fields"]]: {
@@ -459,5 +460,23 @@ describe("cards in every state", () => {
     }
     await dialog.screenshot({ path: join(screenshots, "secrets-not-set.png") });
     await page.keyboard.press("Escape");
+  });
+
+  test("on a locked project the Terminal button asks for the password first, then opens the terminal", async () => {
+    const { page } = browser;
+    // A new server does not hold the password: the project opens locked, its terminals unreadable.
+    await server.close({ force: true });
+    server = await startDesignerServer({ workspace: workspace.dir, port: 0, engine });
+    await page.goto(`${server.url}#/projects/lab`);
+    const unlock = page.getByRole("dialog", { name: 'Unlock "lab"' });
+    await unlock.waitFor();
+    await page.keyboard.press("Escape");
+    await unlock.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Terminal of web", exact: true }).click();
+    await unlock.waitFor();
+    await unlock.getByLabel("Password", { exact: true }).fill("correct horse battery");
+    await unlock.getByRole("button", { name: "Unlock" }).click();
+    await page.locator(`[data-terminal="${cards["terminals-pages"]}:shell"]`).waitFor();
+    await page.screenshot({ path: join(screenshots, "locked-terminal-opened.png") });
   });
 });

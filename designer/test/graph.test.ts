@@ -5,7 +5,7 @@ import { benchPackages, benchProject } from "../bench/bench-project.ts";
 import { ApiClient } from "../src/api/client.ts";
 import { buildEdges, buildNodes } from "../src/canvas/graph.ts";
 import { layoutCard } from "../src/canvas/layout.ts";
-import { statusChip } from "../src/canvas/status.ts";
+import { driftMarker, statusChip } from "../src/canvas/status.ts";
 import { ProjectStore } from "../src/state/project-store.ts";
 
 const registry = buildRegistry(
@@ -108,5 +108,26 @@ describe("graph building", () => {
       text: "OUTDATED",
       tone: "warning",
     });
+  });
+
+  it("marks drift the last drift check found, with the resources and properties in the tooltip", () => {
+    const drift = {
+      checkedAt: "2026-12-04T10:00:00.000Z",
+      resources: [
+        { urn: "urn:a", type: "kubernetes:apps/v1:Deployment", name: "web", change: "changed" as const, properties: ["spec"] },
+        { urn: "urn:b", type: "kubernetes:core/v1:Secret", name: "tls", change: "deleted" as const, properties: [] },
+      ],
+    };
+    const marker = driftMarker({ state: "created", outdated: false, resourceCount: 4, drift });
+    expect(marker?.text).toBe("DRIFT 2");
+    expect(marker?.detail.split("\n")).toEqual([
+      "2 resources differ from the state (checked 2026-12-04T10:00:00.000Z):",
+      "kubernetes:apps/v1:Deployment web: spec",
+      "kubernetes:core/v1:Secret tls: no longer exists",
+      "Up puts them back as the state says; refresh takes the real values into the state.",
+    ]);
+    expect(driftMarker({ state: "created", outdated: false, drift: { checkedAt: drift.checkedAt, resources: [] } })).toBeUndefined();
+    expect(driftMarker({ state: "running", outdated: false, drift })).toBeUndefined();
+    expect(driftMarker({ state: "created", outdated: false })).toBeUndefined();
   });
 });

@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Project } from "@highstate/contract";
 import { flatProject, relayChainProject, testContext } from "../src/engine/__fixtures__/test-project.js";
-import { FakeEngine } from "../src/engine/fake-engine.js";
 import { Orchestrator } from "../src/engine/orchestrator.js";
+import { FakeEngine } from "../src/testing/index.js";
 
 async function run(project: Project, engine: FakeEngine, parallelism: number) {
   const workspace = await mkdtemp(join(tmpdir(), "highstate-bench-"));

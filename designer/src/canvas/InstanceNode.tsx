@@ -16,7 +16,7 @@ import { useCanvasActions } from "./actions.js";
 import { zoomedOut } from "./CardsCanvas.js";
 import type { InstanceNode as InstanceNodeType } from "./graph.js";
 import { type CardLayout, CHIP_HEIGHT, CHIP_ROW, cardProblemText, entityColor, fieldTitle, MAX_PROBLEM_ROWS } from "./layout.js";
-import { statusChip } from "./status.js";
+import { driftMarker, statusChip } from "./status.js";
 
 function Handles({ layout }: { layout: CardLayout }) {
   const { registry } = useApp();
@@ -74,6 +74,7 @@ function FullCard({
   const { view, layout, collapsed } = data;
   const { instance, component, status } = view;
   const chip = statusChip(status);
+  const drift = driftMarker(status);
   const blocker = engineBlocker(useObservable(engineReadiness));
   const runHint = blocker ? { hint: `Runs cannot start now: ${blocker}` } : {};
   const id = instance.id;
@@ -98,6 +99,11 @@ function FullCard({
           </div>
           <div className="card-name">{instance.name}</div>
         </div>
+        {drift && (
+          <span className="drift-marker" title={drift.detail} data-testid="drift-marker">
+            {drift.text}
+          </span>
+        )}
       </div>
       {layout.argsHeight > 0 && (
         <div className="card-section card-args" style={{ height: layout.argsHeight }}>

@@ -46,3 +46,29 @@ export function statusChip(status: InstanceStatus): StatusChip {
     }
   }
 }
+
+/** The drift marker of a card: shown while the last drift check (`highstate drift`) found drift that still stands. */
+export interface DriftMarker {
+  /** Short text, e.g. `DRIFT 2`. */
+  text: string;
+  /** The drifted resources and when they were checked, for the tooltip (property names only). */
+  detail: string;
+}
+
+export function driftMarker(status: InstanceStatus): DriftMarker | undefined {
+  const resources = status.drift?.resources ?? [];
+  if (resources.length === 0 || status.state === "running" || status.state === "pending") return undefined;
+  const lines = resources.map((resource) =>
+    resource.change === "deleted"
+      ? `${resource.type} ${resource.name}: no longer exists`
+      : `${resource.type} ${resource.name}${resource.properties.length > 0 ? `: ${resource.properties.join(", ")}` : ""}`,
+  );
+  return {
+    text: `DRIFT ${resources.length}`,
+    detail: [
+      `${resources.length} resource${resources.length === 1 ? " differs" : "s differ"} from the state (checked ${status.drift!.checkedAt}):`,
+      ...lines,
+      "Up puts them back as the state says; refresh takes the real values into the state.",
+    ].join("\n"),
+  };
+}

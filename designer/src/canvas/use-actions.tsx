@@ -97,47 +97,57 @@ export function useActions(
         whenUnlocked(store, () => openDialog((close) => <SecretsDialog store={store} instanceId={instanceId} onClose={close} />));
       },
       openTerminal(instanceId) {
-        store.api
-          .instanceDetails(store.name, instanceId)
-          .then((details) => {
-            const options = details.terminals.map((terminal) => ({ name: terminal.name, title: terminal.title ?? terminal.name }));
-            if (options.length === 0)
-              toast(
-                "info",
-                `“${nameOf(store, instanceId)}” offers no terminal`,
-                details.status.state === "created" || details.status.state === "failed"
-                  ? "Its last run's outputs list no terminal."
-                  : "Terminals appear once the instance has run and its component provides one.",
-              );
-            else if (options.length === 1)
-              openTerminal(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
-            else
-              choose("Open a terminal", options, (name) =>
-                openTerminal(instanceId, name, `${nameOf(store, instanceId)} · ${options.find((o) => o.name === name)!.title}`),
-              );
-          })
-          .catch((error: unknown) => toastError("The terminals could not be listed", error));
+        // Terminals stored encrypted are listed once the project is unlocked: ask for its password first.
+        const locked = store.views.get(instanceId)?.offers.locked?.includes("terminals") ?? false;
+        const list = () =>
+          store.api
+            .instanceDetails(store.name, instanceId)
+            .then((details) => {
+              const options = details.terminals.map((terminal) => ({ name: terminal.name, title: terminal.title ?? terminal.name }));
+              if (options.length === 0)
+                toast(
+                  "info",
+                  `“${nameOf(store, instanceId)}” offers no terminal`,
+                  details.status.state === "created" || details.status.state === "failed"
+                    ? "Its last run's outputs list no terminal."
+                    : "Terminals appear once the instance has run and its component provides one.",
+                );
+              else if (options.length === 1)
+                openTerminal(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
+              else
+                choose("Open a terminal", options, (name) =>
+                  openTerminal(instanceId, name, `${nameOf(store, instanceId)} · ${options.find((o) => o.name === name)!.title}`),
+                );
+            })
+            .catch((error: unknown) => toastError("The terminals could not be listed", error));
+        if (locked) whenUnlocked(store, list);
+        else list();
       },
       openPage(instanceId) {
-        store.api
-          .instanceDetails(store.name, instanceId)
-          .then((details) => {
-            const options = details.pages.map((page) => ({ name: page.name, title: page.title }));
-            if (options.length === 0)
-              toast(
-                "info",
-                `“${nameOf(store, instanceId)}” offers no page`,
-                details.status.state === "created" || details.status.state === "failed"
-                  ? "Its last run's outputs list no page."
-                  : "Pages appear once the instance has run and its component provides one.",
-              );
-            else if (options.length === 1) openPage(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
-            else
-              choose("Open a page", options, (name) =>
-                openPage(instanceId, name, `${nameOf(store, instanceId)} · ${options.find((o) => o.name === name)!.title}`),
-              );
-          })
-          .catch((error: unknown) => toastError("The pages could not be listed", error));
+        // Pages stored encrypted are listed once the project is unlocked: ask for its password first.
+        const locked = store.views.get(instanceId)?.offers.locked?.includes("pages") ?? false;
+        const list = () =>
+          store.api
+            .instanceDetails(store.name, instanceId)
+            .then((details) => {
+              const options = details.pages.map((page) => ({ name: page.name, title: page.title }));
+              if (options.length === 0)
+                toast(
+                  "info",
+                  `“${nameOf(store, instanceId)}” offers no page`,
+                  details.status.state === "created" || details.status.state === "failed"
+                    ? "Its last run's outputs list no page."
+                    : "Pages appear once the instance has run and its component provides one.",
+                );
+              else if (options.length === 1) openPage(instanceId, options[0]!.name, `${nameOf(store, instanceId)} · ${options[0]!.title}`);
+              else
+                choose("Open a page", options, (name) =>
+                  openPage(instanceId, name, `${nameOf(store, instanceId)} · ${options.find((o) => o.name === name)!.title}`),
+                );
+            })
+            .catch((error: unknown) => toastError("The pages could not be listed", error));
+        if (locked) whenUnlocked(store, list);
+        else list();
       },
       rename(instanceId) {
         const view = store.views.get(instanceId);

@@ -10,17 +10,16 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { AnyComponent, Entity, Project } from "@highstate/contract";
 import type { InstanceStatus, ProjectSnapshot } from "@highstate/project/api";
+import { type DesignerServer, startDesignerServer } from "@highstate/runner";
 import {
   buildRegistryFromDefinitions,
-  type DesignerServer,
   FakeEngine,
   type FakeEngineOptions,
   type PluginPackage,
   serializeProject,
-  startDesignerServer,
   WorkspaceRegistry,
   workspacePaths,
-} from "@highstate/runner";
+} from "@highstate/runner/testing";
 
 /** A component package given as its definitions. */
 export interface TestPackage {
@@ -130,6 +129,7 @@ export async function startTestServer(options: {
           status: status.state,
           resourceCount: status.resourceCount ?? 0,
           ...(status.state === "failed" ? { lastError: { operation: "up", message: status.error ?? "failed", at } } : {}),
+          ...(status.drift ? { drift: status.drift } : {}),
         };
         await writeFile(file, `${JSON.stringify(state, null, 2)}\n`);
       }

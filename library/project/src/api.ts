@@ -154,6 +154,28 @@ export type UnlockProjectRequest = z.input<typeof unlockProjectRequestSchema>;
 export const renameProjectRequestSchema = z.object({ newName: projectNameSchema }).strict();
 export type RenameProjectRequest = z.input<typeof renameProjectRequestSchema>;
 
+/** One resource whose real state differs from the instance's Pulumi state, as a drift check found it. */
+export interface DriftedResource {
+  /** The resource's URN. */
+  urn: string;
+  /** The Pulumi resource type, e.g. `kubernetes:apps/v1:Deployment`. */
+  type: string;
+  /** The resource name (the last part of the URN). */
+  name: string;
+  /** `changed`: some properties differ; `deleted`: the resource no longer exists. */
+  change: "changed" | "deleted";
+  /** The top-level properties that differ (names only, never values); empty when the provider did not say. */
+  properties: string[];
+}
+
+/** The result of the last drift check of an instance (`highstate drift`). */
+export interface InstanceDrift {
+  /** When the check finished (ISO 8601). */
+  checkedAt: string;
+  /** Resources that differ from the state; empty when the check found none. */
+  resources: DriftedResource[];
+}
+
 /** What the runner knows about an instance's deployment. */
 export interface InstanceStatus {
   /**
@@ -175,6 +197,11 @@ export interface InstanceStatus {
   error?: string;
   /** ISO time of the last change. */
   updatedAt?: string;
+  /**
+   * The last drift check, while its result still stands (a later successful `up`, `refresh` or `destroy`
+   * clears it): drift is found when `resources` is not empty.
+   */
+  drift?: InstanceDrift;
 }
 
 /** The full state of one project as the designer shows it. */
@@ -310,6 +337,8 @@ export const startOperationRequestSchema = z
     includeDependencies: z.boolean().default(false),
     /** For `destroy`: also destroy dependents (in reverse order) instead of refusing. */
     cascade: z.boolean().default(false),
+    /** For `refresh`: only check for drift (a refresh preview; nothing but the drift found is recorded). */
+    detectDrift: z.boolean().default(false),
   })
   .strict();
 export type StartOperationRequest = z.input<typeof startOperationRequestSchema>;
@@ -335,6 +364,8 @@ export interface OperationInfo {
   results: Record<string, "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled">;
   /** Instance id → the instance that did not succeed, for instances skipped because of it. */
   skippedBecause?: Record<string, string>;
+  /** For `refresh`: a drift check (a preview of the refresh that changes no state; see `highstate drift`). */
+  detectDrift?: boolean;
   /** For `preview`: instance id → what `up` would do to its resources (set as each instance's preview succeeds). */
   previews?: Record<string, InstancePreview>;
   error?: string;

@@ -1,8 +1,10 @@
+import { HighstateError } from "@highstate/contract";
 /**
  * The base of every error a project operation throws: the operation was refused, the project is
  * unchanged, and `field` names what was wrong (e.g. `name`, `type`, `input`, `args.port`).
  */
-export class ProjectOperationError extends Error {
+export class ProjectOperationError extends HighstateError {
+  static override readonly code: string = "project-operation-refused";
   override name = "ProjectOperationError";
 
   constructor(
@@ -17,6 +19,7 @@ export class ProjectOperationError extends Error {
 
 /** No instance with this id is in the project. */
 export class InstanceNotFoundError extends ProjectOperationError {
+  static override readonly code = "instance-not-found";
   override name = "InstanceNotFoundError";
 
   constructor(
@@ -29,6 +32,7 @@ export class InstanceNotFoundError extends ProjectOperationError {
 
 /** No hub with this id is in the project. */
 export class HubNotFoundError extends ProjectOperationError {
+  static override readonly code = "hub-not-found";
   override name = "HubNotFoundError";
 
   constructor(
@@ -41,6 +45,7 @@ export class HubNotFoundError extends ProjectOperationError {
 
 /** The component type is not installed, so its inputs and outputs are unknown. */
 export class UnknownComponentTypeError extends ProjectOperationError {
+  static override readonly code = "unknown-component-type";
   override name = "UnknownComponentTypeError";
 
   constructor(
@@ -53,6 +58,7 @@ export class UnknownComponentTypeError extends ProjectOperationError {
 
 /** The instance name is not allowed. */
 export class InvalidInstanceNameError extends ProjectOperationError {
+  static override readonly code = "invalid-instance-name";
   override name = "InvalidInstanceNameError";
 
   constructor(
@@ -68,6 +74,7 @@ export class InvalidInstanceNameError extends ProjectOperationError {
 
 /** Another instance of the same component type already has this name. */
 export class DuplicateInstanceError extends ProjectOperationError {
+  static override readonly code = "duplicate-instance";
   override name = "DuplicateInstanceError";
 
   constructor(readonly instanceId: string) {
@@ -77,6 +84,7 @@ export class DuplicateInstanceError extends ProjectOperationError {
 
 /** The args do not match the component's args schema. */
 export class InvalidArgsError extends ProjectOperationError {
+  static override readonly code = "invalid-args";
   override name = "InvalidArgsError";
 
   constructor(
@@ -92,6 +100,7 @@ export class InvalidArgsError extends ProjectOperationError {
 
 /** The position is not a pair of finite numbers. */
 export class InvalidPositionError extends ProjectOperationError {
+  static override readonly code = "invalid-position";
   override name = "InvalidPositionError";
 
   constructor(what: string) {
@@ -101,6 +110,7 @@ export class InvalidPositionError extends ProjectOperationError {
 
 /** The component has no input with this name. */
 export class InputNotFoundError extends ProjectOperationError {
+  static override readonly code = "input-not-found";
   override name = "InputNotFoundError";
 
   constructor(
@@ -117,6 +127,7 @@ export class InputNotFoundError extends ProjectOperationError {
 
 /** The component has no output with this name. */
 export class OutputNotFoundError extends ProjectOperationError {
+  static override readonly code = "output-not-found";
   override name = "OutputNotFoundError";
 
   constructor(
@@ -133,6 +144,7 @@ export class OutputNotFoundError extends ProjectOperationError {
 
 /** The output gives another entity type than the input takes. */
 export class IncompatibleInputError extends ProjectOperationError {
+  static override readonly code = "incompatible-input";
   override name = "IncompatibleInputError";
 
   constructor(
@@ -151,6 +163,7 @@ export class IncompatibleInputError extends ProjectOperationError {
 
 /** The hub id is malformed or taken, or an injection would make a hub include itself. */
 export class InvalidHubError extends ProjectOperationError {
+  static override readonly code = "invalid-hub";
   override name = "InvalidHubError";
 
   constructor(

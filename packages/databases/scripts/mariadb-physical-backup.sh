@@ -23,12 +23,13 @@ set -eu
 parent=$(dirname "$BACKUP_DIR")
 mkdir -p "$parent"
 work=$(mktemp -d "$parent/.physical-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-# mariadb-backup takes the password only as an option; a defaults file keeps it off the command line.
+# mariadb-backup takes the password only as an option; a defaults file (0600, in the pod's own temp
+# folder, never in the volume that is backed up, removed on exit) keeps it off the command line.
 umask 077
-printf '[client]\npassword="%s"\n' "$(printf '%s' "${MYSQL_PWD:-}" | sed 's/\\/\\\\/g; s/"/\\"/g')" >"$work/client.cnf"
-connect="--defaults-extra-file=$work/client.cnf --host=${MARIADB_HOST:-127.0.0.1} --port=${MARIADB_PORT:-3306} --protocol=TCP --user=$MARIADB_USER"
+client=$(mktemp "${TMPDIR:-/tmp}/mariadb-client-XXXXXX")
+trap 'rm -rf "$work"; rm -f "$client"' EXIT
+printf '[client]\npassword="%s"\n' "$(printf '%s' "${MYSQL_PWD:-}" | sed 's/\\/\\\\/g; s/"/\\"/g')" >"$client"
+connect="--defaults-extra-file=$client --host=${MARIADB_HOST:-127.0.0.1} --port=${MARIADB_PORT:-3306} --protocol=TCP --user=$MARIADB_USER"
 
 # shellcheck disable=SC2086
 mariadb-backup $connect --backup --datadir="$MARIADB_DATADIR" --target-dir="$work/data" >"$work/backup.log" 2>&1 \
@@ -39,10 +40,10 @@ mariadb-backup --prepare --target-dir="$work/data" >"$work/prepare.log" 2>&1 \
 {
   echo "tool=mariadb-backup"
   # shellcheck disable=SC2086
-  echo "server_version=$(mariadb --defaults-extra-file="$work/client.cnf" --host="${MARIADB_HOST:-127.0.0.1}" --port="${MARIADB_PORT:-3306}" --protocol=TCP --user="$MARIADB_USER" --batch --skip-column-names --execute='SELECT VERSION()')"
+  echo "server_version=$(mariadb --defaults-extra-file="$client" --host="${MARIADB_HOST:-127.0.0.1}" --port="${MARIADB_PORT:-3306}" --protocol=TCP --user="$MARIADB_USER" --batch --skip-column-names --execute='SELECT VERSION()')"
   echo "created=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } >"$work/manifest"
-rm -f "$work/client.cnf" "$work/backup.log" "$work/prepare.log"
+rm -f "$client" "$work/backup.log" "$work/prepare.log"
 
 rm -rf "$BACKUP_DIR.old"
 if [ -e "$BACKUP_DIR" ]; then mv "$BACKUP_DIR" "$BACKUP_DIR.old"; fi

@@ -37,7 +37,7 @@ describe("highstate as a child process", () => {
 
     const error = await runCliProcess(["secrets", "get", "web", "token"], { cwd: dir });
     expect(error).toEqual({
-      code: 1,
+      code: 2,
       stdout: "",
       stderr:
         'Error: The password of project "prod" is needed but there is no terminal to ask for it; set HIGHSTATE_PASSWORD in the environment\n',

@@ -25,6 +25,10 @@ export const commandTable: Record<string, CommandEntry> = {
   preview: { summary: "Show what `up` would change, without changing anything", load: () => import("./commands/preview.js") },
   destroy: { summary: "Destroy instances' resources", load: () => import("./commands/destroy.js") },
   refresh: { summary: "Read instances' resources back from the real world", load: () => import("./commands/refresh.js") },
+  drift: {
+    summary: "Report which instances' real resources differ from their state (changes nothing)",
+    load: () => import("./commands/drift.js"),
+  },
   "install-pulumi": { summary: "Install the Pulumi CLI Highstate is tested with", load: () => import("./commands/install-pulumi.js") },
   designer: {
     summary: "Serve the designer for this workspace (prints a URL with an access token)",

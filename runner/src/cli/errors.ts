@@ -1,19 +1,24 @@
-/** An error a command reports to the user as is; `exitCode` is the process exit code (1 unless set). */
-export class CliError extends Error {
+import { errorKind, exitCodeForKind, HighstateError, isHighstateError } from "../errors/index.js";
+/**
+ * An error a command reports to the user as is. `exitCode` is the process exit code: the one given, or
+ * the one of the class's code (`command-failed`: 1, usage and configuration codes: 2).
+ */
+export class CliError extends HighstateError {
+  static override readonly code: string = "command-failed";
   override name = "CliError";
 
-  constructor(
-    message: string,
-    /** The exit code. */
-    readonly exitCode = 1,
-    options?: ErrorOptions,
-  ) {
+  /** The process exit code. */
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode?: number, options?: ErrorOptions) {
     super(message, options);
+    this.exitCode = exitCode ?? exitCodeForKind(errorKind(this.code));
   }
 }
 
 /** The command line itself is wrong (unknown command or option, missing argument): exit code 2. */
 export class UsageError extends CliError {
+  static override readonly code = "usage";
   override name = "UsageError";
 
   constructor(
@@ -21,12 +26,13 @@ export class UsageError extends CliError {
     /** The command whose help explains the usage, e.g. `projects create`. */
     readonly command?: string,
   ) {
-    super(message, 2);
+    super(message);
   }
 }
 
 /** Thrown when a command needs a workspace and none is found. */
 export class NoWorkspaceError extends CliError {
+  static override readonly code = "no-workspace";
   override name = "NoWorkspaceError";
 
   constructor(
@@ -39,6 +45,7 @@ export class NoWorkspaceError extends CliError {
 
 /** Thrown when a command needs a project and it is not clear which one. */
 export class NoProjectSelectedError extends CliError {
+  static override readonly code = "no-project-selected";
   override name = "NoProjectSelectedError";
 
   constructor(
@@ -55,6 +62,7 @@ export class NoProjectSelectedError extends CliError {
 
 /** Thrown when a password or secret value is needed and cannot be asked for (no terminal, no environment variable). */
 export class PasswordRequiredError extends CliError {
+  static override readonly code = "password-required";
   override name = "PasswordRequiredError";
 
   constructor(what: string, variable: string) {
@@ -62,9 +70,13 @@ export class PasswordRequiredError extends CliError {
   }
 }
 
-/** The exit code of an error: its own for CLI errors, 1 otherwise. */
+/**
+ * The exit code of an error: its own for CLI errors; by its code for other Highstate errors (2 for usage
+ * and configuration errors, 130 for cancellations, 1 otherwise); 1 for anything else.
+ */
 export function exitCodeOf(error: unknown): number {
-  return error instanceof CliError ? error.exitCode : 1;
+  if (error instanceof CliError) return error.exitCode;
+  return isHighstateError(error) ? exitCodeForKind(errorKind(error.code)) : 1;
 }
 
 /**

@@ -4,14 +4,16 @@
  * and prints progress. Ctrl+C cancels gracefully; a second Ctrl+C stops at once.
  */
 
-import type { OperationInfo, OperationType } from "@highstate/project/api";
+import type { InstanceStatus, OperationInfo, OperationType } from "@highstate/project/api";
 import type { OrchestratorEvent } from "../engine/event-hub.js";
 import { type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 import { Orchestrator } from "../engine/orchestrator.js";
+import { errorKind, isHighstateError } from "../errors/index.js";
 import { ProjectSecrets } from "../secrets/index.js";
 import type { CommandContext, CommandSpec, OptionSpec } from "./command.js";
 import { CliError, UsageError } from "./errors.js";
 import { waitOption, withWorkspaceLock } from "./lock.js";
+import { createProgressView, isInteractive } from "./progress.js";
 import { getPassword } from "./prompt.js";
 import { findInstanceId, loadRegistry, noteUnboundSecrets, openProject, projectOption } from "./workspace.js";
 
@@ -77,19 +79,11 @@ function parseParallel(value: unknown): number | undefined {
   return number;
 }
 
-/** Errors that mean the request or the project is wrong, not that a run failed: exit code 2. */
+/** Errors that mean the request or the project is wrong, not that a run failed (exit code 2): by their code's kind. */
 function isConfigurationError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    [
-      "OperationRefusedError",
-      "InstanceBlockedError",
-      "NoSuchInstanceError",
-      "DependencyCycleError",
-      "UnknownInstanceError",
-      "HasDependentsError",
-    ].includes(error.name)
-  );
+  if (!isHighstateError(error)) return false;
+  const kind = errorKind(error.code);
+  return kind === "configuration" || kind === "usage";
 }
 
 /** Formats one orchestrator event as progress lines (or nothing). */
@@ -125,7 +119,7 @@ export function progressLines(event: OrchestratorEvent, state: { results: Map<st
       if (state.results.get(id) === result) continue;
       state.results.set(id, result);
       if (result === "running") lines.push(`▶ ${id}`);
-      else if (result === "succeeded") lines.push(`✔ ${id} ${verbs[event.operation.type].done}`);
+      else if (result === "succeeded") lines.push(`✔ ${id} ${event.operation.detectDrift ? "checked" : verbs[event.operation.type].done}`);
       else if (result === "failed") lines.push(`✖ ${id} failed`);
       else if (result === "skipped") {
         const cause = event.operation.skippedBecause?.[id];
@@ -141,19 +135,41 @@ export function progressLines(event: OrchestratorEvent, state: { results: Map<st
   return [];
 }
 
+/** What an operation command does besides running the operation. */
+export interface OperationCommandOptions {
+  /**
+   * `highstate drift`: runs `refresh` as a drift check (nothing changes but the recorded drift) and
+   * reports the drifted resources; exits with {@link driftExitCode} when any instance drifted.
+   */
+  detectDrift?: boolean;
+  /** Prints the report after the operation (text mode); `statuses` are the instances' statuses after it. */
+  report?: (context: CommandContext, result: OperationInfo, statuses: Record<string, InstanceStatus>) => void;
+  /** Extra fields of the `--json` output. */
+  json?: (result: OperationInfo, statuses: Record<string, InstanceStatus>) => Record<string, unknown>;
+}
+
+/** The exit code of `highstate drift` when drift was found (and every check ran). */
+export const driftExitCode = 3;
+
 /**
  * Runs an operation command. Exit codes: 0 done (or nothing to do), 1 an instance failed, 2 a usage or
  * configuration error found before anything ran (no pulumi CLI, a wrong password, an instance that
- * cannot run), 130 cancelled.
+ * cannot run), 130 cancelled; for a drift check, 3 when drift was found.
  */
-export async function runOperationCommand(context: CommandContext, type: OperationType): Promise<number> {
+export async function runOperationCommand(
+  context: CommandContext,
+  type: OperationType,
+  options: OperationCommandOptions = {},
+): Promise<number> {
   const mode: SelectionMode | undefined = context.values.all ? "all" : context.values.outdated ? "outdated" : undefined;
   if (context.values.all && context.values.outdated) throw new UsageError("Use either --outdated or --all, not both", type);
   if (mode && context.positionals.length > 0) throw new UsageError(`Name instances or use --${mode}, not both`, type);
   if (!mode && context.positionals.length === 0) {
     throw new UsageError(
-      `Name the instances to ${type} (ids like \`<type>:<name>\`, or names), or use ${type === "destroy" ? "--all" : "--outdated or --all"}`,
-      type,
+      options.detectDrift
+        ? "Name the instances to check for drift (ids like `<type>:<name>`, or names), or use --all"
+        : `Name the instances to ${type} (ids like \`<type>:<name>\`, or names), or use ${type === "destroy" ? "--all" : "--outdated or --all"}`,
+      options.detectDrift ? "drift" : type,
     );
   }
   const parallelism = parseParallel(context.values.parallel);
@@ -207,18 +223,33 @@ export async function runOperationCommand(context: CommandContext, type: Operati
       if (selection.ids.length === 0) {
         const nothing =
           type === "destroy" || (type === "refresh" && mode === "all") ? "no instance is created" : "every instance is up to date";
-        if (json) context.printJson({ project: name, type, instanceIds: [], state: "completed", results: {} });
-        else context.print(`Nothing to ${type} in project "${name}": ${nothing}.`);
+        if (json)
+          context.printJson({
+            project: name,
+            type,
+            instanceIds: [],
+            state: "completed",
+            results: {},
+            ...(options.detectDrift ? { detectDrift: true } : {}),
+            ...options.json?.({ id: "", project: name, type, instanceIds: [], state: "completed", startedAt: "", results: {} }, {}),
+          });
+        else context.print(`Nothing to ${options.detectDrift ? "check for drift" : type} in project "${name}": ${nothing}.`);
         return 0;
       }
       ids = selection.ids;
     }
 
     const state = { results: new Map<string, string>() };
-    const unsubscribe = orchestrator.subscribe((event) => {
-      if (json) return;
-      for (const line of progressLines(event, state)) context.print(line);
-    });
+    // Live, redrawn per-instance lines on a terminal; plain lines in CI logs and pipes; nothing with --json.
+    const view = json
+      ? undefined
+      : createProgressView(context.io.stdout, {
+          doneWord: options.detectDrift ? "checked" : verbs[type].done,
+          plainLines: (event) => progressLines(event, state),
+          tty: isInteractive(context.io.stdout, context.io.env),
+        });
+    const unsubscribe = orchestrator.subscribe((event) => view?.onEvent(event));
+    const say = (text: string) => (view?.tty ? view.print(text) : context.note(text));
     let handle: Awaited<ReturnType<Orchestrator["start"]>>;
     try {
       handle = await orchestrator.start(target, {
@@ -227,26 +258,28 @@ export async function runOperationCommand(context: CommandContext, type: Operati
         ...(context.values["include-dependencies"] || (mode && (type === "up" || type === "preview")) ? { includeDependencies: true } : {}),
         ...(context.values.cascade || (type === "destroy" && mode === "all") ? { cascade: true } : {}),
         ...(parallelism !== undefined ? { parallelism } : {}),
+        ...(options.detectDrift ? { detectDrift: true } : {}),
       });
     } catch (error) {
       unsubscribe();
+      view?.finish();
       if (isConfigurationError(error)) throw new CliError(`Nothing was run: ${(error as Error).message}`, 2, { cause: error });
       throw error;
     }
     if (!json) {
       const order = handle.info.instanceIds;
-      context.print(
-        `${verbs[type].title} of ${order.length} instance${order.length === 1 ? "" : "s"} in project "${name}": ${order.join(", ")}`,
+      view?.print(
+        `${options.detectDrift ? "Drift check" : verbs[type].title} of ${order.length} instance${order.length === 1 ? "" : "s"} in project "${name}": ${order.join(", ")}`,
       );
     }
     let interrupts = 0;
     const onInterrupt = () => {
       interrupts++;
       if (interrupts === 1) {
-        context.note("Cancelling: running instances finish their current steps. Press Ctrl+C again to stop at once.");
+        say("Cancelling: running instances finish their current steps. Press Ctrl+C again to stop at once.");
         handle.cancel();
       } else {
-        context.note("Stopping at once.");
+        say("Stopping at once.");
         handle.cancel({ force: true });
       }
     };
@@ -259,19 +292,24 @@ export async function runOperationCommand(context: CommandContext, type: Operati
     } finally {
       for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, onInterrupt);
       unsubscribe();
+      view?.finish();
     }
+    const statuses = await orchestrator.statuses(target);
     if (json) {
-      context.printJson({ ...result, statuses: await orchestrator.statuses(target) });
+      context.printJson({ ...result, statuses, ...options.json?.(result, statuses) });
     } else {
-      const statuses = await orchestrator.statuses(target);
       for (const id of result.instanceIds) {
         const status = statuses[id];
         if (status?.state === "failed" && status.error) context.print(`✖ ${id}: ${status.error}`);
       }
       for (const line of previewLines(result)) context.print(line);
+      options.report?.(context, result, statuses);
       context.print(summaryLine(result));
     }
-    if (result.state === "completed") return 0;
+    if (result.state === "completed") {
+      const drifted = options.detectDrift && result.instanceIds.some((id) => (statuses[id]?.drift?.resources.length ?? 0) > 0);
+      return drifted ? driftExitCode : 0;
+    }
     if (result.state === "cancelled") return 130;
     if (result.error && Object.values(result.results).every((value) => value === "failed") && !json) {
       throw new CliError(result.error);

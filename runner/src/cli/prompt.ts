@@ -8,10 +8,11 @@ import type { CliInput, CliIo } from "./io.js";
 
 /** Thrown when the user stops a prompt with Ctrl+C or Ctrl+D. */
 export class PromptCancelledError extends CliError {
+  static override readonly code = "prompt-cancelled";
   override name = "PromptCancelledError";
 
   constructor() {
-    super("Cancelled", 130);
+    super("Cancelled");
   }
 }
 

@@ -179,6 +179,50 @@ describe("AutomationEngine against a fake pulumi CLI", () => {
     expect(destroyed).toEqual({ changes: { delete: 3 }, resourceCount: 0 });
   });
 
+  it("checks drift with a refresh preview: drifted resources by property name, nothing written, no secret values", async () => {
+    const { workspace, fake, engine } = await setup();
+    const args = { size: 3, fakeResources: 3, fakeDrift: { "thing-1": ["size", "tags"], "thing-3": null } };
+    await engine.runOperation(request(workspace, { operation: "up", args }).req);
+    const stateFile = join(workspace, ".highstate/state/.pulumi/stacks/demo/abcd1234.json");
+    const stateBefore = await readFile(stateFile, "utf8");
+
+    const { req, events } = request(workspace, { operation: "refresh", detectDrift: true, args, secrets: { apiToken: "DRIFT-S3CRET" } });
+    const result = await engine.runOperation(req);
+    expect(result.drift).toEqual([
+      {
+        urn: "urn:pulumi:abcd1234::demo::fake:index:Thing::thing-1",
+        type: "fake:index:Thing",
+        name: "thing-1",
+        change: "changed",
+        properties: ["size", "tags"],
+      },
+      {
+        urn: "urn:pulumi:abcd1234::demo::fake:index:Thing::thing-3",
+        type: "fake:index:Thing",
+        name: "thing-3",
+        change: "deleted",
+        properties: [],
+      },
+    ]);
+    expect(result.changes).toEqual({ same: 2, update: 1, delete: 1 });
+    expect(result.outputs).toBeUndefined();
+    expect(events.filter((event) => event.type === "diagnostic" && event.severity === "warning")).toEqual([]);
+
+    const refreshes = (await fake.records()).filter((record) => record.argv[0] === "refresh");
+    expect(refreshes).toHaveLength(1);
+    expect(refreshes[0]!.argv).toContain("--preview-only");
+    expect(await readFile(stateFile, "utf8")).toBe(stateBefore);
+    expect(JSON.stringify(result)).not.toContain("DRIFT-S3CRET");
+
+    // A stack that was never created has nothing to check.
+    const other = request(workspace, {
+      operation: "refresh",
+      detectDrift: true,
+      instance: { project: "demo", id: "acme.thing.v1:two", type: "acme.thing.v1", name: "two", uid: "efgh5678" },
+    });
+    expect(await engine.runOperation(other.req)).toEqual({ changes: {}, resourceCount: 0, drift: [] });
+  });
+
   it("collects a preview's replacement from the CLI's engine events, with property names and no values", async () => {
     const { workspace, engine } = await setup();
     await engine.runOperation(request(workspace, { operation: "up", args: { size: 3 } }).req);

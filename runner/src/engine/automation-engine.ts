@@ -5,6 +5,7 @@
  * yaml the runner writes; the backend is `PULUMI_BACKEND_URL` (no `pulumi login`).
  */
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation/index.js";
+import { DriftCollector } from "./drift.js";
 import { StackLockedError, UnitRunCancelledError, UnitRunError } from "./errors.js";
 import { checkPulumiCli, locatePulumiCli, type PulumiCli, type PulumiCliLocation } from "./pulumi-cli.js";
 import { mapPulumiEvent, normalizeChanges, PreviewCollector, type PulumiEngineEvent, resourceCountFromChanges } from "./pulumi-events.js";
@@ -91,8 +92,10 @@ export class AutomationEngine implements Engine {
     let summary: Extract<EngineEvent, { type: "summary" }> | undefined;
     // What a preview would do per resource, from the steps Pulumi plans (names only, never values).
     let preview = new PreviewCollector();
+    let drift = new DriftCollector();
     const onEvent = (event: PulumiEngineEvent) => {
       if (request.operation === "preview") preview.add(event);
+      if (request.detectDrift) drift.add(event);
       const mapped = mapPulumiEvent(event);
       if (!mapped) return;
       if (mapped.type === "diagnostic" && mapped.severity === "error") errors.push(mapped.message);
@@ -144,13 +147,29 @@ export class AutomationEngine implements Engine {
             stack = await Stack.select(prepared.stackName, workspace);
           } catch (error) {
             // A stack that was never created has nothing to refresh or destroy.
-            if (error instanceof StackNotFoundError)
+            if (error instanceof StackNotFoundError) {
+              if (request.detectDrift) return { changes: {}, resourceCount: 0, drift: [] };
               return { changes: {}, resourceCount: 0, ...(request.operation === "refresh" ? { outputs: {} } : {}) };
+            }
             throw error;
           }
           if (request.operation === "destroy") {
             const result = await stack.destroy(common);
             return { changes: summary?.changes ?? normalizeChanges(result.summary?.resourceChanges ?? {}), resourceCount: 0 };
+          }
+          if (request.detectDrift) {
+            // A preview of the refresh: the provider reads every resource, nothing is written, no lock is taken.
+            const result = await stack.previewRefresh(common);
+            const changes = summary?.changes ?? normalizeChanges(result.changeSummary ?? {});
+            const resources = drift.resources;
+            if (drift.summaryDrift !== undefined && drift.summaryDrift > resources.length) {
+              request.onEvent({
+                type: "diagnostic",
+                severity: "warning",
+                message: `Pulumi counted ${drift.summaryDrift} drifted resource${drift.summaryDrift === 1 ? "" : "s"} but its events named ${resources.length}; \`highstate refresh\` shows the full diff.`,
+              });
+            }
+            return { changes, resourceCount: resourceCountFromChanges(changes), drift: resources };
           }
           const result = await stack.refresh(common);
           const changes = summary?.changes ?? normalizeChanges(result.summary?.resourceChanges ?? {});
@@ -175,6 +194,7 @@ export class AutomationEngine implements Engine {
         ) {
           errors.length = 0;
           summary = undefined;
+          drift = new DriftCollector();
           preview = new PreviewCollector();
           return await attempt();
         }

@@ -2,12 +2,14 @@
  * Chooses the engine: the Automation API engine, or the fake engine when `HIGHSTATE_ENGINE=fake`
  * (the designer's end-to-end tests run the real server with it; see `fakeEngineFromEnvironment`).
  */
+import { HighstateError } from "@highstate/contract";
 import { AutomationEngine, type AutomationEngineOptions } from "./automation-engine.js";
 import { fakeEngineFromEnvironment } from "./fake-engine.js";
 import type { Engine } from "./types.js";
 
 /** Thrown when `HIGHSTATE_ENGINE` names no engine. */
-export class UnknownEngineError extends Error {
+export class UnknownEngineError extends HighstateError {
+  static override readonly code = "unknown-engine";
   override name = "UnknownEngineError";
 
   constructor(value: string) {

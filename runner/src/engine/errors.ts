@@ -2,6 +2,7 @@
  * Errors of the engine layer. Each kind has its own class; messages name the thing in quotes and say
  * what to do, and the underlying error is chained as `cause`.
  */
+import { HighstateError } from "@highstate/contract";
 
 /** The official installer command for a given CLI version, shown in every "how to install" hint. */
 export function officialInstallCommand(version: string): string {
@@ -9,7 +10,8 @@ export function officialInstallCommand(version: string): string {
 }
 
 /** Thrown when no `pulumi` CLI can be found. Every run fails at once with it; nothing else is affected. */
-export class PulumiCliNotFoundError extends Error {
+export class PulumiCliNotFoundError extends HighstateError {
+  static override readonly code = "pulumi-cli-not-found";
   override name = "PulumiCliNotFoundError";
 
   /** The places that were searched, in order. */
@@ -27,7 +29,8 @@ export class PulumiCliNotFoundError extends Error {
 }
 
 /** Thrown when the `pulumi` CLI exists but cannot be used: it does not run, or its version is too old. */
-export class PulumiCliUnusableError extends Error {
+export class PulumiCliUnusableError extends HighstateError {
+  static override readonly code = "pulumi-cli-unusable";
   override name = "PulumiCliUnusableError";
 
   /** The CLI executable that was tried. */
@@ -44,7 +47,8 @@ export class PulumiCliUnusableError extends Error {
 }
 
 /** Thrown by `highstate install-pulumi` when the CLI cannot be downloaded or installed. */
-export class PulumiInstallError extends Error {
+export class PulumiInstallError extends HighstateError {
+  static override readonly code = "pulumi-install-failed";
   override name = "PulumiInstallError";
 
   constructor(version: string, root: string, problem: string, options?: ErrorOptions) {
@@ -58,7 +62,8 @@ export class PulumiInstallError extends Error {
 }
 
 /** Thrown when the module of a unit cannot be resolved from the workspace. */
-export class UnitModuleNotFoundError extends Error {
+export class UnitModuleNotFoundError extends HighstateError {
+  static override readonly code = "unit-module-not-found";
   override name = "UnitModuleNotFoundError";
 
   constructor(specifier: string, componentType: string, workspaceRoot: string, detail: string, options?: ErrorOptions) {
@@ -72,7 +77,8 @@ export class UnitModuleNotFoundError extends Error {
 }
 
 /** Thrown when a unit's Pulumi operation fails. `message` is the concise cause (Pulumi's error diagnostics). */
-export class UnitRunError extends Error {
+export class UnitRunError extends HighstateError {
+  static override readonly code = "unit-run-failed";
   override name = "UnitRunError";
 
   /** The instance the run was for. */
@@ -85,7 +91,8 @@ export class UnitRunError extends Error {
 }
 
 /** Thrown when a unit's run was cancelled. */
-export class UnitRunCancelledError extends Error {
+export class UnitRunCancelledError extends HighstateError {
+  static override readonly code = "unit-run-cancelled";
   override name = "UnitRunCancelledError";
 
   readonly instanceId: string;
@@ -97,7 +104,8 @@ export class UnitRunCancelledError extends Error {
 }
 
 /** Thrown when a stack is locked by a process that is still alive (or on another machine / backend). */
-export class StackLockedError extends Error {
+export class StackLockedError extends HighstateError {
+  static override readonly code = "stack-locked";
   override name = "StackLockedError";
 
   constructor(instanceId: string, detail: string, options?: ErrorOptions) {
@@ -110,12 +118,14 @@ export class StackLockedError extends Error {
 }
 
 /** Thrown when an operation is refused before anything runs (e.g. destroy while dependents exist). */
-export class OperationRefusedError extends Error {
+export class OperationRefusedError extends HighstateError {
+  static override readonly code = "operation-refused";
   override name = "OperationRefusedError";
 }
 
 /** Thrown when an operation names something that does not exist. */
-export class NoSuchInstanceError extends Error {
+export class NoSuchInstanceError extends HighstateError {
+  static override readonly code = "no-such-instance";
   override name = "NoSuchInstanceError";
 
   constructor(project: string, instanceId: string) {
@@ -124,7 +134,8 @@ export class NoSuchInstanceError extends Error {
 }
 
 /** Thrown when an operation id is unknown. */
-export class NoSuchOperationError extends Error {
+export class NoSuchOperationError extends HighstateError {
+  static override readonly code = "no-such-operation";
   override name = "NoSuchOperationError";
 
   constructor(operationId: string) {

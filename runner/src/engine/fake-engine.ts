@@ -5,7 +5,24 @@
  */
 import { UnitRunCancelledError, UnitRunError } from "./errors.js";
 import { PreviewCollector, type PulumiEngineEvent } from "./pulumi-events.js";
-import type { Engine, EngineEvent, EngineOutputValue, EngineReadiness, OperationType, UnitRunRequest, UnitRunResult } from "./types.js";
+import type {
+  DriftedResource,
+  Engine,
+  EngineEvent,
+  EngineOutputValue,
+  EngineReadiness,
+  OperationType,
+  UnitRunRequest,
+  UnitRunResult,
+} from "./types.js";
+
+/** A drifted resource the fake engine reports: its name, and optionally type (default `fake:index:Resource`), change and properties. */
+export interface FakeDrift {
+  name: string;
+  type?: string;
+  change?: DriftedResource["change"];
+  properties?: string[];
+}
 
 /** How the fake engine behaves for one instance (or by default). */
 export interface FakeUnitBehavior {
@@ -23,6 +40,8 @@ export interface FakeUnitBehavior {
   hang?: boolean;
   /** When true, a graceful cancel is ignored (only a forced cancel stops the run), like a stuck provider. */
   ignoreGracefulCancel?: boolean;
+  /** What a drift check (`refresh` with `detectDrift`) finds. Default: no drift. */
+  drift?: FakeDrift[];
   /**
    * The resource steps `preview` reports and `up` takes once the instance's stack exists (e.g. a
    * `replace`, to exercise the designer's replacement warning). The rest of its resources stay the same.
@@ -194,6 +213,8 @@ export class FakeEngine implements Engine {
     const emit = (event: EngineEvent) => request.onEvent(event);
     emit({ type: "log", message: `fake ${operation} of "${instance.id}"` });
 
+    if (operation === "refresh" && request.detectDrift) return this.checkDrift(request, behavior, stopSignal);
+
     const urnOf = (type: string, name: string) => `urn:pulumi:${instance.uid}::${request.project}::${type}::${name}`;
     // The steps: the configured ones once the stack exists (preview and up), the rest of the resources alike.
     const configured = existing && behavior.steps && (operation === "preview" || operation === "up") ? behavior.steps : [];
@@ -245,6 +266,59 @@ export class FakeEngine implements Engine {
         return { changes, resourceCount: 0 };
     }
   }
+
+  /** A drift check: reads the stack's resources, reports the configured drift, changes nothing. */
+  private async checkDrift(request: UnitRunRequest, behavior: FakeUnitBehavior, stopSignal: AbortSignal): Promise<UnitRunResult> {
+    const { instance } = request;
+    const emit = (event: EngineEvent) => request.onEvent(event);
+    // A stack made by another process (the CLI runs one engine per command) counts as holding `resourceCount` resources.
+    const existing = this.stacks.get(instance.uid);
+    const configured = behavior.drift ?? [];
+    const drift: DriftedResource[] = configured.map((item) => {
+      const type = item.type ?? "fake:index:Resource";
+      return {
+        urn: fakeUrn(request, type, item.name),
+        type,
+        name: item.name,
+        change: item.change ?? "changed",
+        properties: [...(item.properties ?? [])],
+      };
+    });
+    const byName = new Map(drift.map((item) => [item.name, item]));
+    const names = Array.from(
+      { length: existing?.resourceCount ?? behavior.resourceCount ?? 2 },
+      (_, index) => `${instance.name}-${index + 1}`,
+    );
+    for (const item of drift) if (!names.includes(item.name)) names.push(item.name);
+    const started = performance.now();
+    for (const name of names) {
+      const drifted = byName.get(name);
+      const type = drifted?.type ?? "fake:index:Resource";
+      const op = drifted ? (drifted.change === "deleted" ? "delete" : "update") : "same";
+      emit({ type: "resource", urn: fakeUrn(request, type, name), resourceType: type, name, op, status: "started" });
+      await sleep((behavior.delayMs ?? 0) / (names.length + 1), stopSignal);
+      if (stopSignal.aborted) throw new UnitRunCancelledError(instance.id);
+      emit({ type: "resource", urn: fakeUrn(request, type, name), resourceType: type, name, op, status: "done" });
+    }
+    if (behavior.fail && (!behavior.failOn || behavior.failOn.includes("refresh"))) {
+      emit({ type: "diagnostic", severity: "error", message: behavior.fail });
+      throw new UnitRunError(instance.id, behavior.fail);
+    }
+    const changes: Record<string, number> = {};
+    for (const item of drift)
+      changes[item.change === "deleted" ? "delete" : "update"] = (changes[item.change === "deleted" ? "delete" : "update"] ?? 0) + 1;
+    const same = names.length - drift.length;
+    if (same > 0) changes.same = same;
+    const resourceCount = names.length - drift.filter((item) => item.change === "deleted").length;
+    emit({ type: "summary", changes, resourceCount, durationMs: Math.round(performance.now() - started) });
+    drift.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    return { changes, resourceCount, drift };
+  }
+}
+
+/** The URN the fake engine gives a resource of an instance. */
+function fakeUrn(request: UnitRunRequest, type: string, name: string): string {
+  return `urn:pulumi:${request.instance.uid}::${request.project}::${type}::${name}`;
 }
 
 /** Builds a fake engine from `HIGHSTATE_FAKE_ENGINE_*` variables (for the designer's end-to-end tests). */
@@ -260,6 +334,12 @@ export function fakeEngineFromEnvironment(env: NodeJS.ProcessEnv = process.env):
   const behaviors: Record<string, FakeUnitBehavior> = {};
   for (const instanceId of failing)
     behaviors[instanceId] = { fail: `fake failure of "${instanceId}" (HIGHSTATE_FAKE_ENGINE_FAIL)`, failOn: ["up", "preview"] };
+  // HIGHSTATE_FAKE_ENGINE_DRIFT=<instance id>,…: a drift check of these finds their first resource changed.
+  for (const instanceId of (env.HIGHSTATE_FAKE_ENGINE_DRIFT ?? "").split(",").map((item) => item.trim())) {
+    if (instanceId === "") continue;
+    const name = instanceId.slice(instanceId.lastIndexOf(":") + 1);
+    behaviors[instanceId] = { ...behaviors[instanceId], drift: [{ name: `${name}-1`, properties: ["value"] }] };
+  }
   for (const [instanceId, steps] of Object.entries(parseFakeSteps(env.HIGHSTATE_FAKE_ENGINE_STEPS)))
     behaviors[instanceId] = { ...behaviors[instanceId], steps };
   return new FakeEngine({

@@ -3,16 +3,6 @@ export { resolveBackendUrl } from "./backend.js";
 export { createEngine, UnknownEngineError } from "./create-engine.js";
 export * from "./errors.js";
 export type { OrchestratorEvent, OrchestratorListener } from "./event-hub.js";
-export {
-  FakeEngine,
-  type FakeEngineCall,
-  type FakeEngineOptions,
-  type FakeResourceStep,
-  type FakeUnitBehavior,
-  fakeEngineFromEnvironment,
-  parseFakeSteps,
-  placeholderOutputs,
-} from "./fake-engine.js";
 export { InstanceLogBook } from "./instance-logs.js";
 export { type OperationSelectionOptions, operationSelection } from "./operation-selection.js";
 export { defaultParallelism, type OperationHandle, type OperationRequest, Orchestrator, type OrchestratorOptions } from "./orchestrator.js";

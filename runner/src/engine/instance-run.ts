@@ -11,7 +11,16 @@ import type { OperationRecord, OutputValue } from "../workspace/index.js";
 import { UnitRunCancelledError } from "./errors.js";
 import type { ProjectContext, ProjectStateCache } from "./project-state.js";
 import { createSecretScrubber, type SecretScrubber } from "./secret-scrubber.js";
-import type { Engine, EngineEvent, EngineOutputValue, InstancePreview, OperationType, UnitRunRequest, UnitRunResult } from "./types.js";
+import type {
+  DriftedResource,
+  Engine,
+  EngineEvent,
+  EngineOutputValue,
+  InstancePreview,
+  OperationType,
+  UnitRunRequest,
+  UnitRunResult,
+} from "./types.js";
 
 /** What running an instance needs from its operation. */
 export interface InstanceRunEnvironment {
@@ -33,12 +42,19 @@ export interface InstanceRunEnvironment {
   acquireEngine: () => Promise<(() => void) | undefined>;
   /** Called when the engine run of the instance actually starts (it is "running" from then on). */
   onEngineStart: (instanceId: string) => void;
+  /**
+   * With `refresh`: a drift check. The engine previews the refresh; only the drift found is recorded
+   * (`drift` in the instance state); a failed check records nothing.
+   */
+  detectDrift?: boolean;
 }
 
 /** How an instance's part of an operation ended. */
 export interface InstanceRunOutcome {
   result: "succeeded" | "failed" | "cancelled";
   error?: string;
+  /** For a drift check that succeeded: the drifted resources (empty: none). */
+  drift?: DriftedResource[];
   /** For a successful `preview`: what `up` would do per resource (names scrubbed of secrets). */
   preview?: InstancePreview;
 }
@@ -80,6 +96,7 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
 
   const execute = async (op: OperationType, invokedTriggers: string[]): Promise<InstanceRunOutcome> => {
     const startedAt = new Date();
+    const checkDrift = op === "refresh" && env.detectDrift === true;
     const secrets = context.secrets.getInstanceSecrets(instanceId);
     const { inputs, secretInputs, inputDigests } = resolveInputs(env, instanceId, component);
     scrubber = createSecretScrubber(context.password, secrets, secretInputs);
@@ -106,6 +123,7 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
       secretInputs,
       secrets,
       invokedTriggers,
+      ...(checkDrift ? { detectDrift: true } : {}),
       password: context.password,
       encrypter: env.crypter,
       backendUrl: env.backendUrl,
@@ -123,8 +141,12 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
       result = await env.engine.runOperation(request);
     } catch (error) {
       const cancelled = error instanceof UnitRunCancelledError;
-      const message = scrubber.scrub(cancelled ? `The ${op} was cancelled.` : (error as Error).message || String(error));
+      const message = scrubber.scrub(
+        cancelled ? `The ${checkDrift ? "drift check" : op} was cancelled.` : (error as Error).message || String(error),
+      );
       if (!cancelled && !emittedErrors.has(message)) emit({ type: "diagnostic", severity: "error", message });
+      // A drift check changes nothing, not even when it fails.
+      if (checkDrift) return { result: cancelled ? "cancelled" : "failed", error: message };
       const before = cache.states.get(instance.uid)?.resourceCount ?? 0;
       await record({
         result: cancelled ? "cancelled" : "failed",
@@ -134,6 +156,18 @@ export async function runInstance(env: InstanceRunEnvironment, instanceId: strin
       return { result: cancelled ? "cancelled" : "failed", error: message };
     } finally {
       release();
+    }
+
+    if (checkDrift) {
+      const drift = (result.drift ?? []).map((resource) => ({
+        ...resource,
+        urn: scrubber.scrub(resource.urn),
+        name: scrubber.scrub(resource.name),
+        properties: resource.properties.map((property) => scrubber.scrub(property)),
+      }));
+      const state = await cache.store.recordDrift(instance.uid, instanceId, { checkedAt: new Date().toISOString(), resources: drift });
+      cache.states.set(instance.uid, state);
+      return { result: "succeeded", drift };
     }
 
     if (op === "up" || op === "refresh") {

@@ -161,6 +161,8 @@ export class Orchestrator {
       throw new OperationRefusedError(`Project "${context.name}" is locked: unlock it with its password before running instances.`);
     }
     if (request.instanceIds.length === 0) throw new OperationRefusedError("Name at least one instance to run.");
+    if (request.detectDrift && request.type !== "refresh")
+      throw new OperationRefusedError(`A drift check is a preview of a refresh; it cannot be combined with ${request.type}.`);
     const known = new Set(context.project.instances.map((instance) => instance.id));
     for (const id of request.instanceIds) if (!known.has(id)) throw new NoSuchInstanceError(context.name, id);
 
@@ -192,6 +194,7 @@ export class Orchestrator {
       state: "running",
       startedAt: new Date().toISOString(),
       results: Object.fromEntries(order.map((id) => [id, "pending" as const])),
+      ...(request.detectDrift ? { detectDrift: true } : {}),
     };
     const operation: RunningOperation = {
       info,
@@ -293,7 +296,10 @@ export class Orchestrator {
     for (const id of info.instanceIds) emitStatus(id);
 
     const crypter = context.secrets.crypter;
-    const dependsOn = operationDependencies(plan, info.instanceIds, request.type);
+    // Drift checks change nothing, so one failing does not stop the others.
+    const dependsOn = request.detectDrift
+      ? new Map(info.instanceIds.map((id) => [id, [] as string[]]))
+      : operationDependencies(plan, info.instanceIds, request.type);
 
     let refreshTimer: NodeJS.Timeout | undefined;
     const refreshStatuses = () => {
@@ -358,6 +364,7 @@ export class Orchestrator {
             signal: operation.graceful.signal,
             forceSignal: operation.force.signal,
             acquireEngine: () => engineSlots.acquire(operation.graceful.signal),
+            ...(request.detectDrift ? { detectDrift: true } : {}),
             onEngineStart: (instanceId) => {
               if (info.results[instanceId] === "running") return;
               info.results[instanceId] = "running";

@@ -168,6 +168,7 @@ export class ProjectStateCache {
             : {}),
       ...(notStarted ? { error: notStarted.error } : !live && stored?.lastError ? { error: stored.lastError.message } : {}),
       ...(last ? { updatedAt: last.finishedAt } : {}),
+      ...(stored?.drift && isCreated(stored) ? { drift: structuredClone(stored.drift) } : {}),
     };
   }
 }

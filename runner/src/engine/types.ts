@@ -1,10 +1,11 @@
 import type { ComponentSource, UnitInputsConfig, UnitInstanceConfig } from "@highstate/contract";
-import type { EngineEvent, EngineReadiness, InstancePreview, OperationInfo, OperationType } from "@highstate/project/api";
+import type { DriftedResource, EngineEvent, EngineReadiness, InstancePreview, OperationInfo, OperationType } from "@highstate/project/api";
 
 // The engine's events, operations, previews and statuses are what the designer sees too, so their types
 // live in the API layer both import (`@highstate/project/api`); the engine's modules take them from
 // here, and the server from that package, so the engine does not import the server.
 export type {
+  DriftedResource,
   EngineEvent,
   EngineReadiness,
   InstanceLogEntry,
@@ -64,6 +65,12 @@ export interface UnitRunRequest {
   secrets: Record<string, unknown>;
   /** Triggers invoked for this run (e.g. a before-destroy trigger before destroying). */
   invokedTriggers: string[];
+  /**
+   * With `refresh`: only check for drift. The engine previews the refresh (`pulumi refresh
+   * --preview-only`), changes no state (no stack lock is taken) and reports the drifted resources in
+   * {@link UnitRunResult.drift}.
+   */
+  detectDrift?: boolean;
   /** The project password, used as `PULUMI_CONFIG_PASSPHRASE` of the child processes only. */
   password: string;
   /** Encrypts the stack's secret config values. */
@@ -87,8 +94,10 @@ export interface UnitRunResult {
    * For `preview` it is the count the update would leave.
    */
   resourceCount: number;
-  /** Stack outputs after `up` (and after `refresh`); absent for preview and destroy. */
+  /** Stack outputs after `up` (and after `refresh`); absent for preview, destroy and drift checks. */
   outputs?: Record<string, EngineOutputValue>;
+  /** For a drift check ({@link UnitRunRequest.detectDrift}): the resources whose real state differs (empty: no drift). */
+  drift?: DriftedResource[];
   /** For `preview`: what `up` would do, per resource (from the engine's events; no property values). */
   preview?: InstancePreview;
 }
@@ -130,6 +139,11 @@ export interface OperationRequest {
   cascade?: boolean;
   /** Overrides the orchestrator's parallelism for this operation. */
   parallelism?: number;
+  /**
+   * For `refresh`: only check for drift (see {@link UnitRunRequest.detectDrift}). The result is recorded
+   * per instance (`drift` in its state, with the time); nothing else changes.
+   */
+  detectDrift?: boolean;
 }
 
 /** A started operation. */

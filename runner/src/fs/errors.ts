@@ -1,4 +1,5 @@
 /** Where in a file a problem is: a line and column (1-based) and/or a path to the offending value. */
+import { HighstateError } from "@highstate/contract";
 export interface FileLocation {
   /** 1-based line number. */
   line?: number;
@@ -38,7 +39,8 @@ function describeLocation(location: FileLocation | undefined): string {
  * format version, unknown fields or wrong types. The file is never overwritten while it is unreadable;
  * the message names the file, where the problem is and what it is.
  */
-export class UnreadableFileError extends Error {
+export class UnreadableFileError extends HighstateError {
+  static override readonly code = "unreadable-file";
   override name = "UnreadableFileError";
 
   /** The absolute path of the file. */

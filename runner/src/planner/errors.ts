@@ -1,5 +1,7 @@
+import { HighstateError } from "@highstate/contract";
 /** Thrown when instances feed each other in a loop; the message names the loop, e.g. `"a" → "b" → "a"`. */
-export class DependencyCycleError extends Error {
+export class DependencyCycleError extends HighstateError {
+  static override readonly code = "dependency-cycle";
   override name = "DependencyCycleError";
 
   constructor(
@@ -12,7 +14,8 @@ export class DependencyCycleError extends Error {
 }
 
 /** Thrown when a selection names an instance that is not in the project. */
-export class UnknownInstanceError extends Error {
+export class UnknownInstanceError extends HighstateError {
+  static override readonly code = "unknown-instance";
   override name = "UnknownInstanceError";
 
   constructor(
@@ -28,7 +31,8 @@ export class UnknownInstanceError extends Error {
 }
 
 /** Thrown when destroying instances whose dependents are still created, without cascading. */
-export class HasDependentsError extends Error {
+export class HasDependentsError extends HighstateError {
+  static override readonly code = "has-dependents";
   override name = "HasDependentsError";
 
   constructor(
@@ -44,7 +48,8 @@ export class HasDependentsError extends Error {
 }
 
 /** Thrown when a selection includes an instance that cannot run (unknown component, invalid args or inputs, a cycle). */
-export class InstanceBlockedError extends Error {
+export class InstanceBlockedError extends HighstateError {
+  static override readonly code = "instance-blocked";
   override name = "InstanceBlockedError";
 
   constructor(

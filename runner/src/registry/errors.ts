@@ -1,5 +1,7 @@
+import { HighstateError } from "@highstate/contract";
 /** Thrown when a component type is asked for that no installed package defines. */
-export class NoSuchComponentError extends Error {
+export class NoSuchComponentError extends HighstateError {
+  static override readonly code = "no-such-component";
   override name = "NoSuchComponentError";
 
   constructor(
@@ -15,7 +17,8 @@ export class NoSuchComponentError extends Error {
 }
 
 /** Thrown when a plugin package's definitions module cannot be imported. */
-export class DefinitionsImportError extends Error {
+export class DefinitionsImportError extends HighstateError {
+  static override readonly code = "definitions-import-failed";
   override name = "DefinitionsImportError";
 
   constructor(
@@ -36,7 +39,8 @@ export class DefinitionsImportError extends Error {
 }
 
 /** Thrown when two installed packages define the same component type and the runner must not guess which one to run. */
-export class DuplicateDefinitionError extends Error {
+export class DuplicateDefinitionError extends HighstateError {
+  static override readonly code = "duplicate-definition";
   override name = "DuplicateDefinitionError";
 
   constructor(

@@ -1,14 +1,17 @@
 /**
  * Writes a new component package from the template (`highstate create-package`).
  */
+
 import { readFileSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { HighstateError } from "@highstate/contract";
 import { domainFromName, type TemplateOptions, templateFiles } from "./template.js";
 
 /** Thrown when a package cannot be created; the message says what to change. */
-export class CreatePackageError extends Error {
+export class CreatePackageError extends HighstateError {
+  static override readonly code = "create-package-failed";
   override name = "CreatePackageError";
 }
 

@@ -1,5 +1,7 @@
+import { HighstateError } from "@highstate/contract";
 /** Thrown when a password does not match a project's (or stack's) `encryptionsalt`; nothing was written. */
-export class IncorrectPasswordError extends Error {
+export class IncorrectPasswordError extends HighstateError {
+  static override readonly code = "incorrect-password";
   override name = "IncorrectPasswordError";
 
   /** The file whose `encryptionsalt` the password was checked against, when known. */
@@ -17,7 +19,8 @@ export class IncorrectPasswordError extends Error {
 }
 
 /** Thrown when a secure value is not in Pulumi's `v1:<nonce>:<ciphertext>` format. */
-export class MalformedSecureValueError extends Error {
+export class MalformedSecureValueError extends HighstateError {
+  static override readonly code = "malformed-secure-value";
   override name = "MalformedSecureValueError";
 
   /** What is wrong with the value (the value itself is not repeated). */
@@ -30,7 +33,8 @@ export class MalformedSecureValueError extends Error {
 }
 
 /** Thrown when an `encryptionsalt` is not in Pulumi's `v1:<salt>:v1:<nonce>:<ciphertext>` format. */
-export class MalformedEncryptionSaltError extends Error {
+export class MalformedEncryptionSaltError extends HighstateError {
+  static override readonly code = "malformed-encryption-salt";
   override name = "MalformedEncryptionSaltError";
 
   /** What is wrong with the salt. */
@@ -46,7 +50,8 @@ export class MalformedEncryptionSaltError extends Error {
  * Thrown when a well-formed secure value does not decrypt with the project key: it was encrypted with
  * another password (or salt), or it was altered.
  */
-export class SecretDecryptionError extends Error {
+export class SecretDecryptionError extends HighstateError {
+  static override readonly code = "secret-decryption-failed";
   override name = "SecretDecryptionError";
 
   constructor(what: string, options?: ErrorOptions) {
@@ -55,7 +60,8 @@ export class SecretDecryptionError extends Error {
 }
 
 /** Thrown when secret values are read or written before the project was unlocked with its password. */
-export class SecretsLockedError extends Error {
+export class SecretsLockedError extends HighstateError {
+  static override readonly code = "secrets-locked";
   override name = "SecretsLockedError";
 
   constructor(file: string) {
@@ -64,7 +70,8 @@ export class SecretsLockedError extends Error {
 }
 
 /** Thrown when a secret is set on a project that has no password yet. */
-export class NoProjectPasswordError extends Error {
+export class NoProjectPasswordError extends HighstateError {
+  static override readonly code = "no-project-password";
   override name = "NoProjectPasswordError";
 
   constructor(file: string) {
@@ -73,7 +80,8 @@ export class NoProjectPasswordError extends Error {
 }
 
 /** Thrown when creating a password for a project that already has one. */
-export class ProjectPasswordExistsError extends Error {
+export class ProjectPasswordExistsError extends HighstateError {
+  static override readonly code = "project-password-exists";
   override name = "ProjectPasswordExistsError";
 
   constructor(file: string) {
@@ -85,7 +93,8 @@ export class ProjectPasswordExistsError extends Error {
  * Thrown when the secrets file was re-encrypted (or removed) by someone else since it was unlocked, so
  * values encrypted with the key at hand would be unreadable. Nothing was written.
  */
-export class SecretsChangedOnDiskError extends Error {
+export class SecretsChangedOnDiskError extends HighstateError {
+  static override readonly code = "secrets-changed-on-disk";
   override name = "SecretsChangedOnDiskError";
 
   constructor(file: string) {
@@ -114,7 +123,8 @@ function describeBindingProblem(problem: SecretBindingProblem): string {
  * moved to another instance or secret name, or edited by hand. Nothing is read or written until the
  * file is restored or the change is accepted with `highstate secrets accept`.
  */
-export class SecretBindingError extends Error {
+export class SecretBindingError extends HighstateError {
+  static override readonly code = "secrets-not-bound";
   override name = "SecretBindingError";
 
   /** The secrets file. */
@@ -142,7 +152,8 @@ export class SecretBindingError extends Error {
 }
 
 /** Thrown when renaming an instance whose secrets are bound while the project is locked: the bindings need the password. */
-export class SecretRebindLockedError extends Error {
+export class SecretRebindLockedError extends HighstateError {
+  static override readonly code = "secret-rebind-locked";
   override name = "SecretRebindLockedError";
 
   constructor(file: string, instanceId: string) {

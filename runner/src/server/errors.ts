@@ -1,10 +1,13 @@
 /**
  * Errors of the designer server itself, and the mapping of the runner's domain errors to API errors.
  */
+import { HighstateError } from "@highstate/contract";
+import { type ErrorCode, isErrorCode, isHighstateError } from "../errors/index.js";
 import { HttpError } from "./http.js";
 
 /** Thrown when the server would listen on a non-loopback address without `--allow-remote`. */
-export class RemoteAccessNotAllowedError extends Error {
+export class RemoteAccessNotAllowedError extends HighstateError {
+  static override readonly code = "remote-access-not-allowed";
   override name = "RemoteAccessNotAllowedError";
 
   constructor(
@@ -18,7 +21,8 @@ export class RemoteAccessNotAllowedError extends Error {
 }
 
 /** Thrown when the workspace folder given to the server does not exist. */
-export class NoSuchWorkspaceError extends Error {
+export class NoSuchWorkspaceError extends HighstateError {
+  static override readonly code = "no-such-workspace";
   override name = "NoSuchWorkspaceError";
 
   constructor(
@@ -32,7 +36,8 @@ export class NoSuchWorkspaceError extends Error {
 }
 
 /** Thrown when the server cannot listen on the asked address and port. */
-export class ListenError extends Error {
+export class ListenError extends HighstateError {
+  static override readonly code = "listen-failed";
   override name = "ListenError";
 
   constructor(
@@ -53,64 +58,116 @@ export class ListenError extends Error {
   }
 }
 
+/** How an error code is reported by the API: the HTTP status, and the `code` of the `ApiError` body. */
+export interface HttpErrorMapping {
+  /** The HTTP status (4xx: the request or the project is wrong; 5xx: the server or a peer failed). */
+  status: number;
+  /** The code of the response body, when it is not the error code itself (codes the designer already knows). */
+  api?: string;
+}
+
 /**
- * Maps an error class name to the HTTP status and code it is reported with. Every name is the `name` of
- * an error class of the runner (`errors.test.ts` checks it, and that every other error class is either
- * mapped or deliberately reported otherwise).
+ * The HTTP status (and API code) of every error code: typed over `ErrorCode`, so a new code must be
+ * added here to compile, and `errors.test.ts` checks both directions at run time too. Errors that are
+ * only raised by the CLI or before the server listens are mapped as well, so that nothing a request
+ * could raise turns into a bare 500.
  */
-export const domainErrors: Readonly<Record<string, { status: number; code: string }>> = {
-  InvalidProjectNameError: { status: 400, code: "bad-request" },
-  ProjectNotFoundError: { status: 404, code: "not-found" },
-  ProjectAlreadyExistsError: { status: 409, code: "already-exists" },
-  ProjectHasResourcesError: { status: 409, code: "has-resources" },
-  InvalidProjectError: { status: 422, code: "unreadable" },
-  UnreadableFileError: { status: 422, code: "unreadable" },
-  IncorrectPasswordError: { status: 401, code: "incorrect-password" },
-  SecretsLockedError: { status: 423, code: "locked" },
-  NoProjectPasswordError: { status: 409, code: "no-password" },
-  ProjectPasswordExistsError: { status: 409, code: "already-exists" },
-  SecretsChangedOnDiskError: { status: 409, code: "conflict" },
-  SecretDecryptionError: { status: 422, code: "unreadable" },
-  SecretBindingError: { status: 409, code: "secrets-not-bound" },
-  SecretRebindLockedError: { status: 423, code: "locked" },
-  StaleSecretOutputsError: { status: 409, code: "stale-secret-outputs" },
-  MalformedSecureValueError: { status: 422, code: "unreadable" },
-  MalformedEncryptionSaltError: { status: 422, code: "unreadable" },
-  NoSuchComponentError: { status: 422, code: "unknown-component" },
-  DuplicateDefinitionError: { status: 422, code: "duplicate-component" },
-  NoSuchInstanceError: { status: 404, code: "not-found" },
-  DependencyCycleError: { status: 422, code: "cycle" },
-  HasDependentsError: { status: 409, code: "has-dependents" },
-  InstanceBlockedError: { status: 409, code: "blocked" },
-  NoSuchOperationError: { status: 404, code: "not-found" },
-  NoSuchTerminalSessionError: { status: 404, code: "not-found" },
-  TerminalSessionInUseError: { status: 409, code: "busy" },
-  PulumiCliNotFoundError: { status: 503, code: "pulumi-missing" },
-  PulumiCliUnusableError: { status: 503, code: "pulumi-unusable" },
-  OperationRefusedError: { status: 409, code: "refused" },
-  HostKeyMismatchError: { status: 502, code: "host-key-mismatch" },
-  InvalidHostKeyError: { status: 502, code: "invalid-host-key" },
-  SshUnreachableError: { status: 502, code: "unreachable" },
-  SshAuthenticationError: { status: 502, code: "authentication-failed" },
-  SshCredentialsError: { status: 422, code: "invalid-credentials" },
-  SshSessionError: { status: 502, code: "session-failed" },
-  LocalTerminalError: { status: 500, code: "terminal-failed" },
-  WorkspaceLockedError: { status: 423, code: "locked" },
+export const httpErrors: { readonly [code in ErrorCode]: HttpErrorMapping } = {
+  // @highstate/contract
+  "invalid-definition": { status: 422 },
+  "duplicate-type": { status: 422 },
+  // cli (never raised while serving a request)
+  "command-failed": { status: 500 },
+  usage: { status: 400, api: "bad-request" },
+  "no-workspace": { status: 404, api: "not-found" },
+  "no-project-selected": { status: 400, api: "bad-request" },
+  "password-required": { status: 401 },
+  "prompt-cancelled": { status: 400 },
+  // engine
+  "pulumi-cli-not-found": { status: 503, api: "pulumi-missing" },
+  "pulumi-cli-unusable": { status: 503, api: "pulumi-unusable" },
+  "pulumi-install-failed": { status: 502 },
+  "unit-module-not-found": { status: 422 },
+  "unit-run-failed": { status: 500 },
+  "unit-run-cancelled": { status: 409, api: "cancelled" },
+  "stack-locked": { status: 423, api: "locked" },
+  "operation-refused": { status: 409, api: "refused" },
+  "no-such-instance": { status: 404, api: "not-found" },
+  "no-such-operation": { status: 404, api: "not-found" },
+  "unknown-engine": { status: 500 },
+  // planner
+  "dependency-cycle": { status: 422, api: "cycle" },
+  "unknown-instance": { status: 404, api: "not-found" },
+  "has-dependents": { status: 409 },
+  "instance-blocked": { status: 409, api: "blocked" },
+  // registry
+  "no-such-component": { status: 422, api: "unknown-component" },
+  "definitions-import-failed": { status: 422 },
+  "duplicate-definition": { status: 422, api: "duplicate-component" },
+  // secrets
+  "incorrect-password": { status: 401 },
+  "malformed-secure-value": { status: 422, api: "unreadable" },
+  "malformed-encryption-salt": { status: 422, api: "unreadable" },
+  "secret-decryption-failed": { status: 422, api: "unreadable" },
+  "secrets-locked": { status: 423, api: "locked" },
+  "no-project-password": { status: 409, api: "no-password" },
+  "project-password-exists": { status: 409, api: "already-exists" },
+  "secrets-changed-on-disk": { status: 409, api: "conflict" },
+  "secrets-not-bound": { status: 409 },
+  "secret-rebind-locked": { status: 423, api: "locked" },
+  // fs
+  "unreadable-file": { status: 422, api: "unreadable" },
+  // workspace
+  "invalid-project-name": { status: 400, api: "bad-request" },
+  "project-not-found": { status: 404, api: "not-found" },
+  "project-already-exists": { status: 409, api: "already-exists" },
+  "project-has-resources": { status: 409, api: "has-resources" },
+  "invalid-project": { status: 422, api: "unreadable" },
+  "stale-secret-outputs": { status: 409 },
+  "workspace-locked": { status: 423, api: "locked" },
+  "broken-workspace-lock": { status: 500 },
+  "plug-and-play-unsupported": { status: 500 },
+  // project operations: applyMutations reports them as 400s naming the mutation; elsewhere the same
+  "project-operation-refused": { status: 400, api: "bad-request" },
+  "instance-not-found": { status: 400, api: "bad-request" },
+  "hub-not-found": { status: 400, api: "bad-request" },
+  "unknown-component-type": { status: 400, api: "bad-request" },
+  "invalid-instance-name": { status: 400, api: "bad-request" },
+  "duplicate-instance": { status: 400, api: "bad-request" },
+  "invalid-args": { status: 400, api: "bad-request" },
+  "invalid-position": { status: 400, api: "bad-request" },
+  "input-not-found": { status: 400, api: "bad-request" },
+  "output-not-found": { status: 400, api: "bad-request" },
+  "incompatible-input": { status: 400, api: "bad-request" },
+  "invalid-hub": { status: 400, api: "bad-request" },
+  // scaffold
+  "create-package-failed": { status: 500 },
+  // terminals
+  "terminal-failed": { status: 500 },
+  "host-key-mismatch": { status: 502 },
+  "invalid-host-key": { status: 502 },
+  "ssh-unreachable": { status: 502 },
+  "ssh-authentication-failed": { status: 502 },
+  "ssh-credentials-invalid": { status: 422 },
+  "ssh-session-failed": { status: 502 },
+  "local-terminal-failed": { status: 500 },
+  "terminal-session-not-found": { status: 404, api: "not-found" },
+  "terminal-session-in-use": { status: 409, api: "conflict" },
+  // server (raised before it listens)
+  "remote-access-not-allowed": { status: 500 },
+  "no-such-workspace": { status: 500 },
+  "listen-failed": { status: 500 },
 };
 
 /**
- * Turns a domain error of the runner into an `HttpError` (keeping its message, which names the thing
- * and says what to do). Errors are matched by their `name` (every error class of the runner sets it,
- * and it survives bundling, unlike class identity across module copies), so the server needs no import
- * of every module's error classes. Unknown errors are returned unchanged (→ 500).
+ * Turns a Highstate error into an `HttpError` by its `code` (keeping its message, which names the thing
+ * and says what to do, and its `field` when it has one). Going by the code, not the class, recognises
+ * errors from any copy of the packages and needs no import of every module's error classes. Other
+ * errors, and codes this runner does not know (e.g. from a newer contract), are returned unchanged (→ 500).
  */
 export function toHttpError(error: unknown): unknown {
-  if (error instanceof HttpError || !(error instanceof Error)) return error;
-  const mapping = Object.hasOwn(domainErrors, error.name) ? domainErrors[error.name] : undefined;
-  if (!mapping) return error;
+  if (error instanceof HttpError || !isHighstateError(error) || !isErrorCode(error.code)) return error;
+  const { status, api } = httpErrors[error.code];
   const field = (error as { field?: unknown }).field;
-  // Errors that carry their own stable code (terminal errors) keep it.
-  const ownCode = (error as { code?: unknown }).code;
-  const code = typeof ownCode === "string" && /^[a-z][a-z-]*$/.test(ownCode) ? ownCode : mapping.code;
-  return new HttpError(mapping.status, code, error.message, typeof field === "string" ? { field } : {}, { cause: error });
+  return new HttpError(status, api ?? error.code, error.message, typeof field === "string" ? { field } : {}, { cause: error });
 }

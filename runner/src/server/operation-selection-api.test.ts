@@ -5,7 +5,7 @@
 
 import type { ApiError, InstanceLogs, OperationInfo, OperationSelection, ProjectSnapshot } from "@highstate/project/api";
 import { beforeAll, describe, expect, test } from "vitest";
-import { FakeEngine } from "../engine/index.js";
+import { FakeEngine } from "../testing/index.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
 

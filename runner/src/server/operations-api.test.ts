@@ -12,7 +12,7 @@ import type {
   TerminalSession,
 } from "@highstate/project/api";
 import { beforeAll, describe, expect, test } from "vitest";
-import { FakeEngine } from "../engine/index.js";
+import { FakeEngine } from "../testing/index.js";
 import { binaryReceived, nextMessage } from "./__fixtures__/client.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";

@@ -3,7 +3,7 @@
  * (bumped on every change to the model, including edits made on disk by someone else), its secrets
  * file, and the password once the user has unlocked it. Changes to one project are serialised.
  */
-import type { Project } from "@highstate/contract";
+import { isHighstateError, type Project } from "@highstate/contract";
 import type { ProjectList, ProjectSummary, ServerEvent } from "@highstate/project/api";
 import type { ProjectContext } from "../engine/index.js";
 import { readTextFileIfExists } from "../fs/strict-text.js";
@@ -136,7 +136,7 @@ export class ProjectSessions {
       await session.secrets.refresh();
     } catch (error) {
       // A new password, or a value moved to another place: locked until unlocked (or accepted) again.
-      if ((error as Error).name !== "SecretsChangedOnDiskError" && (error as Error).name !== "SecretBindingError") throw error;
+      if (!isHighstateError(error, "secrets-changed-on-disk", "secrets-not-bound")) throw error;
       session.password = undefined;
       this.#options.broadcast({ type: "project-changed", project: session.name, revision: session.revision });
     }

@@ -3,23 +3,17 @@
  * it to an HTTP status and the designer can show the message as it is: every message names the thing in
  * quotes and says what to do.
  */
+import { HighstateError } from "@highstate/contract";
 
-/** The base class of every terminal error. `code` is stable for programs (and the API's error body). */
-export class TerminalError extends Error {
+/** The base class of every terminal error; each subclass has its own stable `code` (e.g. `host-key-mismatch`). */
+export class TerminalError extends HighstateError {
+  static override readonly code: string = "terminal-failed";
   override name = "TerminalError";
-
-  constructor(
-    /** Stable machine-readable kind, e.g. `host-key-mismatch`. */
-    readonly code: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 /** The SSH server offered a host key different from the one pinned in the terminal spec. */
 export class HostKeyMismatchError extends TerminalError {
+  static override readonly code = "host-key-mismatch";
   override name = "HostKeyMismatchError";
 
   constructor(
@@ -31,7 +25,6 @@ export class HostKeyMismatchError extends TerminalError {
     readonly actualFingerprint: string,
   ) {
     super(
-      "host-key-mismatch",
       `The host key of SSH server "${address}" has changed: expected ${expectedFingerprint}, got ${actualFingerprint}. ` +
         "The connection was refused. If the server was reinstalled, re-run its instance to pin the new key; otherwise someone may be intercepting the connection.",
     );
@@ -40,6 +33,7 @@ export class HostKeyMismatchError extends TerminalError {
 
 /** The pinned host key in the terminal spec cannot be parsed. */
 export class InvalidHostKeyError extends TerminalError {
+  static override readonly code = "invalid-host-key";
   override name = "InvalidHostKeyError";
 
   constructor(
@@ -47,7 +41,6 @@ export class InvalidHostKeyError extends TerminalError {
     reason: string,
   ) {
     super(
-      "invalid-host-key",
       `The pinned host key "${abbreviate(hostKey)}" is not an OpenSSH public key line (${reason}). Re-run the instance that provides the terminal.`,
     );
   }
@@ -55,6 +48,7 @@ export class InvalidHostKeyError extends TerminalError {
 
 /** The SSH server could not be reached (connection refused, no route, DNS failure, handshake timeout). */
 export class SshUnreachableError extends TerminalError {
+  static override readonly code = "ssh-unreachable";
   override name = "SshUnreachableError";
 
   constructor(
@@ -62,16 +56,13 @@ export class SshUnreachableError extends TerminalError {
     reason: string,
     options?: ErrorOptions,
   ) {
-    super(
-      "ssh-unreachable",
-      `Cannot reach SSH server "${address}": ${reason}. Check that the server is up and the host and port are right.`,
-      options,
-    );
+    super(`Cannot reach SSH server "${address}": ${reason}. Check that the server is up and the host and port are right.`, options);
   }
 }
 
 /** The SSH server refused every credential offered. */
 export class SshAuthenticationError extends TerminalError {
+  static override readonly code = "ssh-authentication-failed";
   override name = "SshAuthenticationError";
 
   constructor(
@@ -82,7 +73,6 @@ export class SshAuthenticationError extends TerminalError {
     options?: ErrorOptions,
   ) {
     super(
-      "ssh-authentication-failed",
       `SSH server "${address}" refused user "${user}" with the ${methods.join(" and ") || "given credentials"}. ` +
         "Check the instance's SSH key pair or password and that the key is in the server's authorized_keys.",
       options,
@@ -92,6 +82,7 @@ export class SshAuthenticationError extends TerminalError {
 
 /** The terminal spec's credentials are missing or unusable (e.g. a private key that cannot be parsed). */
 export class SshCredentialsError extends TerminalError {
+  static override readonly code = "ssh-credentials-invalid";
   override name = "SshCredentialsError";
 
   constructor(
@@ -99,12 +90,13 @@ export class SshCredentialsError extends TerminalError {
     reason: string,
     options?: ErrorOptions,
   ) {
-    super("ssh-credentials-invalid", `Cannot log in to SSH server "${address}": ${reason}.`, options);
+    super(`Cannot log in to SSH server "${address}": ${reason}.`, options);
   }
 }
 
 /** The SSH connection broke after it was established, or the server refused to open a shell. */
 export class SshSessionError extends TerminalError {
+  static override readonly code = "ssh-session-failed";
   override name = "SshSessionError";
 
   constructor(
@@ -112,12 +104,13 @@ export class SshSessionError extends TerminalError {
     reason: string,
     options?: ErrorOptions,
   ) {
-    super("ssh-session-failed", `SSH session with "${address}" failed: ${reason}.`, options);
+    super(`SSH session with "${address}" failed: ${reason}.`, options);
   }
 }
 
 /** A local terminal could not be started. */
 export class LocalTerminalError extends TerminalError {
+  static override readonly code = "local-terminal-failed";
   override name = "LocalTerminalError";
 
   constructor(
@@ -126,25 +119,27 @@ export class LocalTerminalError extends TerminalError {
     reason: string,
     options?: ErrorOptions,
   ) {
-    super("local-terminal-failed", `Cannot start local terminal "${terminal}": ${reason}.`, options);
+    super(`Cannot start local terminal "${terminal}": ${reason}.`, options);
   }
 }
 
 /** No open terminal session has the given id (never opened, already closed, or expired before a socket attached). */
 export class NoSuchTerminalSessionError extends TerminalError {
+  static override readonly code = "terminal-session-not-found";
   override name = "NoSuchTerminalSessionError";
 
   constructor(readonly sessionId: string) {
-    super("not-found", `Terminal session "${sessionId}" does not exist or has already closed. Open the terminal again.`);
+    super(`Terminal session "${sessionId}" does not exist or has already closed. Open the terminal again.`);
   }
 }
 
 /** A socket tried to attach to a session that already has one; each session serves exactly one socket. */
 export class TerminalSessionInUseError extends TerminalError {
+  static override readonly code = "terminal-session-in-use";
   override name = "TerminalSessionInUseError";
 
   constructor(readonly sessionId: string) {
-    super("conflict", `Terminal session "${sessionId}" is already connected. Open the terminal again to get a new session.`);
+    super(`Terminal session "${sessionId}" is already connected. Open the terminal again to get a new session.`);
   }
 }
 

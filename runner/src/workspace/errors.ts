@@ -1,5 +1,7 @@
+import { HighstateError } from "@highstate/contract";
 /** Thrown when a project name is not allowed (it becomes a file name and part of stack names). */
-export class InvalidProjectNameError extends Error {
+export class InvalidProjectNameError extends HighstateError {
+  static override readonly code = "invalid-project-name";
   override name = "InvalidProjectNameError";
 
   constructor(
@@ -13,7 +15,8 @@ export class InvalidProjectNameError extends Error {
 }
 
 /** Thrown when a project that does not exist is loaded, renamed or deleted. */
-export class ProjectNotFoundError extends Error {
+export class ProjectNotFoundError extends HighstateError {
+  static override readonly code = "project-not-found";
   override name = "ProjectNotFoundError";
 
   constructor(
@@ -27,7 +30,8 @@ export class ProjectNotFoundError extends Error {
 }
 
 /** Thrown when a project is created or renamed onto a name that is taken. */
-export class ProjectAlreadyExistsError extends Error {
+export class ProjectAlreadyExistsError extends HighstateError {
+  static override readonly code = "project-already-exists";
   override name = "ProjectAlreadyExistsError";
 
   constructor(
@@ -41,7 +45,8 @@ export class ProjectAlreadyExistsError extends Error {
 }
 
 /** Thrown when deleting a project whose instances still have resources, unless forced. */
-export class ProjectHasResourcesError extends Error {
+export class ProjectHasResourcesError extends HighstateError {
+  static override readonly code = "project-has-resources";
   override name = "ProjectHasResourcesError";
 
   constructor(

@@ -76,6 +76,30 @@ export const secretOutputsSchema = z
   })
   .strict();
 
+/** One resource a drift check found differing from the stack's state (property names only, never values). */
+export const driftedResourceSchema = z
+  .object({
+    urn: z.string(),
+    type: z.string(),
+    name: z.string(),
+    /** `changed`: properties differ; `deleted`: the resource no longer exists. */
+    change: z.enum(["changed", "deleted"]),
+    /** Names of the top-level properties that differ. */
+    properties: z.array(z.string()),
+  })
+  .strict();
+
+/** The result of the last drift check (`highstate drift`). */
+export const instanceDriftSchema = z
+  .object({
+    /** When the check finished (ISO 8601). */
+    checkedAt: z.string(),
+    /** The resources that differ; empty when none does. */
+    resources: z.array(driftedResourceSchema),
+  })
+  .strict();
+export type StoredInstanceDrift = z.output<typeof instanceDriftSchema>;
+
 /** The local state of one instance, in `.highstate/instances/<project>/<uid>.json`. */
 export const instanceStateSchema = z
   .object({
@@ -102,6 +126,11 @@ export const instanceStateSchema = z
     lastError: instanceErrorSchema.optional(),
     /** The most recent operations, oldest first. */
     log: z.array(operationLogEntrySchema).default([]),
+    /**
+     * The last drift check (it changes nothing else). Cleared by a later successful `up`, `refresh` or
+     * `destroy`, after which the stack matches what it found (or it no longer applies).
+     */
+    drift: instanceDriftSchema.optional(),
   })
   .strict();
 export type InstanceState = z.output<typeof instanceStateSchema>;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { HighstateError } from "@highstate/contract";
 import { ensurePrivateDir, readSmallFiles, writeFileAtomic } from "../fs/atomic-write.js";
 import { hashJson, stableJson } from "../fs/canonical.js";
 import { formatValuePath, UnreadableFileError } from "../fs/errors.js";
@@ -17,6 +18,7 @@ import {
   instanceStateSchema,
   type OperationResult,
   type RunFingerprint,
+  type StoredInstanceDrift,
 } from "./instance-state-schema.js";
 import { workspacePaths } from "./paths.js";
 
@@ -52,7 +54,8 @@ export interface OperationRecord {
 }
 
 /** Thrown when secret outputs were encrypted under a previous project password (a crash during a password change). */
-export class StaleSecretOutputsError extends Error {
+export class StaleSecretOutputsError extends HighstateError {
+  static override readonly code = "stale-secret-outputs";
   override name = "StaleSecretOutputsError";
 
   constructor(file: string) {
@@ -137,6 +140,14 @@ export class InstanceStateStore {
    */
   record(uid: string, record: OperationRecord, crypter?: PassphraseCrypter): Promise<InstanceState> {
     return this.update(uid, record.instanceId, (state) => applyRecord(state, record, crypter, this.maxLogEntries, this.file(uid)));
+  }
+
+  /**
+   * Records the result of a drift check (`highstate drift`): only the `drift` field changes, so the
+   * status, outputs, log and last error stay as they are. Returns the new state.
+   */
+  recordDrift(uid: string, instanceId: string, drift: StoredInstanceDrift): Promise<InstanceState> {
+    return this.update(uid, instanceId, (state) => ({ ...structuredClone(state), drift: structuredClone(drift) }));
   }
 
   /** Removes an instance's state (after it was destroyed and removed from the project). */
@@ -242,6 +253,8 @@ function applyRecord(
   if (record.operation === "up" && record.result === "succeeded" && record.fingerprint)
     next.lastSuccess = { ...record.fingerprint, finishedAt };
   if (record.result === "succeeded" && record.operation !== "preview") delete next.lastError;
+  // After a successful up (which reverts drift), refresh (which accepts it) or destroy, the last drift check no longer applies.
+  if (record.result === "succeeded" && record.operation !== "preview") delete next.drift;
   if (record.result !== "succeeded" && record.operation !== "preview") {
     next.lastError = {
       operation: record.operation,

@@ -3,6 +3,7 @@ import { readFileSync, unlinkSync } from "node:fs";
 import { link, lstat, mkdir, open, readdir, readFile, rmdir, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
+import { HighstateError } from "@highstate/contract";
 import { ensurePrivateDir, isProcessAlive } from "../fs/atomic-write.js";
 import { workspacePaths } from "./paths.js";
 
@@ -37,7 +38,8 @@ export function printable(text: string): string {
 }
 
 /** Thrown when the lock path is something other than a lock file (a folder, a symbolic link). */
-export class BrokenWorkspaceLockError extends Error {
+export class BrokenWorkspaceLockError extends HighstateError {
+  static override readonly code = "broken-workspace-lock";
   override name = "BrokenWorkspaceLockError";
 
   constructor(
@@ -53,7 +55,8 @@ export class BrokenWorkspaceLockError extends Error {
 }
 
 /** Thrown when another process holds the workspace lock; names the holder. */
-export class WorkspaceLockedError extends Error {
+export class WorkspaceLockedError extends HighstateError {
+  static override readonly code = "workspace-locked";
   override name = "WorkspaceLockedError";
 
   constructor(

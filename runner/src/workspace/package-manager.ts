@@ -8,8 +8,18 @@
 
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { HighstateError } from "@highstate/contract";
+import type * as Yaml from "yaml";
+
+/**
+ * The YAML parser, loaded on first use: only Yarn workspaces have a `.yarnrc.yml` to read, and every
+ * command checks for Plug'n'Play at start, so loading it up front would slow down every start.
+ */
+function parseDocument(text: string): Yaml.Document {
+  return (createRequire(import.meta.url)("yaml") as typeof Yaml).parseDocument(text);
+}
 
 /** A package manager Highstate recognises. */
 export type PackageManagerName = "npm" | "yarn" | "pnpm" | "bun";
@@ -32,7 +42,8 @@ export interface PackageManagerInfo {
 }
 
 /** The workspace runs under Yarn Plug'n'Play, which Highstate cannot work with. */
-export class PlugAndPlayError extends Error {
+export class PlugAndPlayError extends HighstateError {
+  static override readonly code = "plug-and-play-unsupported";
   override name = "PlugAndPlayError";
 
   constructor(

@@ -1,4 +1,4 @@
-import { type Hub, type Instance, type Project, projectFormatVersion, projectSchema } from "@highstate/contract";
+import { HighstateError, type Hub, type Instance, type Project, projectFormatVersion, projectSchema } from "@highstate/contract";
 import type { z } from "zod";
 import { stableJson } from "../fs/canonical.js";
 import { formatValuePath, UnreadableFileError } from "../fs/errors.js";
@@ -167,7 +167,8 @@ export function serializeProject(project: Project): string {
 }
 
 /** Thrown when a project about to be saved does not match the project schema; nothing is written. */
-export class InvalidProjectError extends Error {
+export class InvalidProjectError extends HighstateError {
+  static override readonly code = "invalid-project";
   override name = "InvalidProjectError";
 
   constructor(

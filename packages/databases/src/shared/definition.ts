@@ -24,6 +24,15 @@ export const serverArgs = {
     .default("10Gi"),
   /** The storage class of the data volume; the cluster's default class when left out. */
   storageClassName: z.string().min(1).optional(),
+  /**
+   * How backups to a connected Restic Repo are taken. `logical` (the default): a dump of every database
+   * (`pg_dump` / `mariadb-dump`), which restores across minor versions and is loaded by the server's
+   * first start. `physical`: a copy of the data directory taken while the server runs
+   * (`pg_basebackup` / `mariadb-backup`), faster to take and to restore for large databases, put back in
+   * place before the server starts; it needs the same major version (the pinned image) to restore.
+   * Ignored without a Restic Repo.
+   */
+  backupMode: z.enum(["logical", "physical"]).default("logical"),
 };
 
 /** The secrets both database servers keep. */

@@ -46,6 +46,11 @@ export interface DatabaseFlavor {
   env(passwordSecret: string): k8s.types.input.core.v1.EnvVar[];
   /** Extra args of the server command. */
   args: string[];
+  /**
+   * Extra server args and config files (mounted from the scripts ConfigMap at `/opt/highstate`) a
+   * physical backup needs, e.g. PostgreSQL's pg_hba.conf allowing the backup's replication connection.
+   */
+  physicalBackup?: { args: string[]; files: Record<string, string> };
   /** The wrapper run from /docker-entrypoint-initdb.d on first start: restores a dump found in the volume. */
   initScript: string;
   /** The command of the client terminal, run in the server container. */
@@ -57,7 +62,14 @@ export interface DatabaseFlavor {
 /** The unit context parts the server builder reads. */
 export interface ServerUnit {
   name: string;
-  args: { namespace?: string; external: boolean; fqdn?: string; storageSize: string; storageClassName?: string };
+  args: {
+    namespace?: string;
+    external: boolean;
+    fqdn?: string;
+    storageSize: string;
+    storageClassName?: string;
+    backupMode?: "logical" | "physical";
+  };
   instance: { readonly id: string };
   inputs: { k8sCluster: pulumi.Output<Cluster>; resticRepo?: pulumi.Output<ResticRepository>; dnsProviders: pulumi.Output<DnsProvider>[] };
   invokedTriggers: readonly string[];
@@ -108,11 +120,17 @@ export function createDatabaseServer(unit: ServerUnit, flavor: DatabaseFlavor): 
     { provider },
   );
   const scriptNames: DatabaseScriptName[] = [`${flavor.app}-backup.sh`, `${flavor.app}-restore.sh`, `${flavor.app}-create-database.sh`];
+  const physical = unit.inputs.resticRepo !== undefined && args.backupMode === "physical";
+  const physicalExtras = physical ? flavor.physicalBackup : undefined;
   const scripts = new k8s.core.v1.ConfigMap(
     resourceName(unit, "scripts"),
     {
       metadata: { name: `${objectName}-scripts`, namespace: namespace.metadata.name, labels },
-      data: { ...Object.fromEntries(scriptNames.map((name) => [name, databaseScript(name)])), "initdb-restore.sh": flavor.initScript },
+      data: {
+        ...Object.fromEntries(scriptNames.map((name) => [name, databaseScript(name)])),
+        "initdb-restore.sh": flavor.initScript,
+        ...physicalExtras?.files,
+      },
     },
     { provider },
   );
@@ -159,7 +177,7 @@ export function createDatabaseServer(unit: ServerUnit, flavor: DatabaseFlavor): 
           namespace: namespace.metadata.name,
           claimName: volumeClaim.metadata.name,
           workloadSelector: selector,
-          ...databaseBackupOptions(flavor, { host, password }),
+          ...databaseBackupOptions(flavor, { host, password }, physical ? "physical" : "logical"),
           invokedTriggers: unit.invokedTriggers,
         },
         { provider },
@@ -183,7 +201,7 @@ export function createDatabaseServer(unit: ServerUnit, flavor: DatabaseFlavor): 
               {
                 name: flavor.app,
                 image: flavor.image,
-                args: flavor.args,
+                args: [...flavor.args, ...(physicalExtras?.args ?? [])],
                 env: [...flavor.env(passwordSecret), { name: "DUMP_DIR", value: dumpDir }],
                 ports: [{ name: flavor.portName, containerPort: flavor.port, protocol: "TCP" }],
                 readinessProbe: flavor.readinessProbe,

@@ -111,7 +111,7 @@ describe("Pulumi.<project>.yaml", () => {
     expect((await runCli(["secrets", "set", "a", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "right" }, stdin: "v" })).code).toBe(0);
     const before = await readFile(file, "utf8");
     const wrong = await runCli(["secrets", "delete", "a", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "wrong" } });
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/password/i);
     expect(await readFile(file, "utf8")).toBe(before);
     const right = await runCli(["secrets", "delete", "a", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "right" } });

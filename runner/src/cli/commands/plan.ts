@@ -1,7 +1,8 @@
 import type { Project, Registry } from "@highstate/contract";
-import { ProjectStateCache } from "../../engine/project-state.js";
+import { isCreated, ProjectStateCache } from "../../engine/project-state.js";
 import { emptySecretsDigest } from "../../planner/fingerprint.js";
 import { type InstancePlan, planProject } from "../../planner/plan.js";
+import { projectArgsValidator } from "../../registry/args-checks.js";
 import { ProjectSecrets } from "../../secrets/project-secrets.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
 import type { CommandContext, CommandSpec } from "../command.js";
@@ -51,7 +52,7 @@ const command: CommandSpec = {
   name: "plan",
   summary: "Show what is outdated and the order it would run in",
   description:
-    "Shows, for one project, which instances are not created or outdated (args, secrets, inputs or the component package changed since the last successful run, or something upstream will change) and the layers `up` would run them in: each layer after the previous one, the instances of a layer in parallel. Secrets are compared when HIGHSTATE_PASSWORD is set or with --ask-password. Exits with 1 when instances form a dependency cycle.",
+    "Shows, for one project, which instances are not created or outdated (args, secrets, inputs or the component package changed since the last successful run, or something upstream will change) and the layers `up` would run them in: each layer after the previous one, the instances of a layer in parallel, and the instances the last `highstate drift` found drifted. Secrets are compared when HIGHSTATE_PASSWORD is set or with --ask-password. Exits with 1 when instances form a dependency cycle.",
   options: {
     ...projectOption,
     ...jsonOption,
@@ -69,10 +70,16 @@ const command: CommandSpec = {
       registry: registry.registry,
       states: cache.planStates(project),
       secretsDigests: digests,
-      validateArgs: await registry.argsValidator(),
+      // Cached per args and installed packages: an unchanged project imports no definitions module.
+      validateArgs: (await projectArgsValidator(registry, project)).validate,
     });
     const cycles = plan.graph.cycles;
     const blocked = plan.instances.filter((item) => item.blocked !== undefined);
+    // Drift found by the last `highstate drift` that still stands (a later up/refresh/destroy clears it).
+    const drifted = project.instances.flatMap((instance) => {
+      const state = cache.states.get(instance.uid);
+      return state?.drift && state.drift.resources.length > 0 && isCreated(state) ? [{ id: instance.id, drift: state.drift }] : [];
+    });
 
     if (context.values.json) {
       context.printJson({
@@ -84,6 +91,7 @@ const command: CommandSpec = {
         cycles,
         problems: plan.problems,
         secretsChecked: checked,
+        drifted: Object.fromEntries(drifted.map((item) => [item.id, item.drift])),
       });
       return cycles.length > 0 ? 1 : 0;
     }
@@ -106,6 +114,15 @@ const command: CommandSpec = {
       context.print();
       context.print("Cannot run:");
       for (const item of blocked) context.print(`  ! ${item.id}  ${item.blocked}`);
+    }
+    if (drifted.length > 0) {
+      context.print();
+      context.print("Drifted (real resources differ from the state, as the last `highstate drift` found):");
+      const width = Math.max(...drifted.map((item) => item.id.length));
+      for (const { id, drift } of drifted) {
+        const count = drift.resources.length;
+        context.print(`  ≠ ${id.padEnd(width)}  ${count} resource${count === 1 ? "" : "s"} (checked ${drift.checkedAt})`);
+      }
     }
     const otherProblems = plan.problems.filter((problem) => problem.instanceId === undefined);
     if (otherProblems.length > 0) {

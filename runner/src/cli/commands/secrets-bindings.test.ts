@@ -75,7 +75,7 @@ describe("secrets bound to their place, on the command line", () => {
     expect(refused.stderr).not.toContain(`of "${db}"`);
 
     const wrong = await runCli(["secrets", "accept", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "wrong" } });
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/password .*is incorrect/);
     const accepted = await runCli(["secrets", "accept", "web", "token"], { cwd: dir, env });
     expect(accepted).toEqual({
@@ -142,7 +142,7 @@ describe("secrets bound to their place, on the command line", () => {
     const { dir, file } = await twoMachines();
     const before = await readFile(file);
     const refused = await runCli(["instances", "rename", "web", "www"], { cwd: dir });
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("HIGHSTATE_PASSWORD");
     expect(Buffer.compare(await readFile(file), before)).toBe(0);
     expect((await runCli(["instances", "list"], { cwd: dir })).stdout).toContain(web);

@@ -57,12 +57,12 @@ describe("secrets", () => {
     const dir = await populated();
     await runCli(["secrets", "set", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "right" }, stdin: "v" });
     const wrong = await runCli(["secrets", "get", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "wrong" } });
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/^Error: .*password.*\n$/i);
     expect(wrong.stdout).toBe("");
     const none = await runCli(["secrets", "get", "web", "token"], { cwd: dir });
     expect([none.code, none.stderr]).toEqual([
-      1,
+      2,
       'Error: The password of project "prod" is needed but there is no terminal to ask for it; set HIGHSTATE_PASSWORD in the environment\n',
     ]);
     const undeclared = await runCli(["secrets", "set", "shop", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "right" }, stdin: "v" });
@@ -110,7 +110,7 @@ describe("secrets", () => {
     });
     expect(change).toEqual({ code: 0, stdout: 'Changed the password of project "prod".\n', stderr: "" });
     expect((await runCli(["secrets", "get", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "new" } })).stdout).toBe("tok\n");
-    expect((await runCli(["secrets", "get", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "old" } })).code).toBe(1);
+    expect((await runCli(["secrets", "get", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "old" } })).code).toBe(2);
     const after = JSON.parse((await runCli(["plan", "--json"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "new" } })).stdout) as {
       outdated: Record<string, string[]>;
     };

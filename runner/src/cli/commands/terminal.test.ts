@@ -83,7 +83,7 @@ describe("highstate terminal", () => {
   it("decrypts terminals stored as secret outputs with the project password", async () => {
     const dir = await workspaceWithTerminals([{ type: "local", name: "shell", command: ["/bin/echo", "decrypted-ok"] }], "correct horse");
     const locked = await runCli(["terminal", "web"], { cwd: dir });
-    expect(locked.code).toBe(1);
+    expect(locked.code).toBe(2);
     expect(locked.stderr).toMatch(/password of project "prod".*HIGHSTATE_PASSWORD/);
     const run = await runCli(["terminal", "web"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "correct horse" } });
     expect(run.code).toBe(0);

@@ -108,14 +108,14 @@ describe("projects", () => {
   it("needs the new project's password and keeps the password of a secrets file left behind", async () => {
     const dir = await cliWorkspace();
     const noPassword = await runCli(["projects", "create", "prod"], { cwd: dir });
-    expect(noPassword.code).toBe(1);
+    expect(noPassword.code).toBe(2);
     expect(noPassword.stderr).toContain("HIGHSTATE_PASSWORD");
     expect(existsSync(join(dir, "projects", "prod.json"))).toBe(false);
     expect((await runCli(["projects", "create", "prod"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "project password 1" } })).code).toBe(0);
     const secretsFile = await readFile(join(dir, "Pulumi.prod.yaml"), "utf8");
     await rm(join(dir, "projects", "prod.json"));
     const wrong = await runCli(["projects", "create", "prod"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "another password" } });
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/password/i);
     expect(existsSync(join(dir, "projects", "prod.json"))).toBe(false);
     expect(await readFile(join(dir, "Pulumi.prod.yaml"), "utf8")).toBe(secretsFile);
@@ -127,17 +127,17 @@ describe("projects", () => {
     const dir = await cliWorkspace({ project: "prod" });
     const bad = await runCli(["projects", "create", "Prod"], { cwd: dir });
     expect([bad.code, bad.stderr]).toEqual([
-      1,
+      2,
       'Error: "Prod" is not a valid project name: use lower-case letters, digits and dashes, starting with a letter (at most 63 characters).\n',
     ]);
     const taken = await runCli(["projects", "create", "prod"], { cwd: dir });
     expect([taken.code, taken.stderr]).toEqual([
-      1,
+      2,
       `Error: Project "prod" already exists ("${join(dir, "projects", "prod.json")}"); choose another name.\n`,
     ]);
     const missing = await runCli(["projects", "rename", "nope", "other"], { cwd: dir });
     expect([missing.code, missing.stderr]).toEqual([
-      1,
+      2,
       `Error: Project "nope" does not exist (no "${join(dir, "projects", "nope.json")}"); create it first or check the name.\n`,
     ]);
     await writeFile(join(dir, "projects", "broken.json"), "{ not json");
@@ -151,7 +151,7 @@ describe("projects", () => {
   it("needs a workspace", async () => {
     const dir = await testdir();
     expect(await runCli(["projects", "list"], { cwd: dir })).toEqual({
-      code: 1,
+      code: 2,
       stdout: "",
       stderr: `Error: No Highstate workspace in "${dir}" or above it; run \`highstate init\` to create one there, or pass --cwd <workspace>\n`,
     });
@@ -338,13 +338,13 @@ describe("instances", () => {
   it("reports invalid args, unknown components, bad inputs and unknown instances", async () => {
     const dir = await cliWorkspace({ project: "prod" });
     const badArg = await runCli(["instances", "add", "acme.machine.v1", "web", "--arg", "size=0"], { cwd: dir });
-    expect(badArg.code).toBe(1);
+    expect(badArg.code).toBe(2);
     expect(badArg.stderr).toMatch(/^Error: .*"acme\.machine\.v1:web".*size.*\n$/);
     const unknownArg = await runCli(["instances", "add", "acme.machine.v1", "web", "--arg", "colour=red"], { cwd: dir });
     expect(unknownArg.stderr).toContain('unknown arg "colour"');
     const unknownType = await runCli(["instances", "add", "acme.nope.v1", "x"], { cwd: dir });
     expect([unknownType.code, unknownType.stderr]).toEqual([
-      1,
+      2,
       'Error: Component "acme.nope.v1" is not installed: add the package that provides it to the workspace (npm install <package>) and start again\n',
     ]);
     const badInput = await runCli(["instances", "add", "acme.app.v1", "shop", "--input", "server"], { cwd: dir });
@@ -395,7 +395,7 @@ describe("instances", () => {
     await runCli(["projects", "create", "dev"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "project password 1" } });
     const run = await runCli(["instances", "list"], { cwd: dir });
     expect([run.code, run.stderr]).toEqual([
-      1,
+      2,
       'Error: The workspace has several projects ("dev", "prod"); choose one with --project <name> or HIGHSTATE_PROJECT\n',
     ]);
     expect((await runCli(["instances", "list", "-p", "dev"], { cwd: dir })).code).toBe(0);

@@ -182,7 +182,9 @@ async function operation(kind) {
   const secretInputs = JSON.parse(config["highstate:secretInputs"] ?? "{}");
   const invokedTriggers = JSON.parse(config["highstate:invokedTriggers"] ?? "[]");
   const state = readState();
-  const mutating = kind !== "preview";
+  // `refresh --preview-only` (the SDK's previewRefresh) reads resources but writes nothing and takes no lock.
+  const dryRun = kind === "preview" || flags["preview-only"] === true;
+  const mutating = !dryRun;
   if (mutating) lock();
   openEvents();
 
@@ -207,7 +209,7 @@ async function operation(kind) {
   const root = { type: "pulumi:pulumi:Stack", urn: urnOf("pulumi:pulumi:Stack", `${project}-${stackName}`) };
   const provider = { type: "pulumi:providers:random", urn: urnOf("pulumi:providers:random", "default_4_16_0") };
   for (const resource of [root, provider]) {
-    emit({ resourcePreEvent: { metadata: { op, urn: resource.urn, type: resource.type, provider: "" }, planning: kind === "preview" } });
+    emit({ resourcePreEvent: { metadata: { op, urn: resource.urn, type: resource.type, provider: "" }, planning: dryRun } });
   }
   if (kind === "up" || kind === "preview") emit({ diagnosticEvent: { message: `fake program of ${project}/${stackName} ran\n`, color: "never", severity: "info" } });
 
@@ -222,11 +224,15 @@ async function operation(kind) {
     process.stderr.write(`error: update failed\n`);
     await finish(255);
   }
+  // Drift a refresh finds, from the unit's args: fakeDrift = { "<resource name>": ["<property>", …] | null (gone) }.
+  const drift = kind === "refresh" ? (args.fakeDrift ?? {}) : {};
+  const driftCounts = { update: 0, delete: 0 };
   // fakeReplace: once the stack exists, thing-1 is replaced because the property named by fakeReplace
   // changed (the three steps Pulumi plans for a replacement, with old/new inputs like the real events).
   const replacing = args.fakeReplace && state.resources > 0 && (kind === "up" || kind === "preview");
   for (let index = 0; index < count; index++) {
-    const urn = urnOf("fake:index:Thing", `thing-${index + 1}`);
+    const name = `thing-${index + 1}`;
+    const urn = urnOf("fake:index:Thing", name);
     if (replacing && index === 0) {
       const key = String(args.fakeReplace);
       for (const step of ["create-replacement", "replace", "delete-replaced"]) {
@@ -247,12 +253,36 @@ async function operation(kind) {
       continue;
     }
     const metadata = { op, urn, type: "fake:index:Thing", provider: provider.urn };
-    emit({ resourcePreEvent: { metadata, planning: kind === "preview" } });
+    emit({ resourcePreEvent: { metadata, planning: dryRun } });
     await sleep(5);
-    emit({ resOutputsEvent: { metadata, planning: kind === "preview" } });
+    if (kind === "refresh") {
+      // As Pulumi's RefreshStep: old is the stack's state, new what the provider read (absent when gone),
+      // diffs/detailedDiff the properties that differ. Secret values show as "[secret]" in the event log.
+      const old = { type: metadata.type, urn: metadata.urn, custom: true, id: name, inputs: { size: 1 }, outputs: { size: 1, token: "[secret]" } };
+      metadata.old = old;
+      if (Object.hasOwn(drift, name) && drift[name] === null) {
+        driftCounts.delete++;
+      } else if (Object.hasOwn(drift, name)) {
+        driftCounts.update++;
+        metadata.new = { ...old, outputs: { ...old.outputs, size: 2 } };
+        metadata.diffs = drift[name];
+        metadata.detailedDiff = Object.fromEntries(drift[name].map((key) => [key, { kind: "update", inputDiff: true }]));
+      } else {
+        metadata.new = old;
+      }
+    }
+    emit({ resOutputsEvent: { metadata, planning: dryRun } });
   }
   emit({ resOutputsEvent: { metadata: { op, urn: root.urn, type: root.type, provider: "" } } });
-  const resourceChanges = replacing ? { [op]: count, replace: 1 } : count + 1 > 0 ? { [op]: count + 1 } : {};
+  const drifted = driftCounts.update + driftCounts.delete;
+  const resourceChanges =
+    kind === "refresh" && dryRun
+      ? Object.fromEntries(Object.entries({ same: count + 1 - drifted, ...driftCounts }).filter(([, value]) => value > 0))
+      : replacing
+        ? { [op]: count, replace: 1 }
+        : count + 1 > 0
+          ? { [op]: count + 1 }
+          : {};
   emit({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges, policyPacks: {} } });
 
   if (kind === "up") {

@@ -3,7 +3,7 @@
  * is given) and stops it when the test ends.
  */
 import { onTestFinished } from "vitest";
-import { FakeEngine } from "../../engine/index.js";
+import { FakeEngine } from "../../testing/index.js";
 import type { ProjectSnapshot } from "@highstate/project/api";
 import { type DesignerServerOptions, startDesignerServer } from "../designer-server.js";
 import { ApiClient } from "./client.js";

@@ -206,6 +206,47 @@ describe("PostgreSQL", () => {
     expect(again.secrets).toEqual({});
   });
 
+  it("backupMode physical: pg_basebackup hooks in the kit, and a pg_hba.conf that admits the replication connection", async () => {
+    const result = await testUnit(unit, {
+      name: "pg",
+      args: { backupMode: "physical" },
+      inputs: { k8sCluster: cluster },
+      secretInputs: { resticRepo },
+      mocks: serviceMocks,
+    });
+    await validateKubernetesResources(result.resources);
+    const configMaps = result.resources
+      .filter((resource) => resource.type === "kubernetes:core/v1:ConfigMap")
+      .map((resource) => resource.inputs.data as Record<string, string>);
+    const kit = configMaps.find((data) => Object.values(data).includes(databaseScript("postgresql-physical-backup.sh")));
+    expect(kit, "the kit runs the physical backup hook").toBeDefined();
+    expect(Object.values(kit!)).toContain(databaseScript("postgresql-physical-restore.sh"));
+    expect(configMaps.some((data) => Object.values(data).includes(databaseScript("postgresql-backup.sh")) && data === kit)).toBe(false);
+
+    const server = configMaps.find((data) => data["pg_hba.conf"] !== undefined);
+    expect(server!["pg_hba.conf"]).toMatch(/^host\s+replication\s+all\s+all\s+scram-sha-256$/m);
+    const container = (result.resource("kubernetes:apps/v1:StatefulSet").inputs.spec as Json).template.spec.containers[0];
+    expect(container.args).toEqual(["-c", "hba_file=/opt/highstate/pg_hba.conf"]);
+    const cronJob = result.resource("kubernetes:batch/v1:CronJob");
+    expect((cronJob.inputs.spec as Json).jobTemplate.spec.template.spec.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: "BACKUP_DIR", value: "/data/physical" },
+        { name: "PGDATA", value: "/data/pgdata" },
+      ]),
+    );
+    expect(JSON.stringify(cronJob.inputs)).not.toContain(result.secrets.adminPassword!);
+
+    // Without a Restic Repo the mode changes nothing.
+    const plain = await testUnit(unit, {
+      name: "pg",
+      args: { backupMode: "physical" },
+      inputs: { k8sCluster: cluster },
+      mocks: serviceMocks,
+    });
+    const plainContainer = (plain.resource("kubernetes:apps/v1:StatefulSet").inputs.spec as Json).template.spec.containers[0];
+    expect(plainContainer.args ?? []).toEqual([]);
+  });
+
   it("creates A records for its FQDN with the DNS provider serving the zone, pointing at its public addresses", async () => {
     const result = await testUnit(unit, {
       name: "pg",

@@ -21,6 +21,25 @@ export const postgresqlFlavor: DatabaseFlavor = {
     { name: "POSTGRES_INITDB_ARGS", value: "--auth-host=scram-sha-256 --encoding=UTF8" },
   ],
   args: [],
+  // pg_basebackup connects over the replication protocol, which "host all" lines do not admit: the
+  // image's own rules (trust inside the container, SCRAM from elsewhere) plus replication with SCRAM.
+  physicalBackup: {
+    args: ["-c", `hba_file=${scriptsMountPath}/pg_hba.conf`],
+    files: {
+      "pg_hba.conf": [
+        "# Written by Highstate (backupMode physical): the postgres image's rules plus replication for pg_basebackup.",
+        "local   all          all                 trust",
+        "host    all          all   127.0.0.1/32  trust",
+        "host    all          all   ::1/128       trust",
+        "local   replication  all                 trust",
+        "host    replication  all   127.0.0.1/32  trust",
+        "host    replication  all   ::1/128       trust",
+        "host    all          all   all           scram-sha-256",
+        "host    replication  all   all           scram-sha-256",
+        "",
+      ].join("\n"),
+    },
+  },
   // Run by the image's entrypoint on first start (empty data folder), with the temporary server up.
   initScript: `#!/bin/sh
 set -eu
