@@ -1,7 +1,8 @@
 /**
  * Builds the designer into `dist/` (index.html + hashed assets), which the runner serves. The API
- * types come straight from the runner's source through an alias, so the designer does not depend on
- * the runner package (the runner depends on the designer for these assets).
+ * types and the project operations come from `@highstate/project` (bundled from its source through the
+ * `@highstate/source` condition), the layer the runner imports too; the designer imports nothing from
+ * the runner (the runner depends on the designer for these assets).
  *
  * `vite build --mode bench` builds the benchmark's variant into `bench/dist/`: the same app with the
  * measuring hooks of `src/bench-hooks.ts`, which production builds replace with `src/bench-hooks.off.ts`.
@@ -11,7 +12,6 @@ import react from "@vitejs/plugin-react";
 import { defaultClientConditions, defineConfig, type Plugin } from "vite";
 import { iconBucketsPlugin } from "./scripts/icon-buckets-plugin.ts";
 
-const apiTypes = fileURLToPath(new URL("../runner/src/server/api-types.ts", import.meta.url));
 const benchHooks = fileURLToPath(new URL("./src/bench-hooks.ts", import.meta.url));
 const benchHooksOff = fileURLToPath(new URL("./src/bench-hooks.off.ts", import.meta.url));
 
@@ -33,7 +33,6 @@ export default defineConfig(({ mode }) => ({
   base: "/",
   plugins: [react(), iconBucketsPlugin(), ...(mode === "bench" ? [] : [benchHooksSwap()])],
   resolve: {
-    alias: { "@highstate/runner/api": apiTypes },
     conditions: ["@highstate/source", ...defaultClientConditions],
   },
   build: {

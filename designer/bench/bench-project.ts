@@ -4,7 +4,7 @@
  * random outputs and inputs (seeded, so every run draws the same graph), and a mix of statuses.
  */
 import { type AnyComponent, defineComponent, defineEntity, type Entity, type Project, z } from "@highstate/contract";
-import type { InstanceStatus } from "@highstate/runner/api";
+import type { InstanceStatus } from "@highstate/project/api";
 
 export const benchEntity = defineEntity({
   type: "bench.link.v1",

@@ -9,11 +9,11 @@
 import { mkdirSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ProjectSnapshot } from "@highstate/project/api";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { installPackage, linkContract } from "../../runner/src/registry/__fixtures__/plugin-workspace.ts";
 import { ApiClient } from "../../runner/src/server/__fixtures__/client.ts";
-import type { ProjectSnapshot } from "../../runner/src/server/api-types.ts";
 import { type DesignerServer, startDesignerServer } from "../../runner/src/server/designer-server.ts";
 import { FakeEngine } from "../../runner/src/testing/index.ts";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";

@@ -1,5 +1,5 @@
 import { buildRegistry } from "@highstate/contract";
-import type { ProjectSnapshot } from "@highstate/runner/api";
+import type { ProjectSnapshot } from "@highstate/project/api";
 import { describe, expect, it } from "vitest";
 import { benchPackages, benchProject } from "../bench/bench-project.ts";
 import { ApiClient } from "../src/api/client.ts";

@@ -1,8 +1,8 @@
 import { buildRegistry, type Project } from "@highstate/contract";
-import type { ProjectMutation } from "@highstate/runner/api";
+import { applyMutations, invertMutations } from "@highstate/project";
+import type { ProjectMutation } from "@highstate/project/api";
 import { describe, expect, it } from "vitest";
 import { checkConnection } from "../src/model/connections.ts";
-import { applyMutations, invertMutations } from "../src/model/mutations.ts";
 import { instanceNameProblem, projectNameProblem, suggestInstanceName } from "../src/model/names.ts";
 import { passwordStrength } from "../src/model/password.ts";
 import { testPackages } from "./support/definitions.ts";
@@ -99,33 +99,33 @@ describe("mutations and their inverses", () => {
   for (const [title, mutations] of cases) {
     it(`undoes: ${title}`, () => {
       const before = project();
-      const after = applyMutations(before, mutations, registry);
+      const after = applyMutations(before, registry, mutations);
       expect(normalized(after)).not.toEqual(normalized(before));
-      const undone = applyMutations(after, invertMutations(before, mutations, registry), registry);
+      const undone = applyMutations(after, registry, invertMutations(before, registry, mutations));
       expect(normalized(undone)).toEqual(normalized(before));
     });
   }
 
   it("replaces a single input and restores the old source on undo", () => {
-    const before = applyMutations(project(), [{ op: "add-instance", type: "common.ssh-key-pair.v1", name: "second" }], registry);
+    const before = applyMutations(project(), registry, [{ op: "add-instance", type: "common.ssh-key-pair.v1", name: "second" }]);
     const connect: ProjectMutation = {
       op: "connect",
       instanceId: server,
       input: "sshKeyPair",
       source: { instanceId: "common.ssh-key-pair.v1:second", output: "keyPair" },
     };
-    const after = applyMutations(before, [connect], registry);
+    const after = applyMutations(before, registry, [connect]);
     expect(after.instances.find((instance) => instance.id === server)!.inputs.sshKeyPair).toEqual([
       { instanceId: "common.ssh-key-pair.v1:second", output: "keyPair" },
     ]);
-    const undone = applyMutations(after, invertMutations(before, [connect], registry), registry);
+    const undone = applyMutations(after, registry, invertMutations(before, registry, [connect]));
     expect(undone.instances.find((instance) => instance.id === server)!.inputs.sshKeyPair).toEqual([
       { instanceId: key, output: "keyPair" },
     ]);
   });
 
   it("renaming re-points references in instances and hubs", () => {
-    const after = applyMutations(project(), [{ op: "rename-instance", instanceId: key, newName: "primary" }], registry);
+    const after = applyMutations(project(), registry, [{ op: "rename-instance", instanceId: key, newName: "primary" }]);
     expect(after.instances.find((instance) => instance.id === server)!.inputs.sshKeyPair).toEqual([
       { instanceId: "common.ssh-key-pair.v1:primary", output: "keyPair" },
     ]);
@@ -138,7 +138,7 @@ describe("connection rules", () => {
   it("accepts an output into an input of the same entity type", () => {
     const result = checkConnection(p, registry, { nodeId: server, handleId: "out:server" }, { nodeId: cluster, handleId: "in:servers" });
     expect(result).toEqual({ ok: false, reason: 'input "servers" is already connected to that output' });
-    const fresh = applyMutations(p, [{ op: "add-instance", type: "common.existing-server.v1", name: "db" }], registry);
+    const fresh = applyMutations(p, registry, [{ op: "add-instance", type: "common.existing-server.v1", name: "db" }]);
     expect(
       checkConnection(
         fresh,
@@ -167,13 +167,11 @@ describe("connection rules", () => {
     expect(
       checkConnection(p, registry, { nodeId: server, handleId: "out:server" }, { nodeId: server, handleId: "in:sshKeyPair" }),
     ).toMatchObject({ ok: false, reason: "an instance cannot take its own outputs" });
-    const withCycle = applyMutations(p, [{ op: "add-instance", type: "common.existing-server.v1", name: "b" }], registry);
+    const withCycle = applyMutations(p, registry, [{ op: "add-instance", type: "common.existing-server.v1", name: "b" }]);
     // cluster takes web; connecting cluster's output back is of another type, so build a server→server chain instead
-    const chain = applyMutations(
-      withCycle,
-      [{ op: "connect", instanceId: cluster, input: "servers", source: { instanceId: "common.existing-server.v1:b", output: "server" } }],
-      registry,
-    );
+    const chain = applyMutations(withCycle, registry, [
+      { op: "connect", instanceId: cluster, input: "servers", source: { instanceId: "common.existing-server.v1:b", output: "server" } },
+    ]);
     expect(
       checkConnection(chain, registry, { nodeId: cluster, handleId: "out:cluster" }, { nodeId: cluster, handleId: "in:servers" }).ok,
     ).toBe(false);

@@ -7,11 +7,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ProjectSnapshot } from "@highstate/project/api";
 import { sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import type { Page as BrowserPage } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ApiClient } from "../../runner/src/server/__fixtures__/client.ts";
-import type { ProjectSnapshot } from "../../runner/src/server/api-types.ts";
 import { type DesignerServer, startDesignerServer } from "../../runner/src/server/designer-server.ts";
 import { FakeEngine } from "../../runner/src/testing/index.ts";
 import { type BrowserSession, chromiumPath, openBrowser } from "./support/browser.ts";

@@ -1,7 +1,8 @@
 /**
  * Enforces the layer direction of CONVENTIONS.md: contract ← pulumi ← common ← k8s ← domain packages
- * ← runner ← designer. A package may depend only on packages to its left (the designer also reads
- * the runner's API types, and the runner ships the designer's built assets).
+ * ← runner ← designer, with `@highstate/project` (the project operations and the designer API types)
+ * on the contract, under both the runner and the designer. A package may depend only on packages to
+ * its left; the runner also ships the designer's built assets. The designer imports nothing of the runner.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -19,8 +20,9 @@ export function allowedImports(pkg: WorkspacePackage, all: WorkspacePackage[]): 
     .filter((other) => other.folder.startsWith("packages/") && !core.includes(other.json.name))
     .map((other) => other.json.name);
   if (pkg.folder.startsWith("packages/")) return new Set([...core, ...domain.filter((other) => other !== name)]);
-  if (name === "@highstate/runner") return new Set(["@highstate/contract", "@highstate/designer"]);
-  if (name === "@highstate/designer") return new Set(["@highstate/contract"]);
+  if (name === "@highstate/project") return new Set(["@highstate/contract"]);
+  if (name === "@highstate/runner") return new Set(["@highstate/contract", "@highstate/project", "@highstate/designer"]);
+  if (name === "@highstate/designer") return new Set(["@highstate/contract", "@highstate/project"]);
   // Examples and repository tooling may use anything.
   return new Set(all.map((other) => other.json.name));
 }
@@ -60,6 +62,10 @@ describe("layer direction", () => {
     expect(isShippedSource(`${repositoryRoot}/packages/k8s/src/components/x/__fixtures__/a.ts`)).toBe(false);
     const contract = all.find((pkg) => pkg.json.name === "@highstate/contract")!;
     expect(allowedImports(contract, all).size).toBe(0);
+    const named = (name: string) => all.find((pkg) => pkg.json.name === name)!;
+    expect([...allowedImports(named("@highstate/project"), all)]).toEqual(["@highstate/contract"]);
+    // The designer shares the API types and project operations through @highstate/project, never the runner.
+    expect([...allowedImports(named("@highstate/designer"), all)].sort()).toEqual(["@highstate/contract", "@highstate/project"]);
   });
 
   for (const pkg of all) {
@@ -78,20 +84,29 @@ describe("layer direction", () => {
         const code = readFileSync(file, "utf8");
         for (const specifier of importedSpecifiers(code)) {
           const target = packageOfSpecifier(specifier);
-          // The designer shares only the runner's API types (a module of zod schemas and types, no runtime).
-          const sharedApiTypes = pkg.json.name === "@highstate/designer" && specifier === "@highstate/runner/api";
-          if (target && target !== pkg.json.name && !allowed.has(target) && !sharedApiTypes)
+          if (target && target !== pkg.json.name && !allowed.has(target))
             violations.push(`${relative(repositoryRoot, file)} imports "${specifier}"`);
-          if (specifier.includes("/runner/src/") && pkg.json.name === "@highstate/designer") {
-            violations.push(
-              `${relative(repositoryRoot, file)} imports runner source "${specifier}" (only "@highstate/runner/api" is shared)`,
-            );
-          }
+          if (/(^|\/)runner\/src\//.test(specifier) && pkg.json.name !== "@highstate/runner")
+            violations.push(`${relative(repositoryRoot, file)} imports runner source "${specifier}"`);
         }
       }
       expect(violations, `"${pkg.json.name}" may use only: ${[...allowed].join(", ") || "no @highstate package"}`).toEqual([]);
     });
   }
+
+  it("the runner's engine imports nothing of its server (the types both use are in @highstate/project/api)", () => {
+    const engineFiles = sourceFiles(`${repositoryRoot}/runner`).filter(
+      (file) => isShippedSource(file) && file.startsWith(`${repositoryRoot}/runner/src/engine/`),
+    );
+    const violations: string[] = [];
+    for (const file of engineFiles) {
+      for (const specifier of importedSpecifiers(readFileSync(file, "utf8")))
+        if (/^\.\.?\/(\.\.\/)*server\//.test(specifier) || specifier.startsWith("../server"))
+          violations.push(`${relative(repositoryRoot, file)} imports "${specifier}"`);
+    }
+    expect(engineFiles.length).toBeGreaterThan(10);
+    expect(violations).toEqual([]);
+  });
 });
 
 /** One import between two modules of a package: the importing file (relative to `src/`) and the specifier. */
@@ -201,11 +216,7 @@ export function describeCycle(cycle: string[], graph: ReadonlyMap<string, Readon
  * Imports between the runner's modules that are allowed although they close a cycle, each with why.
  * Keep this empty: an entry is a debt with a plan.
  */
-const knownRunnerModuleEdges: Record<string, string> = {
-  // The engine's types (OperationType, EngineEvent, …) still live in server/api-types.ts; the change that
-  // moves them (and the shared project model) into the engine removes this edge — then delete the entry.
-  "engine → server": "engine types in server/api-types.ts",
-};
+const knownRunnerModuleEdges: Record<string, string> = {};
 
 describe("the runner's modules", () => {
   it("finds cycles and names the imports along them", () => {

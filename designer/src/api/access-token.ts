@@ -7,7 +7,7 @@
  * removes it from the address bar and history, and presents it as `Authorization: Bearer` and as a
  * WebSocket subprotocol entry.
  */
-import { apiWebSocketProtocols } from "@highstate/runner/api";
+import { apiWebSocketProtocols } from "@highstate/project/api";
 
 const storageKey = "highstate.access-token";
 const fragmentToken = /(^#|[&?])token=([A-Za-z0-9_-]+)&?/;

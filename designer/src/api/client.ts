@@ -1,5 +1,5 @@
 /**
- * The HTTP side of the designer API: one typed method per route of `@highstate/runner/api`. Every
+ * The HTTP side of the designer API: one typed method per route of `@highstate/project/api`. Every
  * failure becomes an `ApiRequestError` carrying the server's stable `code` and its message.
  */
 
@@ -23,7 +23,7 @@ import type {
   SetSecretsRequest,
   StartOperationRequest,
   TerminalSession,
-} from "@highstate/runner/api";
+} from "@highstate/project/api";
 import { authorizationHeaders } from "./access-token.js";
 
 /** A request the server refused or could not answer; `code` is the server's stable error code. */

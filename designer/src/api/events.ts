@@ -3,7 +3,7 @@
  * and hands every `ServerEvent` to the listeners. `onReconnect` listeners run after a connection is
  * re-established so the app can reload what it may have missed.
  */
-import type { ClientEventMessage, ServerEvent } from "@highstate/runner/api";
+import type { ClientEventMessage, ServerEvent } from "@highstate/project/api";
 import { openApiSocket } from "./access-token.js";
 
 type Listener = (event: ServerEvent) => void;

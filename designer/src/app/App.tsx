@@ -1,6 +1,6 @@
 /** The application root: loads the session and registry, keeps the event stream open and routes. */
 import type { Registry } from "@highstate/contract";
-import type { SessionInfo } from "@highstate/runner/api";
+import type { SessionInfo } from "@highstate/project/api";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "../api/client.js";
 import { EventStream, eventsUrl } from "../api/events.js";

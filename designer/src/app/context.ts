@@ -1,6 +1,6 @@
 /** The services every screen uses, passed down through React context. */
 import type { Registry } from "@highstate/contract";
-import type { SessionInfo } from "@highstate/runner/api";
+import type { SessionInfo } from "@highstate/project/api";
 import { createContext, useContext } from "react";
 import type { ApiClient } from "../api/client.js";
 import type { EventStream } from "../api/events.js";

@@ -1,6 +1,6 @@
 /** The actions a card's buttons and menu trigger; provided by the canvas, stable for the session. */
 
-import type { OperationType } from "@highstate/runner/api";
+import type { OperationType } from "@highstate/project/api";
 import { createContext, useContext } from "react";
 
 export interface CanvasActions {

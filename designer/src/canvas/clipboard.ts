@@ -3,7 +3,7 @@
  * as JSON, and the mutations that paste it under fresh names with the same connections.
  */
 import type { InputRef, Project } from "@highstate/contract";
-import type { ProjectMutation } from "@highstate/runner/api";
+import type { ProjectMutation } from "@highstate/project/api";
 import { suggestInstanceName } from "../model/names.js";
 
 /** The clipboard format (also written to the system clipboard as JSON). */

@@ -1,5 +1,5 @@
 /** How an instance status reads on its card chip. */
-import type { InstanceStatus } from "@highstate/runner/api";
+import type { InstanceStatus } from "@highstate/project/api";
 
 export interface StatusChip {
   /** Upper-case text, e.g. `CREATED 4/4`, `RUNNING 3/7`, `NOT CREATED`. */

@@ -1,10 +1,12 @@
 /**
  * Connection rules of the canvas: which handle may connect to which, the mutation a valid connection
- * becomes, and a sentence saying why an invalid one is refused.
+ * becomes, and a sentence saying why an invalid one is refused. The sentences name cards by their
+ * titles; the rules themselves are the project operations of `@highstate/project` (the ones the server
+ * applies), so a connection offered here is never one the server refuses.
  */
 import type { Project, Registry } from "@highstate/contract";
-import type { ProjectMutation } from "@highstate/runner/api";
-import { sameRef } from "./mutations.js";
+import { applyMutation, dependsOn, ProjectOperationError, sameRef } from "@highstate/project";
+import type { ProjectMutation } from "@highstate/project/api";
 
 /** Handle ids on instance and hub nodes. */
 export const handleIds = {
@@ -56,6 +58,18 @@ export function inputEntity(project: Project, registry: Registry, end: HandleEnd
  * injection handle) and returns the mutation it stands for or the reason it is refused.
  */
 export function checkConnection(project: Project, registry: Registry, source: HandleEnd, target: HandleEnd): ConnectionCheck {
+  const check = describeConnection(project, registry, source, target);
+  if (!check.ok) return check;
+  try {
+    applyMutation(project, registry, check.mutation);
+  } catch (error) {
+    if (error instanceof ProjectOperationError) return { ok: false, reason: error.message };
+    throw error;
+  }
+  return check;
+}
+
+function describeConnection(project: Project, registry: Registry, source: HandleEnd, target: HandleEnd): ConnectionCheck {
   const sourceIsHub = source.nodeId.startsWith("hub:");
   const targetIsHub = target.nodeId.startsWith("hub:");
   if (source.nodeId === target.nodeId)
@@ -118,28 +132,11 @@ export function checkConnection(project: Project, registry: Registry, source: Ha
   }
   const ref = { instanceId: source.nodeId, output: outputName };
   if (current.some((item) => sameRef(item, ref))) return { ok: false, reason: `input "${inputName}" is already connected to that output` };
-  if (wouldCycle(project, source.nodeId, instance.id)) {
+  if (dependsOn(project, source.nodeId, instance.id)) {
     return {
       ok: false,
       reason: `${instanceTitle(project, registry, source.nodeId)} already depends on ${instanceTitle(project, registry, instance.id)}; the connection would make a cycle`,
     };
   }
   return { ok: true, mutation: { op: "connect", instanceId: instance.id, input: inputName, source: ref } };
-}
-
-/** Whether `upstream` already (transitively) takes inputs from `downstream` through direct connections. */
-function wouldCycle(project: Project, upstream: string, downstream: string): boolean {
-  const byId = new Map(project.instances.map((instance) => [instance.id, instance]));
-  const seen = new Set<string>();
-  const stack = [upstream];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (id === downstream) return true;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const instance = byId.get(id);
-    if (!instance) continue;
-    for (const refs of Object.values(instance.inputs)) for (const ref of refs) if (!("hubId" in ref)) stack.push(ref.instanceId);
-  }
-  return false;
 }

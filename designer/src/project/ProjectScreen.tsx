@@ -1,5 +1,5 @@
 /** One project: top bar, palette, canvas and dock; loads the snapshot and follows server events. */
-import type { ProjectSnapshot } from "@highstate/runner/api";
+import type { ProjectSnapshot } from "@highstate/project/api";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useState } from "react";
 import { ApiRequestError } from "../api/client.js";

@@ -1,5 +1,5 @@
 /** The bar above the canvas: projects, lock state, undo/redo, running operations, connection state. */
-import type { OperationInfo, ProjectList } from "@highstate/runner/api";
+import type { OperationInfo, ProjectList } from "@highstate/project/api";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { useApp, useProjectStore } from "../app/context.js";
 import { navigate } from "../app/route.js";

@@ -1,5 +1,5 @@
 /** Creates a project: name, password twice, with a strength hint. */
-import type { ProjectSnapshot } from "@highstate/runner/api";
+import type { ProjectSnapshot } from "@highstate/project/api";
 import { useId, useState } from "react";
 import { ApiRequestError } from "../api/client.js";
 import { useApp } from "../app/context.js";

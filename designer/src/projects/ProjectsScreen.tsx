@@ -1,5 +1,5 @@
 /** The project list: open, create, unlock. */
-import type { ProjectList, ServerEvent } from "@highstate/runner/api";
+import type { ProjectList, ServerEvent } from "@highstate/project/api";
 import { useCallback, useEffect, useState } from "react";
 import { useApp } from "../app/context.js";
 import { navigate } from "../app/route.js";

@@ -1,5 +1,5 @@
 /** Unlocks a project with its password; a wrong password is reported and changes nothing. */
-import type { ProjectSnapshot } from "@highstate/runner/api";
+import type { ProjectSnapshot } from "@highstate/project/api";
 import { useState } from "react";
 import { ApiRequestError } from "../api/client.js";
 import { useApp } from "../app/context.js";

@@ -1,5 +1,5 @@
 /** The log of one instance: stored entries, then live engine events; errors stand out; running operations can be cancelled. */
-import type { OperationInfo } from "@highstate/runner/api";
+import type { OperationInfo } from "@highstate/project/api";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { statusChip } from "../canvas/status.js";
 import type { DockPanelProps } from "../dock/dock-store.js";

@@ -1,5 +1,5 @@
 /** The outputs of one instance (secret values stay hidden), its status fields and resolved inputs. */
-import type { InstanceDetails } from "@highstate/runner/api";
+import type { InstanceDetails } from "@highstate/project/api";
 import { useEffect, useState } from "react";
 import type { DockPanelProps } from "../dock/dock-store.js";
 import { keys } from "../state/project-store.js";

@@ -13,7 +13,7 @@ import type {
   OperationType,
   PreviewChangeKind,
   PreviewResourceChange,
-} from "@highstate/runner/api";
+} from "@highstate/project/api";
 import { useEffect, useState } from "react";
 import { ApiRequestError } from "../api/client.js";
 import { openLogs } from "../dock/dock-store.js";

@@ -3,7 +3,7 @@
  * checked again after an operation fails and on request, and shown as a banner with the install
  * command when runs cannot start (e.g. no `pulumi` CLI).
  */
-import type { EngineReadiness } from "@highstate/runner/api";
+import type { EngineReadiness } from "@highstate/project/api";
 import { Fragment, useState } from "react";
 import type { ApiClient } from "../api/client.js";
 import { Observable, useObservable } from "../state/store.js";

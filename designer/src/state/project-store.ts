@@ -4,9 +4,9 @@
  * updates, undo/redo, live statuses, operations and per-instance logs.
  */
 import type { Hub, Instance, Project, ProjectProblem, Registry, RegistryComponent } from "@highstate/contract";
-import type { InstanceOffers, InstanceStatus, OperationInfo, ProjectMutation, ProjectSnapshot, ServerEvent } from "@highstate/runner/api";
+import { applyMutations, assignInstanceUids, invertMutations } from "@highstate/project";
+import type { InstanceOffers, InstanceStatus, OperationInfo, ProjectMutation, ProjectSnapshot, ServerEvent } from "@highstate/project/api";
 import { type ApiClient, ApiRequestError } from "../api/client.js";
-import { applyMutations, invertMutations } from "../model/mutations.js";
 import { refreshEngineReadiness } from "../runs/engine-readiness.js";
 import { toast } from "../ui/toasts.js";
 import { KeyedEmitter } from "./store.js";
@@ -219,13 +219,23 @@ export class ProjectStore {
 
   /**
    * Applies mutations at once on screen and sends them to the server in order. Resolves with the
-   * server's snapshot; on failure the view goes back to the server's state and the error is thrown.
+   * server's snapshot; on failure the view goes back to the server's state and the error is thrown. A
+   * batch the project operations refuse (the ones the server applies) is rejected at once with their
+   * `MutationRefusedError` and never sent.
    */
-  mutate(mutations: ProjectMutation[], options: { label?: string; undoable?: boolean } = {}): Promise<ProjectSnapshot> {
-    if (mutations.length === 0) return Promise.resolve(this.snapshot);
+  mutate(batch: ProjectMutation[], options: { label?: string; undoable?: boolean } = {}): Promise<ProjectSnapshot> {
+    if (batch.length === 0) return Promise.resolve(this.snapshot);
     const before = this.project;
-    const inverse = options.undoable === false ? [] : invertMutations(before, mutations, this.registry);
-    const optimistic = applyMutations(before, mutations, this.registry);
+    // New instances get their uid here, so the server writes exactly the document shown now.
+    const mutations = assignInstanceUids(before, batch);
+    let optimistic: Project;
+    try {
+      // The server's own operations (`@highstate/project`): a batch they refuse is refused here, unsent.
+      optimistic = applyMutations(before, this.registry, mutations);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const inverse = options.undoable === false ? [] : invertMutations(before, this.registry, mutations);
     this.#pending++;
     this.#absorb({ ...this.snapshot, project: optimistic });
     // The undo entry exists from now on (removed again if the server refuses), so an undo pressed

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { TerminalControlMessage, TerminalSession } from "@highstate/runner/api";
+import type { TerminalControlMessage, TerminalSession } from "@highstate/project/api";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket as ServerSocket, WebSocketServer } from "ws";
 import { TerminalConnection, type TerminalConnectionState } from "./terminal-connection.js";

@@ -5,7 +5,7 @@
  * `pause` above a high-water mark and to `resume` below a low-water mark, so a flood of output never
  * piles up in the page.
  */
-import type { TerminalControlMessage, TerminalSession } from "@highstate/runner/api";
+import type { TerminalControlMessage, TerminalSession } from "@highstate/project/api";
 import { openApiSocket } from "../api/access-token.js";
 
 /** Where a terminal connection is. */

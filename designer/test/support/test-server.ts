@@ -9,8 +9,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { AnyComponent, Entity, Project } from "@highstate/contract";
+import type { InstanceStatus, ProjectSnapshot } from "@highstate/project/api";
 import { type DesignerServer, startDesignerServer } from "@highstate/runner";
-import type { InstanceStatus, ProjectSnapshot } from "@highstate/runner/api";
 import {
   buildRegistryFromDefinitions,
   FakeEngine,

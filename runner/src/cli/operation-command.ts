@@ -4,12 +4,12 @@
  * and prints progress. Ctrl+C cancels gracefully; a second Ctrl+C stops at once.
  */
 
+import type { InstanceStatus, OperationInfo, OperationType } from "@highstate/project/api";
 import type { OrchestratorEvent } from "../engine/event-hub.js";
 import { type SelectionMode, selectInstances } from "../engine/operation-layers.js";
 import { Orchestrator } from "../engine/orchestrator.js";
 import { errorKind, isHighstateError } from "../errors/index.js";
 import { ProjectSecrets } from "../secrets/index.js";
-import type { InstanceStatus, OperationInfo, OperationType } from "../server/api-types.js";
 import type { CommandContext, CommandSpec, OptionSpec } from "./command.js";
 import { CliError, UsageError } from "./errors.js";
 import { waitOption, withWorkspaceLock } from "./lock.js";

@@ -1,5 +1,5 @@
+import type { OperationInfo } from "@highstate/project/api";
 import { describe, expect, it } from "vitest";
-import type { OperationInfo } from "../server/api-types.js";
 import { previewLines } from "./operation-command.js";
 
 describe("previewLines", () => {

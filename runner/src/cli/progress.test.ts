@@ -1,6 +1,6 @@
+import type { EngineEvent, OperationInfo } from "@highstate/project/api";
 import { describe, expect, it } from "vitest";
 import type { OrchestratorEvent } from "../engine/event-hub.js";
-import type { EngineEvent, OperationInfo } from "../server/api-types.js";
 import { createProgressView, isInteractive } from "./progress.js";
 
 const ESC = String.fromCharCode(27);

@@ -7,8 +7,8 @@
  * Anywhere else (CI logs, pipes) it writes plain lines, one per event, never cursor movements.
  */
 
+import type { OperationInfo } from "@highstate/project/api";
 import type { OrchestratorEvent } from "../engine/event-hub.js";
-import type { OperationInfo } from "../server/api-types.js";
 import type { CliOutput } from "./io.js";
 
 /** How instance results read in the block and in the plain lines. */

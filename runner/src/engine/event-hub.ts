@@ -3,7 +3,7 @@
  * consumes (`operation`, `instance-status`, `engine-event`), so the designer server forwards them as
  * they are and the CLI renders progress from the same stream.
  */
-import type { ServerEvent } from "../server/api-types.js";
+import type { ServerEvent } from "./types.js";
 
 /** An event of the orchestrator. */
 export type OrchestratorEvent = Extract<ServerEvent, { type: "operation" | "instance-status" | "engine-event" }>;

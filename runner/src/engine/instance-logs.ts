@@ -6,8 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from "../fs/index.js";
-import type { InstanceLogEntry } from "../server/api-types.js";
-import type { EngineEvent } from "./types.js";
+import type { EngineEvent, InstanceLogEntry } from "./types.js";
 import { highstateDirName } from "./unit-workdir.js";
 
 /** Entries kept per instance. */

@@ -5,8 +5,7 @@
  * operation commands and the designer's "Run outdated" use the same selection).
  */
 import { layersOf, needsRun, neighbours, type ProjectPlan, planDestroy, planRun } from "../planner/index.js";
-import type { OperationType } from "../server/api-types.js";
-import type { OperationRequest } from "./types.js";
+import type { OperationRequest, OperationType } from "./types.js";
 
 /**
  * The layers an operation runs in (each layer only after the previous ones). Throws the planner's

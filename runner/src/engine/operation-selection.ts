@@ -5,8 +5,8 @@
  * (`planRun` with `includeDependencies`, and `--outdated`'s `selectInstances`), so the list is what runs.
  */
 import { instancePlan, type ProjectPlan } from "../planner/index.js";
-import type { OperationSelection, SelectedInstance } from "../server/api-types.js";
 import { operationLayers, selectInstances } from "./operation-layers.js";
+import type { OperationSelection, SelectedInstance } from "./types.js";
 
 /** What to select: named instances (optionally with their dependencies), or every outdated instance. */
 export interface OperationSelectionOptions {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { HasDependentsError, InstanceBlockedError } from "../planner/index.js";
-import type { InstanceStatus } from "../server/api-types.js";
 import { testdir } from "../test-utils/testdir.js";
 import { A, chainProject, flatProject, K, M, testContext } from "./__fixtures__/test-project.js";
 import { PulumiCliNotFoundError } from "./errors.js";
 import type { OrchestratorEvent } from "./event-hub.js";
 import { FakeEngine } from "./fake-engine.js";
 import { Orchestrator } from "./orchestrator.js";
+import type { InstanceStatus } from "./types.js";
 
 async function setup(options: { engine?: FakeEngine; parallelism?: number; project?: ReturnType<typeof chainProject> } = {}) {
   const workspace = await testdir();

@@ -8,7 +8,6 @@
 import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
 import type { ProjectPlan } from "../planner/index.js";
-import type { InstanceStatus, OperationInfo } from "../server/api-types.js";
 import { type InstanceState, InstanceStateStore } from "../workspace/index.js";
 import { resolveBackendUrl } from "./backend.js";
 import { createEngine } from "./create-engine.js";
@@ -19,7 +18,7 @@ import { runInstance } from "./instance-run.js";
 import { operationDependencies, operationLayers } from "./operation-layers.js";
 import { type LiveInstanceState, type ProjectContext, ProjectStateCache } from "./project-state.js";
 import { runSchedule, Semaphore } from "./scheduler.js";
-import type { Engine, OperationHandle, OperationRequest } from "./types.js";
+import type { Engine, InstanceStatus, OperationHandle, OperationInfo, OperationRequest } from "./types.js";
 
 export type { OperationHandle, OperationRequest } from "./types.js";
 

@@ -17,8 +17,8 @@ import {
   type StoredInstanceState,
 } from "../planner/index.js";
 import type { ProjectSecrets } from "../secrets/index.js";
-import type { InstanceStatus, OperationType } from "../server/api-types.js";
 import type { InstanceState, InstanceStateStore } from "../workspace/index.js";
+import type { InstanceStatus, OperationType } from "./types.js";
 
 /**
  * A project as the caller (CLI, designer server) holds it. Operations need the password and unlocked

@@ -1,15 +1,24 @@
 import type { ComponentSource, UnitInputsConfig, UnitInstanceConfig } from "@highstate/contract";
-import type { DriftedResource, EngineEvent, EngineReadiness, InstancePreview, OperationInfo, OperationType } from "../server/api-types.js";
+import type { DriftedResource, EngineEvent, EngineReadiness, InstancePreview, OperationInfo, OperationType } from "@highstate/project/api";
 
+// The engine's events, operations, previews and statuses are what the designer sees too, so their types
+// live in the API layer both import (`@highstate/project/api`); the engine's modules take them from
+// here, and the server from that package, so the engine does not import the server.
 export type {
   DriftedResource,
   EngineEvent,
   EngineReadiness,
+  InstanceLogEntry,
   InstancePreview,
+  InstanceStatus,
+  OperationInfo,
+  OperationSelection,
   OperationType,
   PreviewChangeKind,
   PreviewResourceChange,
-} from "../server/api-types.js";
+  SelectedInstance,
+  ServerEvent,
+} from "@highstate/project/api";
 
 /**
  * Encrypts values for a stack's `Pulumi.<stack>.yaml` in Pulumi's passphrase format. The project

@@ -3,11 +3,12 @@
  * in the background from the moment the server starts), the events hub, the open projects and the
  * orchestrator that runs operations.
  */
+
+import type { ServerEvent } from "@highstate/project/api";
 import type { Orchestrator } from "../engine/index.js";
 import { loadWorkspaceRegistry, type WorkspaceRegistry } from "../registry/index.js";
 import { runnerVersion } from "../registry/runner-version.js";
 import { ProjectStore } from "../workspace/index.js";
-import type { ServerEvent } from "./api-types.js";
 import type { EventsHub } from "./events-hub.js";
 import { ProjectSessions } from "./project-sessions.js";
 

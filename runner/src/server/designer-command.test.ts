@@ -7,12 +7,12 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import type { OperationInfo, ProjectSnapshot } from "@highstate/project/api";
 import { beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { main } from "../cli/main.js";
 import { installPackage } from "../registry/__fixtures__/plugin-workspace.js";
 import { ApiClient } from "./__fixtures__/client.js";
 import { ensureContractBuilt, fixtureWorkspace } from "./__fixtures__/workspace.js";
-import type { OperationInfo, ProjectSnapshot } from "./api-types.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 

@@ -2,13 +2,13 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Registry } from "@highstate/contract";
+import type { SessionInfo } from "@highstate/project/api";
 import { beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { AutomationEngine } from "../engine/index.js";
 import { PINNED_PULUMI_VERSION } from "../engine/pulumi-cli.js";
 import { FakeEngine } from "../testing/index.js";
 import { ApiClient, rawRequest } from "./__fixtures__/client.js";
 import { ensureContractBuilt, fixtureWorkspace } from "./__fixtures__/workspace.js";
-import type { SessionInfo } from "./api-types.js";
 import { type DesignerServerOptions, startDesignerServer } from "./designer-server.js";
 import { NoSuchWorkspaceError, RemoteAccessNotAllowedError } from "./errors.js";
 

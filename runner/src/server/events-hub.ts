@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import type { ClientEventMessage, ServerEvent } from "@highstate/project/api";
 import { WebSocket, WebSocketServer } from "ws";
-import type { ClientEventMessage, ServerEvent } from "./api-types.js";
 import { selectApiProtocol } from "./security.js";
 
 /** How much unsent data one client may have queued before it is dropped. */

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import type { ApiError } from "./api-types.js";
+import type { ApiError } from "@highstate/project/api";
 import { toHttpError } from "./errors.js";
 import { sendError, sendJson } from "./http.js";
 import type { Router } from "./router.js";

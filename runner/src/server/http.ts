@@ -3,9 +3,9 @@
  * headers, and request bodies read with a size limit and validated with a zod schema.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiError } from "@highstate/project/api";
 import type { z } from "zod";
 import { findStrictJsonProblem } from "../fs/json-syntax.js";
-import type { ApiError } from "./api-types.js";
 import { apiContentSecurityPolicy, baseSecurityHeaders } from "./security.js";
 
 /** An error the API reports to the client as an `ApiError` body with the given status. */

@@ -2,11 +2,12 @@
  * The designer's "Run with dependencies" and "Run everything outdated" (the selection route: what an
  * operation would run, in order) and its structured preview (what `up` would do per resource).
  */
+
+import type { ApiError, InstanceLogs, OperationInfo, OperationSelection, ProjectSnapshot } from "@highstate/project/api";
 import { beforeAll, describe, expect, test } from "vitest";
 import { FakeEngine } from "../testing/index.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
-import type { ApiError, InstanceLogs, OperationInfo, OperationSelection, ProjectSnapshot } from "./api-types.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 

@@ -1,11 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "@highstate/contract";
-import { beforeAll, describe, expect, test } from "vitest";
-import { FakeEngine } from "../testing/index.js";
-import { binaryReceived, nextMessage } from "./__fixtures__/client.js";
-import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
-import { ensureContractBuilt } from "./__fixtures__/workspace.js";
 import type {
   ApiError,
   InstanceDetails,
@@ -15,7 +10,12 @@ import type {
   ProjectSnapshot,
   ServerEvent,
   TerminalSession,
-} from "./api-types.js";
+} from "@highstate/project/api";
+import { beforeAll, describe, expect, test } from "vitest";
+import { FakeEngine } from "../testing/index.js";
+import { binaryReceived, nextMessage } from "./__fixtures__/client.js";
+import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
+import { ensureContractBuilt } from "./__fixtures__/workspace.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 

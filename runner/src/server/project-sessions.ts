@@ -4,6 +4,7 @@
  * file, and the password once the user has unlocked it. Changes to one project are serialised.
  */
 import { isHighstateError, type Project } from "@highstate/contract";
+import type { ProjectList, ProjectSummary, ServerEvent } from "@highstate/project/api";
 import type { ProjectContext } from "../engine/index.js";
 import { readTextFileIfExists } from "../fs/strict-text.js";
 import type { WorkspaceRegistry } from "../registry/index.js";
@@ -16,7 +17,6 @@ import {
   parseProjectFile,
   serializeProject,
 } from "../workspace/index.js";
-import type { ProjectList, ProjectSummary, ServerEvent } from "./api-types.js";
 import { ConflictError } from "./http.js";
 
 /** One open project. */

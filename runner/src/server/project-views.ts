@@ -17,10 +17,10 @@ import {
   validateProject,
   type z,
 } from "@highstate/contract";
+import type { InstanceDetails, InstanceOffers, InstanceStatus, ProjectSnapshot } from "@highstate/project/api";
 import type { Orchestrator } from "../engine/index.js";
 import type { WorkspaceRegistry } from "../registry/index.js";
 import type { InstanceState } from "../workspace/index.js";
-import type { InstanceDetails, InstanceOffers, InstanceStatus, ProjectSnapshot } from "./api-types.js";
 import { HttpError, NotFoundError } from "./http.js";
 import type { ProjectSession, ProjectSessions } from "./project-sessions.js";
 

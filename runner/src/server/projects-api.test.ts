@@ -1,10 +1,10 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ApiError, ProjectList, ProjectSnapshot } from "@highstate/project/api";
 import { beforeAll, describe, expect, test } from "vitest";
 import { nextMessage } from "./__fixtures__/client.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
-import type { ApiError, ProjectList, ProjectSnapshot } from "./api-types.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 

@@ -1,16 +1,16 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { beforeAll, describe, expect, test, vi } from "vitest";
-import { parseDocument, parse as parseYaml } from "yaml";
-import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
-import { ensureContractBuilt } from "./__fixtures__/workspace.js";
 import {
   type ApiError,
   type InstanceSecretsInfo,
   type ProjectSnapshot,
   type RevealSecretResponse,
   revealWithoutPasswordMs,
-} from "./api-types.js";
+} from "@highstate/project/api";
+import { beforeAll, describe, expect, test, vi } from "vitest";
+import { parseDocument, parse as parseYaml } from "yaml";
+import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
+import { ensureContractBuilt } from "./__fixtures__/workspace.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
 

@@ -9,7 +9,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
 import { networkInterfaces, hostname as osHostname } from "node:os";
-import { apiWebSocketProtocol, tokenWebSocketProtocolPrefix } from "./api-types.js";
+import { apiWebSocketProtocol, tokenWebSocketProtocolPrefix } from "@highstate/project/api";
 
 /** A fresh random access token: 32 bytes, base64url (43 characters). */
 export function generateAccessToken(): string {

@@ -1,26 +1,6 @@
 /**
- * The terminal part of the designer API: what opening a terminal returns and the JSON text frames of a
- * terminal socket. It lives with the terminals (which speak it) and imports nothing, so the terminals
- * need nothing from the server; `server/api-types.ts` re-exports it for clients.
+ * The terminal part of the designer API (session and socket frame types) lives in
+ * `@highstate/project/api` (library/project/src/terminal-protocol.ts), which the terminals and the
+ * designer both import; re-exported here for the terminals' modules.
  */
-
-/** The body of `POST …/terminals/:terminal`: the session to attach a WebSocket to. */
-export interface TerminalSession {
-  sessionId: string;
-  /** Path of the WebSocket to connect to, e.g. `/api/terminals/<sessionId>`. */
-  url: string;
-  title: string;
-}
-
-/** Text frames on a terminal socket. */
-export type TerminalControlMessage =
-  | { type: "resize"; cols: number; rows: number }
-  /**
-   * From the client: stop (`pause`) or restart (`resume`) terminal output while the client's own
-   * rendering is behind (xterm.js write-callback flow control). The server also pauses on its own
-   * while the socket's send buffer is above its high-water mark.
-   */
-  | { type: "pause" }
-  | { type: "resume" }
-  | { type: "exit"; code: number | null; signal?: string | null }
-  | { type: "error"; message: string };
+export type { TerminalControlMessage, TerminalSession } from "@highstate/project/api";

@@ -1,15 +1,23 @@
 import { emptyProject, type Project, resolveProjectInputs, validateProject } from "@highstate/contract";
-import { describe, expect, it } from "vitest";
-import { sampleRegistry } from "./__fixtures__/registry.js";
-import { addHub, connectHubInput, disconnectHubInput, injectHub, moveHub, removeHub, setHubTitle, uninjectHub } from "./hub-ops.js";
-import { addInstance, connectInput } from "./project-ops.js";
 import {
+  addHub,
+  addInstance,
+  connectHubInput,
+  connectInput,
+  disconnectHubInput,
   HubNotFoundError,
   InstanceNotFoundError,
   InvalidHubError,
   InvalidPositionError,
+  injectHub,
+  moveHub,
   OutputNotFoundError,
-} from "./project-ops-errors.js";
+  removeHub,
+  setHubTitle,
+  uninjectHub,
+} from "@highstate/project";
+import { describe, expect, it } from "vitest";
+import { sampleRegistry } from "./__fixtures__/registry.js";
 
 const registry = sampleRegistry();
 

@@ -1,20 +1,10 @@
 import { emptyProject, type Project, validateProject } from "@highstate/contract";
-import { describe, expect, it } from "vitest";
-import { sampleRegistry } from "./__fixtures__/registry.js";
-import { parseProjectFile, serializeProject } from "./project-file.js";
 import {
   addInstance,
   connectInput,
+  DuplicateInstanceError,
   disconnectInput,
   generateInstanceUid,
-  moveInstance,
-  removeInstance,
-  renameInstance,
-  setInstanceArgs,
-  unknownComponentInstances,
-} from "./project-ops.js";
-import {
-  DuplicateInstanceError,
   HubNotFoundError,
   IncompatibleInputError,
   InputNotFoundError,
@@ -22,10 +12,18 @@ import {
   InvalidArgsError,
   InvalidInstanceNameError,
   InvalidPositionError,
+  moveInstance,
   OutputNotFoundError,
   ProjectOperationError,
+  removeInstance,
+  renameInstance,
+  setInstanceArgs,
   UnknownComponentTypeError,
-} from "./project-ops-errors.js";
+  unknownComponentInstances,
+} from "@highstate/project";
+import { describe, expect, it } from "vitest";
+import { sampleRegistry } from "./__fixtures__/registry.js";
+import { parseProjectFile, serializeProject } from "./project-file.js";
 
 const registry = sampleRegistry();
 

@@ -7,7 +7,7 @@
  * was found, so a scheduled CI job can alert on it.
  */
 
-import type { DriftedResource, InstanceDrift, InstanceStatus, OperationInfo } from "../../server/api-types.js";
+import type { DriftedResource, InstanceDrift, InstanceStatus, OperationInfo } from "@highstate/project/api";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { driftExitCode, operationOptions, runOperationCommand } from "../operation-command.js";
 

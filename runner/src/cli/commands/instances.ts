@@ -1,11 +1,10 @@
 import { argsValidatorFromDefinitions, type InputRef, instanceId, isHubRef, type Project } from "@highstate/contract";
+import { addInstance, connectInput, findInstance, injectHub, removeInstance, renameInstance } from "@highstate/project";
 import { isCreated } from "../../engine/project-state.js";
 import { findJsonSyntaxError, findStrictJsonProblem } from "../../fs/json-syntax.js";
 import type { WorkspaceRegistry } from "../../registry/workspace-registry.js";
 import { ProjectSecrets } from "../../secrets/project-secrets.js";
-import { injectHub } from "../../workspace/hub-ops.js";
 import { InstanceStateStore } from "../../workspace/instance-state.js";
-import { addInstance, connectInput, findInstance, removeInstance, renameInstance } from "../../workspace/project-ops.js";
 import { ProjectStore } from "../../workspace/project-store.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { CliError, UsageError } from "../errors.js";

@@ -4,7 +4,7 @@
  */
 import { onTestFinished } from "vitest";
 import { FakeEngine } from "../../testing/index.js";
-import type { ProjectSnapshot } from "../api-types.js";
+import type { ProjectSnapshot } from "@highstate/project/api";
 import { type DesignerServerOptions, startDesignerServer } from "../designer-server.js";
 import { ApiClient } from "./client.js";
 import { fixtureWorkspace } from "./workspace.js";

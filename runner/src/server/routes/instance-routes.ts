@@ -2,8 +2,9 @@
  * Instance routes: details (outputs without secret values, status fields, terminals, pages, resolved
  * inputs), logs, pages, and opening a terminal session (bridged on `/api/terminals/:sessionId`).
  */
+
+import { type InstanceLogs, openTerminalRequestSchema, type TerminalSession } from "@highstate/project/api";
 import type { TerminalManager } from "../../terminals/index.js";
-import { type InstanceLogs, openTerminalRequestSchema, type TerminalSession } from "../api-types.js";
 import type { DesignerContext } from "../context.js";
 import { HttpError, NotFoundError, readJson, sendJson } from "../http.js";
 import { instanceDetails, instancePage, requireInstance, stateOf, terminalSpecsOf } from "../project-views.js";

@@ -2,9 +2,7 @@
  * Plans and operations: the plan of a project, starting operations (202: they run in the background
  * and report on `/api/events`), listing and cancelling them.
  */
-import { NoSuchInstanceError } from "../../engine/errors.js";
-import { operationSelection } from "../../engine/operation-selection.js";
-import { InstanceBlockedError, instancePlan } from "../../planner/index.js";
+
 import {
   cancelOperationRequestSchema,
   type OperationInfo,
@@ -12,7 +10,10 @@ import {
   operationSelectionRequestSchema,
   type PlanResponse,
   startOperationRequestSchema,
-} from "../api-types.js";
+} from "@highstate/project/api";
+import { NoSuchInstanceError } from "../../engine/errors.js";
+import { operationSelection } from "../../engine/operation-selection.js";
+import { InstanceBlockedError, instancePlan } from "../../planner/index.js";
 import type { DesignerContext } from "../context.js";
 import { HttpError, readJson, sendJson } from "../http.js";
 import type { Router } from "../router.js";

@@ -2,8 +2,7 @@
  * Project routes: list, create (with password), read, unlock, rename, and the mutations batch with
  * revision checking.
  */
-import { SecretRebindLockedError } from "../../secrets/index.js";
-import { hasResources, type InstanceState } from "../../workspace/index.js";
+
 import {
   createProjectRequestSchema,
   mutateProjectRequestSchema,
@@ -12,7 +11,9 @@ import {
   type ProjectSnapshot,
   renameProjectRequestSchema,
   unlockProjectRequestSchema,
-} from "../api-types.js";
+} from "@highstate/project/api";
+import { SecretRebindLockedError } from "../../secrets/index.js";
+import { hasResources, type InstanceState } from "../../workspace/index.js";
 import type { DesignerContext } from "../context.js";
 import { ConflictError, readJson, sendJson } from "../http.js";
 import { applyMutations } from "../mutations.js";

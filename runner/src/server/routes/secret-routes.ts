@@ -10,7 +10,7 @@ import {
   revealSecretRequestSchema,
   revealWithoutPasswordMs,
   setSecretsRequestSchema,
-} from "../api-types.js";
+} from "@highstate/project/api";
 import type { DesignerContext } from "../context.js";
 import { BadRequestError, HttpError, NotFoundError, readJson, sendJson } from "../http.js";
 import { requireInstance } from "../project-views.js";

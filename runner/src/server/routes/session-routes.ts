@@ -2,7 +2,7 @@
  * `GET /api/session` and `GET /api/registry`.
  */
 import type { Registry } from "@highstate/contract";
-import type { SessionInfo } from "../api-types.js";
+import type { SessionInfo } from "@highstate/project/api";
 import type { DesignerContext } from "../context.js";
 import { sendJson } from "../http.js";
 import type { Router } from "../router.js";

@@ -1,8 +1,9 @@
 /**
- * The designer API: the HTTP + WebSocket contract between `highstate designer` (the server in this
- * folder) and the designer web app. Request bodies are zod schemas (validated by the server, reused by
- * the app for typing); responses and events are plain types. This module imports only the contract, zod
- * and the terminals' dependency-free protocol types, so the browser bundle can import it.
+ * The designer API: the HTTP + WebSocket contract between `highstate designer` (the runner's server,
+ * `runner/src/server`) and the designer web app, and the types of the runner's engine events both sides
+ * see. Request bodies are zod schemas (validated by the server, reused by the app for typing); responses
+ * and events are plain types. This module imports only the contract and zod, so the browser bundle can
+ * import it; the runner re-exports it as `@highstate/runner/api` for embedders that used that path.
  *
  * Authentication: the URL `highstate designer` prints carries the access token in its fragment
  * (`#token=…`, never sent over the network); the app moves it to session storage and sends it as
@@ -44,6 +45,7 @@ import {
   type InstanceOutputRef,
   inputRefSchema,
   instanceOutputRefSchema,
+  instanceUidPattern,
   type Page,
   type Project,
   type ProjectProblem,
@@ -251,6 +253,12 @@ export const projectMutationSchema = z.discriminatedUnion("op", [
       name: z.string().min(1),
       args: z.record(z.string(), z.unknown()).optional(),
       position: positionSchema.optional(),
+      /**
+       * The instance's stable identity (its Pulumi stack); the server generates one when left out. A
+       * client that applies the batch itself sets it (`assignInstanceUids`), so both end with the same
+       * document, and undoing a removal brings the instance back with its old uid.
+       */
+      uid: z.string().regex(instanceUidPattern, "instance uids are 8-32 lower-case letters and digits").optional(),
     })
     .strict(),
   z.object({ op: z.literal("remove-instance"), instanceId: instanceIdSchema }).strict(),
@@ -506,4 +514,4 @@ export const openTerminalRequestSchema = z
 export type OpenTerminalRequest = z.input<typeof openTerminalRequestSchema>;
 
 /** The terminal session and socket frames (defined with the terminals, which speak them). */
-export type { TerminalControlMessage, TerminalSession } from "../terminals/protocol.js";
+export type { TerminalControlMessage, TerminalSession } from "./terminal-protocol.js";

@@ -1,13 +1,16 @@
 /**
- * Pure operations on a project model, shared by the CLI and the designer server. Each takes a project
- * and returns a new one (the input is never changed), or throws a `ProjectOperationError` subclass
- * whose `field` names what was refused. Side effects on other files are the caller's: move secrets
- * with `ProjectSecrets.renameInstance`/`removeInstance`, and destroy an instance before removing it.
+ * Pure operations on the instances of a project model, shared by the runner (CLI and designer server)
+ * and the designer (optimistic updates). Each takes a project and returns a new one (the input is never
+ * changed; instances and hubs an operation does not touch keep their objects), or throws a
+ * `ProjectOperationError` subclass whose `field` names what was refused. An operation that changes
+ * nothing returns the very project it was given. Side effects on other files are the caller's: the
+ * runner moves secrets with `ProjectSecrets.renameInstance`/`removeInstance` and refuses to remove an
+ * instance that still has resources.
  */
-import { randomBytes } from "node:crypto";
 import {
   type ArgsValidator,
   checkInstanceName,
+  type Hub,
   type InputRef,
   type Instance,
   type InstanceOutputRef,
@@ -31,14 +34,19 @@ import {
   OutputNotFoundError,
   ProjectOperationError,
   UnknownComponentTypeError,
-} from "./project-ops-errors.js";
+} from "./errors.js";
 
-/** Generates a stable instance uid (16 lower-case letters and digits) not used in the project. */
+const uidAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/**
+ * Generates a stable instance uid (16 lower-case letters and digits) not used in the project, with the
+ * Web Crypto random source (in Node.js and in browsers).
+ */
 export function generateInstanceUid(project?: Project): string {
   const taken = new Set(project?.instances.map((instance) => instance.uid));
   for (;;) {
-    const bytes = randomBytes(16);
-    const uid = Array.from(bytes, (byte) => "abcdefghijklmnopqrstuvwxyz0123456789"[byte % 36]).join("");
+    const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+    const uid = Array.from(bytes, (byte) => uidAlphabet[byte % uidAlphabet.length]).join("");
     if (!taken.has(uid)) return uid;
   }
 }
@@ -48,6 +56,7 @@ export function unknownComponentInstances(project: Project, registry: Registry):
   return project.instances.filter((instance) => !registry.components[instance.type]).map((instance) => instance.id);
 }
 
+/** The instance with this id, or a `InstanceNotFoundError` naming `field`. */
 export function findInstance(project: Project, instanceId: string, field = "instanceId"): Instance {
   const instance = project.instances.find((candidate) => candidate.id === instanceId);
   if (!instance) throw new InstanceNotFoundError(instanceId, field);
@@ -60,7 +69,8 @@ function componentOf(registry: Registry, instance: Instance, field: string): Reg
   return component;
 }
 
-function checkPosition(position: Position, what: string): Position {
+/** A copy of a position, or an `InvalidPositionError` naming `what` when it is not two finite numbers. */
+export function checkPosition(position: Position, what: string): Position {
   if (!position || !Number.isFinite(position.x) || !Number.isFinite(position.y)) throw new InvalidPositionError(what);
   return { x: position.x, y: position.y };
 }
@@ -70,22 +80,54 @@ function checkArgs(instanceId: string, type: string, args: Record<string, unknow
   if (issues.length > 0) throw new InvalidArgsError(instanceId, issues);
 }
 
-function withInstance(project: Project, instanceId: string, change: (instance: Instance) => Instance): Project {
-  findInstance(project, instanceId);
-  return {
-    ...project,
-    instances: project.instances.map((instance) => (instance.id === instanceId ? change(structuredClone(instance)) : instance)),
-  };
+/** Replaces one instance (which must exist); the project is returned as it is when `change` returns the same object. */
+export function withInstance(project: Project, instanceId: string, change: (instance: Instance) => Instance): Project {
+  const index = project.instances.findIndex((instance) => instance.id === instanceId);
+  if (index < 0) throw new InstanceNotFoundError(instanceId);
+  const current = project.instances[index]!;
+  const next = change(current);
+  if (next === current) return project;
+  const instances = [...project.instances];
+  instances[index] = next;
+  return { ...project, instances };
 }
 
-/** Drops input entries left empty, so removed connections leave no trace in the file. */
-function pruneInputs(inputs: Record<string, InputRef[]>): Record<string, InputRef[]> {
-  return Object.fromEntries(Object.entries(inputs).filter(([, refs]) => refs.length > 0));
-}
-
-function sameRef(a: InputRef, b: InputRef): boolean {
+/** Whether two input references name the same source (the same output of one instance, or the same hub). */
+export function sameRef(a: InputRef, b: InputRef): boolean {
   if (isHubRef(a) || isHubRef(b)) return isHubRef(a) && isHubRef(b) && a.hubId === b.hubId;
   return a.instanceId === b.instanceId && a.output === b.output;
+}
+
+/**
+ * Rewrites every input reference of an instance with `rewrite` (returning `undefined` drops the
+ * reference; an input left with none is dropped). The instance is returned as it is when nothing changed.
+ */
+export function rewriteInputs(instance: Instance, rewrite: (ref: InputRef) => InputRef | undefined): Instance {
+  let changed = false;
+  const inputs: Record<string, InputRef[]> = {};
+  for (const [name, refs] of Object.entries(instance.inputs)) {
+    const next: InputRef[] = [];
+    for (const ref of refs) {
+      const result = rewrite(ref);
+      if (result !== ref) changed = true;
+      if (result) next.push(result);
+    }
+    if (next.length > 0 || refs.length === 0) inputs[name] = next;
+    else changed = true;
+  }
+  return changed ? { ...instance, inputs } : instance;
+}
+
+/** Rewrites the output references of a hub with `rewrite` (`undefined` drops one); unchanged hubs are kept. */
+export function rewriteHubInputs(hub: Hub, rewrite: (ref: InstanceOutputRef) => InstanceOutputRef | undefined): Hub {
+  let changed = false;
+  const inputs: InstanceOutputRef[] = [];
+  for (const ref of hub.inputs) {
+    const result = rewrite(ref);
+    if (result !== ref) changed = true;
+    if (result) inputs.push(result);
+  }
+  return changed ? { ...hub, inputs } : hub;
 }
 
 /** Options of {@link addInstance}. */
@@ -104,7 +146,7 @@ export interface AddInstanceOptions {
   validateArgs?: ArgsValidator;
 }
 
-/** Adds an instance of an installed component with a new uid. */
+/** Adds an instance of an installed component (with a new uid unless one is given). */
 export function addInstance(project: Project, registry: Registry, options: AddInstanceOptions): Project {
   if (!registry.components[options.type]) throw new UnknownComponentTypeError(options.type);
   const problem = checkInstanceName(options.name);
@@ -138,16 +180,11 @@ export function addInstance(project: Project, registry: Registry, options: AddIn
 /** Removes an instance and every reference to it from other instances' inputs and from hubs. */
 export function removeInstance(project: Project, instanceId: string): Project {
   findInstance(project, instanceId);
-  const keep = (ref: InputRef) => isHubRef(ref) || ref.instanceId !== instanceId;
+  const keep = <T extends InputRef>(ref: T): T | undefined => (!isHubRef(ref) && ref.instanceId === instanceId ? undefined : ref);
   return {
     ...project,
-    instances: project.instances
-      .filter((instance) => instance.id !== instanceId)
-      .map((instance) => ({
-        ...instance,
-        inputs: pruneInputs(Object.fromEntries(Object.entries(instance.inputs).map(([name, refs]) => [name, refs.filter(keep)]))),
-      })),
-    hubs: project.hubs.map((hub) => ({ ...hub, inputs: hub.inputs.filter((ref) => ref.instanceId !== instanceId) })),
+    instances: project.instances.filter((instance) => instance.id !== instanceId).map((instance) => rewriteInputs(instance, keep)),
+    hubs: project.hubs.map((hub) => rewriteHubInputs(hub, keep)),
   };
 }
 
@@ -166,12 +203,10 @@ export function renameInstance(project: Project, instanceId: string, newName: st
     !isHubRef(ref) && ref.instanceId === instanceId ? { ...ref, instanceId: newId } : ref;
   return {
     ...project,
-    instances: project.instances.map((candidate) => ({
-      ...candidate,
-      ...(candidate.id === instanceId ? { id: newId, name: newName } : {}),
-      inputs: Object.fromEntries(Object.entries(candidate.inputs).map(([name, refs]) => [name, refs.map(rewrite)])),
-    })),
-    hubs: project.hubs.map((hub) => ({ ...hub, inputs: hub.inputs.map(rewrite) })),
+    instances: project.instances.map((candidate) =>
+      rewriteInputs(candidate.id === instanceId ? { ...candidate, id: newId, name: newName } : candidate, rewrite),
+    ),
+    hubs: project.hubs.map((hub) => rewriteHubInputs(hub, rewrite)),
   };
 }
 
@@ -220,8 +255,9 @@ export interface InputConnection {
  */
 export function connectInput(project: Project, registry: Registry, connection: InputConnection): Project {
   const target = findInstance(project, connection.instanceId);
-  const spec = componentOf(registry, target, "instanceId").inputs[connection.input];
-  if (!spec) throw new InputNotFoundError(target.id, connection.input, Object.keys(componentOf(registry, target, "instanceId").inputs));
+  const component = componentOf(registry, target, "instanceId");
+  const spec = component.inputs[connection.input];
+  if (!spec) throw new InputNotFoundError(target.id, connection.input, Object.keys(component.inputs));
   const from = connection.from;
   if (isHubRef(from)) {
     if (!project.hubs.some((hub) => hub.id === from.hubId)) throw new HubNotFoundError(from.hubId, "from");
@@ -235,7 +271,8 @@ export function connectInput(project: Project, registry: Registry, connection: I
   const ref: InputRef = isHubRef(from) ? { hubId: from.hubId } : { instanceId: from.instanceId, output: from.output };
   return withInstance(project, target.id, (instance) => {
     const current = instance.inputs[connection.input] ?? [];
-    const refs = spec.multiple ? (current.some((existing) => sameRef(existing, ref)) ? current : [...current, ref]) : [ref];
+    if (current.some((existing) => sameRef(existing, ref)) && (spec.multiple || current.length === 1)) return instance;
+    const refs = spec.multiple ? [...current, ref] : [ref];
     return { ...instance, inputs: { ...instance.inputs, [connection.input]: refs } };
   });
 }
@@ -243,8 +280,32 @@ export function connectInput(project: Project, registry: Registry, connection: I
 /** Disconnects one source from an input, or every source when `from` is left out. */
 export function disconnectInput(project: Project, connection: Omit<InputConnection, "from"> & { from?: InputRef }): Project {
   return withInstance(project, connection.instanceId, (instance) => {
-    const current = instance.inputs[connection.input] ?? [];
-    const refs = connection.from ? current.filter((ref) => !sameRef(ref, connection.from!)) : [];
-    return { ...instance, inputs: pruneInputs({ ...instance.inputs, [connection.input]: refs }) };
+    const current = instance.inputs[connection.input];
+    if (!current) return instance;
+    const from = connection.from;
+    const refs = from ? current.filter((ref) => !sameRef(ref, from)) : [];
+    if (refs.length === current.length && refs.length > 0) return instance;
+    const { [connection.input]: _removed, ...rest } = instance.inputs;
+    return { ...instance, inputs: refs.length > 0 ? { ...rest, [connection.input]: refs } : rest };
   });
+}
+
+/**
+ * Whether `upstream` already takes inputs, directly or transitively, from `downstream` through direct
+ * connections, so connecting an output of `upstream` to `downstream` would make a cycle.
+ */
+export function dependsOn(project: Project, upstream: string, downstream: string): boolean {
+  const byId = new Map(project.instances.map((instance) => [instance.id, instance]));
+  const seen = new Set<string>();
+  const stack = [upstream];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (id === downstream) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const instance = byId.get(id);
+    if (!instance) continue;
+    for (const refs of Object.values(instance.inputs)) for (const ref of refs) if (!isHubRef(ref)) stack.push(ref.instanceId);
+  }
+  return false;
 }

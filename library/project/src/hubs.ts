@@ -1,25 +1,28 @@
 /**
- * Pure operations on the hubs of a project (see `project-ops.ts` for the conventions): add, remove,
+ * Pure operations on the hubs of a project (see `instances.ts` for the conventions): add, remove,
  * move and retitle hubs, collect outputs in them, and inject them into instances or other hubs.
  */
 import { type Hub, hubIdPattern, type InstanceOutputRef, isHubRef, type Position, type Project, type Registry } from "@highstate/contract";
-import { findInstance, outputEntity } from "./project-ops.js";
-import { HubNotFoundError, InvalidHubError, InvalidPositionError } from "./project-ops-errors.js";
+import { HubNotFoundError, InvalidHubError } from "./errors.js";
+import { checkPosition, findInstance, outputEntity, rewriteInputs, withInstance } from "./instances.js";
 
-function findHub(project: Project, hubId: string, field = "hubId"): Hub {
+/** The hub with this id, or a `HubNotFoundError` naming `field`. */
+export function findHub(project: Project, hubId: string, field = "hubId"): Hub {
   const hub = project.hubs.find((candidate) => candidate.id === hubId);
   if (!hub) throw new HubNotFoundError(hubId, field);
   return hub;
 }
 
-function withHub(project: Project, hubId: string, change: (hub: Hub) => Hub): Project {
-  findHub(project, hubId);
-  return { ...project, hubs: project.hubs.map((hub) => (hub.id === hubId ? change(structuredClone(hub)) : hub)) };
-}
-
-function checkPosition(position: Position, what: string): Position {
-  if (!position || !Number.isFinite(position.x) || !Number.isFinite(position.y)) throw new InvalidPositionError(what);
-  return { x: position.x, y: position.y };
+/** Replaces one hub (which must exist); the project is returned as it is when `change` returns the same object. */
+function withHub(project: Project, hubId: string, change: (hub: Hub) => Hub, field = "hubId"): Project {
+  const index = project.hubs.findIndex((hub) => hub.id === hubId);
+  if (index < 0) throw new HubNotFoundError(hubId, field);
+  const current = project.hubs[index]!;
+  const next = change(current);
+  if (next === current) return project;
+  const hubs = [...project.hubs];
+  hubs[index] = next;
+  return { ...project, hubs };
 }
 
 /** Options of {@link addHub}. */
@@ -52,18 +55,17 @@ export function removeHub(project: Project, hubId: string): Project {
   findHub(project, hubId);
   return {
     ...project,
-    instances: project.instances.map((instance) => ({
-      ...instance,
-      inputs: Object.fromEntries(
-        Object.entries(instance.inputs)
-          .map(([name, refs]) => [name, refs.filter((ref) => !isHubRef(ref) || ref.hubId !== hubId)] as const)
-          .filter(([, refs]) => refs.length > 0),
-      ),
-      injectionInputs: instance.injectionInputs.filter((id) => id !== hubId),
-    })),
+    instances: project.instances.map((instance) => {
+      const rewired = rewriteInputs(instance, (ref) => (isHubRef(ref) && ref.hubId === hubId ? undefined : ref));
+      return rewired.injectionInputs.includes(hubId)
+        ? { ...rewired, injectionInputs: rewired.injectionInputs.filter((id) => id !== hubId) }
+        : rewired;
+    }),
     hubs: project.hubs
       .filter((hub) => hub.id !== hubId)
-      .map((hub) => ({ ...hub, injectionInputs: hub.injectionInputs.filter((id) => id !== hubId) })),
+      .map((hub) =>
+        hub.injectionInputs.includes(hubId) ? { ...hub, injectionInputs: hub.injectionInputs.filter((id) => id !== hubId) } : hub,
+      ),
   };
 }
 
@@ -75,7 +77,11 @@ export function moveHub(project: Project, hubId: string, position: Position): Pr
 
 /** Sets (or, with `undefined`, removes) a hub's title. */
 export function setHubTitle(project: Project, hubId: string, title: string | undefined): Project {
-  return withHub(project, hubId, ({ title: _old, ...hub }) => (title === undefined ? hub : { ...hub, title }));
+  return withHub(project, hubId, (current) => {
+    if (current.title === title) return current;
+    const { title: _old, ...hub } = current;
+    return title === undefined ? hub : { ...hub, title };
+  });
 }
 
 /** Adds an instance output to a hub (adding it twice changes nothing). */
@@ -92,10 +98,11 @@ export function connectHubInput(project: Project, registry: Registry, hubId: str
 
 /** Removes an instance output from a hub. */
 export function disconnectHubInput(project: Project, hubId: string, from: InstanceOutputRef): Project {
-  return withHub(project, hubId, (hub) => ({
-    ...hub,
-    inputs: hub.inputs.filter((ref) => ref.instanceId !== from.instanceId || ref.output !== from.output),
-  }));
+  return withHub(project, hubId, (hub) =>
+    hub.inputs.some((ref) => ref.instanceId === from.instanceId && ref.output === from.output)
+      ? { ...hub, inputs: hub.inputs.filter((ref) => ref.instanceId !== from.instanceId || ref.output !== from.output) }
+      : hub,
+  );
 }
 
 /** Whether `hubId` includes `target`, directly or through other hubs. */
@@ -122,25 +129,22 @@ export function injectHub(project: Project, target: string, hubId: string): Proj
       hub.injectionInputs.includes(hubId) ? hub : { ...hub, injectionInputs: [...hub.injectionInputs, hubId] },
     );
   }
-  const instance = findInstance(project, target, "target");
-  if (instance.injectionInputs.includes(hubId)) return project;
-  return {
-    ...project,
-    instances: project.instances.map((candidate) =>
-      candidate.id === target ? { ...candidate, injectionInputs: [...candidate.injectionInputs, hubId] } : candidate,
-    ),
-  };
+  findInstance(project, target, "target");
+  return withInstance(project, target, (instance) =>
+    instance.injectionInputs.includes(hubId) ? instance : { ...instance, injectionInputs: [...instance.injectionInputs, hubId] },
+  );
 }
 
 /** Removes a hub injection from an instance or a hub. */
 export function uninjectHub(project: Project, target: string, hubId: string): Project {
   if (hubIdPattern.test(target))
-    return withHub(project, target, (hub) => ({ ...hub, injectionInputs: hub.injectionInputs.filter((id) => id !== hubId) }));
+    return withHub(project, target, (hub) =>
+      hub.injectionInputs.includes(hubId) ? { ...hub, injectionInputs: hub.injectionInputs.filter((id) => id !== hubId) } : hub,
+    );
   findInstance(project, target, "target");
-  return {
-    ...project,
-    instances: project.instances.map((instance) =>
-      instance.id === target ? { ...instance, injectionInputs: instance.injectionInputs.filter((id) => id !== hubId) } : instance,
-    ),
-  };
+  return withInstance(project, target, (instance) =>
+    instance.injectionInputs.includes(hubId)
+      ? { ...instance, injectionInputs: instance.injectionInputs.filter((id) => id !== hubId) }
+      : instance,
+  );
 }

@@ -1,0 +1,3 @@
+import { defineHighstateConfig } from "../../tooling/tsup.ts";
+
+export default defineHighstateConfig(import.meta.dirname);
