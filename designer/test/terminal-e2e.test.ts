@@ -188,7 +188,8 @@ describe.skipIf(unavailable !== undefined)("terminals and pages in the designer"
     await page.keyboard.type('stat -c "mode=%a" "$KUBECONFIG"; cat "$KUBECONFIG"');
     await page.keyboard.press("Enter");
     await expect.poll(() => screenText(page, kubectl)).toContain("mode=600");
-    expect(await screenText(page, kubectl)).toContain("kind: Config");
+    // `cat` prints after `stat`: on a busy machine its lines may reach the screen a moment later.
+    await expect.poll(() => screenText(page, kubectl)).toContain("kind: Config");
 
     // When the shell exits the panel says so and can start a new session.
     await page.keyboard.type("exit 4");

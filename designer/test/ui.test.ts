@@ -226,31 +226,30 @@ describe("the canvas", () => {
 
   test("an instance the last drift check found drifted shows a drift marker in its header", async () => {
     const { page } = browser;
-    const lab = server.projects.get("lab")!;
-    lab.statuses[keyId] = {
-      state: "created",
-      outdated: false,
-      resourceCount: 2,
-      drift: {
-        checkedAt: "2026-12-04T10:00:00.000Z",
-        resources: [
-          {
-            urn: "urn:pulumi:x::lab::tls:index:PrivateKey::main",
-            type: "tls:index:PrivateKey",
-            name: "main",
-            change: "changed",
-            properties: ["algorithm"],
-          },
-        ],
-      },
-    };
-    lab.statuses[webId] = { state: "created", outdated: false, resourceCount: 1 };
-    await page.reload();
     await page.getByRole("button", { name: "Fit view" }).click();
+    const chip = node(page, keyId).getByTestId("status-chip");
+    const up = await server.request<{ id: string }>("POST", "/api/projects/lab/operations", { type: "up", instanceIds: [keyId] });
+    const finished = async () =>
+      (await server.request<Array<{ id: string; finishedAt?: string }>>("GET", "/api/projects/lab/operations")).some(
+        (operation) => operation.id === up.id && operation.finishedAt !== undefined,
+      );
+    await expect.poll(finished, { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => chip.textContent(), { timeout: 30_000 }).toBe("CREATED 4/4");
+    server.engine.setBehavior(keyId, {
+      delayMs: 200,
+      drift: [{ name: "main-2", type: "tls:index:PrivateKey", properties: ["algorithm"] }],
+    });
+    // A drift check through the API (what `highstate drift` runs): a refresh preview that records only the drift.
+    const check = await server.request<{ detectDrift?: boolean }>("POST", "/api/projects/lab/operations", {
+      type: "refresh",
+      instanceIds: [keyId],
+      detectDrift: true,
+    });
+    expect(check.detectDrift).toBe(true);
     const marker = node(page, keyId).getByTestId("drift-marker");
-    await expect.poll(() => marker.textContent(), { timeout: 15_000 }).toBe("DRIFT 1");
-    expect(await marker.getAttribute("title")).toContain("tls:index:PrivateKey main: algorithm");
-    expect(await node(page, keyId).getByTestId("status-chip").textContent()).toBe("CREATED 2/2");
+    await expect.poll(() => marker.textContent(), { timeout: 30_000 }).toBe("DRIFT 1");
+    expect(await marker.getAttribute("title")).toContain("tls:index:PrivateKey main-2: algorithm");
+    expect(await chip.textContent()).toBe("CREATED 4/4");
     expect(await node(page, webId).getByTestId("drift-marker").count()).toBe(0);
     await screenshot(page, "card-drift");
     expect(browser.errors).toEqual([]);

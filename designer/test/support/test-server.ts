@@ -129,6 +129,7 @@ export async function startTestServer(options: {
           status: status.state,
           resourceCount: status.resourceCount ?? 0,
           ...(status.state === "failed" ? { lastError: { operation: "up", message: status.error ?? "failed", at } } : {}),
+          ...(status.drift ? { drift: status.drift } : {}),
         };
         await writeFile(file, `${JSON.stringify(state, null, 2)}\n`);
       }

@@ -329,6 +329,8 @@ export const startOperationRequestSchema = z
     includeDependencies: z.boolean().default(false),
     /** For `destroy`: also destroy dependents (in reverse order) instead of refusing. */
     cascade: z.boolean().default(false),
+    /** For `refresh`: only check for drift (a refresh preview; nothing but the drift found is recorded). */
+    detectDrift: z.boolean().default(false),
   })
   .strict();
 export type StartOperationRequest = z.input<typeof startOperationRequestSchema>;

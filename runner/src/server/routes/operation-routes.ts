@@ -57,6 +57,7 @@ export function operationRoutes(router: Router, context: DesignerContext): void 
         instanceIds: body.instanceIds,
         includeDependencies: body.includeDependencies,
         cascade: body.cascade,
+        ...(body.detectDrift ? { detectDrift: true } : {}),
       })
       .catch((error: unknown) => {
         throw needsDependencies(error);

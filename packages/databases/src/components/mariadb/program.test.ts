@@ -82,6 +82,34 @@ describe("MariaDB", () => {
     expect(result.outputs.$triggers).toEqual([expect.objectContaining({ type: "before-destroy" })]);
   });
 
+  it("backupMode physical: mariadb-backup hooks in the kit, reading the mounted data folder", async () => {
+    const result = await testUnit(unit, {
+      name: "maria",
+      args: { backupMode: "physical" },
+      inputs: { k8sCluster: cluster },
+      secretInputs: { resticRepo },
+      mocks: serviceMocks,
+    });
+    await validateKubernetesResources(result.resources);
+    const kit = result.resources
+      .filter((resource) => resource.type === "kubernetes:core/v1:ConfigMap")
+      .map((resource) => Object.values(resource.inputs.data as Record<string, string>))
+      .find((scripts) => scripts.includes(databaseScript("mariadb-physical-backup.sh")));
+    expect(kit).toContain(databaseScript("mariadb-physical-restore.sh"));
+    expect(kit).not.toContain(databaseScript("mariadb-backup.sh"));
+    const cronJob = result.resource("kubernetes:batch/v1:CronJob");
+    const container = (cronJob.inputs.spec as Json).jobTemplate.spec.template.spec.containers[0];
+    expect(container.image).toBe("mariadb:11.8.3-noble");
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        { name: "MARIADB_DATADIR", value: "/data/mysql" },
+        { name: "BACKUP_DIR", value: "/data/physical" },
+        expect.objectContaining({ name: "MYSQL_PWD", valueFrom: expect.objectContaining({ secretKeyRef: expect.any(Object) }) }),
+      ]),
+    );
+    expect(JSON.stringify(cronJob.inputs)).not.toContain(result.secrets.adminPassword);
+  });
+
   it("rejects a password shorter than 12 characters", async () => {
     const error = await runError(testUnit(unit, { inputs: { k8sCluster: cluster }, secrets: { adminPassword: "short" } }));
     expect(error.name).toBe("UnitSecretsError");
