@@ -17,5 +17,10 @@ export {
   parseFakeSteps,
   placeholderOutputs,
 } from "../engine/fake-engine.js";
-export { buildRegistryFromDefinitions, type PluginPackage, WorkspaceRegistry } from "../registry/index.js";
-export { serializeProject, workspacePaths } from "../workspace/index.js";
+export { buildRegistryFromDefinitions } from "../registry/build.js";
+// What a test harness needs to stand up the real server on a throw-away workspace with definitions
+// given in memory (the designer's browser tests and benchmark use these).
+export type { PluginPackage } from "../registry/discover.js";
+export { WorkspaceRegistry } from "../registry/workspace-registry.js";
+export { workspacePaths } from "../workspace/paths.js";
+export { serializeProject } from "../workspace/project-file.js";
