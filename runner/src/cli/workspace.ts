@@ -78,7 +78,8 @@ export async function openProject(context: CommandContext): Promise<{ root: stri
 /**
  * Finds an instance by its id (`<type>:<name>`) or, when unambiguous, by its name alone.
  *
- * @throws CliError naming the project when there is no such instance or the name is ambiguous.
+ * @throws CliError (exit code 2, a usage error like an unknown instance elsewhere) naming the project when
+ *   there is no such instance or the name is ambiguous.
  */
 export function findInstanceId(project: Project, projectName: string, reference: string): string {
   if (project.instances.some((instance) => instance.id === reference)) return reference;
@@ -87,9 +88,10 @@ export function findInstanceId(project: Project, projectName: string, reference:
   if (byName.length > 1) {
     throw new CliError(
       `Several instances of project "${projectName}" are named "${reference}" (${byName.map((instance) => `"${instance.id}"`).join(", ")}); use the full id`,
+      2,
     );
   }
-  throw new CliError(`Project "${projectName}" has no instance "${reference}"; \`highstate instances list\` shows them`);
+  throw new CliError(`Project "${projectName}" has no instance "${reference}"; \`highstate instances list\` shows them`, 2);
 }
 
 /** Loads the workspace's registry; `--no-cache` passes `cache: "refresh"` (import afresh, then rewrite the cache). */

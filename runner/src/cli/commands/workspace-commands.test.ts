@@ -353,11 +353,14 @@ describe("instances", () => {
       'Error: --input expects <input>=<instance>.<output> or <input>=hub:<name>, got "server"\n',
     ]);
     const missingSource = await runCli(["instances", "add", "acme.app.v1", "shop", "--input", "server=ghost.server"], { cwd: dir });
-    expect(missingSource.stderr).toBe('Error: Project "prod" has no instance "ghost"; `highstate instances list` shows them\n');
+    expect([missingSource.code, missingSource.stderr]).toEqual([
+      2,
+      'Error: Project "prod" has no instance "ghost"; `highstate instances list` shows them\n',
+    ]);
     expect((await readProject(dir, "prod")).instances).toEqual([]);
     const rename = await runCli(["instances", "rename", "ghost", "spirit"], { cwd: dir });
     expect([rename.code, rename.stderr]).toEqual([
-      1,
+      2,
       'Error: Project "prod" has no instance "ghost"; `highstate instances list` shows them\n',
     ]);
   });
