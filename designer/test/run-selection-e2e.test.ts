@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { apiClient } from "./support/api-client.ts";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
 import {
   createWorkspace,
@@ -29,17 +30,10 @@ let designer: DesignerProcess;
 let browser: BrowserSession;
 
 /** Calls the designer API from the test (the token is the one the server printed). */
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const url = new URL(designer.url);
   const token = url.searchParams.get("token") ?? new URLSearchParams(url.hash.slice(1)).get("token") ?? "";
-  const response = await fetch(`${designer.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
+  return apiClient(designer.baseUrl, token)<T>(method, path, body);
 }
 
 type Operation = { id: string; type: string; instanceIds: string[]; state: string; finishedAt?: string };

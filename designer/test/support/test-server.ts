@@ -7,7 +7,7 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import type { AnyComponent, Entity, Project } from "@highstate/contract";
 import type { InstanceStatus, ProjectSnapshot } from "@highstate/project/api";
 import { type DesignerServer, startDesignerServer } from "@highstate/runner";
@@ -20,6 +20,7 @@ import {
   WorkspaceRegistry,
   workspacePaths,
 } from "@highstate/runner/testing";
+import { apiClient } from "./api-client.ts";
 
 /** A component package given as its definitions. */
 export interface TestPackage {
@@ -88,20 +89,8 @@ export async function startTestServer(options: {
   await writeFile(join(workspace, "Pulumi.yaml"), "name: infra\nruntime: nodejs\n");
   const registry = inMemoryRegistry(workspace, options.packages);
   const engine = new FakeEngine(options.engine ?? { defaultBehavior: { delayMs: 1000, resourceCount: 3 } });
-  // Without a trailing slash: the server's static files compare paths against `<root>/`.
-  const assetsDir = resolve(options.assetsDir);
-  const start = () => startDesignerServer({ workspace, port: 0, engine, registry, assetsDir, parallelism: 2 });
-  const client = (server: DesignerServer) =>
-    async function request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-      const response = await fetch(new URL(path, server.baseUrl), {
-        method,
-        headers: { authorization: `Bearer ${server.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-      return (text ? JSON.parse(text) : undefined) as T;
-    };
+  const start = () => startDesignerServer({ workspace, port: 0, engine, registry, assetsDir: options.assetsDir, parallelism: 2 });
+  const client = (server: DesignerServer) => apiClient(server.baseUrl, server.token);
 
   const seeds = Object.entries(options.projects ?? {});
   if (seeds.length > 0) {
