@@ -3,7 +3,6 @@
  * entries in memory, and after each run written atomically to `.highstate/logs/<project>/<uid>.json`
  * so they survive a restart. Entries are scrubbed of secrets before they get here.
  */
-import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from "../fs/index.js";
 import type { EngineEvent, InstanceLogEntry } from "./types.js";

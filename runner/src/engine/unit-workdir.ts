@@ -5,7 +5,6 @@
  * `secure:` values (never on a command line or in an environment).
  */
 import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { encodeUnitConfig } from "@highstate/contract";
 import { parse, stringify } from "yaml";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { HighstateError } from "@highstate/contract";
 import { ensurePrivateDir, readSmallFiles, writeFileAtomic } from "../fs/atomic-write.js";

@@ -178,7 +178,6 @@ export class PublishedService extends pulumi.ComponentResource {
     }
 
     const warnings: string[] = [];
-    const parent = this;
     const objectName = kubernetesName(fqdn.replaceAll(".", "-"));
     let certificate: string | undefined;
     if (issuer) {
@@ -201,7 +200,7 @@ export class PublishedService extends pulumi.ComponentResource {
                 issuerRef: { name: issuer.issuerRef.name, kind: issuer.issuerRef.kind, group: issuer.issuerRef.group },
               },
             },
-            { parent, provider: args.provider },
+            { parent: this, provider: args.provider },
           ),
         );
       }
@@ -221,7 +220,7 @@ export class PublishedService extends pulumi.ComponentResource {
         ...(certificate ? { tls: { secretName: kubernetesName("hs-certificate", certificate) } } : {}),
         provider: args.provider,
       },
-      { name: `${name}-route`, parent, instanceId: args.instanceId, ...args.resolution },
+      { name: `${name}-route`, parent: this, instanceId: args.instanceId, ...args.resolution },
     );
 
     let dnsState: PublishedServiceState["dns"];
@@ -242,7 +241,7 @@ export class PublishedService extends pulumi.ComponentResource {
             credentials: dns.provider.credentials,
             ...(args.instanceId ? { comment: `Managed by Highstate [${args.instanceId}]`.slice(0, 100) } : {}),
           },
-          { name: `${name}-dns-${set.type.toLowerCase()}`, parent, instanceId: args.instanceId, ...args.resolution },
+          { name: `${name}-dns-${set.type.toLowerCase()}`, parent: this, instanceId: args.instanceId, ...args.resolution },
         );
         records.push(...set.values.map((target) => `${set.type} ${target}`));
       }

@@ -51,7 +51,7 @@ describe("damaged project files", () => {
   it('refuses a duplicate "instances" key instead of reading the last one (an empty project) and overwriting five instances', async () => {
     const { dir, file, text } = await fiveMachines();
     const damaged = text.replace(/\n}\n$/, ',\n  "instances": []\n}\n');
-    const line = damaged.split("\n").findIndex((row) => row === '  "instances": []') + 1;
+    const line = damaged.split("\n").indexOf('  "instances": []') + 1;
     await expectRefusedEverywhere(
       dir,
       file,

@@ -8,7 +8,6 @@ import { runError, testUnit } from "@highstate/pulumi/test";
 import { sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { peerSchema } from "../../entities.js";
-import { labUnavailableReason } from "../../shared/__fixtures__/lab.js";
 import { identity, network } from "../../shared/__fixtures__/peers.js";
 import { generateConfig } from "../../shared/config.js";
 import type { serverNode } from "./definition.js";
