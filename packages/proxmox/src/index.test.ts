@@ -7,10 +7,10 @@ import * as definitions from "./index.js";
 const packageDir = join(import.meta.dirname, "..");
 
 describe("@highstate/proxmox definitions", () => {
-  it("import without loading Pulumi, and so does the API client", async () => {
+  // The definitions entry is checked (no Pulumi, registry snapshot) by the repository's conformance test.
+  it("the Proxmox API client imports without loading Pulumi", async () => {
     const options = { cwd: packageDir, conditions: ["@highstate/source"], loader: "tsx" };
-    expect(await pulumiModulesLoadedOnImport(["@highstate/proxmox", "@highstate/proxmox/api"], options)).toEqual([]);
-    expect((await pulumiModulesLoadedOnImport(["@highstate/proxmox/connection"], options)).length).toBeGreaterThan(0);
+    expect(await pulumiModulesLoadedOnImport(["@highstate/proxmox/api"], options)).toEqual([]);
   }, 60_000);
 
   it("export the catalogued entities and components", () => {
