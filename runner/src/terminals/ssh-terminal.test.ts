@@ -87,8 +87,9 @@ describe.skipIf(unavailable !== undefined)("SSH terminals through the WebSocket 
   it("passes arbitrary bytes both ways", async () => {
     const { client } = await connect();
     // Every byte value 0x80–0xff through the remote `od`, which prints them back as numbers.
-    client.type("stty raw -echo; head -c 128 | od -An -tu1 -v | tr -s ' \\n' '  '; echo; echo bytes-done; stty sane\r");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The bytes go out only once the terminal is raw (the marker is split so the command's echo cannot match it).
+    client.type("stty raw -echo; echo raw-''ready; head -c 128 | od -An -tu1 -v | tr -s ' \\n' '  '; echo; echo bytes-done; stty sane\r");
+    await client.waitForOutput(/raw-ready/);
     client.ws.send(Buffer.from(Array.from({ length: 128 }, (_, index) => 128 + index)), { binary: true });
     await client.waitForOutput(/\n\r?bytes-done/);
     // The line before the marker holds the numbers (parsed without a regex over the whole output, which could backtrack badly).
