@@ -90,5 +90,28 @@ export function checkBindings(
       } else if (!binder.matches(instanceId, name, values[name]!, binding)) problems.push({ instanceId, name, kind: "mismatch" });
     }
   }
+  for (const problem of problems) {
+    const from = movedFrom(problem, secrets[problem.instanceId]![problem.name]!, bindings, binder);
+    if (from) problem.movedFrom = from;
+  }
   return { bound, problems, unbound };
+}
+
+/**
+ * The other place whose binding covers `secureValue` (the binding is over the ciphertext, so a value
+ * moved or copied from there still matches the binding it left behind), if any.
+ */
+function movedFrom(
+  place: { instanceId: string; name: string },
+  secureValue: string,
+  bindings: Record<string, Record<string, string>>,
+  binder: SecretBinder,
+): { instanceId: string; name: string } | undefined {
+  for (const instanceId of Object.keys(bindings).sort()) {
+    for (const name of Object.keys(bindings[instanceId]!).sort()) {
+      if (instanceId === place.instanceId && name === place.name) continue;
+      if (binder.matches(instanceId, name, secureValue, bindings[instanceId]![name]!)) return { instanceId, name };
+    }
+  }
+  return undefined;
 }
