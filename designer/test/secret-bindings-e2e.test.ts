@@ -164,6 +164,14 @@ describe("secret bindings in the designer", () => {
     await screenshot(page, "secret-bindings-refused-dialog");
     expect((await api<{ unlocked: boolean }>("GET", "/api/projects/moved")).unlocked).toBe(false);
 
+    // A wrong password accepts nothing: the dialog stays, the file and the lock are as they were.
+    const before = await readFile(file, "utf8");
+    await dialog.getByLabel("Project password").fill("not the password");
+    await dialog.getByRole("button", { name: "Accept these values" }).click();
+    await dialog.getByText('Wrong password for "moved"').waitFor();
+    expect(await readFile(file, "utf8")).toBe(before);
+    expect((await api<{ unlocked: boolean }>("GET", "/api/projects/moved")).unlocked).toBe(false);
+
     await dialog.getByLabel("Project password").fill(password);
     await dialog.getByRole("button", { name: "Accept these values" }).click();
     await dialog.waitFor({ state: "detached" });
