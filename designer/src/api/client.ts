@@ -5,6 +5,8 @@
 
 import type { Page, Registry } from "@highstate/contract";
 import type {
+  AcceptSecretsRequest,
+  AcceptSecretsResponse,
   ApiError,
   CreateProjectRequest,
   InstanceDetails,
@@ -19,6 +21,7 @@ import type {
   ProjectList,
   ProjectSnapshot,
   RevealSecretResponse,
+  SecretBindingProblems,
   SessionInfo,
   SetSecretsRequest,
   StartOperationRequest,
@@ -41,6 +44,8 @@ export class ApiRequestError extends Error {
     /** For `conflict`: the server's current revision. */
     readonly revision?: number,
     options?: ErrorOptions,
+    /** For `secrets-not-bound`: the secrets file and every place whose binding does not hold. */
+    readonly bindings?: SecretBindingProblems,
   ) {
     super(message, options);
   }
@@ -98,6 +103,8 @@ export class ApiClient {
         error?.message ?? `The server answered ${method} ${path} with HTTP ${response.status}.`,
         error?.field,
         error?.revision,
+        undefined,
+        error?.bindings,
       );
     }
     return parsed as T;
@@ -137,6 +144,10 @@ export class ApiClient {
       `/api/projects/${enc(project)}/instances/${enc(instanceId)}/secrets/${enc(secret)}/reveal`,
       password === undefined ? {} : { password },
     );
+  }
+  /** Binds secrets that are not bound to their place (moved, edited, or written before bindings existed); always needs the password. */
+  acceptSecrets(project: string, body: AcceptSecretsRequest): Promise<AcceptSecretsResponse> {
+    return this.request("POST", `/api/projects/${enc(project)}/secrets/accept`, body);
   }
   plan(project: string): Promise<PlanResponse> {
     return this.request("GET", `/api/projects/${enc(project)}/plan`);

@@ -12,6 +12,7 @@ import { AddInstanceDialog } from "../forms/AddInstanceDialog.js";
 import { NameDialog } from "../forms/NameDialog.js";
 import { hubNameProblem, suggestHubId } from "../model/names.js";
 import { hubPaletteType, Palette } from "../palette/Palette.js";
+import { UnboundSecretsBanner } from "../projects/SecretBindingsDialog.js";
 import { UnlockDialog } from "../projects/UnlockDialog.js";
 import { EngineBanner } from "../runs/engine-readiness.js";
 import { LogPanel } from "../runs/LogPanel.js";
@@ -172,6 +173,7 @@ function ProjectLayout({ store }: { store: ProjectStore }) {
         <Palette onAdd={onAddSafe} />
         <main className="canvas-column">
           <EngineBanner api={store.api} />
+          <UnboundSecretsBanner store={store} />
           <div className="canvas-area">
             <Canvas onAdd={onAddSafe} />
           </div>

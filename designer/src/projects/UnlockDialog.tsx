@@ -1,10 +1,16 @@
-/** Unlocks a project with its password; a wrong password is reported and changes nothing. */
+/**
+ * Unlocks a project with its password; a wrong password is reported and changes nothing. When the
+ * secrets file has values that are not where they were written, the refusal opens the dialog that
+ * lists them and can accept them.
+ */
 import type { ProjectSnapshot } from "@highstate/project/api";
 import { useState } from "react";
 import { ApiRequestError } from "../api/client.js";
 import { useApp } from "../app/context.js";
 import { Dialog, FormButtons } from "../ui/Dialog.js";
+import { openDialog } from "../ui/dialogs.js";
 import { PasswordField } from "./PasswordField.js";
+import { RefusedBindingsDialog } from "./SecretBindingsDialog.js";
 
 export function UnlockDialog({
   project,
@@ -32,7 +38,12 @@ export function UnlockDialog({
       onUnlocked(snapshot);
       onClose();
     } catch (caught) {
-      if (caught instanceof ApiRequestError && (caught.code === "incorrect-password" || caught.status === 401)) {
+      if (caught instanceof ApiRequestError && caught.code === "secrets-not-bound" && caught.bindings) {
+        // The password is right, but values are not where they were written: show them instead.
+        const problems = caught.bindings;
+        onClose();
+        openDialog((close) => <RefusedBindingsDialog project={project} problems={problems} onClose={close} onUnlocked={onUnlocked} />);
+      } else if (caught instanceof ApiRequestError && (caught.code === "incorrect-password" || caught.status === 401)) {
         setError(`Wrong password for "${project}". Nothing was changed; try again.`);
         setPassword("");
       } else {

@@ -21,6 +21,7 @@
  *   POST   /api/projects/:project/mutations   MutateProjectRequest → ProjectSnapshot (409 stale revision)
  *   PUT    /api/projects/:project/instances/:instanceId/secrets   SetSecretsRequest → InstanceSecretsInfo (423 locked project)
  *   POST   /api/projects/:project/instances/:instanceId/secrets/:secret/reveal RevealSecretRequest → RevealSecretResponse (401 password-required)
+ *   POST   /api/projects/:project/secrets/accept AcceptSecretsRequest → AcceptSecretsResponse (401 wrong password)
  *   GET    /api/projects/:project/plan                          → PlanResponse
  *   POST   /api/projects/:project/operations  StartOperationRequest → OperationInfo (202)
  *   POST   /api/projects/:project/operations/selection OperationSelectionRequest → OperationSelection (what would run, in order)
@@ -76,7 +77,52 @@ export interface ApiError {
     field?: string;
     /** For `conflict`: the current revision, so the client can reload and retry. */
     revision?: number;
+    /**
+     * For `secrets-not-bound` (409: a value in `Pulumi.<project>.yaml` is not where it was written): the
+     * file and every place whose binding does not hold, so the designer can list them and offer to
+     * accept them (`POST …/secrets/accept`).
+     */
+    bindings?: SecretBindingProblems;
   };
+}
+
+/** A secret of a project's secrets file: the instance id it is stored under and its name. */
+export interface SecretPlace {
+  instanceId: string;
+  name: string;
+}
+
+/** A secret whose binding to its place does not hold (or that has none). */
+export interface SecretBindingPlace extends SecretPlace {
+  /**
+   * `mismatch`: the value is not the one bound here (moved or copied here from another place, or edited
+   * by hand); `unbound`: the value has no binding (added by hand, by a merge, by an older Highstate, or
+   * written before bindings existed).
+   */
+  kind: "mismatch" | "unbound";
+  /** The place whose binding covers the value stored here: it was moved or copied from there. */
+  movedFrom?: SecretPlace;
+}
+
+/** The body of a `secrets-not-bound` error: why unlocking was refused. */
+export interface SecretBindingProblems {
+  /** The secrets file (absolute path). */
+  file: string;
+  /** Every secret whose binding does not hold, sorted by instance and name. */
+  places: SecretBindingPlace[];
+  /** Whether the whole bindings section was removed from a file this workspace has seen with bindings. */
+  bindingsRemoved: boolean;
+}
+
+/**
+ * Secrets of a file written before bindings existed (it has no `highstate:secretBindings` at all): they
+ * are read as they are, and a value moved between places would not be noticed until they are bound.
+ */
+export interface UnboundSecrets {
+  /** Every secret of the file, none of them bound yet. */
+  places: SecretPlace[];
+  /** The runner's warning (names the file and how to bind them). */
+  warning: string;
 }
 
 export interface SessionInfo {
@@ -228,6 +274,12 @@ export interface ProjectSnapshot {
    * buttons only where there is something to open.
    */
   offers: Record<string, InstanceOffers>;
+  /**
+   * Present when the secrets file has secrets that are not bound to their places yet (it was written
+   * before bindings existed): the designer shows a warning and offers to bind them (`POST
+   * …/secrets/accept` with `all: true`). Needs no password, so it is there while locked too.
+   */
+  unboundSecrets?: UnboundSecrets;
 }
 
 /** What an instance offers to open, from its last outputs. */
@@ -317,6 +369,40 @@ export const revealWithoutPasswordMs = 60_000;
 export interface RevealSecretResponse {
   name: string;
   value: string;
+}
+
+/**
+ * Body of `POST /api/projects/:project/secrets/accept`: binds secrets that are not bound to their place
+ * (moved or edited on purpose, or written before bindings existed) to where they are now. Accepting is
+ * a trust decision, so the password is always required, even in an unlocked project. Either `all: true`
+ * (every such secret), or `instanceId` (every secret of it) with an optional `name` (one secret).
+ */
+export const acceptSecretsRequestSchema = z
+  .object({
+    password: z.string().min(1),
+    all: z.literal(true).optional(),
+    instanceId: z.string().min(1).optional(),
+    name: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((value, context) => {
+    if (value.all === true && value.instanceId !== undefined)
+      context.addIssue({ code: "custom", path: ["instanceId"], message: "give either all: true or an instanceId, not both" });
+    else if (value.all !== true && value.instanceId === undefined)
+      context.addIssue({ code: "custom", path: ["instanceId"], message: "name the instance (and secret) to accept, or give all: true" });
+    else if (value.name !== undefined && value.instanceId === undefined)
+      context.addIssue({ code: "custom", path: ["name"], message: "a secret name needs the instanceId it belongs to" });
+  });
+export type AcceptSecretsRequest = z.input<typeof acceptSecretsRequestSchema>;
+
+/** What `POST …/secrets/accept` did. */
+export interface AcceptSecretsResponse {
+  /** The secrets bound to their current place by this request (empty: there was nothing to accept). */
+  accepted: SecretBindingPlace[];
+  /** Secrets still not bound to their place (not selected): the project stays locked while there are any. */
+  remaining: SecretBindingPlace[];
+  /** The project after accepting: unlocked when nothing remains (the password was checked). */
+  project: ProjectSnapshot;
 }
 
 export interface PlanResponse {

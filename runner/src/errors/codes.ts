@@ -55,6 +55,7 @@ export const errorCodes = {
   "secrets-changed-on-disk": "failure",
   "secrets-not-bound": "failure",
   "secret-rebind-locked": "configuration",
+  "no-such-secret": "usage",
   // fs
   "unreadable-file": "failure",
   // workspace

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
 import { testdir } from "../test-utils/testdir.js";
 import { secretBindingPattern, secretBindingsConfigKey } from "./bindings.js";
-import { SecretBindingError, SecretDecryptionError, SecretRebindLockedError, SecretsLockedError } from "./errors.js";
+import { NoSuchSecretError, SecretBindingError, SecretDecryptionError, SecretRebindLockedError, SecretsLockedError } from "./errors.js";
 import { createPassphraseCrypter } from "./passphrase-crypter.js";
 import { boundSaltsFileName, ProjectSecrets } from "./project-secrets.js";
 
@@ -85,12 +85,15 @@ describe("secrets bound to their place", () => {
     expect(error).toBeInstanceOf(SecretBindingError);
     const binding = error as SecretBindingError;
     expect(binding.file).toBe(file);
+    // Each value still matches the binding it left behind, so where it came from is known.
     expect(binding.problems).toEqual([
-      { instanceId: endpoint, name: "url", kind: "mismatch" },
-      { instanceId: server, name: "sshPassword", kind: "mismatch" },
+      { instanceId: endpoint, name: "url", kind: "mismatch", movedFrom: { instanceId: server, name: "sshPassword" } },
+      { instanceId: server, name: "sshPassword", kind: "mismatch", movedFrom: { instanceId: endpoint, name: "url" } },
     ]);
     expect(binding.message).toContain(`"${file}"`);
-    expect(binding.message).toContain(`secret "url" of "${endpoint}" does not match its binding`);
+    expect(binding.message).toContain(
+      `secret "url" of "${endpoint}" does not match its binding (it holds the value of secret "sshPassword" of "${server}": moved or copied here)`,
+    );
     expect(binding.message).toContain(`secret "sshPassword" of "${server}"`);
     expect(binding.message).toContain(`highstate secrets accept ${endpoint} url`);
     expect(binding.message).toContain("--all");
@@ -113,13 +116,19 @@ describe("secrets bound to their place", () => {
     // A valid ciphertext under the project key (e.g. from an old revision or made with `pulumi config set --secret`).
     await editFile(file, (doc) => doc.setIn(securePath(endpoint, "url"), crypter.encrypt("https://attacker.example/")));
     const edited = await caught((await ProjectSecrets.open(file)).unlock(password));
+    // No binding in the file covers the new value: where it came from is unknown.
     expect((edited as SecretBindingError).problems).toEqual([{ instanceId: endpoint, name: "url", kind: "mismatch" }]);
+    expect((edited as SecretBindingError).message).toContain("or edited by hand");
 
     const copied = await boundFile();
     await editFile(copied, (doc) => doc.setIn(securePath(endpoint, "token"), doc.getIn(securePath(server, "apiToken"))));
     const unbound = await caught((await ProjectSecrets.open(copied)).unlock(password));
-    expect((unbound as SecretBindingError).problems).toEqual([{ instanceId: endpoint, name: "token", kind: "unbound" }]);
-    expect((unbound as SecretBindingError).message).toContain(`secret "token" of "${endpoint}" has no binding`);
+    expect((unbound as SecretBindingError).problems).toEqual([
+      { instanceId: endpoint, name: "token", kind: "unbound", movedFrom: { instanceId: server, name: "apiToken" } },
+    ]);
+    expect((unbound as SecretBindingError).message).toContain(
+      `secret "token" of "${endpoint}" has no binding (it holds the value of secret "apiToken" of "${server}": copied or moved here)`,
+    );
   });
 
   it("accepts an intentional move: one secret, then the rest, with the password; the accepted values read where they are", async () => {
@@ -127,13 +136,19 @@ describe("secrets bound to their place", () => {
     await swapServerPasswordIntoWebhook(file);
     const secrets = await ProjectSecrets.open(file);
     const partly = await secrets.accept(password, [{ instanceId: endpoint, name: "url" }]);
-    expect(partly.accepted).toEqual([{ instanceId: endpoint, name: "url", kind: "mismatch" }]);
-    expect(partly.remaining).toEqual([{ instanceId: server, name: "sshPassword", kind: "mismatch" }]);
+    expect(partly.accepted).toEqual([
+      { instanceId: endpoint, name: "url", kind: "mismatch", movedFrom: { instanceId: server, name: "sshPassword" } },
+    ]);
+    expect(partly.remaining).toEqual([
+      { instanceId: server, name: "sshPassword", kind: "mismatch", movedFrom: { instanceId: endpoint, name: "url" } },
+    ]);
     expect(secrets.isUnlocked).toBe(false);
-    expect(((await caught(secrets.unlock(password))) as SecretBindingError).problems).toEqual(partly.remaining);
+    // The binding "url" left behind was replaced by the accepted one, so the origin is no longer known.
+    const stillMoved = [{ instanceId: server, name: "sshPassword", kind: "mismatch" }];
+    expect(((await caught(secrets.unlock(password))) as SecretBindingError).problems).toEqual(stillMoved);
 
     const rest = await secrets.accept(password, "all");
-    expect(rest).toEqual({ accepted: partly.remaining, remaining: [] });
+    expect(rest).toEqual({ accepted: stillMoved, remaining: [] });
     expect(secrets.isUnlocked).toBe(true);
     expect(secrets.get(endpoint, "url")).toBe("server-root-password");
 
@@ -152,8 +167,25 @@ describe("secrets bound to their place", () => {
     expect(((await caught(secrets.accept("wrong", "all"))) as Error).name).toBe("IncorrectPasswordError");
     expect(await caught(secrets.accept(password, [{ instanceId: endpoint, name: "url" }]))).toBeInstanceOf(SecretDecryptionError);
     const missing = await caught(secrets.accept(password, [{ instanceId: endpoint, name: "nope" }]));
-    expect((missing as Error).message).toBe(`"${file}" has no secret "nope" of "${endpoint}" (it has "url"); nothing was accepted.`);
+    expect(missing).toBeInstanceOf(NoSuchSecretError);
+    expect((missing as Error).message).toBe(
+      `"${file}" has no secret "nope" of "${endpoint}" (it has "url"); nothing was accepted. Check the instance id and secret name.`,
+    );
     expect(await readFile(file)).toEqual(before);
+  });
+
+  it("a wrong password or name given to accept leaves an unlocked project unlocked; a file changed meanwhile does not get the old key back", async () => {
+    const file = await boundFile();
+    const secrets = await ProjectSecrets.open(file);
+    await secrets.unlock(password);
+    expect(((await caught(secrets.accept("wrong", "all"))) as Error).name).toBe("IncorrectPasswordError");
+    expect(secrets.isUnlocked).toBe(true);
+    expect(await caught(secrets.accept(password, [{ instanceId: endpoint, name: "nope" }]))).toBeInstanceOf(NoSuchSecretError);
+    expect(secrets.get(endpoint, "url")).toBe("https://hooks.example/123");
+
+    await swapServerPasswordIntoWebhook(file);
+    expect(((await caught(secrets.accept("wrong", "all"))) as Error).name).toBe("IncorrectPasswordError");
+    expect(secrets.isUnlocked, "the swapped file was never checked with the key at hand").toBe(false);
   });
 
   it("reads a file written before bindings existed with a warning, binds it on the first write, then notices swaps", async () => {

@@ -65,6 +65,9 @@ export interface BindingCheck {
   unbound: Array<{ instanceId: string; name: string }>;
 }
 
+/** At most this many HMACs are computed to find where moved values came from ({@link SecretBindingProblem}'s `movedFrom`). */
+const maxOriginChecks = 50_000;
+
 /** Whether a file's bindings section holds any binding. */
 export function hasBindings(bindings: Record<string, Record<string, string>>): boolean {
   return Object.values(bindings).some((names) => Object.keys(names).length > 0);
@@ -90,5 +93,33 @@ export function checkBindings(
       } else if (!binder.matches(instanceId, name, values[name]!, binding)) problems.push({ instanceId, name, kind: "mismatch" });
     }
   }
+  // Each lookup computes one HMAC per binding: a file where everything changed (re-encrypted by another
+  // tool) is reported without origins rather than slowly.
+  const bindingCount = Object.values(bindings).reduce((count, names) => count + Object.keys(names).length, 0);
+  if (problems.length * bindingCount <= maxOriginChecks) {
+    for (const problem of problems) {
+      const from = movedFrom(problem, secrets[problem.instanceId]![problem.name]!, bindings, binder);
+      if (from) problem.movedFrom = from;
+    }
+  }
   return { bound, problems, unbound };
+}
+
+/**
+ * The other place whose binding covers `secureValue` (the binding is over the ciphertext, so a value
+ * moved or copied from there still matches the binding it left behind), if any.
+ */
+function movedFrom(
+  place: { instanceId: string; name: string },
+  secureValue: string,
+  bindings: Record<string, Record<string, string>>,
+  binder: SecretBinder,
+): { instanceId: string; name: string } | undefined {
+  for (const instanceId of Object.keys(bindings).sort()) {
+    for (const name of Object.keys(bindings[instanceId]!).sort()) {
+      if (instanceId === place.instanceId && name === place.name) continue;
+      if (binder.matches(instanceId, name, secureValue, bindings[instanceId]![name]!)) return { instanceId, name };
+    }
+  }
+  return undefined;
 }

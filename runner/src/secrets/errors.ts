@@ -110,12 +110,24 @@ export interface SecretBindingProblem {
   name: string;
   /** `mismatch`: the binding does not match (moved or edited value); `unbound`: no binding although the file has bindings. */
   kind: "mismatch" | "unbound";
+  /**
+   * The place whose binding covers the value now stored here: the value was moved (or copied) here from
+   * that instance and secret. Left out when no binding in the file covers it (edited by hand, or from
+   * another file or an old revision).
+   */
+  movedFrom?: { instanceId: string; name: string };
 }
 
 function describeBindingProblem(problem: SecretBindingProblem): string {
-  return problem.kind === "mismatch"
-    ? `secret "${problem.name}" of "${problem.instanceId}" does not match its binding (the value was moved here from another instance or secret, or edited by hand)`
-    : `secret "${problem.name}" of "${problem.instanceId}" has no binding (it was added by hand, by a merge or by an older Highstate)`;
+  const place = `secret "${problem.name}" of "${problem.instanceId}"`;
+  const from = problem.movedFrom && `secret "${problem.movedFrom.name}" of "${problem.movedFrom.instanceId}"`;
+  if (problem.kind === "mismatch")
+    return from
+      ? `${place} does not match its binding (it holds the value of ${from}: moved or copied here)`
+      : `${place} does not match its binding (the value was moved here from another instance or secret, or edited by hand)`;
+  return from
+    ? `${place} has no binding (it holds the value of ${from}: copied or moved here)`
+    : `${place} has no binding (it was added by hand, by a merge or by an older Highstate)`;
 }
 
 /**
@@ -131,6 +143,8 @@ export class SecretBindingError extends HighstateError {
   readonly file: string;
   /** Every secret whose binding does not hold, sorted by instance and name. */
   readonly problems: SecretBindingProblem[];
+  /** Whether the whole bindings section was removed from a file this workspace has seen with bindings. */
+  readonly bindingsRemoved: boolean;
 
   constructor(file: string, problems: SecretBindingProblem[], options?: ErrorOptions & { bindingsRemoved?: boolean }) {
     const shown = problems.slice(0, 5).map(describeBindingProblem);
@@ -148,6 +162,19 @@ export class SecretBindingError extends HighstateError {
     );
     this.file = file;
     this.problems = problems;
+    this.bindingsRemoved = options?.bindingsRemoved === true;
+  }
+}
+
+/** Thrown when a secret (or an instance's secrets) named for `accept` is not set in the secrets file. */
+export class NoSuchSecretError extends HighstateError {
+  static override readonly code = "no-such-secret";
+  override name = "NoSuchSecretError";
+
+  constructor(file: string, instanceId: string, name: string | undefined, present: string[]) {
+    super(
+      `"${file}" has no secret ${name === undefined ? "" : `"${name}" `}of "${instanceId}"${present.length > 0 ? ` (it has ${present.map((item) => `"${item}"`).join(", ")})` : ""}; nothing was accepted. Check the instance id and secret name.`,
+    );
   }
 }
 

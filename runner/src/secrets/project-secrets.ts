@@ -7,6 +7,7 @@ import { checkBindings, deriveSecretBinder, hasBindings, type SecretBinder } fro
 import {
   IncorrectPasswordError,
   NoProjectPasswordError,
+  NoSuchSecretError,
   ProjectPasswordExistsError,
   SecretBindingError,
   type SecretBindingProblem,
@@ -212,42 +213,54 @@ export class ProjectSecrets {
   async accept(password: string, selection: "all" | SecretPlace[]): Promise<AcceptedBindings> {
     return this.run(async () => {
       // The values are about to be checked with the password given now, not with the key at hand.
+      const previousKeys = this.crypterValue && this.binderValue ? { crypter: this.crypterValue, binder: this.binderValue } : undefined;
+      const textBefore = this.lastText;
       this.setKeys(undefined);
       await this.reload();
-      const keys = await this.keysFor(password);
-      const check = checkBindings(this.content.secrets, this.content.bindings, keys.binder);
-      const candidates: SecretBindingProblem[] = [
-        ...check.problems,
-        ...check.unbound.map((place) => ({ ...place, kind: "unbound" as const })),
-      ];
-      if (selection !== "all") {
-        for (const place of selection) {
-          const names = Object.keys(this.content.secrets[place.instanceId] ?? {});
-          if (place.name === undefined ? names.length === 0 : !names.includes(place.name))
-            throw new Error(
-              `"${this.file}" has no secret ${place.name === undefined ? "" : `"${place.name}" `}of "${place.instanceId}"${names.length > 0 ? ` (it has ${names.map((name) => `"${name}"`).join(", ")})` : ""}; nothing was accepted.`,
-            );
-        }
+      try {
+        return await this.acceptWith(password, selection);
+      } catch (error) {
+        // A wrong password (or a wrong name) does not lock a project that was unlocked, as long as the
+        // file is the one the key at hand was checked against.
+        if (previousKeys && this.lastText === textBefore && !this.isUnlocked) this.setKeys(previousKeys);
+        throw error;
       }
-      const chosen = (candidate: SecretBindingProblem): boolean =>
-        selection === "all" ||
-        // The first write to a file without bindings binds every value.
-        !check.bound ||
-        selection.some((place) => place.instanceId === candidate.instanceId && (place.name === undefined || place.name === candidate.name));
-      const accepted = candidates.filter(chosen);
-      const remaining = candidates.filter((candidate) => !chosen(candidate));
-      const next = cloneContent(this.content);
-      for (const { instanceId, name } of accepted) {
-        const secureValue = entryOf(next.secrets, instanceId, name)!;
-        // A value the key cannot decrypt cannot be accepted: it belongs to another password.
-        this.decryptValue(instanceId, name, secureValue, keys.crypter, false);
-        next.bindings[instanceId] = { ...next.bindings[instanceId], [name]: keys.binder.bind(instanceId, name, secureValue) };
-      }
-      await this.write(next);
-      await this.rememberBound(next);
-      if (remaining.length === 0) this.setKeys(keys);
-      return { accepted, remaining };
     });
+  }
+
+  /** {@link accept} after the file was re-read with no key at hand. */
+  private async acceptWith(password: string, selection: "all" | SecretPlace[]): Promise<AcceptedBindings> {
+    const keys = await this.keysFor(password);
+    const check = checkBindings(this.content.secrets, this.content.bindings, keys.binder);
+    const candidates: SecretBindingProblem[] = [
+      ...check.problems,
+      ...check.unbound.map((place) => ({ ...place, kind: "unbound" as const })),
+    ];
+    if (selection !== "all") {
+      for (const place of selection) {
+        const names = Object.keys(this.content.secrets[place.instanceId] ?? {});
+        if (place.name === undefined ? names.length === 0 : !names.includes(place.name))
+          throw new NoSuchSecretError(this.file, place.instanceId, place.name, names.sort());
+      }
+    }
+    const chosen = (candidate: SecretBindingProblem): boolean =>
+      selection === "all" ||
+      // The first write to a file without bindings binds every value.
+      !check.bound ||
+      selection.some((place) => place.instanceId === candidate.instanceId && (place.name === undefined || place.name === candidate.name));
+    const accepted = candidates.filter(chosen);
+    const remaining = candidates.filter((candidate) => !chosen(candidate));
+    const next = cloneContent(this.content);
+    for (const { instanceId, name } of accepted) {
+      const secureValue = entryOf(next.secrets, instanceId, name)!;
+      // A value the key cannot decrypt cannot be accepted: it belongs to another password.
+      this.decryptValue(instanceId, name, secureValue, keys.crypter, false);
+      next.bindings[instanceId] = { ...next.bindings[instanceId], [name]: keys.binder.bind(instanceId, name, secureValue) };
+    }
+    await this.write(next);
+    await this.rememberBound(next);
+    if (remaining.length === 0) this.setKeys(keys);
+    return { accepted, remaining };
   }
 
   /**

@@ -2,7 +2,9 @@
  * Errors of the designer server itself, and the mapping of the runner's domain errors to API errors.
  */
 import { HighstateError } from "@highstate/contract";
+import type { SecretBindingPlace } from "@highstate/project/api";
 import { type ErrorCode, isErrorCode, isHighstateError } from "../errors/index.js";
+import type { SecretBindingError, SecretBindingProblem } from "../secrets/index.js";
 import { HttpError } from "./http.js";
 
 /** Thrown when the server would listen on a non-loopback address without `--allow-remote`. */
@@ -115,6 +117,7 @@ export const httpErrors: { readonly [code in ErrorCode]: HttpErrorMapping } = {
   "secrets-changed-on-disk": { status: 409, api: "conflict" },
   "secrets-not-bound": { status: 409 },
   "secret-rebind-locked": { status: 423, api: "locked" },
+  "no-such-secret": { status: 404, api: "not-found" },
   // fs
   "unreadable-file": { status: 422, api: "unreadable" },
   // workspace
@@ -169,5 +172,22 @@ export function toHttpError(error: unknown): unknown {
   if (error instanceof HttpError || !isHighstateError(error) || !isErrorCode(error.code)) return error;
   const { status, api } = httpErrors[error.code];
   const field = (error as { field?: unknown }).field;
-  return new HttpError(status, api ?? error.code, error.message, typeof field === "string" ? { field } : {}, { cause: error });
+  const extra: HttpError["extra"] = typeof field === "string" ? { field } : {};
+  if (isHighstateError(error, "secrets-not-bound")) {
+    // The places, so the designer can list them and offer to accept them (never a value: there is none).
+    const { file, problems, bindingsRemoved } = error as Partial<SecretBindingError>;
+    if (typeof file === "string" && Array.isArray(problems))
+      extra.bindings = { file, places: problems.map(bindingPlace), bindingsRemoved: bindingsRemoved === true };
+  }
+  return new HttpError(status, api ?? error.code, error.message, extra, { cause: error });
+}
+
+/** A binding problem as the API shows it (only the documented fields). */
+export function bindingPlace(problem: SecretBindingProblem): SecretBindingPlace {
+  return {
+    instanceId: problem.instanceId,
+    name: problem.name,
+    kind: problem.kind,
+    ...(problem.movedFrom ? { movedFrom: { instanceId: problem.movedFrom.instanceId, name: problem.movedFrom.name } } : {}),
+  };
 }

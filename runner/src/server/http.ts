@@ -16,7 +16,7 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly extra: { field?: string; revision?: number } = {},
+    readonly extra: Omit<ApiError["error"], "code" | "message"> = {},
     options?: ErrorOptions,
   ) {
     super(message, options);

@@ -8,7 +8,7 @@ import type { ProjectList, ProjectSummary, ServerEvent } from "@highstate/projec
 import type { ProjectContext } from "../engine/index.js";
 import { readTextFileIfExists } from "../fs/strict-text.js";
 import type { WorkspaceRegistry } from "../registry/index.js";
-import { ProjectSecrets } from "../secrets/index.js";
+import { type AcceptedBindings, ProjectSecrets, type SecretPlace } from "../secrets/index.js";
 import {
   assertProjectName,
   ProjectAlreadyExistsError,
@@ -174,6 +174,27 @@ export class ProjectSessions {
       this.#options.broadcast({ type: "project-changed", project: name, revision: session.revision });
       this.#options.broadcast({ type: "projects-changed" });
       return session;
+    });
+  }
+
+  /**
+   * Accepts secrets that are not bound to their place (see `ProjectSecrets.accept`), checking the
+   * password given with the request (accepting is a trust decision: an unlocked session is not enough).
+   * A wrong password leaves the session as it was. When nothing remains unbound the project is unlocked
+   * with that password; otherwise it is locked (its secrets cannot be read).
+   */
+  async accept(name: string, password: string, selection: "all" | SecretPlace[]): Promise<{ session: ProjectSession } & AcceptedBindings> {
+    return this.exclusive(name, async () => {
+      const session = await this.session(name);
+      const result = await session.secrets.accept(password, selection);
+      if (result.remaining.length === 0) {
+        session.password = password;
+        session.passwordEnteredAt = Date.now();
+      } else session.password = undefined;
+      // The bindings (and so the warning) and perhaps the lock state changed: clients re-read the snapshot.
+      this.touch(session);
+      this.#options.broadcast({ type: "projects-changed" });
+      return { session, ...result };
     });
   }
 

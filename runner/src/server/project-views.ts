@@ -159,7 +159,14 @@ export async function projectSnapshot(services: ViewServices, session: ProjectSe
     secrets,
     statusFields,
     offers,
+    ...unboundSecretsOf(session),
   };
+}
+
+/** The secrets of a file written before bindings existed, with the runner's warning (nothing when there are none). */
+function unboundSecretsOf(session: ProjectSession): Pick<ProjectSnapshot, "unboundSecrets"> {
+  const warning = session.secrets.bindingWarning();
+  return warning === undefined ? {} : { unboundSecrets: { places: session.secrets.unboundSecrets(), warning } };
 }
 
 /** The details of one instance. */

@@ -71,8 +71,11 @@ describe("secrets bound to their place, on the command line", () => {
     await writeFile(file, doc.toString({ lineWidth: 0 }));
     const refused = await runCli(["secrets", "get", "web", "token"], { cwd: dir, env });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`secret "token" of "${web}" does not match its binding`);
-    expect(refused.stderr).not.toContain(`of "${db}"`);
+    // db's binding covers that ciphertext, so the error says where it came from (db itself is fine).
+    expect(refused.stderr).toContain(
+      `secret "token" of "${web}" does not match its binding (it holds the value of secret "token" of "${db}": moved or copied here)`,
+    );
+    expect(refused.stderr).not.toContain(`secret "token" of "${db}" does not match`);
 
     const wrong = await runCli(["secrets", "accept", "web", "token"], { cwd: dir, env: { HIGHSTATE_PASSWORD: "wrong" } });
     expect(wrong.code).toBe(2);
@@ -109,9 +112,10 @@ describe("secrets bound to their place, on the command line", () => {
     expect((await runCli(["secrets", "accept"], { cwd: dir, env })).code).toBe(2);
     expect((await runCli(["secrets", "accept", "web", "--all"], { cwd: dir, env })).code).toBe(2);
     const missing = await runCli(["secrets", "accept", "web", "nope"], { cwd: dir, env });
+    // A name the file lacks is a usage error (exit 2), like an unknown instance.
     expect([missing.code, missing.stderr]).toEqual([
-      1,
-      `Error: "${file}" has no secret "nope" of "${web}" (it has "token"); nothing was accepted.\n`,
+      2,
+      `Error: "${file}" has no secret "nope" of "${web}" (it has "token"); nothing was accepted. Check the instance id and secret name.\n`,
     ]);
   });
 

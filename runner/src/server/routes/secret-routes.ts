@@ -1,10 +1,13 @@
 /**
  * Instance secrets are write-only over the API: `PUT …/secrets` sets and clears values and answers
  * with the names that are set; only `POST …/secrets/:secret/reveal` returns a value, and only because
- * the user asked for that one.
+ * the user asked for that one. `POST …/secrets/accept` binds secrets that are not bound to their place
+ * (moved, edited, or written before bindings existed) where they are now, with the password.
  */
 import type { z } from "@highstate/contract";
 import {
+  type AcceptSecretsResponse,
+  acceptSecretsRequestSchema,
   type InstanceSecretsInfo,
   type RevealSecretResponse,
   revealSecretRequestSchema,
@@ -12,8 +15,9 @@ import {
   setSecretsRequestSchema,
 } from "@highstate/project/api";
 import type { DesignerContext } from "../context.js";
+import { bindingPlace } from "../errors.js";
 import { BadRequestError, HttpError, NotFoundError, readJson, sendJson } from "../http.js";
-import { requireInstance } from "../project-views.js";
+import { projectSnapshot, requireInstance } from "../project-views.js";
 import type { Router } from "../router.js";
 import { tokensEqual } from "../security.js";
 
@@ -70,6 +74,21 @@ export function secretRoutes(router: Router, context: DesignerContext): void {
       return { instanceId, secrets: session.secrets.listInstanceSecrets(instanceId) } satisfies InstanceSecretsInfo;
     });
     sendJson(response, 200, info);
+  });
+
+  // Binds secrets that were moved, edited or written before bindings existed to where they are now.
+  // Always asks for the password (a trust decision); runs in the project's queue like other writes.
+  router.post("/api/projects/:project/secrets/accept", async ({ request, response, params }) => {
+    const input = await readJson(request, acceptSecretsRequestSchema);
+    const selection =
+      input.all === true ? "all" : [{ instanceId: input.instanceId!, ...(input.name !== undefined ? { name: input.name } : {}) }];
+    const { session, accepted, remaining } = await sessions.accept(params.project!, input.password, selection);
+    const body: AcceptSecretsResponse = {
+      accepted: accepted.map(bindingPlace),
+      remaining: remaining.map(bindingPlace),
+      project: await projectSnapshot(context, session),
+    };
+    sendJson(response, 200, body);
   });
 
   router.post("/api/projects/:project/instances/:instanceId/secrets/:secret/reveal", async ({ request, response, params }) => {
