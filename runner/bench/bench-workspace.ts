@@ -144,7 +144,10 @@ export async function startDesigner(
     });
     child.once("exit", () => reject(new Error(`the designer exited before printing its URL:\n${output}`)));
   });
-  return { child, port: Number(url.port), token: url.searchParams.get("token")! };
+  // The token travels in the URL's fragment (`#token=…`), which browsers never send to a server.
+  const token = new URLSearchParams(url.hash.slice(1)).get("token");
+  if (!token) throw new Error(`the designer printed a URL without a token: ${url.href}`);
+  return { child, port: Number(url.port), token };
 }
 
 /** Stops a designer started by {@link startDesigner} the way a user does (Ctrl+C) and waits for it to exit. */
