@@ -94,3 +94,24 @@ export function formatError(error: unknown, debug: boolean): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+/**
+ * An error as the JSON document a `--json` command prints on stdout instead of its result, so a CI job
+ * that saves the output (`… --json > result.json`) has the reason on record:
+ * `{ "error": { "code", "message", "exitCode" } }`. `code` is the error's stable code (that of the
+ * error a command reworded, where it did; `internal` for an unexpected error).
+ */
+export function errorJson(error: unknown): string {
+  // A command that rewords an error for the terminal keeps it as the cause: its code is the specific one.
+  let coded: unknown = error;
+  while (coded instanceof CliError && coded.code === CliError.code && isHighstateError(coded.cause)) coded = coded.cause;
+  const code = isHighstateError(coded) ? coded.code : "internal";
+  const message = error instanceof Error ? error.message : String(error);
+  return `${JSON.stringify({ error: { code, message, exitCode: exitCodeOf(error) } }, null, 2)}\n`;
+}
+
+/** Whether the command line asks for JSON output (`--json` before any `--`). */
+export function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+}

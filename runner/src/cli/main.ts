@@ -1,13 +1,14 @@
 /**
  * The `highstate` command line: `main(argv)` runs one command and resolves to the exit code (0 on
  * success, 1 on an error, 2 on a usage error). Errors are printed as one message; HIGHSTATE_DEBUG=1
- * prints stacks and causes too.
+ * prints stacks and causes too. With `--json`, an error is also printed on stdout as
+ * `{ "error": { "code", "message", "exitCode" } }`.
  */
 
 import { runnerVersion } from "../registry/runner-version.js";
 import { formatHelp, runCommand } from "./command.js";
 import { type CommandEntry, commandTable } from "./command-table.js";
-import { exitCodeOf, formatError, UsageError } from "./errors.js";
+import { errorJson, exitCodeOf, formatError, UsageError, wantsJson } from "./errors.js";
 import { type CliIo, processIo } from "./io.js";
 import { installProcessHandlers } from "./process-signals.js";
 
@@ -101,6 +102,8 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
     return await runCommand(spec, [...argv.slice(index + 1), ...leading], io);
   } catch (error) {
     io.stderr.write(formatError(error, debug));
+    // With --json the reason is on stdout too, where a CI job saving the output looks for the result.
+    if (wantsJson(argv)) io.stdout.write(errorJson(error));
     return exitCodeOf(error);
   }
 }

@@ -14,6 +14,7 @@ import refreshCommand from "./commands/refresh.js";
 import upCommand from "./commands/up.js";
 import { CliError, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
+import { main } from "./main.js";
 
 const definitions = `import { defineComponent, defineEntity, z } from "@highstate/contract";
 export const thing = defineEntity({ type: "acme.thing.v1", schema: z.object({ name: z.string() }), meta: { title: "Thing" } });
@@ -110,6 +111,24 @@ describe("highstate up|destroy", () => {
     // Neither the password (the secrets file stays as it was) nor the lock was taken.
     expect(await ProjectSecrets.open(join(root, "Pulumi.demo.yaml")).then((secrets) => secrets.encryptionSalt)).toBeUndefined();
     expect(existsSync(join(root, ".highstate", "workspace.lock"))).toBe(false);
+  });
+
+  it("with --json, a refusal before anything runs is also a JSON document on stdout (for a CI job saving the output)", async () => {
+    const root = await workspace();
+    const run = io(root, { PATH: join(root, "no-bin"), HOME: join(root, "home") });
+    expect(await main(["-C", root, "up", "--outdated", "--json"], run)).toBe(2);
+    const document = JSON.parse(run.out()) as { error: { code: string; message: string; exitCode: number } };
+    expect(document.error).toMatchObject({ code: "pulumi-cli-not-found", exitCode: 2 });
+    expect(document.error.message).toMatch(/highstate install-pulumi/);
+    expect(run.err()).toBe(`Error: ${document.error.message}\n`);
+
+    const usage = io(root, {});
+    expect(await main(["-C", root, "up", "--outdated", "--all", "--json"], usage)).toBe(2);
+    expect(JSON.parse(usage.out())).toMatchObject({ error: { code: "usage", exitCode: 2 } });
+    // Without --json, stdout stays empty.
+    const plain = io(root, { PATH: join(root, "no-bin"), HOME: join(root, "home") });
+    expect(await main(["-C", root, "up", "--outdated"], plain)).toBe(2);
+    expect(plain.out()).toBe("");
   });
 
   it("rejects a bad --parallel and unknown instances", async () => {
