@@ -56,4 +56,5 @@ export {
   ProjectStore,
   type WorkspaceLock,
   type WorkspaceLockHolder,
+  type WorkspacePaths,
 } from "./workspace/index.js";

@@ -3,6 +3,9 @@ import { mariadbImage } from "../../shared/images.js";
 import { createDatabaseServer, type DatabaseFlavor, dataMountPath, dumpDir, scriptsMountPath } from "../../shared/server.js";
 import { mariadb } from "./definition.js";
 
+// The flavor exported below is typed by this interface, so declarations that name it can reach it.
+export type { DatabaseFlavor } from "../../shared/server.js";
+
 /** How the MariaDB server is run: image, port, admin, environment, first-start restore, terminal. */
 export const mariadbFlavor: DatabaseFlavor = {
   app: "mariadb",

@@ -3,6 +3,9 @@ import { postgresqlImage } from "../../shared/images.js";
 import { createDatabaseServer, type DatabaseFlavor, dataMountPath, dumpDir, scriptsMountPath } from "../../shared/server.js";
 import { postgresql } from "./definition.js";
 
+// The flavor exported below is typed by this interface, so declarations that name it can reach it.
+export type { DatabaseFlavor } from "../../shared/server.js";
+
 /** How the PostgreSQL server is run: image, port, admin, environment, first-start restore, terminal. */
 export const postgresqlFlavor: DatabaseFlavor = {
   app: "postgresql",
