@@ -5,10 +5,10 @@ import {
   createClusterProvider,
   createNamespace,
   createSecret,
+  createVolumeClaim,
   kubernetesName,
   selectorLabels,
   serviceEntity,
-  skipAwaitAnnotations,
 } from "@highstate/k8s/helpers";
 import { type PlatformOutputsInput, resourceName, type StatusFieldsInput } from "@highstate/pulumi";
 import type { ResticRepository } from "@highstate/restic";
@@ -135,18 +135,9 @@ export function createDatabaseServer(unit: ServerUnit, flavor: DatabaseFlavor): 
     { provider },
   );
   const claimName = `${objectName}-data`;
-  const volumeClaim = new k8s.core.v1.PersistentVolumeClaim(
+  const volumeClaim = createVolumeClaim(
     resourceName(unit, "data"),
-    {
-      // With a WaitForFirstConsumer storage class the claim binds only once the pod starts, and the pod
-      // waits for the claim: awaiting it here would deadlock.
-      metadata: { name: claimName, namespace: namespace.metadata.name, labels, annotations: skipAwaitAnnotations },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        resources: { requests: { storage: args.storageSize } },
-        ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}),
-      },
-    },
+    { name: claimName, namespace: namespace.metadata.name, size: args.storageSize, storageClassName: args.storageClassName, labels },
     { provider },
   );
   const serviceType = pulumi.output(cluster).apply((value) => (args.external ? value.quirks.externalServiceType : "ClusterIP"));

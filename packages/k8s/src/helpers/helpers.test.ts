@@ -128,6 +128,16 @@ describe("Kubernetes helpers in a unit", () => {
     ]);
     expect(container.readinessProbe).toEqual({ tcpSocket: { port: "http" }, periodSeconds: 5 });
     expect(spec.template.spec.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "vault" } }]);
+    // Not awaited: with a WaitForFirstConsumer class (K3s's local-path) the claim binds only once the
+    // Deployment's pod exists, and the Deployment is created after the claim.
+    const claim = result.resource("kubernetes:core/v1:PersistentVolumeClaim");
+    expect(claim.inputs.metadata).toEqual({
+      name: "vault",
+      namespace: "vault",
+      labels: appLabels("vaultwarden", "vault"),
+      annotations: { "pulumi.com/skipAwait": "true" },
+    });
+    expect(claim.inputs.spec).toMatchObject({ accessModes: ["ReadWriteOnce"] });
     expect(JSON.stringify(deployment.inputs)).not.toContain("admin-token-value");
 
     const envSecret = result.resource("kubernetes:core/v1:Secret", "vault-env");

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { appLabels, kubernetesName, selectorLabels } from "./naming.js";
 import { createSecret } from "./secret.js";
+import { createVolumeClaim } from "./volume-claim.js";
 
 /** A port the container listens on, published by the workload's Service. */
 export interface WorkloadPort {
@@ -188,10 +189,10 @@ export class Workload extends pulumi.ComponentResource {
         { ...child, dependsOn: [this.envSecret, this.service].filter((item) => item !== undefined) },
       );
     } else {
-      if (claimSpec)
-        this.volumeClaim = new k8s.core.v1.PersistentVolumeClaim(
+      if (args.volume)
+        this.volumeClaim = createVolumeClaim(
           name,
-          { metadata, spec: claimSpec },
+          { name: objectName, namespace: args.namespace, size: args.volume.size, storageClassName: args.volume.storageClassName, labels },
           { ...child, deleteBeforeReplace: true },
         );
       this.deployment = new k8s.apps.v1.Deployment(

@@ -4,9 +4,9 @@ import {
   createClusterProvider,
   createNamespace,
   createSecret,
+  createVolumeClaim,
   kubernetesName,
   selectorLabels,
-  skipAwaitAnnotations,
 } from "@highstate/k8s/helpers";
 import { PublishedService } from "@highstate/k8s/publish";
 import { defineUnit, resourceName } from "@highstate/pulumi";
@@ -63,17 +63,9 @@ export default defineUnit(vaultwarden, (unit) => {
     { provider },
   );
   const claimName = `${objectName}-data`;
-  const volumeClaim = new k8s.core.v1.PersistentVolumeClaim(
+  const volumeClaim = createVolumeClaim(
     resourceName(unit, "data"),
-    {
-      // Bound only once the pod starts with a WaitForFirstConsumer class: not awaited, or the two would wait for each other.
-      metadata: { name: claimName, namespace: namespace.metadata.name, labels, annotations: skipAwaitAnnotations },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        resources: { requests: { storage: args.storageSize } },
-        ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}),
-      },
-    },
+    { name: claimName, namespace: namespace.metadata.name, size: args.storageSize, storageClassName: args.storageClassName, labels },
     { provider },
   );
   const backup = inputs.resticRepo
