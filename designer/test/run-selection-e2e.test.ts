@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { apiClient } from "./support/api-client.ts";
+import { designerApi } from "./support/api-client.ts";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
 import {
   createWorkspace,
@@ -31,9 +31,7 @@ let browser: BrowserSession;
 
 /** Calls the designer API from the test (the token is the one the server printed). */
 function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const url = new URL(designer.url);
-  const token = url.searchParams.get("token") ?? new URLSearchParams(url.hash.slice(1)).get("token") ?? "";
-  return apiClient(designer.baseUrl, token)<T>(method, path, body);
+  return designerApi(designer)<T>(method, path, body);
 }
 
 type Operation = { id: string; type: string; instanceIds: string[]; state: string; finishedAt?: string };

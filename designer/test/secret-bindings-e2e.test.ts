@@ -10,7 +10,7 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseDocument, parse as parseYaml } from "yaml";
-import { apiClient } from "./support/api-client.ts";
+import { designerApi } from "./support/api-client.ts";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
 import {
   createWorkspace,
@@ -32,9 +32,7 @@ let browser: BrowserSession;
 
 /** Calls the designer API from the test (the token is the one the server printed). */
 function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const url = new URL(designer.url);
-  const token = url.searchParams.get("token") ?? new URLSearchParams(url.hash.slice(1)).get("token") ?? "";
-  return apiClient(designer.baseUrl, token)<T>(method, path, body);
+  return designerApi(designer)<T>(method, path, body);
 }
 
 const secretsFile = (project: string) => join(workspace.dir, `Pulumi.${project}.yaml`);

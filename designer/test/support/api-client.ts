@@ -14,3 +14,11 @@ export function apiClient(baseUrl: string, token: string) {
     return (text ? JSON.parse(text) : undefined) as T;
   };
 }
+
+/** An {@link apiClient} for a designer started by the tests, with the token from the URL it printed (`#token=…`). */
+export function designerApi(designer: { url: string; baseUrl: string }) {
+  const url = new URL(designer.url);
+  const token = new URLSearchParams(url.hash.slice(1)).get("token") ?? url.searchParams.get("token");
+  if (!token) throw new Error(`the designer printed a URL without a token: ${designer.url}`);
+  return apiClient(designer.baseUrl, token);
+}
