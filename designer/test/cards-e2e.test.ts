@@ -18,7 +18,7 @@ import { type DesignerServer, startDesignerServer } from "../../runner/src/serve
 import { FakeEngine } from "../../runner/src/testing/index.ts";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
 import { createWorkspace, ensureBuilt, ensureDesignerBuilt, monorepoRoot } from "./support/designer-process.ts";
-import { node } from "./support/ui.ts";
+import { node, openCardMenu } from "./support/ui.ts";
 
 const screenshots = join(monorepoRoot, "designer/test/screenshots");
 const server$ = "common.existing-server.v1";
@@ -383,8 +383,7 @@ describe("cards in every state", () => {
   test("with the log dock open, the zoom controls stay clear of every status pill", async () => {
     const { page } = browser;
     await openAt(page, 1);
-    await page.getByRole("button", { name: "More actions for fresh" }).click();
-    await page.getByRole("menu", { name: "More actions for fresh" }).getByRole("menuitem", { name: "Show logs" }).click();
+    await (await openCardMenu(page, "fresh")).getByRole("menuitem", { name: "Show logs" }).click();
     await page.getByRole("log", { name: `Log of ${cards["not-created"]}` }).waitFor();
     // The card sits at the canvas's bottom-left corner, where the controls are.
     await page.getByRole("button", { name: "Fit view" }).click();

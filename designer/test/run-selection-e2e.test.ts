@@ -18,7 +18,7 @@ import {
   monorepoRoot,
   startDesigner,
 } from "./support/designer-process.ts";
-import { node, screenshot } from "./support/ui.ts";
+import { node, openCardMenu, screenshot } from "./support/ui.ts";
 
 const project = "shop";
 const keyId = "common.ssh-key-pair.v1:main";
@@ -130,8 +130,7 @@ describe("running with dependencies and previewing", () => {
 
   test("Run with dependencies from the card menu, and Run outdated once only db is left", async () => {
     const { page } = browser;
-    await page.getByRole("button", { name: "More actions for db" }).click();
-    await page.getByRole("menuitem", { name: "Run with dependencies…" }).click();
+    await (await openCardMenu(page, "db")).getByRole("menuitem", { name: "Run with dependencies…" }).click();
     // Its dependency is created and up to date, so only db itself runs.
     expect(await listed(page, "Run “db” with dependencies")).toEqual([dbId]);
     // Preview the selection: db would create its resources; closing the preview runs nothing.
@@ -163,8 +162,7 @@ describe("running with dependencies and previewing", () => {
 
   test("a preview lists each resource's change, calls the replacement out, and Run goes on with up", async () => {
     const { page } = browser;
-    await page.getByRole("button", { name: "More actions for web" }).click();
-    await page.getByRole("menuitem", { name: "Preview…" }).click();
+    await (await openCardMenu(page, "web")).getByRole("menuitem", { name: "Preview…" }).click();
     const dialog = page.getByRole("dialog", { name: "Preview of “web”" });
     const warning = dialog.getByTestId("replace-warning");
     await warning.waitFor({ timeout: 30_000 });

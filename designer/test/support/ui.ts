@@ -72,3 +72,25 @@ export async function addInstance(page: Page, title: string, name: string, args:
   await dialog.getByRole("button", { name: "Add" }).click();
   await dialog.waitFor({ state: "detached" });
 }
+
+/**
+ * Opens a card's "More actions" menu and returns it. Clicks again when the menu is not open shortly
+ * after a click, as a user would: right after a run the card may re-render under the pointer (status
+ * fields arrive over the WebSocket), and on a busy machine the first click can land in that moment.
+ */
+export async function openCardMenu(page: Page, instanceName: string): Promise<Locator> {
+  const name = `More actions for ${instanceName}`;
+  const menu = page.getByRole("menu", { name });
+  for (let attempt = 1; ; attempt += 1) {
+    await page.getByRole("button", { name }).click();
+    try {
+      await menu.waitFor({ timeout: 5_000 });
+      return menu;
+    } catch (error) {
+      if (attempt === 3) {
+        await screenshot(page, `menu-not-open-${instanceName}`);
+        throw error;
+      }
+    }
+  }
+}
