@@ -81,8 +81,10 @@ export async function addInstance(page: Page, title: string, name: string, args:
 export async function openCardMenu(page: Page, instanceName: string): Promise<Locator> {
   const name = `More actions for ${instanceName}`;
   const menu = page.getByRole("menu", { name });
+  const button = page.getByRole("button", { name });
   for (let attempt = 1; ; attempt += 1) {
-    await page.getByRole("button", { name }).click();
+    // A click on an open menu's button would close it: click only while it says it is closed.
+    if ((await button.getAttribute("aria-expanded")) !== "true") await button.click();
     try {
       await menu.waitFor({ timeout: 5_000 });
       return menu;
