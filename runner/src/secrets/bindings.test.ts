@@ -1,8 +1,9 @@
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse, parseDocument } from "yaml";
+import { parse } from "yaml";
 import { testdir } from "../test-utils/testdir.js";
+import { editSecretsFile, removeSecretBindings, securePath, swapSecureValues } from "./__fixtures__/secrets-file.js";
 import { secretBindingPattern, secretBindingsConfigKey } from "./bindings.js";
 import { NoSuchSecretError, SecretBindingError, SecretDecryptionError, SecretRebindLockedError, SecretsLockedError } from "./errors.js";
 import { createPassphraseCrypter } from "./passphrase-crypter.js";
@@ -29,21 +30,8 @@ async function boundFile(): Promise<string> {
 }
 
 /** Edits the YAML text in place (as a committer would), keeping everything else. */
-async function editFile(file: string, edit: (doc: ReturnType<typeof parseDocument>) => void): Promise<void> {
-  const doc = parseDocument(await readFile(file, "utf8"));
-  edit(doc);
-  await writeFile(file, doc.toString({ lineWidth: 0 }));
-}
-
-const securePath = (instanceId: string, name: string) => ["config", "highstate:secrets", instanceId, name, "secure"];
-
 async function swapServerPasswordIntoWebhook(file: string): Promise<void> {
-  await editFile(file, (doc) => {
-    const password = doc.getIn(securePath(server, "sshPassword")) as string;
-    const url = doc.getIn(securePath(endpoint, "url")) as string;
-    doc.setIn(securePath(server, "sshPassword"), url);
-    doc.setIn(securePath(endpoint, "url"), password);
-  });
+  await swapSecureValues(file, { instanceId: server, name: "sshPassword" }, { instanceId: endpoint, name: "url" });
 }
 
 async function caught(promise: Promise<unknown>): Promise<unknown> {
@@ -114,14 +102,14 @@ describe("secrets bound to their place", () => {
     const yaml = parse(await readFile(file, "utf8")) as SecretsYaml;
     const crypter = await createPassphraseCrypter(password, yaml.encryptionsalt);
     // A valid ciphertext under the project key (e.g. from an old revision or made with `pulumi config set --secret`).
-    await editFile(file, (doc) => doc.setIn(securePath(endpoint, "url"), crypter.encrypt("https://attacker.example/")));
+    await editSecretsFile(file, (doc) => doc.setIn(securePath(endpoint, "url"), crypter.encrypt("https://attacker.example/")));
     const edited = await caught((await ProjectSecrets.open(file)).unlock(password));
     // No binding in the file covers the new value: where it came from is unknown.
     expect((edited as SecretBindingError).problems).toEqual([{ instanceId: endpoint, name: "url", kind: "mismatch" }]);
     expect((edited as SecretBindingError).message).toContain("or edited by hand");
 
     const copied = await boundFile();
-    await editFile(copied, (doc) => doc.setIn(securePath(endpoint, "token"), doc.getIn(securePath(server, "apiToken"))));
+    await editSecretsFile(copied, (doc) => doc.setIn(securePath(endpoint, "token"), doc.getIn(securePath(server, "apiToken"))));
     const unbound = await caught((await ProjectSecrets.open(copied)).unlock(password));
     expect((unbound as SecretBindingError).problems).toEqual([
       { instanceId: endpoint, name: "token", kind: "unbound", movedFrom: { instanceId: server, name: "apiToken" } },
@@ -161,7 +149,7 @@ describe("secrets bound to their place", () => {
   it("refuses to accept with a wrong password, a value of another password, or a secret that is not set; nothing is written", async () => {
     const file = await boundFile();
     const foreign = await createPassphraseCrypter("another project's password");
-    await editFile(file, (doc) => doc.setIn(securePath(endpoint, "url"), foreign.encrypt("x")));
+    await editSecretsFile(file, (doc) => doc.setIn(securePath(endpoint, "url"), foreign.encrypt("x")));
     const before = await readFile(file);
     const secrets = await ProjectSecrets.open(file);
     expect(((await caught(secrets.accept("wrong", "all"))) as Error).name).toBe("IncorrectPasswordError");
@@ -304,7 +292,7 @@ describe("secrets bound to their place", () => {
 
   it("refuses a malformed binding with the file and key path", async () => {
     const file = await boundFile();
-    await editFile(file, (doc) => doc.setIn(["config", secretBindingsConfigKey, server, "sshPassword"], "sha1:00"));
+    await editSecretsFile(file, (doc) => doc.setIn(["config", secretBindingsConfigKey, server, "sshPassword"], "sha1:00"));
     const error = await caught(ProjectSecrets.open(file));
     expect((error as Error).name).toBe("UnreadableFileError");
     expect((error as Error).message).toContain(`"${file}"`);
@@ -317,7 +305,7 @@ describe("secrets bound to their place", () => {
     const memory = join(dirname(file), ".highstate", boundSaltsFileName);
     expect((await stat(memory)).mode & 0o777).toBe(0o600);
     expect(await readFile(memory, "utf8")).not.toContain(password);
-    await editFile(file, (doc) => doc.deleteIn(["config", secretBindingsConfigKey]));
+    await removeSecretBindings(file);
     await swapServerPasswordIntoWebhook(file);
     const secrets = await ProjectSecrets.open(file);
     const error = await caught(secrets.unlock(password));
@@ -329,7 +317,7 @@ describe("secrets bound to their place", () => {
     expect(secrets.get(endpoint, "url")).toBe("server-root-password");
 
     // Without the workspace's memory (a fresh clone), such a file reads like one written before bindings.
-    await editFile(file, (doc) => doc.deleteIn(["config", secretBindingsConfigKey]));
+    await removeSecretBindings(file);
     await rm(join(dirname(file), ".highstate"), { recursive: true });
     const fresh = await ProjectSecrets.open(file);
     expect(fresh.bindingWarning()).toContain("not bound");

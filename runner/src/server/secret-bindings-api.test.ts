@@ -3,12 +3,12 @@
  * a refused unlock names every place that is not bound (and where a moved value came from), and
  * `POST …/secrets/accept` binds them with the password.
  */
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AcceptSecretsResponse, ApiError, ProjectSnapshot, RevealSecretResponse } from "@highstate/project/api";
 import { beforeAll, describe, expect, test } from "vitest";
-import { parseDocument, parse as parseYaml } from "yaml";
-import { boundSaltsFileName } from "../secrets/project-secrets.js";
+import { parse as parseYaml } from "yaml";
+import { removeSecretBindings, swapSecureValues } from "../secrets/__fixtures__/secrets-file.js";
 import type { ApiClient } from "./__fixtures__/client.js";
 import { createProject, mutate, startTestServer } from "./__fixtures__/server.js";
 import { ensureContractBuilt } from "./__fixtures__/workspace.js";
@@ -38,23 +38,9 @@ async function twoMachines(): Promise<{ workspace: string; file: string }> {
   return { workspace: first.workspace, file: join(first.workspace, "Pulumi.demo.yaml") };
 }
 
-const securePath = (id: string) => ["config", "highstate:secrets", id, "password", "secure"];
-
 /** A commit swaps the two ciphertexts (their bindings stay where they were). */
 async function swap(file: string): Promise<void> {
-  const doc = parseDocument(await readFile(file, "utf8"));
-  const first = doc.getIn(securePath(a));
-  doc.setIn(securePath(a), doc.getIn(securePath(b)));
-  doc.setIn(securePath(b), first);
-  await writeFile(file, doc.toString());
-}
-
-/** Makes the file one written before bindings existed, in a fresh clone (no record of having seen bindings). */
-async function withoutBindings(workspace: string, file: string): Promise<void> {
-  const doc = parseDocument(await readFile(file, "utf8"));
-  doc.deleteIn(["config", "highstate:secretBindings"]);
-  await writeFile(file, doc.toString());
-  await rm(join(workspace, ".highstate", boundSaltsFileName), { force: true });
+  await swapSecureValues(file, { instanceId: a, name: "password" }, { instanceId: b, name: "password" });
 }
 
 function bindingsIn(text: string): Record<string, Record<string, string>> | undefined {
@@ -70,7 +56,7 @@ async function reveal(client: ApiClient, id: string) {
 describe("secret bindings over the API", () => {
   test("a file without bindings: the snapshot names its secrets with the warning; accepting all binds them and the warning is gone", async () => {
     const { workspace, file } = await twoMachines();
-    await withoutBindings(workspace, file);
+    await removeSecretBindings(file, workspace);
     const { client } = await startTestServer({ workspace });
 
     const locked = await client.get<ProjectSnapshot>("/api/projects/demo");
@@ -150,7 +136,7 @@ describe("secret bindings over the API", () => {
 
   test("a wrong password is refused and writes nothing; in an unlocked project it stays unlocked", async () => {
     const { workspace, file } = await twoMachines();
-    await withoutBindings(workspace, file);
+    await removeSecretBindings(file, workspace);
     const { client } = await startTestServer({ workspace });
     expect((await client.request("POST", "/api/projects/demo/unlock", { password })).status).toBe(200);
     const before = await readFile(file, "utf8");

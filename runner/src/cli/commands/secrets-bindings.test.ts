@@ -1,8 +1,9 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse, parseDocument } from "yaml";
+import { parse } from "yaml";
 import { ensureContractBuilt } from "../../registry/__fixtures__/plugin-workspace.js";
+import { editSecretsFile, removeSecretBindings, securePath, swapSecureValues } from "../../secrets/__fixtures__/secrets-file.js";
 import { cliWorkspace, runCli } from "../__fixtures__/cli-harness.js";
 
 beforeAll(() => ensureContractBuilt(), 120_000);
@@ -21,14 +22,10 @@ async function twoMachines(): Promise<{ dir: string; file: string }> {
   return { dir, file: join(dir, "Pulumi.prod.yaml") };
 }
 
-const tokenPath = (instanceId: string) => ["config", "highstate:secrets", instanceId, "token", "secure"];
+const tokenPath = (instanceId: string) => securePath(instanceId, "token");
 
 async function swapTokens(file: string): Promise<void> {
-  const doc = parseDocument(await readFile(file, "utf8"));
-  const first = doc.getIn(tokenPath(web));
-  doc.setIn(tokenPath(web), doc.getIn(tokenPath(db)));
-  doc.setIn(tokenPath(db), first);
-  await writeFile(file, doc.toString({ lineWidth: 0 }));
+  await swapSecureValues(file, { instanceId: web, name: "token" }, { instanceId: db, name: "token" });
 }
 
 describe("secrets bound to their place, on the command line", () => {
@@ -66,9 +63,7 @@ describe("secrets bound to their place, on the command line", () => {
     const { dir, file } = await twoMachines();
     const yaml = parse(await readFile(file, "utf8")) as { config: Record<string, Record<string, Record<string, { secure: string }>>> };
     // Replace web's token with an older ciphertext of db's (valid under the project key).
-    const doc = parseDocument(await readFile(file, "utf8"));
-    doc.setIn(tokenPath(web), yaml.config["highstate:secrets"]![db]!.token!.secure);
-    await writeFile(file, doc.toString({ lineWidth: 0 }));
+    await editSecretsFile(file, (doc) => doc.setIn(tokenPath(web), yaml.config["highstate:secrets"]![db]!.token!.secure));
     const refused = await runCli(["secrets", "get", "web", "token"], { cwd: dir, env });
     expect(refused.code).toBe(1);
     // db's binding covers that ciphertext, so the error says where it came from (db itself is fine).
@@ -122,9 +117,7 @@ describe("secrets bound to their place, on the command line", () => {
   it("warns about a file written before bindings existed until the first write binds it", async () => {
     const { dir, file } = await twoMachines();
     // An older Highstate wrote no bindings.
-    const doc = parseDocument(await readFile(file, "utf8"));
-    doc.deleteIn(["config", "highstate:secretBindings"]);
-    await writeFile(file, doc.toString({ lineWidth: 0 }));
+    await removeSecretBindings(file);
     // This workspace has seen the file bound, so removing every binding is refused here…
     const stripped = await runCli(["secrets", "get", "web", "token"], { cwd: dir, env });
     expect(stripped.code).toBe(1);
