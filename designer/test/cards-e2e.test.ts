@@ -17,7 +17,7 @@ import { ApiClient } from "../../runner/src/server/__fixtures__/client.ts";
 import { type DesignerServer, startDesignerServer } from "../../runner/src/server/designer-server.ts";
 import { FakeEngine } from "../../runner/src/testing/index.ts";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
-import { createWorkspace, ensureBuilt, ensureDesignerBuilt, monorepoRoot } from "./support/designer-process.ts";
+import { createWorkspace, ensureE2eBuilt, monorepoRoot } from "./support/designer-process.ts";
 import { node, openCardMenu } from "./support/ui.ts";
 
 const screenshots = join(monorepoRoot, "designer/test/screenshots");
@@ -86,9 +86,7 @@ async function waitFor(api: ApiClient, what: string, check: (snapshot: ProjectSn
 }
 
 beforeAll(async () => {
-  await ensureBuilt(join(monorepoRoot, "library/contract"));
-  await ensureBuilt(join(monorepoRoot, "packages/common"));
-  await ensureDesignerBuilt();
+  await ensureE2eBuilt();
   await rm(screenshots, { recursive: true, force: true });
   mkdirSync(screenshots, { recursive: true });
   workspace = await createWorkspace();

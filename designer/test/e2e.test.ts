@@ -7,14 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
-import {
-  createWorkspace,
-  type DesignerProcess,
-  ensureBuilt,
-  ensureDesignerBuilt,
-  monorepoRoot,
-  startDesigner,
-} from "./support/designer-process.ts";
+import { createWorkspace, type DesignerProcess, ensureE2eBuilt, startDesigner } from "./support/designer-process.ts";
 import { addInstance, dragBetween, handle, node, screenshot } from "./support/ui.ts";
 
 const password = "correct horse battery staple";
@@ -27,9 +20,7 @@ let designer: DesignerProcess;
 let browser: BrowserSession;
 
 beforeAll(async () => {
-  await ensureBuilt(join(monorepoRoot, "library/contract"));
-  await ensureBuilt(join(monorepoRoot, "packages/common"));
-  await ensureDesignerBuilt();
+  await ensureE2eBuilt();
   workspace = await createWorkspace();
   designer = await startDesigner(workspace.dir);
   browser = await openBrowser();

@@ -10,14 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
-import {
-  createWorkspace,
-  type DesignerProcess,
-  ensureBuilt,
-  ensureDesignerBuilt,
-  monorepoRoot,
-  startDesigner,
-} from "./support/designer-process.ts";
+import { createWorkspace, type DesignerProcess, ensureE2eBuilt, startDesigner } from "./support/designer-process.ts";
 import { addInstance, node, screenshot } from "./support/ui.ts";
 
 const keyId = "common.ssh-key-pair.v1:main";
@@ -35,9 +28,7 @@ if (systemPulumi)
 
 beforeAll(async () => {
   if (systemPulumi) return;
-  await ensureBuilt(join(monorepoRoot, "library/contract"));
-  await ensureBuilt(join(monorepoRoot, "packages/common"));
-  await ensureDesignerBuilt();
+  await ensureE2eBuilt();
   workspace = await createWorkspace();
   // An empty HOME (no ~/.pulumi/versions) and a PATH of node plus the system folders, none with pulumi.
   home = await mkdtemp(join(tmpdir(), "highstate-no-pulumi-home-"));

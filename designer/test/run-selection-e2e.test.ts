@@ -5,19 +5,11 @@
  * it, and run exactly that; a preview shows what `up` would do per resource, calls a replacement out,
  * and goes on with `up`.
  */
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { designerApi } from "./support/api-client.ts";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
-import {
-  createWorkspace,
-  type DesignerProcess,
-  ensureBuilt,
-  ensureDesignerBuilt,
-  monorepoRoot,
-  startDesigner,
-} from "./support/designer-process.ts";
+import { createWorkspace, type DesignerProcess, ensureE2eBuilt, startDesigner } from "./support/designer-process.ts";
 import { node, openCardMenu, screenshot } from "./support/ui.ts";
 
 const project = "shop";
@@ -46,9 +38,7 @@ async function listed(page: Page, dialogName: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  await ensureBuilt(join(monorepoRoot, "library/contract"));
-  await ensureBuilt(join(monorepoRoot, "packages/common"));
-  await ensureDesignerBuilt();
+  await ensureE2eBuilt();
   workspace = await createWorkspace();
   designer = await startDesigner(workspace.dir, {
     HIGHSTATE_FAKE_ENGINE_DELAY_MS: "700",

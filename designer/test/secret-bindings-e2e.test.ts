@@ -12,14 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseDocument, parse as parseYaml } from "yaml";
 import { designerApi } from "./support/api-client.ts";
 import { type BrowserSession, openBrowser } from "./support/browser.ts";
-import {
-  createWorkspace,
-  type DesignerProcess,
-  ensureBuilt,
-  ensureDesignerBuilt,
-  monorepoRoot,
-  startDesigner,
-} from "./support/designer-process.ts";
+import { createWorkspace, type DesignerProcess, ensureE2eBuilt, startDesigner } from "./support/designer-process.ts";
 import { node, screenshot } from "./support/ui.ts";
 
 const password = "correct horse battery staple";
@@ -69,9 +62,7 @@ async function openProject(project: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  await ensureBuilt(join(monorepoRoot, "library/contract"));
-  await ensureBuilt(join(monorepoRoot, "packages/common"));
-  await ensureDesignerBuilt();
+  await ensureE2eBuilt();
   workspace = await createWorkspace();
   designer = await startDesigner(workspace.dir);
   browser = await openBrowser();

@@ -6,7 +6,6 @@
  * screen, resizes, pastes, and downloads the page's file.
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { ProjectSnapshot } from "@highstate/project/api";
 import { sshdUnavailableReason, startTestSshd, type TestSshd } from "@highstate/test-support/sshd";
 import type { Page as BrowserPage } from "playwright-core";
@@ -15,7 +14,7 @@ import { ApiClient } from "../../runner/src/server/__fixtures__/client.ts";
 import { type DesignerServer, startDesignerServer } from "../../runner/src/server/designer-server.ts";
 import { FakeEngine } from "../../runner/src/testing/index.ts";
 import { type BrowserSession, chromiumPath, openBrowser } from "./support/browser.ts";
-import { createWorkspace, ensureBuilt, ensureDesignerBuilt, monorepoRoot } from "./support/designer-process.ts";
+import { createWorkspace, ensureE2eBuilt } from "./support/designer-process.ts";
 
 const webId = "common.existing-server.v1:web";
 const wireguardConfig = "[Interface]\nPrivateKey = e2e-private-key\nAddress = 10.8.0.2/32\n";
@@ -42,9 +41,7 @@ function terminalStatus(page: BrowserPage, terminal: string) {
 
 beforeAll(async () => {
   if (unavailable) return;
-  await ensureBuilt(join(monorepoRoot, "library/contract"));
-  await ensureBuilt(join(monorepoRoot, "packages/common"));
-  await ensureDesignerBuilt();
+  await ensureE2eBuilt();
   sshd = await startTestSshd();
   const strangerKey = await sshd.generateKeyPair();
   workspace = await createWorkspace();

@@ -32,6 +32,13 @@ export async function ensureBuilt(packageDir: string): Promise<void> {
   execFileSync("flock", ["/tmp/highstate-build.lock", "npx", "tsup"], { cwd: packageDir, stdio: "inherit" });
 }
 
+/** Builds what the end-to-end tests serve, where missing or stale: the contract, the common components and the app. */
+export async function ensureE2eBuilt(): Promise<void> {
+  await ensureBuilt(join(root, "library/contract"));
+  await ensureBuilt(join(root, "packages/common"));
+  await ensureDesignerBuilt();
+}
+
 /**
  * Builds the designer app when its build is missing or older than its source (`src/`, `index.html`,
  * the Vite config and its plugins): the production build in `dist/`, or with `mode: "bench"` the
